@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything boxoffice needs to build, run and test, from Debian packages only.
+# Idempotent and quick when everything is already there.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates curl jq tzdata openssl python3
+  libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev
+  prometheus-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
+  libgtest-dev libgmock-dev
+  postgresql-15 postgresql-client-15 redis-server redis-tools wrk
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# The Debian postgresql package would start a cluster of its own on 5432; tests start their own.
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,62 @@
+#pragma once
+// The composition root of `boxoffice serve`: builds clients, stores, services, routes and the
+// HTTP server from one Config, in dependency order. main() and the HTTP tests both use it.
+#include <memory>
+
+#include "app/config.hpp"
+#include "app/http_server.hpp"
+#include "auth/jwt.hpp"
+#include "domain/catalog_service.hpp"
+#include "domain/seatmap_service.hpp"
+#include "http/readiness.hpp"
+#include "http/router.hpp"
+#include "http/seatmap_renderer.hpp"
+#include "storage/memory/static_seat_status.hpp"
+#include "storage/redis/redis_connection.hpp"
+#include "storage/sql/database.hpp"
+#include "storage/sql/sql_catalog_repository.hpp"
+#include "util/random_id.hpp"
+
+namespace boxoffice::app {
+
+class Application {
+public:
+    /// Connects to the database (and Redis when configured) and wires everything. Throws
+    /// std::runtime_error with a clear message when a dependency is unusable at start-up or the
+    /// schema is not current (and auto-migration is off).
+    explicit Application(Config config);
+    ~Application();
+
+    void start();
+    int port() const { return server_->port(); }
+    /// SIGTERM path: readiness fails first, then after the grace period the listener closes once
+    /// in-flight requests finish (at most shutdownTimeout).
+    void drainAndStop();
+
+    sql::Database& database() { return *db_; }
+    CatalogService& catalog() { return *catalog_; }
+    const http::Router& router() const { return router_; }
+    const Config& config() const { return config_; }
+
+private:
+    Config config_;
+    SystemClock clock_;
+    util::RandomIdGenerator ids_;
+    std::unique_ptr<sql::Database> db_;
+    std::unique_ptr<sql::SqlCatalogRepository> catalogRepo_;
+    std::unique_ptr<redis::RedisConnection> redisProbe_;
+    std::mutex redisProbeMu_;
+    memory::StaticSeatStatus seatStatus_;
+    std::unique_ptr<CatalogService> catalog_;
+    std::unique_ptr<SeatMapService> seatmaps_;
+    http::SeatMapRenderer renderer_;
+    http::Readiness readiness_;
+    http::Router router_;
+    std::unique_ptr<auth::JwtCodec> jwt_;
+    std::unique_ptr<HttpServer> server_;
+};
+
+/// Opens the configured database with the configured pool and deadlines.
+std::unique_ptr<sql::Database> openDatabase(const DatabaseConfig& config);
+
+}  // namespace boxoffice::app

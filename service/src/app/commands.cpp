@@ -1,0 +1,207 @@
+#include "app/commands.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <pthread.h>
+
+#include "app/application.hpp"
+#include "app/demo_seed.hpp"
+#include "domain/time.hpp"
+#include "storage/sql/migrator.hpp"
+#include "storage/sql/sql_catalog_repository.hpp"
+#include "util/log.hpp"
+
+namespace boxoffice::app {
+namespace {
+
+std::optional<Config> loadConfig() {
+    auto config = Config::fromEnv([](const char* name) { return std::getenv(name); });
+    if (!config) {
+        std::cerr << "boxoffice: invalid configuration:\n";
+        for (const auto& f : config.error().fields) std::cerr << "  " << f.field << ": " << f.message << "\n";
+        return std::nullopt;
+    }
+    log::Level level{};
+    if (log::parseLevel(config->logLevel, level)) log::setMinLevel(level);
+    return std::move(config).value();
+}
+
+}  // namespace
+
+void printUsage() {
+    std::cerr << "usage: boxoffice <command>\n"
+                 "  serve                              run the HTTP service (configured by BOXOFFICE_* env vars)\n"
+                 "  migrate [up | down N | status]     apply, revert or list schema migrations\n"
+                 "  seed --demo [--seats N]            create a demo arena, event and a show on sale now\n"
+                 "  token --user ID [--role admin] [--ttl 1h]\n"
+                 "                                     mint a JWT with BOXOFFICE_JWT_SECRET\n";
+}
+
+int runServe(const std::vector<std::string>& args) {
+    if (!args.empty()) {
+        std::cerr << "boxoffice serve takes no arguments; configure it with BOXOFFICE_* variables\n";
+        return 2;
+    }
+    auto config = loadConfig();
+    if (!config) return 2;
+    if (config->jwtSecretIsDevDefault)
+        log::warn("BOXOFFICE_JWT_SECRET is not set: using the development secret (embedded mode only)");
+
+    // Signals are taken synchronously by sigwait below: block them before any thread starts.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    std::unique_ptr<Application> application;
+    try {
+        application = std::make_unique<Application>(*config);
+        application->start();
+    } catch (const std::exception& e) {
+        log::error("start-up failed", {{"error", e.what()}});
+        std::cerr << "boxoffice: " << e.what() << "\n";
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::info("signal received", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    application->drainAndStop();
+    return 0;
+}
+
+int runMigrate(const std::vector<std::string>& args) {
+    auto config = loadConfig();
+    if (!config) return 2;
+    const std::string action = args.empty() ? "up" : args[0];
+    int steps = 1;
+    if (action == "down") {
+        if (args.size() != 2) {
+            std::cerr << "usage: boxoffice migrate down N\n";
+            return 2;
+        }
+        try {
+            steps = std::stoi(args[1]);
+        } catch (...) {
+            steps = -1;
+        }
+        if (steps < 1) {
+            std::cerr << "boxoffice migrate down: N must be a positive integer\n";
+            return 2;
+        }
+    } else if ((action != "up" && action != "status") || args.size() > 1) {
+        std::cerr << "usage: boxoffice migrate [up | down N | status]\n";
+        return 2;
+    }
+    try {
+        auto db = openDatabase(config->database);
+        sql::Migrator migrator(*db, sql::embeddedMigrations());
+        if (action == "status") {
+            auto st = migrator.status();
+            if (!st) throw std::runtime_error(st.error().detail + " " + st.error().internal);
+            for (const auto& m : *st) {
+                std::cout << (m.applied ? (m.checksumMismatch ? "CHANGED " : "applied ") : "pending ") << m.version
+                          << " " << m.name;
+                if (m.applied) std::cout << " at " << formatRfc3339(m.appliedAtMs);
+                std::cout << "\n";
+            }
+            return 0;
+        }
+        auto n = action == "up" ? migrator.up() : migrator.down(steps);
+        if (!n) throw std::runtime_error(n.error().detail + (n.error().internal.empty() ? "" : " (" + n.error().internal + ")"));
+        std::cout << (action == "up" ? "applied " : "reverted ") << *n << " migration(s)\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "boxoffice migrate: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int runSeed(const std::vector<std::string>& args) {
+    bool demo = false;
+    int seats = 20000;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--demo") {
+            demo = true;
+        } else if (args[i] == "--seats" && i + 1 < args.size()) {
+            try {
+                seats = std::stoi(args[++i]);
+            } catch (...) {
+                seats = 0;
+            }
+            if (seats < 1 || seats > 200000) {
+                std::cerr << "boxoffice seed: --seats must be between 1 and 200000\n";
+                return 2;
+            }
+        } else {
+            std::cerr << "usage: boxoffice seed --demo [--seats N]\n";
+            return 2;
+        }
+    }
+    if (!demo) {
+        std::cerr << "usage: boxoffice seed --demo [--seats N]\n";
+        return 2;
+    }
+    auto config = loadConfig();
+    if (!config) return 2;
+    try {
+        auto db = openDatabase(config->database);
+        sql::Migrator migrator(*db, sql::embeddedMigrations());
+        if (config->autoMigrate) {
+            if (auto r = migrator.up(); !r) throw std::runtime_error("migration failed: " + r.error().detail);
+        }
+        sql::SqlCatalogRepository repo(*db);
+        SystemClock clock;
+        util::RandomIdGenerator ids;
+        auto result = seedDemo(repo, clock, ids, seats);
+        if (!result) throw std::runtime_error(result.error().detail + (result.error().internal.empty() ? "" : " (" + result.error().internal + ")"));
+        std::cerr << (result->created ? "created" : "reopened") << " demo: " << seatCount(result->venue.layout)
+                  << "-seat venue " << result->venue.id.str() << ", event " << result->event.id.str() << "\n";
+        std::cout << result->show.id.str() << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "boxoffice seed: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int runToken(const std::vector<std::string>& args) {
+    auth::TokenSpec spec;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const bool hasValue = i + 1 < args.size();
+        if (args[i] == "--user" && hasValue) {
+            spec.userId = args[++i];
+        } else if (args[i] == "--role" && hasValue) {
+            auto role = auth::parseRole(args[++i]);
+            if (!role) {
+                std::cerr << "boxoffice token: --role must be user or admin\n";
+                return 2;
+            }
+            spec.role = *role;
+        } else if (args[i] == "--ttl" && hasValue) {
+            auto ms = parseDurationMs(args[++i]);
+            if (!ms || *ms < 1000) {
+                std::cerr << "boxoffice token: --ttl must be a duration of at least 1s, such as 90s, 15m, 1h, 7d\n";
+                return 2;
+            }
+            spec.ttl = std::chrono::seconds(*ms / 1000);
+        } else {
+            std::cerr << "usage: boxoffice token --user ID [--role admin] [--ttl 1h]\n";
+            return 2;
+        }
+    }
+    if (spec.userId.empty() || spec.userId.size() > 128) {
+        std::cerr << "boxoffice token: --user ID is required (at most 128 characters)\n";
+        return 2;
+    }
+    auto config = loadConfig();
+    if (!config) return 2;
+    SystemClock clock;
+    auth::JwtCodec jwt(config->jwtSecret, clock);
+    std::cout << jwt.mint(spec) << "\n";
+    return 0;
+}
+
+}  // namespace boxoffice::app

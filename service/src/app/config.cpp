@@ -1,0 +1,129 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <thread>
+
+#include "domain/time.hpp"
+#include "util/log.hpp"
+
+namespace boxoffice::app {
+namespace {
+
+class EnvReader {
+public:
+    explicit EnvReader(const std::function<const char*(const char*)>& getenv) : getenv_(getenv) {}
+
+    std::optional<std::string> raw(const char* name) const {
+        const char* v = getenv_(name);
+        if (!v || !*v) return std::nullopt;
+        return std::string(v);
+    }
+    void str(const char* name, std::string& out) const {
+        if (auto v = raw(name)) out = *v;
+    }
+    void integer(const char* name, int& out, long long min, long long max) {
+        auto v = raw(name);
+        if (!v) return;
+        long long n = 0;
+        auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+        if (ec != std::errc() || p != v->data() + v->size()) return fail(name, "must be an integer, got '" + *v + "'");
+        if (n < min || n > max) return fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        out = static_cast<int>(n);
+    }
+    void size(const char* name, std::size_t& out, long long min, long long max) {
+        int tmp = static_cast<int>(out);
+        integer(name, tmp, min, max);
+        out = static_cast<std::size_t>(tmp);
+    }
+    void duration(const char* name, milliseconds& out, long long minMs, long long maxMs) {
+        auto v = raw(name);
+        if (!v) return;
+        auto ms = parseDurationMs(*v);
+        if (!ms) return fail(name, "must be a duration such as 500ms, 5s, 2m, got '" + *v + "'");
+        if (*ms < minMs || *ms > maxMs)
+            return fail(name, "must be between " + std::to_string(minMs) + "ms and " + std::to_string(maxMs) + "ms");
+        out = milliseconds(*ms);
+    }
+    void boolean(const char* name, bool& out) {
+        auto v = raw(name);
+        if (!v) return;
+        if (*v == "1" || *v == "true" || *v == "yes") out = true;
+        else if (*v == "0" || *v == "false" || *v == "no") out = false;
+        else fail(name, "must be true or false");
+    }
+    void fail(const char* name, std::string message) { errors.push_back({name, std::move(message)}); }
+
+    std::vector<FieldError> errors;
+
+private:
+    const std::function<const char*(const char*)>& getenv_;
+};
+
+}  // namespace
+
+Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& getenv) {
+    Config c;
+    EnvReader env(getenv);
+    c.http.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+    env.str("BOXOFFICE_LISTEN_ADDRESS", c.http.address);
+    env.integer("BOXOFFICE_PORT", c.http.port, 0, 65535);
+    env.integer("BOXOFFICE_HTTP_THREADS", c.http.threads, 1, 64);
+    env.size("BOXOFFICE_HTTP_MAX_BODY_BYTES", c.http.maxBodyBytes, 1024, 16 * 1024 * 1024);
+    env.duration("BOXOFFICE_HTTP_HEADER_TIMEOUT", c.http.headerTimeout, 100, 300'000);
+    env.duration("BOXOFFICE_HTTP_BODY_TIMEOUT", c.http.bodyTimeout, 100, 300'000);
+    env.duration("BOXOFFICE_HTTP_KEEPALIVE_TIMEOUT", c.http.keepaliveTimeout, 1'000, 3'600'000);
+    if (auto v = env.raw("BOXOFFICE_ACCESS_LOG_SAMPLE")) {
+        char* end = nullptr;
+        double d = std::strtod(v->c_str(), &end);
+        if (end != v->c_str() + v->size() || d < 0.0 || d > 1.0)
+            env.fail("BOXOFFICE_ACCESS_LOG_SAMPLE", "must be a number between 0 and 1");
+        else
+            c.http.accessLogSample = d;
+    }
+
+    env.str("BOXOFFICE_DATABASE_URL", c.database.url);
+    env.str("BOXOFFICE_SQLITE_PATH", c.database.sqlitePath);
+    env.integer("BOXOFFICE_DB_POOL_SIZE", c.database.poolSize, 1, 256);
+    env.duration("BOXOFFICE_DB_POOL_WAIT", c.database.poolWait, 1, 60'000);
+    env.duration("BOXOFFICE_DB_CONNECT_TIMEOUT", c.database.connectTimeout, 1'000, 60'000);
+    env.duration("BOXOFFICE_DB_STATEMENT_TIMEOUT", c.database.statementTimeout, 1, 600'000);
+    if (!c.database.url.empty() && c.database.url.rfind("postgres", 0) != 0 && c.database.url.rfind("sqlite3://", 0) != 0)
+        env.fail("BOXOFFICE_DATABASE_URL", "must start with postgresql://, postgres:// or sqlite3://");
+
+    env.str("BOXOFFICE_REDIS_URL", c.redis.url);
+    env.duration("BOXOFFICE_REDIS_CONNECT_TIMEOUT", c.redis.connectTimeout, 1, 60'000);
+    env.duration("BOXOFFICE_REDIS_COMMAND_TIMEOUT", c.redis.commandTimeout, 1, 60'000);
+    env.str("BOXOFFICE_REDIS_TLS_CA_FILE", c.redis.caFile);
+    if (!c.redis.url.empty() && c.redis.url.rfind("redis://", 0) != 0 && c.redis.url.rfind("rediss://", 0) != 0)
+        env.fail("BOXOFFICE_REDIS_URL", "must start with redis:// or rediss://");
+
+    env.str("BOXOFFICE_JWT_SECRET", c.jwtSecret);
+    if (c.jwtSecret.empty()) {
+        if (c.database.embedded()) {
+            c.jwtSecret = kDevJwtSecret;
+            c.jwtSecretIsDevDefault = true;
+        } else {
+            env.fail("BOXOFFICE_JWT_SECRET", "is required when BOXOFFICE_DATABASE_URL is set (at least 32 characters)");
+        }
+    } else if (c.jwtSecret.size() < 32) {
+        env.fail("BOXOFFICE_JWT_SECRET", "must be at least 32 characters");
+    }
+
+    c.autoMigrate = c.database.embedded();
+    env.boolean("BOXOFFICE_AUTO_MIGRATE", c.autoMigrate);
+    env.str("BOXOFFICE_LOG_LEVEL", c.logLevel);
+    log::Level level{};
+    if (!log::parseLevel(c.logLevel, level)) env.fail("BOXOFFICE_LOG_LEVEL", "must be debug, info, warn or error");
+    env.duration("BOXOFFICE_SHUTDOWN_GRACE", c.shutdownGrace, 0, 120'000);
+    env.duration("BOXOFFICE_SHUTDOWN_TIMEOUT", c.shutdownTimeout, 1, 600'000);
+    env.duration("BOXOFFICE_SEATMAP_SHOW_TTL", c.seatmapShowTtl, 1, 60'000);
+
+    if (!env.errors.empty()) {
+        Error e = Error::validation(std::move(env.errors));
+        return e;
+    }
+    return c;
+}
+
+}  // namespace boxoffice::app

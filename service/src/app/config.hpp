@@ -1,0 +1,64 @@
+#pragma once
+// The one configuration struct, loaded from BOXOFFICE_* environment variables and validated at
+// start-up. Every duration has a deadline: 0 never means "forever".
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "domain/result.hpp"
+
+namespace boxoffice::app {
+
+using std::chrono::milliseconds;
+
+struct HttpConfig {
+    std::string address = "0.0.0.0";
+    int port = 8080;                         // 0: pick a free port (tests)
+    int threads = 2;
+    std::size_t maxBodyBytes = 64 * 1024;
+    milliseconds headerTimeout{10'000};
+    milliseconds bodyTimeout{30'000};
+    milliseconds keepaliveTimeout{75'000};   // above the ALB's 60 s idle timeout
+    double accessLogSample = 1.0;            // share of successful requests logged (errors always)
+};
+
+struct DatabaseConfig {
+    std::string url;                         // empty: embedded SQLite at sqlitePath
+    std::string sqlitePath = "boxoffice.db";
+    int poolSize = 8;
+    milliseconds poolWait{2'000};
+    milliseconds connectTimeout{3'000};
+    milliseconds statementTimeout{5'000};
+    bool embedded() const { return url.empty(); }
+    std::string effectiveUrl() const { return url.empty() ? "sqlite3://" + sqlitePath : url; }
+};
+
+struct RedisConfig {
+    std::string url;                         // empty: in-process hold store
+    milliseconds connectTimeout{1'000};
+    milliseconds commandTimeout{500};
+    std::string caFile;
+};
+
+struct Config {
+    HttpConfig http;
+    DatabaseConfig database;
+    RedisConfig redis;
+    std::string jwtSecret;
+    bool jwtSecretIsDevDefault = false;
+    bool autoMigrate = true;
+    std::string logLevel = "info";
+    milliseconds shutdownGrace{5'000};       // readiness fails this long before the listener closes
+    milliseconds shutdownTimeout{20'000};    // longest wait for in-flight requests
+    milliseconds seatmapShowTtl{2'000};
+
+    /// Reads BOXOFFICE_* through `getenv` and validates everything; the error lists every bad
+    /// variable with the reason.
+    static Result<Config> fromEnv(const std::function<const char*(const char*)>& getenv);
+};
+
+/// The development secret used when BOXOFFICE_JWT_SECRET is unset on the embedded default.
+inline constexpr const char* kDevJwtSecret = "boxoffice-dev-secret-not-for-production-use";
+
+}  // namespace boxoffice::app

@@ -1,0 +1,304 @@
+#include "app/http_server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "http/problem.hpp"
+#include "util/log.hpp"
+
+namespace boxoffice::app {
+
+namespace Ph = Pistache::Http;
+
+struct HttpServer::State {
+    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c) : router(r), jwt(j), config(std::move(c)) {}
+    const http::Router& router;
+    const auth::JwtCodec& jwt;
+    HttpConfig config;
+    std::atomic<int> inFlight{0};
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+http::Method toMethod(Ph::Method m) {
+    switch (m) {
+        case Ph::Method::Get: return http::Method::Get;
+        case Ph::Method::Post: return http::Method::Post;
+        case Ph::Method::Put: return http::Method::Put;
+        case Ph::Method::Patch: return http::Method::Patch;
+        case Ph::Method::Delete: return http::Method::Delete;
+        case Ph::Method::Head: return http::Method::Head;
+        case Ph::Method::Options: return http::Method::Options;
+        default: return http::Method::Other;
+    }
+}
+
+std::string newRequestId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id(32, '0');
+    std::uint64_t a = rng(), b = rng();
+    for (int i = 0; i < 16; ++i) {
+        id[static_cast<std::size_t>(i)] = hex[(a >> (i * 4)) & 0xf];
+        id[static_cast<std::size_t>(16 + i)] = hex[(b >> (i * 4)) & 0xf];
+    }
+    return id;
+}
+
+// A client's id is echoed into headers and logs: accept only a short, inert token.
+bool acceptableRequestId(const std::string& id) {
+    if (id.empty() || id.size() > 128) return false;
+    for (char c : id)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+    return true;
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percentDecode(const std::string& in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '+') {
+            out.push_back(' ');
+        } else if (in[i] == '%' && i + 2 < in.size() && hexValue(in[i + 1]) >= 0 && hexValue(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hexValue(in[i + 1]) * 16 + hexValue(in[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(in[i]);
+        }
+    }
+    return out;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Pistache writes only typed headers into responses (addRaw ones are silently dropped), so every
+// header we set goes through this one typed wrapper.
+class DynamicHeader final : public Ph::Header::Header {
+public:
+    DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+    const char* name() const override { return name_.c_str(); }
+    void write(std::ostream& os) const override { os << value_; }
+    std::uint64_t hash() const override { return Ph::Header::detail::hash(name_.c_str()); }
+
+private:
+    std::string name_;
+    std::string value_;
+};
+
+void setHeader(Ph::Header::Collection& headers, const std::string& name, const std::string& value) {
+    headers.add(std::make_shared<DynamicHeader>(name, value));
+}
+
+class Handler final : public Ph::Handler {
+public:
+    HTTP_PROTOTYPE(Handler)
+
+    explicit Handler(std::shared_ptr<HttpServer::State> state) : state_(std::move(state)) {}
+
+    void onRequest(const Ph::Request& request, Ph::ResponseWriter writer) override {
+        struct InFlight {
+            std::atomic<int>& n;
+            explicit InFlight(std::atomic<int>& c) : n(c) { n.fetch_add(1); }
+            ~InFlight() { n.fetch_sub(1); }
+        } inFlight(state_->inFlight);
+        const auto started = Clock::now();
+
+        http::Request req;
+        std::string route = "unmatched";
+        http::Response resp;
+        std::string internal;
+        try {
+            collect(request, req);
+            resp = dispatch(req, route, internal);
+        } catch (const std::exception& e) {
+            // Never let Pistache answer: its 500 carries e.what().
+            internal = e.what();
+            resp = http::problem(Error::internalError(e.what()), req.requestId);
+        } catch (...) {
+            internal = "unknown exception";
+            resp = http::problem(Error::internalError("unknown exception"), req.requestId);
+        }
+        send(request, writer, req, resp);
+        accessLog(req, route, resp.status, started, internal);
+    }
+
+    void onTimeout(const Ph::Request& request, Ph::ResponseWriter writer) override {
+        http::Request req;
+        req.requestId = newRequestId();
+        auto resp = http::problem(Error{ErrorCode::RequestTimeout, "the request was not received in time", {}, {}, {}}, req.requestId);
+        resp.with("Connection", "close");
+        send(request, writer, req, resp);
+    }
+
+private:
+    void collect(const Ph::Request& request, http::Request& req) const {
+        for (const auto& [name, raw] : request.headers().rawList()) req.headers[lower(name)] = raw.value();
+        // Registered headers (Authorization, Content-Type, ...) are parsed by Pistache and absent from rawList.
+        for (const auto& h : request.headers().list()) {
+            std::ostringstream os;
+            h->write(os);
+            req.headers[lower(h->name())] = os.str();
+        }
+        auto rid = req.header("x-request-id");
+        req.requestId = rid && acceptableRequestId(*rid) ? *rid : newRequestId();
+        req.method = toMethod(request.method());
+        req.path = request.resource();
+        const auto& q = request.query();
+        for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it)
+            req.query[percentDecode(it->first)] = percentDecode(it->second);
+        req.body = request.body();
+    }
+
+    http::Response dispatch(http::Request& req, std::string& route, std::string& internal) const {
+        auto fail = [&](Error e) {
+            internal = e.internal;
+            return http::problem(e, req.requestId);
+        };
+        if (req.body.size() > state_->config.maxBodyBytes)
+            return fail({ErrorCode::PayloadTooLarge,
+                         "the body exceeds " + std::to_string(state_->config.maxBodyBytes) + " bytes", {}, {}, {}});
+        auto match = state_->router.match(req.method, req.path, req.pathParams);
+        if (!match.route) {
+            if (match.pathKnown) {
+                std::string allow;
+                for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::methodName(m));
+                auto r = fail({ErrorCode::MethodNotAllowed, std::string(http::methodName(req.method)) + " is not allowed here; use " + allow, {}, {}, {}});
+                r.with("Allow", allow);
+                return r;
+            }
+            return fail({ErrorCode::RouteNotFound, "no route for " + req.path, {}, {}, {}});
+        }
+        route = match.route->pattern;
+
+        if (auto authz = req.header("authorization")) {
+            if (authz->size() < 7 || lower(authz->substr(0, 7)) != "bearer ")
+                return fail({ErrorCode::Unauthenticated, "use Authorization: Bearer <token>", {}, {}, {}});
+            auto principal = state_->jwt.verify(std::string_view(*authz).substr(7));
+            if (!principal) return fail(std::move(principal).error());
+            req.principal = std::move(principal).value();
+        }
+        if (match.route->access != http::Access::Public && !req.principal)
+            return fail({ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>", {}, {}, {}});
+        if (match.route->access == http::Access::Admin && !req.principal->isAdmin())
+            return fail({ErrorCode::Forbidden, "this route needs the admin role", {}, {}, {}});
+
+        auto result = match.route->handler(req);
+        if (!result) return fail(std::move(result).error());
+        return std::move(result).value();
+    }
+
+    static void send(const Ph::Request& request, Ph::ResponseWriter& writer, const http::Request& req,
+                     const http::Response& resp) {
+        auto& headers = writer.headers();
+        // Pistache answers "Connection: Close" to an HTTP/1.1 request without a Connection header,
+        // yet keeps the socket open; clients then reconnect for every request. HTTP/1.1 means
+        // keep-alive unless the client says otherwise.
+        if (request.version() == Ph::Version::Http11 && !request.headers().has<Ph::Header::Connection>()) {
+            headers.remove<Ph::Header::Connection>();
+            headers.add<Ph::Header::Connection>(Ph::ConnectionControl::KeepAlive);
+        }
+        if (!req.requestId.empty()) setHeader(headers, "X-Request-Id", req.requestId);
+        if (!resp.contentType.empty() && resp.status != 204 && resp.status != 304)
+            setHeader(headers, "Content-Type", resp.contentType);
+        for (const auto& [name, value] : resp.headers) {
+            if (lower(name) == "connection") {
+                headers.remove<Ph::Header::Connection>();
+                headers.add<Ph::Header::Connection>(Ph::ConnectionControl::Close);
+            } else {
+                setHeader(headers, name, value);
+            }
+        }
+        const std::string& body = resp.sharedBody ? *resp.sharedBody : resp.body;
+        writer.send(static_cast<Ph::Code>(resp.status), body);
+    }
+
+    void accessLog(const http::Request& req, const std::string& route, int status, Clock::time_point started,
+                   const std::string& internal) const {
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        const bool isError = status >= 500;
+        if (!isError) {
+            const double sample = state_->config.accessLogSample;
+            if (sample <= 0.0) return;
+            if (sample < 1.0) {
+                thread_local std::mt19937 rng{std::random_device{}()};
+                if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= sample) return;
+            }
+        }
+        log::Fields f = {{"requestId", req.requestId}, {"method", http::methodName(req.method)},
+                         {"route", route},             {"status", status},
+                         {"latencyMs", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0}};
+        if (req.principal) f["userId"] = req.principal->userId;
+        if (!internal.empty()) f["error"] = internal;
+        log::write(isError ? log::Level::Error : log::Level::Info, "request", f);
+    }
+
+    std::shared_ptr<HttpServer::State> state_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt)
+    : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+    Pistache::Address addr(config_.address, Pistache::Port(static_cast<std::uint16_t>(config_.port)));
+    endpoint_ = std::make_unique<Ph::Endpoint>(addr);
+    // Pistache bounds headers and body together; headers get 16 KiB on top of the body limit and
+    // the body limit itself is enforced with a problem body in dispatch().
+    auto opts = Ph::Endpoint::options()
+                    .threads(config_.threads)
+                    .flags(Pistache::Tcp::Options::ReuseAddr)
+                    .backlog(4096)
+                    .maxRequestSize(config_.maxBodyBytes + 16 * 1024)
+                    .maxResponseSize(256 * 1024 * 1024)
+                    .headerTimeout(config_.headerTimeout)
+                    .bodyTimeout(config_.bodyTimeout)
+                    .keepaliveTimeout(config_.keepaliveTimeout);
+    endpoint_->init(opts);
+    endpoint_->setHandler(Ph::make_handler<Handler>(state_));
+    try {
+        endpoint_->serveThreaded();
+    } catch (const std::exception& e) {
+        endpoint_.reset();
+        throw std::runtime_error("cannot listen on " + config_.address + ":" + std::to_string(config_.port) + ": " + e.what());
+    }
+    running_ = true;
+}
+
+int HttpServer::port() const { return endpoint_ ? static_cast<int>(static_cast<std::uint16_t>(endpoint_->getPort())) : 0; }
+
+bool HttpServer::waitIdle(std::chrono::milliseconds timeout) const {
+    const auto deadline = Clock::now() + timeout;
+    while (state_->inFlight.load() > 0) {
+        if (Clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+void HttpServer::stop() {
+    if (!running_) return;
+    running_ = false;
+    endpoint_->shutdown();
+    endpoint_.reset();
+}
+
+}  // namespace boxoffice::app

@@ -1,0 +1,77 @@
+#pragma once
+// The protocol-neutral error vocabulary. Transports map ErrorCode to their own
+// status in exactly one table (http/problem.cpp); a test fails when a code is unmapped.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace boxoffice {
+
+enum class ErrorCode {
+    MalformedJson,        // body is not JSON at all
+    ValidationFailed,     // JSON is well-formed but a field is wrong
+    InvalidParameter,     // path or query parameter is wrong
+    Unauthenticated,      // no or bad credentials
+    Forbidden,            // authenticated, but not allowed
+    NotFound,
+    RouteNotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    EventHasShows,
+    ShowHasOrders,
+    SeatsUnavailable,
+    SaleNotOpen,
+    OrderExpired,
+    IdempotencyKeyReused,
+    Conflict,
+    RequestTimeout,
+    DependencyUnavailable,  // database or Redis down / pool exhausted
+    DependencyTimeout,      // a deadline ran out talking to a dependency
+    ShuttingDown,
+    Internal,
+};
+
+inline constexpr ErrorCode kAllErrorCodes[] = {
+    ErrorCode::MalformedJson,       ErrorCode::ValidationFailed,     ErrorCode::InvalidParameter,
+    ErrorCode::Unauthenticated,     ErrorCode::Forbidden,            ErrorCode::NotFound,
+    ErrorCode::RouteNotFound,       ErrorCode::MethodNotAllowed,     ErrorCode::PayloadTooLarge,
+    ErrorCode::UnsupportedMediaType, ErrorCode::EventHasShows,       ErrorCode::ShowHasOrders,
+    ErrorCode::SeatsUnavailable,    ErrorCode::SaleNotOpen,          ErrorCode::OrderExpired,
+    ErrorCode::IdempotencyKeyReused, ErrorCode::Conflict,            ErrorCode::RequestTimeout,
+    ErrorCode::DependencyUnavailable, ErrorCode::DependencyTimeout,  ErrorCode::ShuttingDown,
+    ErrorCode::Internal,
+};
+
+/// A problem with one named input field (JSON pointer-ish path such as `layout.sections[2].rows[0].seats`).
+struct FieldError {
+    std::string field;
+    std::string message;
+};
+
+/// An expected failure. `detail` is safe to show to clients; `internal` is for logs only.
+struct Error {
+    ErrorCode code = ErrorCode::Internal;
+    std::string detail;
+    std::vector<FieldError> fields;
+    std::vector<std::string> subjects;  // e.g. the seat ids that were unavailable
+    std::string internal;
+
+    static Error validation(std::string field, std::string message) {
+        Error e{ErrorCode::ValidationFailed, field + ": " + message, {}, {}, {}};
+        e.fields.push_back({std::move(field), std::move(message)});
+        return e;
+    }
+    static Error validation(std::vector<FieldError> fields) {
+        Error e{ErrorCode::ValidationFailed, {}, std::move(fields), {}, {}};
+        e.detail = e.fields.empty() ? "invalid request" : e.fields.front().field + ": " + e.fields.front().message;
+        if (e.fields.size() > 1) e.detail += " (and " + std::to_string(e.fields.size() - 1) + " more)";
+        return e;
+    }
+    static Error notFound(std::string what) { return {ErrorCode::NotFound, std::move(what) + " not found", {}, {}, {}}; }
+    static Error internalError(std::string internal_message) {
+        return {ErrorCode::Internal, "internal error", {}, {}, std::move(internal_message)};
+    }
+};
+
+}  // namespace boxoffice

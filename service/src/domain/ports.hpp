@@ -1,0 +1,55 @@
+#pragma once
+// Narrow interfaces the domain needs from the outside world; adapters live in storage/.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "domain/catalog.hpp"
+#include "domain/result.hpp"
+
+namespace boxoffice {
+
+/// Venues, events and shows. Missing ids come back as Error{NotFound}.
+class CatalogRepository {
+public:
+    virtual ~CatalogRepository() = default;
+
+    virtual Result<void> createVenue(const Venue& venue) = 0;
+    virtual Result<Venue> findVenue(const VenueId& id) = 0;
+
+    virtual Result<void> createEvent(const Event& event) = 0;
+    virtual Result<Event> findEvent(const EventId& id) = 0;
+    virtual Result<Page<Event>> listEvents(const EventQuery& query) = 0;
+    virtual Result<void> updateEvent(const Event& event) = 0;
+    /// EventHasShows when the event still has shows.
+    virtual Result<void> deleteEvent(const EventId& id) = 0;
+
+    virtual Result<void> createShow(const Show& show) = 0;
+    virtual Result<Show> findShow(const ShowId& id) = 0;
+    /// Shows of an event ordered by start time, optionally only those on a local date (YYYY-MM-DD).
+    virtual Result<std::vector<Show>> listShows(const EventId& eventId, const std::string& localDate) = 0;
+    virtual Result<void> updateShow(const Show& show) = 0;
+    /// ShowHasOrders when any order (in any status) references the show: it is history.
+    virtual Result<void> deleteShow(const ShowId& id) = 0;
+};
+
+enum class SeatStatus : std::uint8_t { Available = 0, Held = 1, Sold = 2 };
+
+/// The availability of every seat of a show, in layout order, at one version.
+struct AvailabilitySnapshot {
+    std::string epoch;          // changes when the source loses its history (restart, flush)
+    std::uint64_t version = 0;  // increases with every change within an epoch
+    std::vector<SeatStatus> status;
+    int available = 0;
+    int held = 0;
+    int sold = 0;
+};
+
+/// Where seat statuses come from (the hold store in a sale).
+class SeatStatusSource {
+public:
+    virtual ~SeatStatusSource() = default;
+    virtual Result<AvailabilitySnapshot> snapshot(const ShowId& show, std::size_t seatCount) = 0;
+};
+
+}  // namespace boxoffice

@@ -1,0 +1,78 @@
+#include "domain/seatmap_service.hpp"
+
+namespace boxoffice {
+namespace {
+
+constexpr std::size_t kMaxCachedShows = 1024;
+constexpr std::size_t kMaxCachedVenues = 256;
+
+std::string base36(std::uint64_t v) {
+    static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string s;
+    do {
+        s.insert(s.begin(), digits[v % 36]);
+        v /= 36;
+    } while (v);
+    return s;
+}
+
+}  // namespace
+
+SeatMapService::SeatMapService(CatalogRepository& repo, SeatStatusSource& statuses, const Clock& clock,
+                               std::chrono::milliseconds showTtl)
+    : repo_(repo), statuses_(statuses), clock_(clock), showTtl_(showTtl) {}
+
+Result<std::shared_ptr<const SeatIndex>> SeatMapService::seatsOf(const VenueId& venueId) {
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = venues_.find(venueId); it != venues_.end()) return it->second;
+    }
+    auto venue = repo_.findVenue(venueId);
+    if (!venue) return std::move(venue).error();
+    auto index = std::make_shared<const SeatIndex>(std::move(venue->layout));
+    std::lock_guard lock(mu_);
+    if (venues_.size() >= kMaxCachedVenues) venues_.clear();
+    return venues_.emplace(venueId, index).first->second;
+}
+
+Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId& id) {
+    const EpochMs now = clock_.nowMs();
+    std::shared_ptr<const ShowSeating> cached;
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = shows_.find(id); it != shows_.end()) {
+            if (now - it->second.checkedAt < showTtl_.count()) return it->second.seating;
+            cached = it->second.seating;
+        }
+    }
+    // Stale or missing: one primary-key read tells whether the show changed.
+    auto show = repo_.findShow(id);
+    if (!show) {
+        if (show.error().code == ErrorCode::NotFound) {
+            std::lock_guard lock(mu_);
+            shows_.erase(id);
+        } else if (cached) {
+            return cached;  // the database is struggling: a slightly stale price list beats an error
+        }
+        return std::move(show).error();
+    }
+    std::shared_ptr<const ShowSeating> fresh;
+    if (cached && cached->show.updatedAt == show->updatedAt) {
+        fresh = cached;
+    } else {
+        auto seats = seatsOf(show->venueId);
+        if (!seats) return std::move(seats).error();
+        const std::string tag = base36(static_cast<std::uint64_t>(show->updatedAt));
+        fresh = std::make_shared<const ShowSeating>(ShowSeating{std::move(show).value(), std::move(seats).value(), tag});
+    }
+    std::lock_guard lock(mu_);
+    if (shows_.size() >= kMaxCachedShows) shows_.clear();
+    shows_[id] = Cached{fresh, now};
+    return fresh;
+}
+
+Result<AvailabilitySnapshot> SeatMapService::availability(const ShowSeating& seating) {
+    return statuses_.snapshot(seating.show.id, seating.seats->size());
+}
+
+}  // namespace boxoffice

@@ -1,0 +1,20 @@
+#pragma once
+// Route registration per resource. Handlers are thin: parse, call one domain method, map the result.
+#include "domain/catalog_service.hpp"
+#include "domain/seatmap_service.hpp"
+#include "http/json_body.hpp"
+#include "http/readiness.hpp"
+#include "http/router.hpp"
+#include "http/seatmap_renderer.hpp"
+
+namespace boxoffice::http {
+
+void registerHealthRoutes(Router& router, Readiness& readiness);
+void registerVenueRoutes(Router& router, CatalogService& catalog);
+void registerEventRoutes(Router& router, CatalogService& catalog);
+void registerShowRoutes(Router& router, CatalogService& catalog);
+void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
+
+inline Response jsonResponse(int status, const Json& body) { return Response::json(status, dump(body)); }
+
+}  // namespace boxoffice::http

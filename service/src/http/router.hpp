@@ -1,0 +1,42 @@
+#pragma once
+// Route table: method + path template ("/v1/shows/{id}/seatmap") -> access rule + handler.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "http/message.hpp"
+
+namespace boxoffice::http {
+
+enum class Access { Public, User, Admin };
+
+/// Expected failures come back as errors; the server turns them into problem responses.
+using Handler = std::function<Result<Response>(const Request&)>;
+
+struct Route {
+    Method method;
+    std::string pattern;  // the template, also the `route` label of logs and metrics
+    Access access;
+    Handler handler;
+    std::vector<std::string> segments;
+};
+
+struct RouteMatch {
+    const Route* route = nullptr;               // null: no route for this method
+    bool pathKnown = false;                     // some route matches the path (so 405, not 404)
+    std::vector<Method> allowed;                // methods registered for the path
+};
+
+class Router {
+public:
+    void add(Method method, std::string pattern, Access access, Handler handler);
+    /// Fills `params` on a match. Literal segments win over `{param}` segments.
+    RouteMatch match(Method method, std::string_view path, std::unordered_map<std::string, std::string>& params) const;
+    const std::vector<Route>& routes() const { return routes_; }
+
+private:
+    std::vector<Route> routes_;
+};
+
+}  // namespace boxoffice::http

@@ -1,0 +1,59 @@
+#pragma once
+// One Redis connection: hiredis's protocol writer/reader driven over our own socket, plain or
+// OpenSSL TLS (hiredis 0.14 has no TLS), with connect and command deadlines, AUTH and SELECT.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "storage/redis/redis_url.hpp"
+
+namespace boxoffice::redis {
+
+struct RedisOptions {
+    RedisEndpoint endpoint;
+    std::chrono::milliseconds connectTimeout{1000};
+    std::chrono::milliseconds commandTimeout{500};
+    std::string caFile;            // TLS: CA bundle to verify the server; empty = system default
+    bool verifyPeer = true;        // TLS: verify certificate chain and host name
+};
+
+/// A decoded reply (RESP2).
+struct Reply {
+    enum class Type { Nil, Status, Error, Integer, String, Array };
+    Type type = Type::Nil;
+    long long integer = 0;
+    std::string str;  // Status, Error, String
+    std::vector<Reply> elements;
+};
+
+/// Not thread-safe: one owner at a time (a pool hands it out). Copying is deleted.
+/// Failures: DependencyUnavailable (refused, reset, closed, TLS handshake, AUTH rejected) and
+/// DependencyTimeout (connect or command deadline); after any such failure the connection is
+/// closed and `connected()` is false until `connect()` succeeds again.
+class RedisConnection {
+public:
+    explicit RedisConnection(RedisOptions options);
+    ~RedisConnection();
+    RedisConnection(const RedisConnection&) = delete;
+    RedisConnection& operator=(const RedisConnection&) = delete;
+
+    /// Connects (TCP, TLS if configured, AUTH, SELECT). Idempotent when already connected.
+    Result<void> connect();
+    bool connected() const;
+    void close();
+
+    /// Sends one command and waits for its reply (connecting first if needed). A Redis error
+    /// reply is returned as a Reply of Type::Error, not as a failed Result.
+    Result<Reply> command(const std::vector<std::string>& argv);
+
+    /// Sends all commands in one write, then reads all replies in order (pipelining).
+    Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string>>& commands);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace boxoffice::redis

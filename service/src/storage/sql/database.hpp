@@ -1,0 +1,75 @@
+#pragma once
+// SOCI adapter core: a bounded pool of sessions on PostgreSQL or SQLite, every call with a deadline.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace boxoffice::sql {
+
+enum class Dialect { Postgres, Sqlite };
+
+struct DatabaseOptions {
+    /// `postgresql://user:pass@host:port/db?sslmode=...` (or `postgres://`), or `sqlite3://PATH`
+    /// (`sqlite3://:memory:` is not supported: each pooled connection would see its own database).
+    std::string url;
+    int poolSize = 8;
+    std::chrono::milliseconds poolWait{2000};          // bounded wait for a free connection
+    std::chrono::milliseconds connectTimeout{3000};
+    std::chrono::milliseconds statementTimeout{5000};  // PostgreSQL statement_timeout; SQLite busy_timeout
+};
+
+/// A pool of SOCI sessions. Thread-safe. Errors from SOCI are translated in exactly one place
+/// (sql_errors.cpp): a lost connection -> DependencyUnavailable, a deadline -> DependencyTimeout,
+/// a unique violation -> Conflict whose `internal` starts with "unique_violation".
+class Database {
+public:
+    /// Connects `poolSize` sessions. Throws std::runtime_error with a clear message at start-up
+    /// when the URL is malformed or the database cannot be reached.
+    static std::unique_ptr<Database> open(const DatabaseOptions& options);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Dialect dialect() const { return dialect_; }
+
+    /// Runs `fn` on a leased session. If the connection turns out to be dead, the session is
+    /// reconnected and `fn` retried once. Waits at most `poolWait` for a session
+    /// (DependencyUnavailable "database pool exhausted" otherwise).
+    Result<void> run(const std::function<void(soci::session&)>& fn);
+
+    /// Runs `fn` inside one transaction; commits when it returns ok, rolls back when it returns an
+    /// error or throws. Not retried after a lost connection once started.
+    Result<void> transact(const std::function<Result<void>(soci::session&)>& fn);
+
+    /// `SELECT 1` with the usual deadlines; used by /readyz.
+    Result<void> ping();
+
+    /// Pool figures, for metrics.
+    int poolSize() const;
+    int inUse() const;
+
+private:
+    struct Slot;
+    Database(Dialect dialect, DatabaseOptions options);
+    Result<Slot*> acquire();
+    void release(Slot* slot);
+
+    Dialect dialect_;
+    DatabaseOptions options_;
+    std::vector<std::unique_ptr<Slot>> slots_;
+    std::vector<Slot*> free_;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+};
+
+}  // namespace boxoffice::sql

@@ -1,0 +1,147 @@
+#include "storage/sql/sql_errors.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <string_view>
+
+namespace boxoffice::sql {
+namespace {
+
+constexpr std::string_view kUniquePrefix = "unique_violation: ";
+constexpr std::string_view kForeignKeyPrefix = "foreign_key_violation: ";
+
+bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+Error unavailable(std::string internal) {
+    return {ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, std::move(internal)};
+}
+Error timedOut(std::string internal) {
+    return {ErrorCode::DependencyTimeout, "database timed out", {}, {}, std::move(internal)};
+}
+Error uniqueViolation(std::string_view message) {
+    return {ErrorCode::Conflict, "conflicts with existing data", {}, {}, std::string(kUniquePrefix) + std::string(message)};
+}
+Error foreignKeyViolation(std::string_view message) {
+    return {ErrorCode::Conflict, "refers to missing data or is still referenced", {}, {},
+            std::string(kForeignKeyPrefix) + std::string(message)};
+}
+Error checkViolation(std::string_view message) {
+    return {ErrorCode::ValidationFailed, "a value is out of its allowed range", {}, {},
+            "check_violation: " + std::string(message)};
+}
+
+// SOCI throws a plain soci_error (category unknown) when PQconnectdb / sqlite3_open fail, so the
+// message is the only way to tell a refused connection from a bad statement.
+bool isConnectFailureMessage(std::string_view message) {
+    return contains(message, "Cannot establish connection to the database");
+}
+
+// Class 08 is "connection exception"; 57P01-57P03 are the server shutting down or not yet
+// accepting connections (also what pg_terminate_backend sends): the session is unusable either way.
+bool isConnectionSqlstate(std::string_view state) {
+    return startsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+Error fromPostgres(const soci::postgresql_soci_error& e) {
+    const std::string state = e.sqlstate();
+    const std::string message = e.what();
+    if (isConnectionSqlstate(state) || e.get_error_category() == soci::soci_error::connection_error) {
+        return unavailable(message);
+    }
+    if (state == "53300") return unavailable(message);  // too_many_connections
+    // 57014 query_canceled is what statement_timeout raises; 55P03 is lock_timeout.
+    if (state == "57014" || state == "55P03") return timedOut(message);
+    if (state == "23505") return uniqueViolation(message);
+    if (state == "23503") return foreignKeyViolation(message);
+    if (state == "23514") return checkViolation(message);
+    return Error::internalError("postgresql sqlstate " + state + ": " + message);
+}
+
+Error fromSqlite(const soci::sqlite3_soci_error& e) {
+    // The connection enables extended result codes; the low byte is the primary code either way.
+    const int code = e.result();
+    const int primary = code & 0xff;
+    const std::string message = e.what();
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return timedOut(message);
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB) return unavailable(message);
+    if (primary == SQLITE_CONSTRAINT) {
+        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) return uniqueViolation(message);
+        if (code == SQLITE_CONSTRAINT_FOREIGNKEY) return foreignKeyViolation(message);
+        if (code == SQLITE_CONSTRAINT_CHECK) return checkViolation(message);
+    }
+    // SOCI does not always pass the step's result code through; its message carries SQLite's text.
+    if (contains(message, "UNIQUE constraint failed")) return uniqueViolation(message);
+    if (contains(message, "FOREIGN KEY constraint failed")) return foreignKeyViolation(message);
+    if (contains(message, "CHECK constraint failed")) return checkViolation(message);
+    if (contains(message, "database is locked") || contains(message, "database table is locked")) {
+        return timedOut(message);
+    }
+    if (isConnectFailureMessage(message)) return unavailable(message);
+    return Error::internalError("sqlite result " + std::to_string(code) + ": " + message);
+}
+
+Error fromSoci(const soci::soci_error& e) {
+    const std::string message = e.what();
+    if (e.get_error_category() == soci::soci_error::connection_error || isConnectFailureMessage(message)) {
+        return unavailable(message);
+    }
+    // Errors raised outside the backends' typed exceptions still carry the server's text.
+    if (contains(message, "UNIQUE constraint failed")) return uniqueViolation(message);
+    if (contains(message, "FOREIGN KEY constraint failed")) return foreignKeyViolation(message);
+    if (contains(message, "database is locked")) return timedOut(message);
+    return Error::internalError(message);
+}
+
+}  // namespace
+
+Error translateException(const std::exception_ptr& e) noexcept {
+    try {
+        try {
+            std::rethrow_exception(e);
+        } catch (const soci::postgresql_soci_error& pe) {
+            return fromPostgres(pe);
+        } catch (const soci::sqlite3_soci_error& se) {
+            return fromSqlite(se);
+        } catch (const soci::soci_error& se) {
+            return fromSoci(se);
+        } catch (const std::exception& ex) {
+            return Error::internalError(ex.what());
+        } catch (...) {
+            return Error::internalError("non-standard exception from the database layer");
+        }
+    } catch (...) {
+        // Building the Error itself failed (out of memory); keep the promise of no exceptions.
+        return Error{ErrorCode::Internal, {}, {}, {}, {}};
+    }
+}
+
+bool isConnectionLoss(const std::exception_ptr& e) noexcept {
+    try {
+        std::rethrow_exception(e);
+    } catch (const soci::postgresql_soci_error& pe) {
+        return isConnectionSqlstate(pe.sqlstate()) || pe.get_error_category() == soci::soci_error::connection_error;
+    } catch (const soci::soci_error& se) {
+        return se.get_error_category() == soci::soci_error::connection_error || isConnectFailureMessage(se.what());
+    } catch (...) {
+        return false;
+    }
+}
+
+Error poolExhausted(std::chrono::milliseconds waited) {
+    return unavailable("database pool exhausted: no free session within " + std::to_string(waited.count()) + " ms");
+}
+
+Error databaseUnavailable(std::string internal) { return unavailable(std::move(internal)); }
+
+bool isUniqueViolation(const Error& e) {
+    return e.code == ErrorCode::Conflict && startsWith(e.internal, kUniquePrefix);
+}
+
+bool isForeignKeyViolation(const Error& e) {
+    return e.code == ErrorCode::Conflict && startsWith(e.internal, kForeignKeyPrefix);
+}
+
+}  // namespace boxoffice::sql

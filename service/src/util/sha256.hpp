@@ -1,0 +1,15 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace boxoffice::util {
+
+/// Lower-case hex SHA-256 (OpenSSL EVP).
+std::string sha256Hex(std::string_view data);
+
+/// Base64url without padding (RFC 4648 section 5).
+std::string base64UrlEncode(std::string_view data);
+/// Strict decode: rejects characters outside the url alphabet, padding, and impossible lengths.
+bool base64UrlDecode(std::string_view in, std::string& out);
+
+}  // namespace boxoffice::util

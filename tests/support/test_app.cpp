@@ -1,0 +1,47 @@
+#include "support/test_app.hpp"
+
+#include "support/test_env.hpp"
+
+namespace boxoffice::testing {
+
+std::string backendName(Backend b) { return b == Backend::Sqlite ? "Sqlite" : "Postgres"; }
+
+TestApp::TestApp(Backend backend, const std::function<void(app::Config&)>& tweak) {
+    auto config = app::Config::fromEnv([](const char*) -> const char* { return nullptr; });
+    if (!config) throw std::runtime_error("default config invalid");
+    app::Config c = std::move(config).value();
+    c.http.address = "127.0.0.1";
+    c.http.port = 0;
+    c.http.threads = 2;
+    c.jwtSecret = secret();
+    c.jwtSecretIsDevDefault = false;
+    c.autoMigrate = true;
+    c.shutdownGrace = std::chrono::milliseconds(0);
+    c.database.poolSize = 4;
+    if (backend == Backend::Sqlite) {
+        c.database.url = tempSqliteUrl("app");
+    } else {
+        c.database.url = createPgDatabase("app");
+    }
+    if (tweak) tweak(c);
+    app_ = std::make_unique<app::Application>(c);
+    app_->start();
+}
+
+TestApp::~TestApp() {
+    if (app_) app_->drainAndStop();
+}
+
+std::string TestApp::adminToken() const {
+    static SystemClock clock;
+    auth::JwtCodec jwt(secret(), clock);
+    return jwt.mint({"admin-1", auth::Role::Admin, std::chrono::seconds(3600)});
+}
+
+std::string TestApp::userToken(const std::string& userId) const {
+    static SystemClock clock;
+    auth::JwtCodec jwt(secret(), clock);
+    return jwt.mint({userId, auth::Role::User, std::chrono::seconds(3600)});
+}
+
+}  // namespace boxoffice::testing
