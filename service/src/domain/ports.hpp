@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/catalog.hpp"
+#include "domain/layout.hpp"
 #include "domain/result.hpp"
 
 namespace boxoffice {
@@ -37,8 +38,8 @@ enum class SeatStatus : std::uint8_t { Available = 0, Held = 1, Sold = 2 };
 
 /// The availability of every seat of a show, in layout order, at one version.
 struct AvailabilitySnapshot {
-    std::string epoch;          // changes when the source loses its history (restart, flush)
-    std::uint64_t version = 0;  // increases with every change within an epoch
+    std::string epoch;          // names the source ("static", "memory", "redis")
+    std::uint64_t version = 0;  // identifies the content: equal versions, equal statuses
     std::vector<SeatStatus> status;
     int available = 0;
     int held = 0;
@@ -49,7 +50,8 @@ struct AvailabilitySnapshot {
 class SeatStatusSource {
 public:
     virtual ~SeatStatusSource() = default;
-    virtual Result<AvailabilitySnapshot> snapshot(const ShowId& show, std::size_t seatCount) = 0;
+    /// Every seat's status as of `now`, in the order of `seats`.
+    virtual Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) = 0;
 };
 
 }  // namespace boxoffice

@@ -72,7 +72,7 @@ Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId&
 }
 
 Result<AvailabilitySnapshot> SeatMapService::availability(const ShowSeating& seating) {
-    return statuses_.snapshot(seating.show.id, seating.seats->size());
+    return statuses_.snapshot(seating.show.id, *seating.seats, clock_.nowMs());
 }
 
 }  // namespace boxoffice

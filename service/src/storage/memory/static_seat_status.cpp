@@ -2,7 +2,8 @@
 
 namespace boxoffice::memory {
 
-Result<AvailabilitySnapshot> StaticSeatStatus::snapshot(const ShowId& /*show*/, std::size_t seatCount) {
+Result<AvailabilitySnapshot> StaticSeatStatus::snapshot(const ShowId& /*show*/, const SeatIndex& seats, EpochMs /*now*/) {
+    const std::size_t seatCount = seats.size();
     AvailabilitySnapshot s;
     s.epoch = "static";
     s.version = 0;

@@ -7,7 +7,7 @@ namespace boxoffice::memory {
 /// The booking flow replaces it with the hold store.
 class StaticSeatStatus final : public SeatStatusSource {
 public:
-    Result<AvailabilitySnapshot> snapshot(const ShowId& show, std::size_t seatCount) override;
+    Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) override;
 };
 
 }  // namespace boxoffice::memory

@@ -1,0 +1,143 @@
+#pragma once
+// Ports of the booking flow: where holds live (Redis, or in-process for the embedded default),
+// where orders and tickets live (SQL), and where idempotency keys live (SQL).
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/booking.hpp"
+#include "domain/layout.hpp"
+#include "domain/ports.hpp"
+#include "domain/result.hpp"
+
+namespace boxoffice {
+
+struct HoldRequest {
+    HoldId holdId;
+    ShowId showId;
+    UserId userId;
+    std::vector<std::string> seatIds;  // already validated: known to the layout, distinct, 1..max per hold
+    EpochMs now = 0;
+    EpochMs expiresAt = 0;
+    int maxSeatsPerUser = 10;          // across the user's live holds and active orders of this show
+};
+
+struct HoldResult {
+    enum class Kind {
+        Held,              // every seat is now held by this hold
+        Unavailable,       // some seat is held or sold by someone else: nothing changed
+        UserLimitReached,  // the user would exceed maxSeatsPerUser: nothing changed
+        NotReady,          // the store lost its state (restart, flush): restore() the show first
+    };
+    Kind kind = Kind::Held;
+    std::vector<std::string> unavailable;  // Unavailable: the seats that were taken
+    int userSeats = 0;                     // UserLimitReached: seats the user already has
+};
+
+enum class HoldChange {
+    Done,
+    NotFound,  // no such hold for this user (unknown id or another user's: indistinguishable)
+    NotHeld,   // the hold exists but is no longer HELD (expired, released or ordered)
+};
+
+/// Who owns a seat according to the truth (SQL), used to restore a store that lost its state.
+struct SeatClaim {
+    std::string seatId;
+    OrderId orderId;
+    UserId userId;
+    EpochMs expiresAt = 0;  // 0: sold (confirmed order); otherwise the pending order's window
+};
+
+/// Seat holds with TTLs. Every operation is atomic per show: two concurrent holds on one seat
+/// cannot both succeed. Time comes from the caller (`now`), so tests inject it. Expired holds and
+/// order windows count as free without any background work (lazy expiry).
+class HoldStore : public SeatStatusSource {
+public:
+    virtual Result<HoldResult> hold(const HoldRequest& request) = 0;
+    /// The hold with its status as of `now` (HELD turns into EXPIRED once expiresAt passed).
+    virtual Result<std::optional<Hold>> findHold(const HoldId& id, EpochMs now) = 0;
+    /// Releases a HELD hold of `user`: its seats are available again at once.
+    virtual Result<HoldChange> release(const HoldId& id, const UserId& user, EpochMs now) = 0;
+    /// Turns a HELD hold of `user` into ORDERED: its seats now belong to `order` until
+    /// `orderExpiresAt` (or until sold / released by releaseOrder).
+    virtual Result<HoldChange> attachToOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                             EpochMs orderExpiresAt, EpochMs now) = 0;
+    /// Marks the order's seats SOLD for good. Idempotent.
+    virtual Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user,
+                              const std::vector<std::string>& seatIds, EpochMs now) = 0;
+    /// Frees the order's seats (expired, cancelled, failed) - only those the order still owns.
+    virtual Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
+                                      const std::vector<std::string>& seatIds, EpochMs now) = 0;
+    /// Loads the truth for a show that is NotReady (or to repair it): sold seats and seats of pending
+    /// orders, with the users' seat counts; live holds still in the store are kept. Marks it ready.
+    virtual Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) = 0;
+};
+
+struct OrderTransition {
+    OrderId id;
+    OrderStatus to = OrderStatus::Confirmed;  // CONFIRMED, EXPIRED, CANCELLED or FAILED
+    EpochMs now = 0;
+    std::optional<std::string> paymentReference;  // CONFIRMED
+    std::vector<Ticket> tickets;                  // CONFIRMED: one per seat
+    OutboxMessage message;
+};
+
+/// Orders, their seats and tickets, and the outbox, in SQL: the truth.
+class OrderRepository {
+public:
+    virtual ~OrderRepository() = default;
+
+    /// Inserts the order, its seats (active) and `created` into the outbox in one transaction.
+    /// A seat already in another active order -> Error{SeatsUnavailable, subjects: those seats}
+    /// (the partial unique index is the final guard against overselling).
+    virtual Result<void> create(const Order& order, const OutboxMessage& created) = 0;
+    /// With seats and tickets. NotFound when unknown.
+    virtual Result<Order> find(const OrderId& id) = 0;
+    /// In one transaction, moves a PAYMENT_PENDING order to `to`:
+    ///  - CONFIRMED only while expiresAt > now (else Error{OrderExpired}, nothing changed), writing
+    ///    paymentReference, confirmedAt and the tickets;
+    ///  - EXPIRED, CANCELLED, FAILED deactivate its seats (they may be sold again).
+    /// Writes `message` to the outbox in the same transaction. Returns the order after the change.
+    /// If the order is not PAYMENT_PENDING: Error{Conflict, detail "order is <STATUS>"} and nothing changes.
+    virtual Result<Order> transition(const OrderTransition& t) = 0;
+    /// The user's orders, newest first.
+    virtual Result<std::vector<Order>> ordersOf(const UserId& user, int limit, int offset) = 0;
+    /// The user's valid tickets, newest first.
+    virtual Result<std::vector<Ticket>> ticketsOf(const UserId& user, int limit, int offset) = 0;
+    /// Pending orders whose window closed before `now`, at most `limit`, locked so that concurrent
+    /// sweepers on other replicas skip them (FOR UPDATE SKIP LOCKED on PostgreSQL): each is moved
+    /// to EXPIRED with `message(order)` in the outbox, in one transaction. Returns those orders.
+    virtual Result<std::vector<Order>> expireDue(EpochMs now, int limit,
+                                                 const std::function<OutboxMessage(const Order&)>& message) = 0;
+    /// Seats of the show's active orders (for restoring a hold store).
+    virtual Result<std::vector<SeatClaim>> activeClaims(const ShowId& show) = 0;
+    /// Test-and-metrics helper: how many outbox messages are unpublished.
+    virtual Result<long long> outboxDepth() = 0;
+};
+
+/// What a client's Idempotency-Key claims.
+struct IdempotencyClaim {
+    enum class Kind {
+        Claimed,     // first use: run the request, then complete() or abandon()
+        Replay,      // completed before with the same request: send `status` and `body` again
+        InProgress,  // the first request with this key is still running
+        Mismatch,    // the key was used for a different request
+    };
+    Kind kind = Kind::Claimed;
+    int status = 0;
+    std::string body;
+};
+
+class IdempotencyStore {
+public:
+    virtual ~IdempotencyStore() = default;
+    /// Keys are scoped to the user. `requestHash` covers method, route and body.
+    virtual Result<IdempotencyClaim> claim(const UserId& user, const std::string& key, const std::string& requestHash,
+                                           EpochMs now, EpochMs expiresAt) = 0;
+    virtual Result<void> complete(const UserId& user, const std::string& key, int status, const std::string& body) = 0;
+    /// Forgets a claim whose request failed on the server's side, so a retry runs again.
+    virtual Result<void> abandon(const UserId& user, const std::string& key) = 0;
+};
+
+}  // namespace boxoffice
