@@ -4,9 +4,16 @@
 
 namespace boxoffice::testing {
 
-std::string backendName(Backend b) { return b == Backend::Sqlite ? "Sqlite" : "Postgres"; }
+std::string backendName(Backend b) {
+    switch (b) {
+        case Backend::Sqlite: return "Sqlite";
+        case Backend::Postgres: return "Postgres";
+        case Backend::PostgresRedis: return "PostgresRedis";
+    }
+    return "Unknown";
+}
 
-TestApp::TestApp(Backend backend, const std::function<void(app::Config&)>& tweak) {
+TestApp::TestApp(Backend backend, const std::function<void(app::Config&)>& tweak, const Clock* clock) {
     auto config = app::Config::fromEnv([](const char*) -> const char* { return nullptr; });
     if (!config) throw std::runtime_error("default config invalid");
     app::Config c = std::move(config).value();
@@ -23,8 +30,9 @@ TestApp::TestApp(Backend backend, const std::function<void(app::Config&)>& tweak
     } else {
         c.database.url = createPgDatabase("app");
     }
+    if (backend == Backend::PostgresRedis) c.redis.url = TestEnv::get().redisUrl;
     if (tweak) tweak(c);
-    app_ = std::make_unique<app::Application>(c);
+    app_ = std::make_unique<app::Application>(c, clock);
     app_->start();
 }
 

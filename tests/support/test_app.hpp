@@ -8,7 +8,9 @@
 
 namespace boxoffice::testing {
 
-enum class Backend { Sqlite, Postgres };
+/// Sqlite: the embedded default (SQLite + in-process holds). Postgres: PostgreSQL + in-process
+/// holds. PostgresRedis: the deployed stack (PostgreSQL + Redis).
+enum class Backend { Sqlite, Postgres, PostgresRedis };
 
 std::string backendName(Backend b);
 
@@ -16,7 +18,8 @@ class TestApp {
 public:
     /// Starts the application on a fresh SQLite file or PostgreSQL database (migrated by the app).
     /// `tweak` may adjust the configuration before start.
-    explicit TestApp(Backend backend, const std::function<void(app::Config&)>& tweak = {});
+    explicit TestApp(Backend backend, const std::function<void(app::Config&)>& tweak = {},
+                     const Clock* clock = nullptr);
     ~TestApp();
 
     int port() const { return app_->port(); }

@@ -1,18 +1,22 @@
 #pragma once
 // The composition root of `boxoffice serve`: builds clients, stores, services, routes and the
 // HTTP server from one Config, in dependency order. main() and the HTTP tests both use it.
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "app/config.hpp"
 #include "app/http_server.hpp"
 #include "auth/jwt.hpp"
+#include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
+#include "domain/inventory.hpp"
 #include "domain/seatmap_service.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
 #include "http/seatmap_renderer.hpp"
-#include "storage/memory/static_seat_status.hpp"
-#include "storage/redis/redis_connection.hpp"
+#include "storage/redis/redis_pool.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "util/random_id.hpp"
@@ -21,12 +25,14 @@ namespace boxoffice::app {
 
 class Application {
 public:
-    /// Connects to the database (and Redis when configured) and wires everything. Throws
-    /// std::runtime_error with a clear message when a dependency is unusable at start-up or the
-    /// schema is not current (and auto-migration is off).
-    explicit Application(Config config);
+    /// Connects to the database (and prepares the Redis pool when configured) and wires
+    /// everything. Throws std::runtime_error with a clear message when a dependency is unusable
+    /// at start-up or the schema is not current (and auto-migration is off). `clock` may be
+    /// injected by tests.
+    explicit Application(Config config, const Clock* clock = nullptr);
     ~Application();
 
+    /// Starts the listener and the order sweeper.
     void start();
     int port() const { return server_->port(); }
     /// SIGTERM path: readiness fails first, then after the grace period the listener closes once
@@ -35,25 +41,38 @@ public:
 
     sql::Database& database() { return *db_; }
     CatalogService& catalog() { return *catalog_; }
+    BookingService& booking() { return *booking_; }
+    HoldStore& holdStore() { return *holdStore_; }
     const http::Router& router() const { return router_; }
     const Config& config() const { return config_; }
 
 private:
+    void sweepLoop();
+
     Config config_;
-    SystemClock clock_;
+    SystemClock systemClock_;
+    const Clock& clock_;
     util::RandomIdGenerator ids_;
     std::unique_ptr<sql::Database> db_;
     std::unique_ptr<sql::SqlCatalogRepository> catalogRepo_;
-    std::unique_ptr<redis::RedisConnection> redisProbe_;
-    std::mutex redisProbeMu_;
-    memory::StaticSeatStatus seatStatus_;
+    std::unique_ptr<OrderRepository> orderRepo_;
+    std::unique_ptr<IdempotencyStore> idempotency_;
+    std::unique_ptr<redis::RedisPool> redisPool_;
+    std::unique_ptr<HoldStore> holdStore_;
+    std::unique_ptr<Inventory> inventory_;
     std::unique_ptr<CatalogService> catalog_;
     std::unique_ptr<SeatMapService> seatmaps_;
+    std::unique_ptr<BookingService> booking_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;
     std::unique_ptr<auth::JwtCodec> jwt_;
     std::unique_ptr<HttpServer> server_;
+
+    std::thread sweeper_;
+    std::mutex sweepMu_;
+    std::condition_variable sweepCv_;
+    bool stopping_ = false;
 };
 
 /// Opens the configured database with the configured pool and deadlines.

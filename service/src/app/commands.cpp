@@ -34,8 +34,8 @@ void printUsage() {
                  "  serve                              run the HTTP service (configured by BOXOFFICE_* env vars)\n"
                  "  migrate [up | down N | status]     apply, revert or list schema migrations\n"
                  "  seed --demo [--seats N]            create a demo arena, event and a show on sale now\n"
-                 "  token --user ID [--role admin] [--ttl 1h]\n"
-                 "                                     mint a JWT with BOXOFFICE_JWT_SECRET\n";
+                 "  token --user ID [--role admin] [--ttl 1h] [--count N]\n"
+                 "                                     mint a JWT with BOXOFFICE_JWT_SECRET (--count: ID-1..ID-N)\n";
 }
 
 int runServe(const std::vector<std::string>& args) {
@@ -169,6 +169,7 @@ int runSeed(const std::vector<std::string>& args) {
 
 int runToken(const std::vector<std::string>& args) {
     auth::TokenSpec spec;
+    int count = 0;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const bool hasValue = i + 1 < args.size();
         if (args[i] == "--user" && hasValue) {
@@ -180,6 +181,16 @@ int runToken(const std::vector<std::string>& args) {
                 return 2;
             }
             spec.role = *role;
+        } else if (args[i] == "--count" && hasValue) {
+            try {
+                count = std::stoi(args[++i]);
+            } catch (...) {
+                count = -1;
+            }
+            if (count < 1 || count > 1'000'000) {
+                std::cerr << "boxoffice token: --count must be between 1 and 1000000\n";
+                return 2;
+            }
         } else if (args[i] == "--ttl" && hasValue) {
             auto ms = parseDurationMs(args[++i]);
             if (!ms || *ms < 1000) {
@@ -188,7 +199,7 @@ int runToken(const std::vector<std::string>& args) {
             }
             spec.ttl = std::chrono::seconds(*ms / 1000);
         } else {
-            std::cerr << "usage: boxoffice token --user ID [--role admin] [--ttl 1h]\n";
+            std::cerr << "usage: boxoffice token --user ID [--role admin] [--ttl 1h] [--count N]\n";
             return 2;
         }
     }
@@ -200,7 +211,19 @@ int runToken(const std::vector<std::string>& args) {
     if (!config) return 2;
     SystemClock clock;
     auth::JwtCodec jwt(config->jwtSecret, clock);
-    std::cout << jwt.mint(spec) << "\n";
+    if (count == 0) {
+        std::cout << jwt.mint(spec) << "\n";
+        return 0;
+    }
+    // Many users at once (load tests): ID-1 .. ID-N, one token per line.
+    const std::string prefix = spec.userId;
+    std::string out;
+    for (int n = 1; n <= count; ++n) {
+        spec.userId = prefix + "-" + std::to_string(n);
+        out += jwt.mint(spec);
+        out += '\n';
+    }
+    std::cout << out;
     return 0;
 }
 

@@ -69,6 +69,8 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.str("BOXOFFICE_LISTEN_ADDRESS", c.http.address);
     env.integer("BOXOFFICE_PORT", c.http.port, 0, 65535);
     env.integer("BOXOFFICE_HTTP_THREADS", c.http.threads, 1, 64);
+    env.integer("BOXOFFICE_FAST_WORKERS", c.http.fastWorkers, 1, 256);
+    env.integer("BOXOFFICE_DB_WORKERS", c.http.databaseWorkers, 1, 256);
     env.size("BOXOFFICE_HTTP_MAX_BODY_BYTES", c.http.maxBodyBytes, 1024, 16 * 1024 * 1024);
     env.duration("BOXOFFICE_HTTP_HEADER_TIMEOUT", c.http.headerTimeout, 100, 300'000);
     env.duration("BOXOFFICE_HTTP_BODY_TIMEOUT", c.http.bodyTimeout, 100, 300'000);
@@ -95,6 +97,14 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.duration("BOXOFFICE_REDIS_CONNECT_TIMEOUT", c.redis.connectTimeout, 1, 60'000);
     env.duration("BOXOFFICE_REDIS_COMMAND_TIMEOUT", c.redis.commandTimeout, 1, 60'000);
     env.str("BOXOFFICE_REDIS_TLS_CA_FILE", c.redis.caFile);
+    env.integer("BOXOFFICE_REDIS_POOL_SIZE", c.redis.poolSize, 1, 512);
+    env.duration("BOXOFFICE_REDIS_POOL_WAIT", c.redis.poolWait, 1, 60'000);
+
+    env.duration("BOXOFFICE_HOLD_TTL", c.booking.holdTtl, 1'000, 24 * 3'600'000LL);
+    env.duration("BOXOFFICE_PAYMENT_WINDOW", c.booking.paymentWindow, 1'000, 24 * 3'600'000LL);
+    env.integer("BOXOFFICE_MAX_SEATS_PER_HOLD", c.booking.maxSeatsPerHold, 1, 100);
+    env.integer("BOXOFFICE_MAX_SEATS_PER_USER", c.booking.maxSeatsPerUser, 1, 1000);
+    env.duration("BOXOFFICE_SWEEP_INTERVAL", c.booking.sweepInterval, 10, 3'600'000);
     if (!c.redis.url.empty() && c.redis.url.rfind("redis://", 0) != 0 && c.redis.url.rfind("rediss://", 0) != 0)
         env.fail("BOXOFFICE_REDIS_URL", "must start with redis:// or rediss://");
 
@@ -118,6 +128,7 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.duration("BOXOFFICE_SHUTDOWN_GRACE", c.shutdownGrace, 0, 120'000);
     env.duration("BOXOFFICE_SHUTDOWN_TIMEOUT", c.shutdownTimeout, 1, 600'000);
     env.duration("BOXOFFICE_SEATMAP_SHOW_TTL", c.seatmapShowTtl, 1, 60'000);
+    env.duration("BOXOFFICE_SEATMAP_AVAILABILITY_TTL", c.seatmapAvailabilityTtl, 1, 1'000);
 
     if (!env.errors.empty()) {
         Error e = Error::validation(std::move(env.errors));

@@ -21,6 +21,9 @@ struct HttpConfig {
     milliseconds bodyTimeout{30'000};
     milliseconds keepaliveTimeout{75'000};   // above the ALB's 60 s idle timeout
     double accessLogSample = 1.0;            // share of successful requests logged (errors always)
+    int fastWorkers = 8;                     // threads for Redis-only routes (holds, seat maps)
+    int databaseWorkers = 16;                // threads for routes that use the database
+    std::size_t queueCapacity = 20000;       // requests waiting per lane before 503 "overloaded"
 };
 
 struct DatabaseConfig {
@@ -39,12 +42,23 @@ struct RedisConfig {
     milliseconds connectTimeout{1'000};
     milliseconds commandTimeout{500};
     std::string caFile;
+    int poolSize = 16;
+    milliseconds poolWait{500};
+};
+
+struct BookingConfig {
+    milliseconds holdTtl{10 * 60 * 1000};
+    milliseconds paymentWindow{5 * 60 * 1000};
+    int maxSeatsPerHold = 10;
+    int maxSeatsPerUser = 10;                // per show, across holds and orders
+    milliseconds sweepInterval{1'000};       // how often pending orders past their window are expired
 };
 
 struct Config {
     HttpConfig http;
     DatabaseConfig database;
     RedisConfig redis;
+    BookingConfig booking;
     std::string jwtSecret;
     bool jwtSecretIsDevDefault = false;
     bool autoMigrate = true;
@@ -52,6 +66,7 @@ struct Config {
     milliseconds shutdownGrace{5'000};       // readiness fails this long before the listener closes
     milliseconds shutdownTimeout{20'000};    // longest wait for in-flight requests
     milliseconds seatmapShowTtl{2'000};
+    milliseconds seatmapAvailabilityTtl{250};  // the seat map reflects every change within this
 
     /// Reads BOXOFFICE_* through `getenv` and validates everything; the error lists every bad
     /// variable with the reason.

@@ -9,17 +9,23 @@
 
 #include "http/problem.hpp"
 #include "util/log.hpp"
+#include "util/work_queue.hpp"
 
 namespace boxoffice::app {
 
 namespace Ph = Pistache::Http;
 
 struct HttpServer::State {
-    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c) : router(r), jwt(j), config(std::move(c)) {}
+    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c)
+        : router(r), jwt(j), config(std::move(c)),
+          fastLane(std::make_unique<util::WorkQueue>("bx-fast", config.fastWorkers, config.queueCapacity)),
+          databaseLane(std::make_unique<util::WorkQueue>("bx-db", config.databaseWorkers, config.queueCapacity)) {}
     const http::Router& router;
     const auth::JwtCodec& jwt;
     HttpConfig config;
     std::atomic<int> inFlight{0};
+    std::unique_ptr<util::WorkQueue> fastLane;
+    std::unique_ptr<util::WorkQueue> databaseLane;
 };
 
 namespace {
@@ -105,6 +111,15 @@ void setHeader(Ph::Header::Collection& headers, const std::string& name, const s
     headers.add(std::make_shared<DynamicHeader>(name, value));
 }
 
+// What one request carries from the reactor to whichever thread finishes it.
+struct Exchange {
+    http::Request req;
+    std::string route = "unmatched";
+    std::string internal;
+    bool forceKeepAlive = false;
+    Clock::time_point started = Clock::now();
+};
+
 class Handler final : public Ph::Handler {
 public:
     HTTP_PROTOTYPE(Handler)
@@ -112,38 +127,38 @@ public:
     explicit Handler(std::shared_ptr<HttpServer::State> state) : state_(std::move(state)) {}
 
     void onRequest(const Ph::Request& request, Ph::ResponseWriter writer) override {
-        struct InFlight {
-            std::atomic<int>& n;
-            explicit InFlight(std::atomic<int>& c) : n(c) { n.fetch_add(1); }
-            ~InFlight() { n.fetch_sub(1); }
-        } inFlight(state_->inFlight);
-        const auto started = Clock::now();
-
-        http::Request req;
-        std::string route = "unmatched";
-        http::Response resp;
-        std::string internal;
+        state_->inFlight.fetch_add(1);
+        auto ex = std::make_shared<Exchange>();
+        // Pistache answers "Connection: Close" to an HTTP/1.1 request without a Connection header,
+        // yet keeps the socket open; clients then reconnect for every request. HTTP/1.1 means
+        // keep-alive unless the client says otherwise.
+        ex->forceKeepAlive = request.version() == Ph::Version::Http11 && !request.headers().has<Ph::Header::Connection>();
+        const http::Route* route = nullptr;
+        std::optional<http::Response> early;
         try {
-            collect(request, req);
-            resp = dispatch(req, route, internal);
+            collect(request, ex->req);
+            early = preflight(*ex, route);
         } catch (const std::exception& e) {
-            // Never let Pistache answer: its 500 carries e.what().
-            internal = e.what();
-            resp = http::problem(Error::internalError(e.what()), req.requestId);
-        } catch (...) {
-            internal = "unknown exception";
-            resp = http::problem(Error::internalError("unknown exception"), req.requestId);
+            early = fail(*ex, Error::internalError(e.what()));
         }
-        send(request, writer, req, resp);
-        accessLog(req, route, resp.status, started, internal);
+        if (early) return finish(*ex, writer, std::move(*early));
+
+        if (route->lane == http::Lane::Reactor) return finish(*ex, writer, invoke(*ex, *route));
+        auto shared = std::make_shared<Ph::ResponseWriter>(std::move(writer));
+        util::WorkQueue& queue = route->lane == http::Lane::Fast ? *state_->fastLane : *state_->databaseLane;
+        const bool queued = queue.tryPost([this, ex, route, shared] { finish(*ex, *shared, invoke(*ex, *route)); });
+        if (!queued)
+            finish(*ex, *shared, fail(*ex, {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
     }
 
     void onTimeout(const Ph::Request& request, Ph::ResponseWriter writer) override {
-        http::Request req;
-        req.requestId = newRequestId();
-        auto resp = http::problem(Error{ErrorCode::RequestTimeout, "the request was not received in time", {}, {}, {}}, req.requestId);
+        Exchange ex;
+        ex.req.requestId = newRequestId();
+        ex.forceKeepAlive = false;
+        auto resp = http::problem(Error{ErrorCode::RequestTimeout, "the request was not received in time", {}, {}, {}}, ex.req.requestId);
         resp.with("Connection", "close");
-        send(request, writer, req, resp);
+        (void)request;
+        send(ex, writer, resp);
     }
 
 private:
@@ -165,55 +180,71 @@ private:
         req.body = request.body();
     }
 
-    http::Response dispatch(http::Request& req, std::string& route, std::string& internal) const {
-        auto fail = [&](Error e) {
-            internal = e.internal;
-            return http::problem(e, req.requestId);
-        };
+    http::Response fail(Exchange& ex, Error e) const {
+        ex.internal = e.internal;
+        return http::problem(e, ex.req.requestId);
+    }
+
+    // Everything decided before a handler runs: size, route, credentials. A value means "answer now".
+    std::optional<http::Response> preflight(Exchange& ex, const http::Route*& route) const {
+        http::Request& req = ex.req;
         if (req.body.size() > state_->config.maxBodyBytes)
-            return fail({ErrorCode::PayloadTooLarge,
-                         "the body exceeds " + std::to_string(state_->config.maxBodyBytes) + " bytes", {}, {}, {}});
+            return fail(ex, {ErrorCode::PayloadTooLarge,
+                             "the body exceeds " + std::to_string(state_->config.maxBodyBytes) + " bytes", {}, {}, {}});
         auto match = state_->router.match(req.method, req.path, req.pathParams);
         if (!match.route) {
             if (match.pathKnown) {
                 std::string allow;
                 for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::methodName(m));
-                auto r = fail({ErrorCode::MethodNotAllowed, std::string(http::methodName(req.method)) + " is not allowed here; use " + allow, {}, {}, {}});
+                auto r = fail(ex, {ErrorCode::MethodNotAllowed, std::string(http::methodName(req.method)) + " is not allowed here; use " + allow, {}, {}, {}});
                 r.with("Allow", allow);
                 return r;
             }
-            return fail({ErrorCode::RouteNotFound, "no route for " + req.path, {}, {}, {}});
+            return fail(ex, {ErrorCode::RouteNotFound, "no route for " + req.path, {}, {}, {}});
         }
-        route = match.route->pattern;
+        route = match.route;
+        ex.route = route->pattern;
 
         if (auto authz = req.header("authorization")) {
             if (authz->size() < 7 || lower(authz->substr(0, 7)) != "bearer ")
-                return fail({ErrorCode::Unauthenticated, "use Authorization: Bearer <token>", {}, {}, {}});
+                return fail(ex, {ErrorCode::Unauthenticated, "use Authorization: Bearer <token>", {}, {}, {}});
             auto principal = state_->jwt.verify(std::string_view(*authz).substr(7));
-            if (!principal) return fail(std::move(principal).error());
+            if (!principal) return fail(ex, std::move(principal).error());
             req.principal = std::move(principal).value();
         }
-        if (match.route->access != http::Access::Public && !req.principal)
-            return fail({ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>", {}, {}, {}});
-        if (match.route->access == http::Access::Admin && !req.principal->isAdmin())
-            return fail({ErrorCode::Forbidden, "this route needs the admin role", {}, {}, {}});
-
-        auto result = match.route->handler(req);
-        if (!result) return fail(std::move(result).error());
-        return std::move(result).value();
+        if (route->access != http::Access::Public && !req.principal)
+            return fail(ex, {ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>", {}, {}, {}});
+        if (route->access == http::Access::Admin && !req.principal->isAdmin())
+            return fail(ex, {ErrorCode::Forbidden, "this route needs the admin role", {}, {}, {}});
+        return std::nullopt;
     }
 
-    static void send(const Ph::Request& request, Ph::ResponseWriter& writer, const http::Request& req,
-                     const http::Response& resp) {
+    http::Response invoke(Exchange& ex, const http::Route& route) const {
+        try {
+            auto result = route.handler(ex.req);
+            if (!result) return fail(ex, std::move(result).error());
+            return std::move(result).value();
+        } catch (const std::exception& e) {
+            // Never let Pistache answer: its 500 carries e.what().
+            return fail(ex, Error::internalError(e.what()));
+        } catch (...) {
+            return fail(ex, Error::internalError("unknown exception"));
+        }
+    }
+
+    void finish(Exchange& ex, Ph::ResponseWriter& writer, http::Response resp) const {
+        send(ex, writer, resp);
+        accessLog(ex, resp.status);
+        state_->inFlight.fetch_sub(1);
+    }
+
+    static void send(const Exchange& ex, Ph::ResponseWriter& writer, const http::Response& resp) {
         auto& headers = writer.headers();
-        // Pistache answers "Connection: Close" to an HTTP/1.1 request without a Connection header,
-        // yet keeps the socket open; clients then reconnect for every request. HTTP/1.1 means
-        // keep-alive unless the client says otherwise.
-        if (request.version() == Ph::Version::Http11 && !request.headers().has<Ph::Header::Connection>()) {
+        if (ex.forceKeepAlive) {
             headers.remove<Ph::Header::Connection>();
             headers.add<Ph::Header::Connection>(Ph::ConnectionControl::KeepAlive);
         }
-        if (!req.requestId.empty()) setHeader(headers, "X-Request-Id", req.requestId);
+        if (!ex.req.requestId.empty()) setHeader(headers, "X-Request-Id", ex.req.requestId);
         if (!resp.contentType.empty() && resp.status != 204 && resp.status != 304)
             setHeader(headers, "Content-Type", resp.contentType);
         for (const auto& [name, value] : resp.headers) {
@@ -228,9 +259,8 @@ private:
         writer.send(static_cast<Ph::Code>(resp.status), body);
     }
 
-    void accessLog(const http::Request& req, const std::string& route, int status, Clock::time_point started,
-                   const std::string& internal) const {
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    void accessLog(const Exchange& ex, int status) const {
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - ex.started).count();
         const bool isError = status >= 500;
         if (!isError) {
             const double sample = state_->config.accessLogSample;
@@ -240,11 +270,12 @@ private:
                 if (std::uniform_real_distribution<double>(0.0, 1.0)(rng) >= sample) return;
             }
         }
+        const auto& req = ex.req;
         log::Fields f = {{"requestId", req.requestId}, {"method", http::methodName(req.method)},
-                         {"route", route},             {"status", status},
+                         {"route", ex.route},          {"status", status},
                          {"latencyMs", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0}};
         if (req.principal) f["userId"] = req.principal->userId;
-        if (!internal.empty()) f["error"] = internal;
+        if (!ex.internal.empty()) f["error"] = ex.internal;
         log::write(isError ? log::Level::Error : log::Level::Info, "request", f);
     }
 
@@ -297,6 +328,9 @@ bool HttpServer::waitIdle(std::chrono::milliseconds timeout) const {
 void HttpServer::stop() {
     if (!running_) return;
     running_ = false;
+    // Workers finish what is queued first: their replies go out before the reactors stop.
+    state_->fastLane->stop();
+    state_->databaseLane->stop();
     endpoint_->shutdown();
     endpoint_.reset();
 }

@@ -19,8 +19,8 @@ std::string base36(std::uint64_t v) {
 }  // namespace
 
 SeatMapService::SeatMapService(CatalogRepository& repo, SeatStatusSource& statuses, const Clock& clock,
-                               std::chrono::milliseconds showTtl)
-    : repo_(repo), statuses_(statuses), clock_(clock), showTtl_(showTtl) {}
+                               std::chrono::milliseconds showTtl, std::chrono::milliseconds availabilityTtl)
+    : repo_(repo), statuses_(statuses), clock_(clock), showTtl_(showTtl), availabilityTtl_(availabilityTtl) {}
 
 Result<std::shared_ptr<const SeatIndex>> SeatMapService::seatsOf(const VenueId& venueId) {
     {
@@ -71,8 +71,39 @@ Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId&
     return fresh;
 }
 
-Result<AvailabilitySnapshot> SeatMapService::availability(const ShowSeating& seating) {
-    return statuses_.snapshot(seating.show.id, *seating.seats, clock_.nowMs());
+Result<std::shared_ptr<const AvailabilitySnapshot>> SeatMapService::availability(const ShowSeating& seating) {
+    const ShowId& id = seating.show.id;
+    std::shared_ptr<std::mutex> refreshMu;
+    {
+        std::lock_guard lock(mu_);
+        auto& entry = availability_[id];
+        if (entry.snapshot && clock_.nowMs() - entry.fetchedAt < availabilityTtl_.count()) return entry.snapshot;
+        refreshMu = entry.refreshMu;
+    }
+    // One reader refreshes a show's snapshot; the others wait for it rather than all asking the
+    // store at once when the snapshot goes stale under load.
+    std::lock_guard refresh(*refreshMu);
+    {
+        std::lock_guard lock(mu_);
+        auto& entry = availability_[id];
+        if (entry.snapshot && clock_.nowMs() - entry.fetchedAt < availabilityTtl_.count()) return entry.snapshot;
+    }
+    auto fresh = statuses_.snapshot(id, *seating.seats, clock_.nowMs());
+    if (!fresh) {
+        // Reads degrade gracefully: while the hold store is unreachable, the last known seat map
+        // (marked by its version) beats an error page for everyone watching the sale.
+        std::lock_guard lock(mu_);
+        auto& entry = availability_[id];
+        if (entry.snapshot) return entry.snapshot;
+        return std::move(fresh).error();
+    }
+    auto shared = std::make_shared<const AvailabilitySnapshot>(std::move(fresh).value());
+    std::lock_guard lock(mu_);
+    if (availability_.size() >= kMaxCachedShows) availability_.clear();
+    auto& entry = availability_[id];
+    entry.snapshot = shared;
+    entry.fetchedAt = clock_.nowMs();
+    return shared;
 }
 
 }  // namespace boxoffice

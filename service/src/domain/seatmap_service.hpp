@@ -23,11 +23,13 @@ class SeatMapService {
 public:
     /// `showTtl`: how long a cached show is trusted before its row is read again (bounds how long
     /// another replica's price change can go unseen).
+    /// `availabilityTtl`: how long one availability snapshot is shared between readers (the seat
+    /// map reflects every change within this bound; keep it well under a second).
     SeatMapService(CatalogRepository& repo, SeatStatusSource& statuses, const Clock& clock,
-                   std::chrono::milliseconds showTtl);
+                   std::chrono::milliseconds showTtl, std::chrono::milliseconds availabilityTtl);
 
     Result<std::shared_ptr<const ShowSeating>> seating(const ShowId& id);
-    Result<AvailabilitySnapshot> availability(const ShowSeating& seating);
+    Result<std::shared_ptr<const AvailabilitySnapshot>> availability(const ShowSeating& seating);
 
 private:
     struct Cached {
@@ -40,6 +42,13 @@ private:
     SeatStatusSource& statuses_;
     const Clock& clock_;
     std::chrono::milliseconds showTtl_;
+    std::chrono::milliseconds availabilityTtl_;
+    struct CachedAvailability {
+        std::shared_ptr<const AvailabilitySnapshot> snapshot;
+        EpochMs fetchedAt = 0;
+        std::shared_ptr<std::mutex> refreshMu = std::make_shared<std::mutex>();
+    };
+    std::unordered_map<ShowId, CachedAvailability> availability_;
     std::mutex mu_;
     std::unordered_map<ShowId, Cached> shows_;
     std::unordered_map<VenueId, std::shared_ptr<const SeatIndex>> venues_;  // venues' layouts never change

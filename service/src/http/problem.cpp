@@ -20,6 +20,8 @@ ErrorSpec errorSpec(ErrorCode code) {
         case ErrorCode::ShowHasOrders: return {409, "SHOW_HAS_ORDERS", "Show has orders"};
         case ErrorCode::SeatsUnavailable: return {409, "SEATS_UNAVAILABLE", "Seats unavailable"};
         case ErrorCode::SaleNotOpen: return {409, "SALE_NOT_OPEN", "Sale not open"};
+        case ErrorCode::SeatLimitReached: return {409, "SEAT_LIMIT_REACHED", "Seat limit reached"};
+        case ErrorCode::HoldNotActive: return {409, "HOLD_NOT_ACTIVE", "Hold not active"};
         case ErrorCode::OrderExpired: return {409, "ORDER_EXPIRED", "Order expired"};
         case ErrorCode::IdempotencyKeyReused: return {422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused"};
         case ErrorCode::Conflict: return {409, "CONFLICT", "Conflict"};

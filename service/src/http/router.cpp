@@ -53,8 +53,8 @@ std::optional<std::string> Request::header(const std::string& lowerName) const {
     return it->second;
 }
 
-void Router::add(Method method, std::string pattern, Access access, Handler handler) {
-    Route r{method, pattern, access, std::move(handler), {}};
+void Router::add(Method method, std::string pattern, Access access, Handler handler, Lane lane) {
+    Route r{method, pattern, access, std::move(handler), lane, {}};
     for (auto s : split(pattern)) r.segments.emplace_back(s);
     routes_.push_back(std::move(r));
 }

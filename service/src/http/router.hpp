@@ -11,6 +11,11 @@ namespace boxoffice::http {
 
 enum class Access { Public, User, Admin };
 
+/// Where a handler runs. Reactor threads must never wait on a dependency, so only trivial
+/// handlers run there; Redis-only paths (holds, seat maps) get their own lane so that a slow
+/// database, which can tie up every Database worker until its deadlines fire, cannot stall them.
+enum class Lane { Reactor, Fast, Database };
+
 /// Expected failures come back as errors; the server turns them into problem responses.
 using Handler = std::function<Result<Response>(const Request&)>;
 
@@ -19,6 +24,7 @@ struct Route {
     std::string pattern;  // the template, also the `route` label of logs and metrics
     Access access;
     Handler handler;
+    Lane lane = Lane::Database;
     std::vector<std::string> segments;
 };
 
@@ -30,7 +36,7 @@ struct RouteMatch {
 
 class Router {
 public:
-    void add(Method method, std::string pattern, Access access, Handler handler);
+    void add(Method method, std::string pattern, Access access, Handler handler, Lane lane = Lane::Database);
     /// Fills `params` on a match. Literal segments win over `{param}` segments.
     RouteMatch match(Method method, std::string_view path, std::unordered_map<std::string, std::string>& params) const;
     const std::vector<Route>& routes() const { return routes_; }

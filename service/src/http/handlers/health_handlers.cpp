@@ -6,7 +6,7 @@ namespace boxoffice::http {
 void registerHealthRoutes(Router& router, Readiness& readiness) {
     router.add(Method::Get, "/healthz", Access::Public, [](const Request&) -> Result<Response> {
         return Response::json(200, R"({"status":"ok"})");
-    });
+    }, Lane::Reactor);
     router.add(Method::Get, "/readyz", Access::Public, [&readiness](const Request&) -> Result<Response> {
         Json deps = Json::object();
         bool ready = !readiness.draining();

@@ -1,5 +1,6 @@
 #pragma once
 // Route registration per resource. Handlers are thin: parse, call one domain method, map the result.
+#include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/seatmap_service.hpp"
 #include "http/json_body.hpp"
@@ -13,6 +14,8 @@ void registerHealthRoutes(Router& router, Readiness& readiness);
 void registerVenueRoutes(Router& router, CatalogService& catalog);
 void registerEventRoutes(Router& router, CatalogService& catalog);
 void registerShowRoutes(Router& router, CatalogService& catalog);
+void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& idempotency, const Clock& clock);
+void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
 
 inline Response jsonResponse(int status, const Json& body) { return Response::json(status, dump(body)); }

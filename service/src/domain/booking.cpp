@@ -1,0 +1,33 @@
+#include "domain/booking.hpp"
+
+namespace boxoffice {
+
+std::string_view holdStatusName(HoldStatus s) {
+    switch (s) {
+        case HoldStatus::Held: return "HELD";
+        case HoldStatus::Expired: return "EXPIRED";
+        case HoldStatus::Released: return "RELEASED";
+        case HoldStatus::Ordered: return "ORDERED";
+    }
+    return "HELD";
+}
+
+std::string_view orderStatusName(OrderStatus s) {
+    switch (s) {
+        case OrderStatus::PaymentPending: return "PAYMENT_PENDING";
+        case OrderStatus::Confirmed: return "CONFIRMED";
+        case OrderStatus::Failed: return "FAILED";
+        case OrderStatus::Expired: return "EXPIRED";
+        case OrderStatus::Cancelled: return "CANCELLED";
+    }
+    return "FAILED";
+}
+
+std::optional<OrderStatus> parseOrderStatus(std::string_view s) {
+    for (auto st : {OrderStatus::PaymentPending, OrderStatus::Confirmed, OrderStatus::Failed, OrderStatus::Expired,
+                    OrderStatus::Cancelled})
+        if (orderStatusName(st) == s) return st;
+    return std::nullopt;
+}
+
+}  // namespace boxoffice

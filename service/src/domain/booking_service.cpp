@@ -1,0 +1,286 @@
+#include "domain/booking_service.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/hold_id.hpp"
+#include "domain/time.hpp"
+
+namespace boxoffice {
+namespace {
+
+std::string compact(const std::string& uuid) {
+    std::string out;
+    for (char c : uuid)
+        if (c != '-') out.push_back(c);
+    return out;
+}
+
+// Ticket codes are read out at doors and typed in by hand: upper-case, no separators but one.
+std::string ticketCode(const std::string& uuid) {
+    std::string hex = compact(uuid);
+    std::string out = "T-";
+    for (std::size_t i = 0; i < 16 && i < hex.size(); ++i)
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i]))));
+    return out;
+}
+
+Error notFound(const char* what) { return Error::notFound(what); }
+
+Error notPending(const Order& o) {
+    if (o.status == OrderStatus::Expired)
+        return {ErrorCode::OrderExpired, "the payment window of this order has closed; its seats were released", {}, {}, {}};
+    return {ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)), {}, {}, {}};
+}
+
+}  // namespace
+
+BookingService::BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders,
+                               const Clock& clock, IdGenerator& ids, BookingSettings settings)
+    : seatmaps_(seatmaps), inventory_(inventory), orders_(orders), clock_(clock), ids_(ids), settings_(settings) {}
+
+Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds) {
+    auto seating = seatmaps_.seating(show);
+    if (!seating) return std::move(seating).error();
+    const EpochMs now = clock_.nowMs();
+    const Show& s = (*seating)->show;
+    if (!s.saleOpenAt(now)) {
+        const std::string when = now < s.saleOpensAt ? "opens at " + formatRfc3339(s.saleOpensAt)
+                                                     : "closed at " + formatRfc3339(s.saleClosesAt);
+        return Error{ErrorCode::SaleNotOpen, "the sale for this show " + when, {}, {}, {}};
+    }
+    std::vector<FieldError> errs;
+    if (seatIds.empty()) errs.push_back({"seatIds", "must name at least one seat"});
+    if (static_cast<int>(seatIds.size()) > settings_.maxSeatsPerHold)
+        errs.push_back({"seatIds", "at most " + std::to_string(settings_.maxSeatsPerHold) + " seats per hold"});
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t i = 0; i < seatIds.size() && errs.size() < 20; ++i) {
+        const std::string field = "seatIds[" + std::to_string(i) + "]";
+        if ((*seating)->seats->find(seatIds[i]) < 0) errs.push_back({field, "no seat '" + seatIds[i] + "' in this show"});
+        else if (!seen.insert(seatIds[i]).second) errs.push_back({field, "seat '" + seatIds[i] + "' is listed twice"});
+    }
+    if (!errs.empty()) return Error::validation(std::move(errs));
+
+    HoldRequest request{makeHoldId(show, compact(ids_.next())), show, user, seatIds, now,
+                        now + settings_.holdTtl.count(), settings_.maxSeatsPerUser};
+    auto r = inventory_.hold(request);
+    if (!r) return std::move(r).error();
+    switch (r->kind) {
+        case HoldResult::Kind::Held:
+            return Hold{request.holdId, show, user, seatIds, HoldStatus::Held, request.expiresAt, now, std::nullopt};
+        case HoldResult::Kind::Unavailable: {
+            Error e{ErrorCode::SeatsUnavailable, std::to_string(r->unavailable.size()) + " of the seats are held or sold by someone else", {}, {}, {}};
+            e.subjects = r->unavailable;
+            return e;
+        }
+        case HoldResult::Kind::UserLimitReached:
+            return Error{ErrorCode::SeatLimitReached,
+                         "at most " + std::to_string(settings_.maxSeatsPerUser) + " seats per person for this show; you have " +
+                             std::to_string(r->userSeats),
+                         {}, {}, {}};
+        case HoldResult::Kind::NotReady: break;
+    }
+    return Error{ErrorCode::DependencyUnavailable, "seat inventory unavailable", {}, {}, "hold store not ready"};
+}
+
+Result<Hold> BookingService::findHold(const UserId& user, const HoldId& id) {
+    if (!showOfHold(id)) return notFound("hold");
+    auto h = inventory_.holds().findHold(id, clock_.nowMs());
+    if (!h) return std::move(h).error();
+    if (!*h || (*h)->userId != user) return notFound("hold");
+    return std::move(**h);
+}
+
+Result<Hold> BookingService::release(const UserId& user, const HoldId& id) {
+    if (!showOfHold(id)) return notFound("hold");
+    const EpochMs now = clock_.nowMs();
+    auto r = inventory_.holds().release(id, user, now);
+    if (!r) return std::move(r).error();
+    if (*r == HoldChange::NotFound) return notFound("hold");
+    auto h = findHold(user, id);
+    if (!h) return h;
+    if (*r == HoldChange::NotHeld && h->status != HoldStatus::Released)
+        return Error{ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(h->status)), {}, {}, {}};
+    return h;
+}
+
+Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdId, const Customer& customer,
+                                         const std::string& traceContext) {
+    auto hold = findHold(user, holdId);
+    if (!hold) return std::move(hold).error();
+    if (hold->status != HoldStatus::Held)
+        return Error{ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(hold->status)), {}, {}, {}};
+    auto seating = seatmaps_.seating(hold->showId);
+    if (!seating) return std::move(seating).error();
+    const Show& show = (*seating)->show;
+    const SeatIndex& seats = *(*seating)->seats;
+
+    const EpochMs now = clock_.nowMs();
+    Order order;
+    order.id = OrderId{ids_.next()};
+    order.showId = hold->showId;
+    order.userId = user;
+    order.holdId = holdId;
+    order.status = OrderStatus::PaymentPending;
+    order.currency = show.currency;
+    order.customer = customer;
+    order.traceContext = traceContext;
+    order.expiresAt = now + settings_.paymentWindow.count();
+    order.createdAt = order.updatedAt = now;
+    // The price comes from the show's tiers, never from the client.
+    for (const auto& seatId : hold->seatIds) {
+        const long pos = seats.find(seatId);
+        if (pos < 0) return Error::internalError("held seat " + seatId + " is not in the layout");
+        const std::string& tier = seats.tierOf(seats.seats()[static_cast<std::size_t>(pos)]);
+        auto price = show.priceOf(tier);
+        if (!price) return Error::internalError("show " + show.id.str() + " has no price for tier " + tier);
+        order.seats.push_back({seatId, tier, *price});
+        order.amountMinor += *price;
+    }
+
+    auto attached = inventory_.holds().attachToOrder(holdId, user, order.id, order.expiresAt, now);
+    if (!attached) return std::move(attached).error();
+    if (*attached == HoldChange::NotFound) return notFound("hold");
+    if (*attached == HoldChange::NotHeld) return Error{ErrorCode::HoldNotActive, "the hold is no longer active", {}, {}, {}};
+
+    auto created = orders_.create(order, message(order, "order.created", traceContext));
+    if (!created) {
+        // The seats were moved to an order that does not exist: give them back at once.
+        (void)inventory_.holds().releaseOrder(order.showId, order.id, user, hold->seatIds, clock_.nowMs());
+        return std::move(created).error();
+    }
+    return order;
+}
+
+Result<Order> BookingService::ownedOrder(const UserId& user, const OrderId& id) {
+    auto o = orders_.find(id);
+    if (!o) return o;
+    if (o->userId != user) return notFound("order");
+    return o;
+}
+
+Result<Order> BookingService::expire(const Order& order, const std::string& traceContext) {
+    OrderTransition t{order.id, OrderStatus::Expired, clock_.nowMs(), std::nullopt, {},
+                      message(order, "order.expired", traceContext)};
+    auto r = orders_.transition(t);
+    if (!r) {
+        if (r.error().code == ErrorCode::Conflict) return orders_.find(order.id);  // someone else moved it first
+        return r;
+    }
+    std::vector<std::string> seatIds;
+    for (const auto& s : r->seats) seatIds.push_back(s.seatId);
+    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIds, clock_.nowMs());
+    return r;
+}
+
+Result<Order> BookingService::order(const UserId& user, const OrderId& id) {
+    auto o = ownedOrder(user, id);
+    if (!o) return o;
+    if (o->status == OrderStatus::PaymentPending && o->expiresAt <= clock_.nowMs()) return expire(*o, o->traceContext);
+    return o;
+}
+
+Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, const std::string& paymentReference,
+                                      const std::string& traceContext) {
+    auto o = ownedOrder(user, id);
+    if (!o) return o;
+    if (o->status == OrderStatus::Confirmed) return o;
+    if (o->status != OrderStatus::PaymentPending) return notPending(*o);
+    const EpochMs now = clock_.nowMs();
+    if (o->expiresAt <= now) {
+        auto expired = expire(*o, traceContext);
+        if (!expired) return expired;
+        if (expired->status == OrderStatus::Confirmed) return expired;
+        return notPending(*expired);
+    }
+    OrderTransition t{o->id, OrderStatus::Confirmed, now, paymentReference, {}, {}};
+    for (const auto& seat : o->seats) t.tickets.push_back({ticketCode(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now});
+    Order confirmed = *o;
+    confirmed.status = OrderStatus::Confirmed;
+    confirmed.tickets = t.tickets;
+    confirmed.paymentReference = paymentReference;
+    t.message = message(confirmed, "order.confirmed", traceContext);
+    auto r = orders_.transition(t);
+    if (!r) {
+        if (r.error().code == ErrorCode::OrderExpired) {
+            auto expired = expire(*o, traceContext);
+            if (!expired) return expired;
+            return notPending(*expired);
+        }
+        if (r.error().code == ErrorCode::Conflict) {
+            // A concurrent confirm (or expiry) won the row: answer with what is stored.
+            auto now2 = orders_.find(id);
+            if (!now2) return now2;
+            if (now2->status == OrderStatus::Confirmed) return now2;
+            return notPending(*now2);
+        }
+        return r;
+    }
+    std::vector<std::string> seatIds;
+    for (const auto& s : r->seats) seatIds.push_back(s.seatId);
+    // SQL already holds the sale; a failure here only delays the seat map until the store is restored.
+    (void)inventory_.holds().sell(r->showId, r->id, r->userId, seatIds, clock_.nowMs());
+    return r;
+}
+
+Result<Order> BookingService::cancel(const UserId& user, const OrderId& id, const std::string& traceContext) {
+    auto o = ownedOrder(user, id);
+    if (!o) return o;
+    if (o->status == OrderStatus::Cancelled) return o;
+    if (o->status != OrderStatus::PaymentPending) return notPending(*o);
+    OrderTransition t{o->id, OrderStatus::Cancelled, clock_.nowMs(), std::nullopt, {}, message(*o, "order.cancelled", traceContext)};
+    auto r = orders_.transition(t);
+    if (!r) {
+        if (r.error().code != ErrorCode::Conflict) return r;
+        auto current = orders_.find(id);
+        if (!current) return current;
+        if (current->status == OrderStatus::Cancelled) return current;
+        return notPending(*current);
+    }
+    std::vector<std::string> seatIds;
+    for (const auto& s : r->seats) seatIds.push_back(s.seatId);
+    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIds, clock_.nowMs());
+    return r;
+}
+
+Result<std::vector<Order>> BookingService::ordersOf(const UserId& user, int limit, int offset) {
+    return orders_.ordersOf(user, limit, offset);
+}
+
+Result<std::vector<Ticket>> BookingService::ticketsOf(const UserId& user, int limit, int offset) {
+    return orders_.ticketsOf(user, limit, offset);
+}
+
+Result<int> BookingService::sweep(int limit) {
+    const EpochMs now = clock_.nowMs();
+    auto expired = orders_.expireDue(now, limit, [this](const Order& o) { return message(o, "order.expired", o.traceContext); });
+    if (!expired) return std::move(expired).error();
+    for (const auto& o : *expired) {
+        std::vector<std::string> seatIds;
+        for (const auto& s : o.seats) seatIds.push_back(s.seatId);
+        (void)inventory_.holds().releaseOrder(o.showId, o.id, o.userId, seatIds, clock_.nowMs());
+    }
+    return static_cast<int>(expired->size());
+}
+
+OutboxMessage BookingService::message(const Order& o, const std::string& eventType, const std::string& traceContext) {
+    nlohmann::json seats = nlohmann::json::array();
+    for (const auto& s : o.seats) seats.push_back(s.seatId);
+    nlohmann::json payload = {{"orderId", o.id.str()},         {"showId", o.showId.str()},
+                              {"userId", o.userId.str()},       {"status", orderStatusName(o.status)},
+                              {"seatIds", std::move(seats)},    {"amount", o.amountMinor},
+                              {"currency", o.currency},         {"expiresAt", formatRfc3339(o.expiresAt)}};
+    if (!o.tickets.empty()) {
+        nlohmann::json tickets = nlohmann::json::array();
+        for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId}});
+        payload["tickets"] = std::move(tickets);
+    }
+    nlohmann::json headers = nlohmann::json::object();
+    if (!traceContext.empty()) headers["traceparent"] = traceContext;
+    return {ids_.next(), "order", o.id.str(), eventType,
+            payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers.dump(), clock_.nowMs()};
+}
+
+}  // namespace boxoffice

@@ -1,0 +1,61 @@
+#pragma once
+// The booking flow: hold seats, order them, confirm payment, cancel, and expire what was abandoned.
+// The hold store is the fast path; SQL is the truth and the final guard against overselling.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "domain/booking_ports.hpp"
+#include "domain/inventory.hpp"
+#include "domain/seatmap_service.hpp"
+
+namespace boxoffice {
+
+struct BookingSettings {
+    int maxSeatsPerHold = 10;
+    int maxSeatsPerUser = 10;  // per show, across holds and orders
+    std::chrono::milliseconds holdTtl{10 * 60 * 1000};
+    std::chrono::milliseconds paymentWindow{5 * 60 * 1000};
+};
+
+class BookingService {
+public:
+    BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders, const Clock& clock,
+                   IdGenerator& ids, BookingSettings settings);
+
+    Result<Hold> hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds);
+    Result<Hold> findHold(const UserId& user, const HoldId& id);
+    Result<Hold> release(const UserId& user, const HoldId& id);
+
+    Result<Order> placeOrder(const UserId& user, const HoldId& hold, const Customer& customer,
+                             const std::string& traceContext);
+    /// The user's order; a pending order past its window is expired on the way (lazy check).
+    Result<Order> order(const UserId& user, const OrderId& id);
+    /// Idempotent: confirming a confirmed order returns it with the same tickets.
+    Result<Order> confirm(const UserId& user, const OrderId& id, const std::string& paymentReference,
+                          const std::string& traceContext);
+    Result<Order> cancel(const UserId& user, const OrderId& id, const std::string& traceContext);
+
+    Result<std::vector<Order>> ordersOf(const UserId& user, int limit, int offset);
+    Result<std::vector<Ticket>> ticketsOf(const UserId& user, int limit, int offset);
+
+    /// Expires pending orders past their window (at most `limit`) and frees their seats; safe to run
+    /// on every replica at once. Returns how many it expired.
+    Result<int> sweep(int limit);
+
+    const BookingSettings& settings() const { return settings_; }
+
+private:
+    Result<Order> ownedOrder(const UserId& user, const OrderId& id);
+    Result<Order> expire(const Order& order, const std::string& traceContext);
+    OutboxMessage message(const Order& order, const std::string& eventType, const std::string& traceContext);
+
+    SeatMapService& seatmaps_;
+    Inventory& inventory_;
+    OrderRepository& orders_;
+    const Clock& clock_;
+    IdGenerator& ids_;
+    BookingSettings settings_;
+};
+
+}  // namespace boxoffice

@@ -1,0 +1,116 @@
+#include "http/booking_dto.hpp"
+
+#include "domain/time.hpp"
+
+namespace boxoffice::http {
+namespace {
+
+Result<void> done(std::vector<FieldError>& errs) {
+    if (!errs.empty()) return Error::validation(std::move(errs));
+    return {};
+}
+
+bool plausibleEmail(const std::string& e) {
+    const auto at = e.find('@');
+    return at != std::string::npos && at > 0 && at + 1 < e.size() && e.find('@', at + 1) == std::string::npos &&
+           e.find_first_of(" \t\r\n<>\",;") == std::string::npos && e.find('.', at) != std::string::npos;
+}
+
+bool plausiblePhone(const std::string& p) {
+    int digits = 0;
+    for (char c : p) {
+        if (c >= '0' && c <= '9') ++digits;
+        else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') return false;
+    }
+    return digits >= 5;
+}
+
+}  // namespace
+
+Result<HoldBody> parseHoldBody(const Json& body) {
+    std::vector<FieldError> errs;
+    FieldReader r(body, "", errs);
+    HoldBody h;
+    h.showId = ShowId{r.string("showId", true, 64).value_or("")};
+    if (const Json* seats = r.array("seatIds", true)) {
+        if (seats->size() > 100) {
+            r.fail("seatIds", "too many seats");
+        } else {
+            for (std::size_t i = 0; i < seats->size(); ++i) {
+                const auto& s = (*seats)[i];
+                if (!s.is_string() || s.get_ref<const std::string&>().empty() || s.get_ref<const std::string&>().size() > 64)
+                    errs.push_back({"seatIds[" + std::to_string(i) + "]", "must be a seat id such as FLOOR-A-12"});
+                else
+                    h.seatIds.push_back(s.get<std::string>());
+            }
+        }
+    }
+    if (auto v = done(errs); !v) return std::move(v).error();
+    return h;
+}
+
+Result<OrderBody> parseOrderBody(const Json& body) {
+    std::vector<FieldError> errs;
+    FieldReader r(body, "", errs);
+    OrderBody o;
+    o.holdId = HoldId{r.string("holdId", true, 128).value_or("")};
+    if (const Json* c = r.object("customer", true)) {
+        FieldReader cr(*c, "customer", errs);
+        o.customer.name = cr.string("name", true, 200).value_or("");
+        o.customer.email = cr.string("email", true, 254).value_or("");
+        if (!o.customer.email.empty() && !plausibleEmail(o.customer.email)) cr.fail("email", "must be an email address");
+        o.customer.phone = cr.string("phone", false, 32).value_or("");
+        if (!o.customer.phone.empty() && !plausiblePhone(o.customer.phone)) cr.fail("phone", "must be a phone number");
+    }
+    if (auto v = done(errs); !v) return std::move(v).error();
+    return o;
+}
+
+Result<std::string> parsePaymentReference(const Json& body) {
+    std::vector<FieldError> errs;
+    FieldReader r(body, "", errs);
+    auto ref = r.string("paymentReference", true, 200);
+    if (auto v = done(errs); !v) return std::move(v).error();
+    return *ref;
+}
+
+Json toJson(const Hold& h) {
+    Json j = {{"holdId", h.id.str()},           {"showId", h.showId.str()},
+              {"seatIds", h.seatIds},           {"status", holdStatusName(h.status)},
+              {"expiresAt", formatRfc3339(h.expiresAt)}};
+    if (h.orderId) j["orderId"] = h.orderId->str();
+    return j;
+}
+
+Json toJson(const Ticket& t) {
+    return {{"ticketCode", t.code},          {"seatId", t.seatId},           {"orderId", t.orderId.str()},
+            {"showId", t.showId.str()},      {"issuedAt", formatRfc3339(t.issuedAt)}};
+}
+
+Json toJson(const Order& o) {
+    Json seatIds = Json::array();
+    Json seats = Json::array();
+    for (const auto& s : o.seats) {
+        seatIds.push_back(s.seatId);
+        seats.push_back({{"seatId", s.seatId}, {"tier", s.tier}, {"price", s.priceMinor}});
+    }
+    Json tickets = Json::array();
+    for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId}});
+    Json j = {{"orderId", o.id.str()},
+              {"status", orderStatusName(o.status)},
+              {"showId", o.showId.str()},
+              {"holdId", o.holdId.str()},
+              {"seatIds", std::move(seatIds)},
+              {"seats", std::move(seats)},
+              {"amount", o.amountMinor},
+              {"currency", o.currency},
+              {"customer", {{"name", o.customer.name}, {"email", o.customer.email}, {"phone", o.customer.phone}}},
+              {"expiresAt", formatRfc3339(o.expiresAt)},
+              {"createdAt", formatRfc3339(o.createdAt)},
+              {"tickets", std::move(tickets)}};
+    if (o.confirmedAt) j["confirmedAt"] = formatRfc3339(*o.confirmedAt);
+    if (o.paymentReference) j["paymentReference"] = *o.paymentReference;
+    return j;
+}
+
+}  // namespace boxoffice::http

@@ -1,0 +1,118 @@
+#include "http/booking_dto.hpp"
+#include "http/handlers/routes.hpp"
+#include "http/idempotency.hpp"
+
+namespace boxoffice::http {
+namespace {
+
+UserId caller(const Request& req) { return UserId{req.principal->userId}; }
+
+// W3C traceparent: version-traceid-parentid-flags. Anything else is dropped, not propagated.
+std::string traceContext(const Request& req) {
+    auto tp = req.header("traceparent");
+    if (!tp || tp->size() != 55) return {};
+    for (std::size_t i = 0; i < tp->size(); ++i) {
+        const char c = (*tp)[i];
+        const bool dash = i == 2 || i == 35 || i == 52;
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return {};
+    }
+    return *tp;
+}
+
+Result<std::pair<int, int>> page(const Request& req) {
+    int limit = 50, offset = 0;
+    for (auto [name, out, max] : {std::tuple<const char*, int*, int>{"limit", &limit, 100}, {"offset", &offset, 1'000'000}}) {
+        auto v = req.queryValue(name);
+        if (!v) continue;
+        try {
+            std::size_t used = 0;
+            *out = std::stoi(*v, &used);
+            if (used != v->size() || *out < (std::string(name) == "limit" ? 1 : 0) || *out > max) throw std::out_of_range(name);
+        } catch (const std::exception&) {
+            Error e = Error::validation(name, std::string("must be an integer between ") + (std::string(name) == "limit" ? "1" : "0") +
+                                                  " and " + std::to_string(max));
+            e.code = ErrorCode::InvalidParameter;
+            return e;
+        }
+    }
+    return std::pair{limit, offset};
+}
+
+}  // namespace
+
+void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& idempotency, const Clock& clock) {
+    const IdempotencySettings idem;
+    router.add(Method::Post, "/v1/holds", Access::User,
+               idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+                   auto body = parseJsonObject(req);
+                   if (!body) return std::move(body).error();
+                   auto h = parseHoldBody(*body);
+                   if (!h) return std::move(h).error();
+                   auto hold = booking.hold(caller(req), h->showId, h->seatIds);
+                   if (!hold) return std::move(hold).error();
+                   return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
+               }),
+               Lane::Fast);
+    router.add(Method::Get, "/v1/holds/{id}", Access::User, [&booking](const Request& req) -> Result<Response> {
+        auto hold = booking.findHold(caller(req), HoldId{req.param("id")});
+        if (!hold) return std::move(hold).error();
+        return jsonResponse(200, toJson(*hold));
+    }, Lane::Fast);
+    router.add(Method::Delete, "/v1/holds/{id}", Access::User, [&booking](const Request& req) -> Result<Response> {
+        auto hold = booking.release(caller(req), HoldId{req.param("id")});
+        if (!hold) return std::move(hold).error();
+        return jsonResponse(200, toJson(*hold));
+    }, Lane::Fast);
+
+    router.add(Method::Post, "/v1/orders", Access::User,
+               idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+                   auto body = parseJsonObject(req);
+                   if (!body) return std::move(body).error();
+                   auto o = parseOrderBody(*body);
+                   if (!o) return std::move(o).error();
+                   auto order = booking.placeOrder(caller(req), o->holdId, o->customer, traceContext(req));
+                   if (!order) return std::move(order).error();
+                   return jsonResponse(201, toJson(*order)).with("Location", "/v1/orders/" + order->id.str());
+               }));
+    router.add(Method::Get, "/v1/orders/{id}", Access::User, [&booking](const Request& req) -> Result<Response> {
+        auto order = booking.order(caller(req), OrderId{req.param("id")});
+        if (!order) return std::move(order).error();
+        return jsonResponse(200, toJson(*order));
+    });
+    router.add(Method::Post, "/v1/orders/{id}/confirm-payment", Access::User,
+               idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+                   auto body = parseJsonObject(req);
+                   if (!body) return std::move(body).error();
+                   auto ref = parsePaymentReference(*body);
+                   if (!ref) return std::move(ref).error();
+                   auto order = booking.confirm(caller(req), OrderId{req.param("id")}, *ref, traceContext(req));
+                   if (!order) return std::move(order).error();
+                   return jsonResponse(200, toJson(*order));
+               }));
+    router.add(Method::Post, "/v1/orders/{id}/cancel", Access::User, [&booking](const Request& req) -> Result<Response> {
+        auto order = booking.cancel(caller(req), OrderId{req.param("id")}, traceContext(req));
+        if (!order) return std::move(order).error();
+        return jsonResponse(200, toJson(*order));
+    });
+
+    router.add(Method::Get, "/v1/me/orders", Access::User, [&booking](const Request& req) -> Result<Response> {
+        auto p = page(req);
+        if (!p) return std::move(p).error();
+        auto orders = booking.ordersOf(caller(req), p->first, p->second);
+        if (!orders) return std::move(orders).error();
+        Json items = Json::array();
+        for (const auto& o : *orders) items.push_back(toJson(o));
+        return jsonResponse(200, {{"items", std::move(items)}, {"limit", p->first}, {"offset", p->second}});
+    });
+    router.add(Method::Get, "/v1/me/tickets", Access::User, [&booking](const Request& req) -> Result<Response> {
+        auto p = page(req);
+        if (!p) return std::move(p).error();
+        auto tickets = booking.ticketsOf(caller(req), p->first, p->second);
+        if (!tickets) return std::move(tickets).error();
+        Json items = Json::array();
+        for (const auto& t : *tickets) items.push_back(toJson(t));
+        return jsonResponse(200, {{"items", std::move(items)}, {"limit", p->first}, {"offset", p->second}});
+    });
+}
+
+}  // namespace boxoffice::http

@@ -1,0 +1,67 @@
+#include "http/idempotency.hpp"
+
+#include <thread>
+
+#include "http/problem.hpp"
+#include "util/sha256.hpp"
+
+namespace boxoffice::http {
+namespace {
+
+bool validKey(const std::string& k) {
+    if (k.empty() || k.size() > 255) return false;
+    for (char c : k)
+        if (c < 0x21 || c > 0x7e) return false;
+    return true;
+}
+
+Response replay(const IdempotencyClaim& c) {
+    Response r = Response::json(c.status, c.body);
+    if (c.status >= 400) r.contentType = "application/problem+json";
+    r.with("Idempotent-Replayed", "true");
+    return r;
+}
+
+}  // namespace
+
+Handler idempotent(IdempotencyStore& store, const Clock& clock, IdempotencySettings settings, Handler inner) {
+    return [&store, &clock, settings, inner = std::move(inner)](const Request& req) -> Result<Response> {
+        auto key = req.header("idempotency-key");
+        if (!key || !req.principal) return inner(req);
+        if (!validKey(*key))
+            return Error::validation("Idempotency-Key", "must be 1-255 visible ASCII characters");
+        const UserId user{req.principal->userId};
+        const std::string hash = util::sha256Hex(std::string(methodName(req.method)) + " " + req.path + "\n" + req.body);
+        const auto deadline = std::chrono::steady_clock::now() + settings.waitForFirst;
+        for (;;) {
+            const EpochMs now = clock.nowMs();
+            auto claim = store.claim(user, *key, hash, now, now + settings.retention.count());
+            if (!claim) return std::move(claim).error();
+            switch (claim->kind) {
+                case IdempotencyClaim::Kind::Mismatch:
+                    return Error{ErrorCode::IdempotencyKeyReused,
+                                 "this Idempotency-Key was used for a different request", {}, {}, {}};
+                case IdempotencyClaim::Kind::Replay:
+                    return replay(*claim);
+                case IdempotencyClaim::Kind::InProgress:
+                    if (std::chrono::steady_clock::now() >= deadline)
+                        return Error{ErrorCode::Conflict, "a request with this Idempotency-Key is still in progress; retry", {}, {}, {}};
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                    continue;
+                case IdempotencyClaim::Kind::Claimed: break;
+            }
+            break;
+        }
+        auto result = inner(req);
+        Response response = result ? std::move(result).value() : problem(result.error(), req.requestId);
+        if (response.status >= 500) {
+            (void)store.abandon(user, *key);
+        } else {
+            const std::string& body = response.sharedBody ? *response.sharedBody : response.body;
+            if (auto done = store.complete(user, *key, response.status, body); !done) (void)store.abandon(user, *key);
+        }
+        return response;
+    };
+}
+
+}  // namespace boxoffice::http

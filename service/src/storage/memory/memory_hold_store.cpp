@@ -1,0 +1,291 @@
+#include "storage/memory/memory_hold_store.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <unordered_set>
+
+#include "domain/hold_id.hpp"
+
+namespace boxoffice::memory {
+namespace {
+
+// Hold records outlive their expiry so a client polling its hold sees EXPIRED, not 404.
+constexpr EpochMs kRecordRetentionMs = 24LL * 60 * 60 * 1000;
+// A sweep walks every seat and record of the show under its lock: at most once a minute.
+constexpr EpochMs kCollectEveryMs = 60 * 1000;
+
+struct SeatOwner {
+    enum class Kind : std::uint8_t { Hold, Order, Sold };
+    Kind kind = Kind::Hold;
+    std::string ownerId;  // the hold id or the order id
+    UserId user;
+    EpochMs expiresAt = 0;  // Hold and Order only: free from this instant on
+
+    bool liveAt(EpochMs now) const { return kind == Kind::Sold || now < expiresAt; }
+};
+
+struct HoldRecord {
+    Hold hold;  // status as last written: EXPIRED is derived from `now` on reading
+    EpochMs keepUntil = 0;
+};
+
+std::uint64_t fnv1a(const std::vector<SeatStatus>& status) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (const SeatStatus s : status) {
+        h ^= static_cast<std::uint8_t>(s);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+}  // namespace
+
+struct MemoryHoldStore::ShowState {
+    std::mutex mu;
+    std::unordered_map<std::string, SeatOwner> seats;  // only seats that were ever taken
+    std::unordered_map<HoldId, HoldRecord> holds;
+    // Seats each user may own; entries go stale when a seat expires, is released or changes hands
+    // and are dropped when counted, so a count never trusts them without checking `seats`.
+    std::unordered_map<UserId, std::unordered_set<std::string>> seatsOfUser;
+    EpochMs nextCollectAt = 0;
+
+    const SeatOwner* liveOwner(const std::string& seatId, EpochMs now) const {
+        const auto it = seats.find(seatId);
+        if (it == seats.end() || !it->second.liveAt(now)) return nullptr;
+        return &it->second;
+    }
+
+    void own(const std::string& seatId, SeatOwner owner) {
+        seatsOfUser[owner.user].insert(seatId);
+        seats.insert_or_assign(seatId, std::move(owner));
+    }
+
+    // Sold seats count forever, so the per-user cap also bounds what one user can buy.
+    int userSeats(const UserId& user, EpochMs now) {
+        const auto it = seatsOfUser.find(user);
+        if (it == seatsOfUser.end()) return 0;
+        std::erase_if(it->second, [&](const std::string& seatId) {
+            const SeatOwner* owner = liveOwner(seatId, now);
+            return owner == nullptr || owner->user != user;
+        });
+        const int n = static_cast<int>(it->second.size());
+        if (n == 0) seatsOfUser.erase(it);
+        return n;
+    }
+
+    void maybeCollect(EpochMs now) {
+        // The second clause recovers from a caller whose clock once ran far ahead.
+        if (now < nextCollectAt && now + 2 * kCollectEveryMs > nextCollectAt) return;
+        nextCollectAt = now + kCollectEveryMs;
+        std::erase_if(holds, [&](const auto& entry) { return entry.second.keepUntil <= now; });
+        std::erase_if(seats, [&](const auto& entry) { return !entry.second.liveAt(now); });
+        for (auto it = seatsOfUser.begin(); it != seatsOfUser.end();) {
+            const UserId& user = it->first;
+            std::erase_if(it->second, [&](const std::string& seatId) {
+                const SeatOwner* owner = liveOwner(seatId, now);
+                return owner == nullptr || owner->user != user;
+            });
+            it = it->second.empty() ? seatsOfUser.erase(it) : std::next(it);
+        }
+    }
+
+    // A hold that can still be changed by `user`: HELD and not yet expired.
+    HoldChange checkHeld(const HoldId& id, const UserId& user, EpochMs now, HoldRecord*& out) {
+        const auto it = holds.find(id);
+        if (it == holds.end() || it->second.hold.userId != user) return HoldChange::NotFound;
+        if (it->second.hold.status != HoldStatus::Held || now >= it->second.hold.expiresAt) return HoldChange::NotHeld;
+        out = &it->second;
+        return HoldChange::Done;
+    }
+};
+
+MemoryHoldStore::MemoryHoldStore() = default;
+MemoryHoldStore::~MemoryHoldStore() = default;
+
+MemoryHoldStore::ShowState* MemoryHoldStore::find(const ShowId& show) {
+    std::shared_lock lock(mapMu_);
+    const auto it = shows_.find(show);
+    return it == shows_.end() ? nullptr : it->second.get();
+}
+
+MemoryHoldStore::ShowState& MemoryHoldStore::findOrCreate(const ShowId& show) {
+    std::unique_lock lock(mapMu_);
+    auto& slot = shows_[show];
+    if (!slot) slot = std::make_unique<ShowState>();
+    return *slot;
+}
+
+Result<HoldResult> MemoryHoldStore::hold(const HoldRequest& request) {
+    // release() and findHold() locate the hold by the show in its id alone.
+    const auto showOfId = showOfHold(request.holdId);
+    if (!showOfId || *showOfId != request.showId)
+        return Error::internalError("hold id " + request.holdId.str() + " does not carry show " + request.showId.str());
+    ShowState* st = find(request.showId);
+    if (st == nullptr) return HoldResult{HoldResult::Kind::NotReady, {}, 0};
+
+    std::lock_guard lock(st->mu);
+    st->maybeCollect(request.now);
+    if (st->holds.contains(request.holdId)) return Error::internalError("hold id reused: " + request.holdId.str());
+
+    HoldResult result;
+    for (const auto& seatId : request.seatIds)
+        if (st->liveOwner(seatId, request.now) != nullptr) result.unavailable.push_back(seatId);
+    if (!result.unavailable.empty()) {
+        result.kind = HoldResult::Kind::Unavailable;
+        return result;
+    }
+    const int have = st->userSeats(request.userId, request.now);
+    if (have + static_cast<int>(request.seatIds.size()) > request.maxSeatsPerUser) {
+        result.kind = HoldResult::Kind::UserLimitReached;
+        result.userSeats = have;
+        return result;
+    }
+
+    for (const auto& seatId : request.seatIds)
+        st->own(seatId, {SeatOwner::Kind::Hold, request.holdId.str(), request.userId, request.expiresAt});
+    Hold h{request.holdId, request.showId, request.userId, request.seatIds, HoldStatus::Held,
+           request.expiresAt, request.now, std::nullopt};
+    st->holds.emplace(request.holdId, HoldRecord{std::move(h), request.expiresAt + kRecordRetentionMs});
+    result.kind = HoldResult::Kind::Held;
+    return result;
+}
+
+Result<std::optional<Hold>> MemoryHoldStore::findHold(const HoldId& id, EpochMs now) {
+    const auto show = showOfHold(id);
+    if (!show) return std::optional<Hold>{};
+    ShowState* st = find(*show);
+    if (st == nullptr) return std::optional<Hold>{};
+
+    std::lock_guard lock(st->mu);
+    const auto it = st->holds.find(id);
+    if (it == st->holds.end()) return std::optional<Hold>{};
+    Hold h = it->second.hold;
+    if (h.status == HoldStatus::Held && now >= h.expiresAt) h.status = HoldStatus::Expired;
+    return std::optional<Hold>{std::move(h)};
+}
+
+Result<HoldChange> MemoryHoldStore::release(const HoldId& id, const UserId& user, EpochMs now) {
+    const auto show = showOfHold(id);
+    if (!show) return HoldChange::NotFound;
+    ShowState* st = find(*show);
+    if (st == nullptr) return HoldChange::NotFound;
+
+    std::lock_guard lock(st->mu);
+    HoldRecord* rec = nullptr;
+    if (const HoldChange c = st->checkHeld(id, user, now, rec); c != HoldChange::Done) return c;
+    rec->hold.status = HoldStatus::Released;
+    // A restored claim may have taken one of the seats since: free only what this hold still owns.
+    for (const auto& seatId : rec->hold.seatIds) {
+        const auto it = st->seats.find(seatId);
+        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Hold && it->second.ownerId == id.str())
+            st->seats.erase(it);
+    }
+    return HoldChange::Done;
+}
+
+Result<HoldChange> MemoryHoldStore::attachToOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                                  EpochMs orderExpiresAt, EpochMs now) {
+    const auto show = showOfHold(id);
+    if (!show) return HoldChange::NotFound;
+    ShowState* st = find(*show);
+    if (st == nullptr) return HoldChange::NotFound;
+
+    std::lock_guard lock(st->mu);
+    HoldRecord* rec = nullptr;
+    if (const HoldChange c = st->checkHeld(id, user, now, rec); c != HoldChange::Done) return c;
+    // Only a restored claim can have taken a seat of a live hold; the hold is then no longer
+    // whole, and an order for it would be refused by SQL anyway.
+    for (const auto& seatId : rec->hold.seatIds) {
+        const SeatOwner* owner = st->liveOwner(seatId, now);
+        if (owner == nullptr || owner->kind != SeatOwner::Kind::Hold || owner->ownerId != id.str())
+            return HoldChange::NotHeld;
+    }
+    for (const auto& seatId : rec->hold.seatIds)
+        st->own(seatId, {SeatOwner::Kind::Order, order.str(), user, orderExpiresAt});
+    rec->hold.status = HoldStatus::Ordered;
+    rec->hold.orderId = order;
+    rec->keepUntil = std::max(rec->hold.expiresAt, orderExpiresAt) + kRecordRetentionMs;
+    return HoldChange::Done;
+}
+
+Result<void> MemoryHoldStore::sell(const ShowId& show, const OrderId& order, const UserId& user,
+                                   const std::vector<std::string>& seatIds, EpochMs /*now*/) {
+    // A show never restored in this process learns the sale from SQL when it is restored.
+    ShowState* st = find(show);
+    if (st == nullptr) return {};
+
+    std::lock_guard lock(st->mu);
+    for (const auto& seatId : seatIds) {
+        const auto it = st->seats.find(seatId);
+        // SQL has confirmed the order, so the sale overrides whatever the store believes about the
+        // seat (even a hold taken after the order's window seemed to close here), except another
+        // sale: two sales of one seat are SQL's contradiction to settle, not ours to hide.
+        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Sold) continue;
+        st->own(seatId, {SeatOwner::Kind::Sold, order.str(), user, 0});
+    }
+    return {};
+}
+
+Result<void> MemoryHoldStore::releaseOrder(const ShowId& show, const OrderId& order, const UserId& /*user*/,
+                                           const std::vector<std::string>& seatIds, EpochMs /*now*/) {
+    ShowState* st = find(show);
+    if (st == nullptr) return {};
+
+    std::lock_guard lock(st->mu);
+    for (const auto& seatId : seatIds) {
+        const auto it = st->seats.find(seatId);
+        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Order && it->second.ownerId == order.str())
+            st->seats.erase(it);
+    }
+    return {};
+}
+
+Result<void> MemoryHoldStore::restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) {
+    ShowState& st = findOrCreate(show);
+    std::lock_guard lock(st.mu);
+    // Only adds: freeing order seats missing from `claims` could drop an order attached after the
+    // caller read them from SQL.
+    for (const auto& claim : claims) {
+        // A closed payment window owns nothing; the sweeper will expire the order in SQL.
+        if (claim.expiresAt != 0 && claim.expiresAt <= now) continue;
+        const auto it = st.seats.find(claim.seatId);
+        if (it != st.seats.end() && it->second.kind == SeatOwner::Kind::Sold) continue;
+        if (claim.expiresAt == 0)
+            st.own(claim.seatId, {SeatOwner::Kind::Sold, claim.orderId.str(), claim.userId, 0});
+        else
+            st.own(claim.seatId, {SeatOwner::Kind::Order, claim.orderId.str(), claim.userId, claim.expiresAt});
+    }
+    return {};
+}
+
+Result<AvailabilitySnapshot> MemoryHoldStore::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {
+    AvailabilitySnapshot s;
+    s.epoch = "memory";
+    s.status.assign(seats.size(), SeatStatus::Available);
+    if (ShowState* st = find(show); st == nullptr) {
+        s.ready = false;
+    } else {
+        std::lock_guard lock(st->mu);
+        st->maybeCollect(now);
+        // Walks the taken seats, not the layout: in a large hall most seats were never touched.
+        for (const auto& [seatId, owner] : st->seats) {
+            if (!owner.liveAt(now)) continue;
+            const long pos = seats.find(seatId);
+            if (pos < 0) continue;
+            s.status[static_cast<std::size_t>(pos)] =
+                owner.kind == SeatOwner::Kind::Sold ? SeatStatus::Sold : SeatStatus::Held;
+        }
+    }
+    for (const SeatStatus v : s.status) {
+        switch (v) {
+            case SeatStatus::Available: ++s.available; break;
+            case SeatStatus::Held: ++s.held; break;
+            case SeatStatus::Sold: ++s.sold; break;
+        }
+    }
+    s.version = fnv1a(s.status);
+    return s;
+}
+
+}  // namespace boxoffice::memory

@@ -1,0 +1,392 @@
+#include "storage/redis/redis_hold_store.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <exception>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "domain/hold_id.hpp"
+#include "util/log.hpp"
+
+namespace boxoffice::redis {
+
+// Generated from scripts/*.lua at build time (cmake/embed_files.cmake): {file name, content}.
+const std::vector<std::pair<std::string, std::string>>& embeddedLuaScripts();
+
+namespace {
+
+// Hold records outlive their end so a client polling its hold sees EXPIRED, not 404.
+constexpr EpochMs kRecordRetentionMs = 24LL * 60 * 60 * 1000;
+// Claims per restore call: each call blocks Redis while it runs, so a hall of 100k sold seats is
+// loaded in ~100 short steps rather than one long stall of every other show.
+constexpr std::size_t kRestoreChunk = 1000;
+
+std::string tagOf(const ShowId& show) { return "bx:{" + show.str() + "}:"; }
+
+std::string sha1Hex(const std::string& text) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha1(), nullptr) != 1) {
+        throw std::runtime_error("SHA1 unavailable in this OpenSSL build");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * len);
+    for (unsigned int i = 0; i < len; ++i) {
+        out.push_back(kHex[md[i] >> 4]);
+        out.push_back(kHex[md[i] & 0x0f]);
+    }
+    return out;
+}
+
+bool parseInt(std::string_view text, std::int64_t& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+bool isNoScript(const Reply& r) { return r.type == Reply::Type::Error && r.str.rfind("NOSCRIPT", 0) == 0; }
+
+Error unexpected(std::string_view what, const Reply& r) {
+    std::string shape;
+    switch (r.type) {
+        case Reply::Type::Nil: shape = "nil"; break;
+        case Reply::Type::Status: shape = "status " + r.str; break;
+        case Reply::Type::Error: shape = "error " + r.str; break;
+        case Reply::Type::Integer: shape = "integer " + std::to_string(r.integer); break;
+        case Reply::Type::String: shape = "string " + r.str; break;
+        case Reply::Type::Array: shape = "array of " + std::to_string(r.elements.size()); break;
+    }
+    return Error::internalError("redis " + std::string(what) + ": unexpected reply: " + shape);
+}
+
+// The store's promise is Result, never an exception: bad_alloc or a bug in here becomes Internal.
+template <typename F>
+auto guarded(std::string_view what, F&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        return Error::internalError("redis " + std::string(what) + ": " + e.what());
+    } catch (...) {
+        return Error::internalError("redis " + std::string(what) + ": unknown exception");
+    }
+}
+
+// Mirrors liveOwner() in the scripts: an owner that cannot be parsed counts as held, so a seat is
+// never shown free on a guess.
+SeatStatus statusOfOwner(std::string_view owner, EpochMs now) {
+    if (owner.size() < 4 || owner[1] != '|') return SeatStatus::Held;
+    if (owner[0] == 'S') return SeatStatus::Sold;
+    const auto bar = owner.find('|', 2);
+    std::int64_t expiresAt = 0;
+    if (bar == std::string_view::npos || !parseInt(owner.substr(2, bar - 2), expiresAt)) return SeatStatus::Held;
+    return expiresAt > now ? SeatStatus::Held : SeatStatus::Available;
+}
+
+std::uint64_t fnv1a(const std::vector<SeatStatus>& status) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (const SeatStatus s : status) {
+        h ^= static_cast<std::uint8_t>(s);
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+Result<HoldChange> holdChangeOf(std::string_view what, const Reply& r) {
+    if (r.type == Reply::Type::String || r.type == Reply::Type::Status) {
+        if (r.str == "DONE") return HoldChange::Done;
+        if (r.str == "NOTFOUND") return HoldChange::NotFound;
+        if (r.str == "NOTHELD") return HoldChange::NotHeld;
+    }
+    return unexpected(what, r);
+}
+
+}  // namespace
+
+std::string RedisHoldStore::seatsKey(const ShowId& show) { return tagOf(show) + "seats"; }
+std::string RedisHoldStore::readyKey(const ShowId& show) { return tagOf(show) + "ready"; }
+std::string RedisHoldStore::versionKey(const ShowId& show) { return tagOf(show) + "ver"; }
+std::string RedisHoldStore::holdKey(const ShowId& show, const HoldId& id) { return tagOf(show) + "hold:" + id.str(); }
+std::string RedisHoldStore::userKey(const ShowId& show, const UserId& user) {
+    return tagOf(show) + "user:" + user.str();
+}
+
+RedisHoldStore::RedisHoldStore(RedisPool& pool) : pool_(pool) {
+    const auto load = [](const std::string& name) {
+        for (const auto& [file, content] : embeddedLuaScripts()) {
+            if (file == name) return Script{name, content, sha1Hex(content)};
+        }
+        throw std::logic_error("Lua script " + name + " is not embedded in this build");
+    };
+    hold_ = load("hold.lua");
+    release_ = load("release.lua");
+    attach_ = load("attach.lua");
+    sell_ = load("sell.lua");
+    releaseOrder_ = load("release_order.lua");
+    restore_ = load("restore.lua");
+}
+
+Result<Reply> RedisHoldStore::eval(const Script& script, const std::vector<std::string>& keys,
+                                   const std::vector<std::string>& args) {
+    std::vector<std::string> evalsha;
+    evalsha.reserve(3 + keys.size() + args.size());
+    evalsha.push_back("EVALSHA");
+    evalsha.push_back(script.sha1);
+    evalsha.push_back(std::to_string(keys.size()));
+    evalsha.insert(evalsha.end(), keys.begin(), keys.end());
+    evalsha.insert(evalsha.end(), args.begin(), args.end());
+
+    auto lease = pool_.lease();
+    if (!lease) return std::move(lease).error();
+    auto reply = lease->command(evalsha);
+    if (!reply) return std::move(reply).error();
+
+    if (isNoScript(*reply)) {
+        // The script cache is empty after a restart, a failover or SCRIPT FLUSH. LOAD and the
+        // retry go in one write: the retry cannot overtake the LOAD on one connection.
+        auto both = lease->pipeline({{"SCRIPT", "LOAD", script.source}, evalsha});
+        if (!both) return std::move(both).error();
+        const Reply& loaded = both->front();
+        if (loaded.type == Reply::Type::Error) {
+            if (replyNeedsReconnect(loaded)) lease->discard();
+            return errorFromReply(loaded, script.name + " SCRIPT LOAD");
+        }
+        if (loaded.str != script.sha1) {
+            return Error::internalError("redis " + script.name + ": SCRIPT LOAD returned sha1 " + loaded.str +
+                                        ", expected " + script.sha1);
+        }
+        reply = std::move(both->back());
+    }
+    if (reply->type == Reply::Type::Error) {
+        if (replyNeedsReconnect(*reply)) lease->discard();
+        return errorFromReply(*reply, script.name);
+    }
+    return reply;
+}
+
+Result<HoldResult> RedisHoldStore::hold(const HoldRequest& request) {
+    return guarded("hold", [&]() -> Result<HoldResult> {
+        // findHold() and release() find the record by the show inside the hold id alone.
+        const auto showOfId = showOfHold(request.holdId);
+        if (!showOfId || *showOfId != request.showId) {
+            return Error::internalError("hold id " + request.holdId.str() + " does not carry show " +
+                                        request.showId.str());
+        }
+        if (request.seatIds.empty()) return Error::internalError("hold " + request.holdId.str() + " has no seats");
+
+        const ShowId& show = request.showId;
+        std::vector<std::string> args{request.holdId.str(),
+                                      request.userId.str(),
+                                      std::to_string(request.now),
+                                      std::to_string(request.expiresAt),
+                                      std::to_string(request.maxSeatsPerUser),
+                                      std::to_string(request.expiresAt + kRecordRetentionMs)};
+        args.insert(args.end(), request.seatIds.begin(), request.seatIds.end());
+        auto reply = eval(hold_,
+                          {seatsKey(show), holdKey(show, request.holdId), userKey(show, request.userId),
+                           readyKey(show), versionKey(show)},
+                          args);
+        if (!reply) return std::move(reply).error();
+
+        const Reply& r = *reply;
+        if (r.type != Reply::Type::Array || r.elements.empty()) return unexpected("hold", r);
+        const std::string& kind = r.elements.front().str;
+        HoldResult out;
+        if (kind == "HELD") {
+            out.kind = HoldResult::Kind::Held;
+        } else if (kind == "TAKEN") {
+            out.kind = HoldResult::Kind::Unavailable;
+            for (std::size_t i = 1; i < r.elements.size(); ++i) out.unavailable.push_back(r.elements[i].str);
+        } else if (kind == "LIMIT" && r.elements.size() == 2 && r.elements[1].type == Reply::Type::Integer) {
+            out.kind = HoldResult::Kind::UserLimitReached;
+            out.userSeats = static_cast<int>(r.elements[1].integer);
+        } else if (kind == "NOTREADY") {
+            out.kind = HoldResult::Kind::NotReady;
+        } else if (kind == "DUPLICATE") {
+            return Error::internalError("hold id reused: " + request.holdId.str());
+        } else {
+            return unexpected("hold", r);
+        }
+        return out;
+    });
+}
+
+Result<std::optional<Hold>> RedisHoldStore::findHold(const HoldId& id, EpochMs now) {
+    return guarded("findHold", [&]() -> Result<std::optional<Hold>> {
+        const auto show = showOfHold(id);
+        if (!show) return std::optional<Hold>{};
+        auto reply = pool_.call({"HGETALL", holdKey(*show, id)});
+        if (!reply) return std::move(reply).error();
+        if (reply->type == Reply::Type::Error) return errorFromReply(*reply, "findHold");
+        if (reply->type != Reply::Type::Array || reply->elements.size() % 2 != 0) return unexpected("findHold", *reply);
+        if (reply->elements.empty()) return std::optional<Hold>{};
+
+        std::unordered_map<std::string, std::string> f;
+        for (std::size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+            f.emplace(std::move(reply->elements[i].str), std::move(reply->elements[i + 1].str));
+        }
+        Hold h;
+        h.id = id;
+        h.showId = *show;
+        h.userId = UserId{f["user"]};
+        const std::string& seats = f["seats"];
+        for (std::size_t from = 0; from < seats.size();) {
+            const std::size_t comma = std::min(seats.find(',', from), seats.size());
+            if (comma > from) h.seatIds.push_back(seats.substr(from, comma - from));
+            from = comma + 1;
+        }
+        if (!parseInt(f["expiresAt"], h.expiresAt) || !parseInt(f["createdAt"], h.createdAt)) {
+            return Error::internalError("redis findHold: malformed hold record " + id.str());
+        }
+        const std::string& status = f["status"];
+        if (status == "HELD") {
+            h.status = now >= h.expiresAt ? HoldStatus::Expired : HoldStatus::Held;
+        } else if (status == "RELEASED") {
+            h.status = HoldStatus::Released;
+        } else if (status == "ORDERED") {
+            h.status = HoldStatus::Ordered;
+        } else {
+            return Error::internalError("redis findHold: hold " + id.str() + " has status '" + status + "'");
+        }
+        if (const auto it = f.find("orderId"); it != f.end() && !it->second.empty()) h.orderId = OrderId{it->second};
+        return std::optional<Hold>{std::move(h)};
+    });
+}
+
+Result<HoldChange> RedisHoldStore::release(const HoldId& id, const UserId& user, EpochMs now) {
+    return guarded("release", [&]() -> Result<HoldChange> {
+        const auto show = showOfHold(id);
+        if (!show) return HoldChange::NotFound;
+        auto reply = eval(release_, {seatsKey(*show), holdKey(*show, id), userKey(*show, user), versionKey(*show)},
+                          {id.str(), user.str(), std::to_string(now)});
+        if (!reply) return std::move(reply).error();
+        return holdChangeOf("release", *reply);
+    });
+}
+
+Result<HoldChange> RedisHoldStore::attachToOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                                 EpochMs orderExpiresAt, EpochMs now) {
+    return guarded("attachToOrder", [&]() -> Result<HoldChange> {
+        const auto show = showOfHold(id);
+        if (!show) return HoldChange::NotFound;
+        auto reply = eval(attach_, {seatsKey(*show), holdKey(*show, id), userKey(*show, user), versionKey(*show)},
+                          {id.str(), user.str(), order.str(), std::to_string(orderExpiresAt), std::to_string(now),
+                           std::to_string(kRecordRetentionMs)});
+        if (!reply) return std::move(reply).error();
+        return holdChangeOf("attach", *reply);
+    });
+}
+
+Result<void> RedisHoldStore::sell(const ShowId& show, const OrderId& order, const UserId& user,
+                                  const std::vector<std::string>& seatIds, EpochMs now) {
+    return guarded("sell", [&]() -> Result<void> {
+        if (seatIds.empty()) return {};
+        std::vector<std::string> args{order.str(), user.str(), std::to_string(now)};
+        args.insert(args.end(), seatIds.begin(), seatIds.end());
+        auto reply =
+            eval(sell_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
+        if (!reply) return std::move(reply).error();
+        if (reply->type != Reply::Type::Array) return unexpected("sell", *reply);
+        if (!reply->elements.empty()) {
+            // Not an error for the caller (SQL already sold the seats), but a sign of clock skew
+            // between replicas or of a double sale in SQL: worth a look.
+            nlohmann::json displaced = nlohmann::json::object();
+            for (std::size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+                displaced[reply->elements[i].str] = reply->elements[i + 1].str;
+            }
+            log::warn("sale met seats owned by someone else in the hold store",
+                      {{"showId", show.str()}, {"orderId", order.str()}, {"owners", displaced}});
+        }
+        return {};
+    });
+}
+
+Result<void> RedisHoldStore::releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
+                                          const std::vector<std::string>& seatIds, EpochMs now) {
+    return guarded("releaseOrder", [&]() -> Result<void> {
+        if (seatIds.empty()) return {};
+        std::vector<std::string> args{order.str(), std::to_string(now)};
+        args.insert(args.end(), seatIds.begin(), seatIds.end());
+        auto reply = eval(releaseOrder_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
+        if (!reply) return std::move(reply).error();
+        if (reply->type != Reply::Type::Integer) return unexpected("releaseOrder", *reply);
+        return {};
+    });
+}
+
+Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) {
+    return guarded("restore", [&]() -> Result<void> {
+        std::size_t next = 0;
+        // do/while: a show with nothing sold yet still needs the one call that marks it ready.
+        do {
+            const std::size_t end = std::min(claims.size(), next + kRestoreChunk);
+            std::vector<std::string> keys{seatsKey(show), readyKey(show), versionKey(show)};
+            std::unordered_map<std::string, std::size_t> keyIndexOfUser;  // 1-based, as Lua sees KEYS
+            std::vector<std::string> args{std::to_string(now), end == claims.size() ? "1" : "0"};
+            args.reserve(2 + 5 * (end - next));
+            for (; next < end; ++next) {
+                const SeatClaim& c = claims[next];
+                const auto [it, added] = keyIndexOfUser.emplace(c.userId.str(), keys.size() + 1);
+                if (added) keys.push_back(userKey(show, c.userId));
+                args.push_back(c.seatId);
+                args.push_back(std::to_string(std::max<EpochMs>(c.expiresAt, 0)));
+                args.push_back(c.orderId.str());
+                args.push_back(c.userId.str());
+                args.push_back(std::to_string(it->second));
+            }
+            auto reply = eval(restore_, keys, args);
+            if (!reply) return std::move(reply).error();
+            if (reply->type != Reply::Type::Integer) return unexpected("restore", *reply);
+        } while (next < claims.size());
+        return {};
+    });
+}
+
+Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {
+    return guarded("snapshot", [&]() -> Result<AvailabilitySnapshot> {
+        // One round trip for any hall: the seats hash holds only seats that were ever taken, and
+        // the statuses are worked out here rather than in a script that would block Redis.
+        auto lease = pool_.lease();
+        if (!lease) return std::move(lease).error();
+        auto replies = lease->pipeline({{"EXISTS", readyKey(show)}, {"HGETALL", seatsKey(show)}});
+        if (!replies) return std::move(replies).error();
+        for (const Reply& r : *replies) {
+            if (r.type == Reply::Type::Error) {
+                if (replyNeedsReconnect(r)) lease->discard();
+                return errorFromReply(r, "snapshot");
+            }
+        }
+        const Reply& ready = replies->at(0);
+        const Reply& owners = replies->at(1);
+        if (ready.type != Reply::Type::Integer) return unexpected("snapshot EXISTS", ready);
+        if (owners.type != Reply::Type::Array || owners.elements.size() % 2 != 0) {
+            return unexpected("snapshot HGETALL", owners);
+        }
+
+        AvailabilitySnapshot s;
+        s.epoch = "redis";
+        s.ready = ready.integer == 1;
+        s.status.assign(seats.size(), SeatStatus::Available);
+        for (std::size_t i = 0; i + 1 < owners.elements.size(); i += 2) {
+            const long pos = seats.find(owners.elements[i].str);
+            if (pos < 0) continue;  // a seat no longer in the layout: not ours to show
+            s.status[static_cast<std::size_t>(pos)] = statusOfOwner(owners.elements[i + 1].str, now);
+        }
+        for (const SeatStatus v : s.status) {
+            switch (v) {
+                case SeatStatus::Available: ++s.available; break;
+                case SeatStatus::Held: ++s.held; break;
+                case SeatStatus::Sold: ++s.sold; break;
+            }
+        }
+        s.version = fnv1a(s.status);
+        return s;
+    });
+}
+
+}  // namespace boxoffice::redis

@@ -1,0 +1,68 @@
+#pragma once
+// The HoldStore on Redis: one Lua script per operation (scripts/*.lua, embedded at build time),
+// every key of a show under the hash tag {showId} so the scripts run unchanged on a clustered
+// Redis. A hold is one round trip; a seat map is one round trip whatever the venue's size.
+#include <string>
+#include <vector>
+
+#include "domain/booking_ports.hpp"
+#include "storage/redis/redis_pool.hpp"
+
+namespace boxoffice::redis {
+
+/// Keys of show S (all tagged {S}):
+///   bx:{S}:seats         HASH seatId -> "KIND|expiresAt|ownerId|userId"; KIND H (hold), O (pending
+///                        order), S (sold, expiresAt 0). An H/O owner past expiresAt is free.
+///   bx:{S}:hold:<holdId> HASH user, seats, status (HELD|RELEASED|ORDERED), expiresAt, createdAt, orderId;
+///                        kept a day past the hold's (or order's) end so a client learns it EXPIRED.
+///   bx:{S}:user:<userId> SET of seats the user may own; checked against `seats` when counted.
+///   bx:{S}:ready         "1" once the show's truth is loaded; absent after a flush -> NotReady.
+///   bx:{S}:ver           counter bumped by every change (for debugging).
+/// Thread-safe: it keeps no state of its own beyond the pool.
+class RedisHoldStore final : public HoldStore {
+public:
+    /// Throws std::logic_error if a script is missing from the build (a start-up failure).
+    explicit RedisHoldStore(RedisPool& pool);
+    RedisHoldStore(const RedisHoldStore&) = delete;
+    RedisHoldStore& operator=(const RedisHoldStore&) = delete;
+
+    Result<HoldResult> hold(const HoldRequest& request) override;
+    Result<std::optional<Hold>> findHold(const HoldId& id, EpochMs now) override;
+    Result<HoldChange> release(const HoldId& id, const UserId& user, EpochMs now) override;
+    Result<HoldChange> attachToOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                     EpochMs orderExpiresAt, EpochMs now) override;
+    Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user,
+                      const std::vector<std::string>& seatIds, EpochMs now) override;
+    Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
+                              const std::vector<std::string>& seatIds, EpochMs now) override;
+    Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;
+    Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) override;
+
+    static std::string seatsKey(const ShowId& show);
+    static std::string readyKey(const ShowId& show);
+    static std::string holdKey(const ShowId& show, const HoldId& id);
+    static std::string userKey(const ShowId& show, const UserId& user);
+    static std::string versionKey(const ShowId& show);
+
+private:
+    struct Script {
+        std::string name;
+        std::string source;
+        std::string sha1;  // hex, computed here so EVALSHA can go first without a SCRIPT LOAD
+    };
+
+    /// EVALSHA; on NOSCRIPT (a restart, a failover, SCRIPT FLUSH) SCRIPT LOAD and EVALSHA again,
+    /// pipelined in one more round trip. Error replies are translated here.
+    Result<Reply> eval(const Script& script, const std::vector<std::string>& keys,
+                       const std::vector<std::string>& args);
+
+    RedisPool& pool_;
+    Script hold_;
+    Script release_;
+    Script attach_;
+    Script sell_;
+    Script releaseOrder_;
+    Script restore_;
+};
+
+}  // namespace boxoffice::redis

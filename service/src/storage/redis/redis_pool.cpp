@@ -1,0 +1,94 @@
+#include "storage/redis/redis_pool.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace boxoffice::redis {
+
+RedisLease::RedisLease(RedisLease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_) {}
+
+RedisLease::~RedisLease() {
+    if (pool_ != nullptr) pool_->giveBack(slot_);
+}
+
+Result<Reply> RedisLease::command(const std::vector<std::string>& argv) {
+    pool_->roundTrips_.fetch_add(1, std::memory_order_relaxed);
+    return pool_->connections_[slot_]->command(argv);
+}
+
+Result<std::vector<Reply>> RedisLease::pipeline(const std::vector<std::vector<std::string>>& commands) {
+    pool_->roundTrips_.fetch_add(1, std::memory_order_relaxed);
+    return pool_->connections_[slot_]->pipeline(commands);
+}
+
+void RedisLease::discard() { pool_->connections_[slot_]->close(); }
+
+RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait) : wait_(wait) {
+    // Zero would mean "fail at once" for the wait and "no connections" for the size: both are
+    // configuration mistakes, caught at start-up rather than as a 503 under load.
+    if (size <= 0) throw std::invalid_argument("redis pool size must be positive");
+    if (wait.count() <= 0) throw std::invalid_argument("redis pool wait must be positive");
+    connections_.reserve(static_cast<std::size_t>(size));
+    free_.reserve(static_cast<std::size_t>(size));
+    for (int i = 0; i < size; ++i) {
+        connections_.push_back(std::make_unique<RedisConnection>(options));
+        free_.push_back(static_cast<std::size_t>(size - 1 - i));
+    }
+}
+
+RedisPool::~RedisPool() = default;
+
+Result<RedisLease> RedisPool::lease() {
+    std::unique_lock lock(mu_);
+    if (!freed_.wait_for(lock, wait_, [this] { return !free_.empty(); })) {
+        return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {},
+                     "redis pool exhausted: no free connection within " + std::to_string(wait_.count()) + " ms"};
+    }
+    const std::size_t slot = free_.back();
+    free_.pop_back();
+    return RedisLease(this, slot);
+}
+
+void RedisPool::giveBack(std::size_t slot) {
+    {
+        std::lock_guard lock(mu_);
+        free_.push_back(slot);
+    }
+    freed_.notify_one();
+}
+
+Result<Reply> RedisPool::call(const std::vector<std::string>& argv) {
+    auto lease = this->lease();
+    if (!lease) return std::move(lease).error();
+    return lease->command(argv);
+}
+
+namespace {
+
+bool startsWithWord(const std::string& text, std::string_view word) {
+    return text.size() >= word.size() && text.compare(0, word.size(), word) == 0 &&
+           (text.size() == word.size() || text[word.size()] == ' ');
+}
+
+}  // namespace
+
+bool replyNeedsReconnect(const Reply& reply) {
+    return reply.type == Reply::Type::Error && (startsWithWord(reply.str, "READONLY") ||
+                                                startsWithWord(reply.str, "MASTERDOWN"));
+}
+
+Error errorFromReply(const Reply& reply, std::string_view what) {
+    std::string internal = "redis " + std::string(what) + ": " + reply.str;
+    // Each of these goes away without our help: a replica promoted, the dataset loaded, the
+    // script finished, memory freed. Callers should see "try again", not a bug.
+    for (const std::string_view transient :
+         {"LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"}) {
+        if (startsWithWord(reply.str, transient)) {
+            return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, std::move(internal)};
+        }
+    }
+    return Error::internalError(std::move(internal));
+}
+
+}  // namespace boxoffice::redis

@@ -1,0 +1,62 @@
+-- Holds every seat in ARGV[7..] for one hold, or none of them.
+-- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 ready flag, 5 version counter
+-- ARGV: 1 hold id, 2 user id, 3 now (ms), 4 expiresAt (ms), 5 max seats per user,
+--       6 when the hold record may go (ms, PEXPIREAT), 7.. seat ids (distinct, validated by the caller)
+-- Seat owners are "KIND|expiresAt|ownerId|userId": KIND H (hold), O (pending order) or S (sold,
+-- expiresAt 0). The user id comes last because it is the only free-form part. An H or O owner
+-- whose expiresAt has passed is free: expiry costs nothing until someone wants the seat.
+-- Replies: {'HELD'} | {'TAKEN', seat...} | {'LIMIT', seatsTheUserHas} | {'NOTREADY'} | {'DUPLICATE'}
+
+-- After a flush the sold seats are gone too: holding now could sell a seat twice.
+if redis.call('EXISTS', KEYS[4]) == 0 then return {'NOTREADY'} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE'} end
+
+local holdId, user, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local maxSeats = tonumber(ARGV[5])
+
+-- An owner this script cannot parse counts as live: a seat is never handed out on a guess.
+local function liveOwner(owner)
+  if not owner then return nil end
+  local kind, exp, id, who = string.match(owner, '^(%u)|(%d+)|([^|]*)|(.*)$')
+  if not kind then return {kind = '?', user = ''} end
+  if kind ~= 'S' and tonumber(exp) <= now then return nil end
+  return {kind = kind, id = id, user = who}
+end
+
+local seats = {}
+for i = 7, #ARGV do seats[#seats + 1] = ARGV[i] end
+local owners = redis.call('HMGET', KEYS[1], unpack(seats))
+local taken = {'TAKEN'}
+for i, seat in ipairs(seats) do
+  if liveOwner(owners[i]) then taken[#taken + 1] = seat end
+end
+if #taken > 1 then return taken end
+
+-- The user's set may name seats that expired, were released or changed hands since: they are
+-- checked against the seats hash and dropped here, so the count is exact. Sold seats keep counting.
+local have = 0
+local mine = redis.call('SMEMBERS', KEYS[3])
+if #mine > 0 then
+  local current = redis.call('HMGET', KEYS[1], unpack(mine))
+  local stale = {}
+  for i, seat in ipairs(mine) do
+    local o = liveOwner(current[i])
+    if o and o.user == user then have = have + 1 else stale[#stale + 1] = seat end
+  end
+  if #stale > 0 then redis.call('SREM', KEYS[3], unpack(stale)) end
+end
+if have + #seats > maxSeats then return {'LIMIT', have} end
+
+local owner = 'H|' .. expiresAt .. '|' .. holdId .. '|' .. user
+local fields = {}
+for _, seat in ipairs(seats) do
+  fields[#fields + 1] = seat
+  fields[#fields + 1] = owner
+end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('SADD', KEYS[3], unpack(seats))
+redis.call('HSET', KEYS[2], 'user', user, 'seats', table.concat(seats, ','), 'status', 'HELD',
+           'expiresAt', expiresAt, 'createdAt', ARGV[3])
+redis.call('PEXPIREAT', KEYS[2], ARGV[6])
+redis.call('INCR', KEYS[5])
+return {'HELD'}

@@ -1,0 +1,26 @@
+-- Loads the truth from SQL into a show: sold seats and seats of pending orders, with the users'
+-- seat sets. A claim wins over a hold; a sold seat is never overwritten. Live holds the claims do
+-- not mention are kept. The caller sends large restores in chunks; the last chunk (even an empty
+-- one: a show with nothing sold yet) marks the show ready, and holds are refused until then.
+-- KEYS: 1 seats hash, 2 ready flag, 3 version counter, 4.. user seat sets (referenced by index)
+-- ARGV: 1 now (ms), 2 '1' on the last chunk, then per claim 5 values:
+--       seat id, expiresAt (ms, 0 when sold), order id, user id, index into KEYS of the user's set
+-- Reply: the number of seats written.
+local now = tonumber(ARGV[1])
+local written = 0
+for i = 3, #ARGV, 5 do
+  local seat, exp, order, user, keyIndex = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4])
+  -- A closed payment window owns nothing; the sweeper will expire the order in SQL.
+  if exp == '0' or tonumber(exp) > now then
+    local owner = redis.call('HGET', KEYS[1], seat)
+    if not (owner and string.sub(owner, 1, 2) == 'S|') then
+      local kind = exp == '0' and 'S' or 'O'
+      redis.call('HSET', KEYS[1], seat, kind .. '|' .. exp .. '|' .. order .. '|' .. user)
+      redis.call('SADD', KEYS[keyIndex], seat)
+      written = written + 1
+    end
+  end
+end
+if ARGV[2] == '1' then redis.call('SET', KEYS[2], '1') end
+redis.call('INCR', KEYS[3])
+return written

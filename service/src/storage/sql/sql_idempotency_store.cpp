@@ -1,0 +1,79 @@
+#include "storage/sql/sql_idempotency_store.hpp"
+
+#include <soci/soci.h>
+
+#include <utility>
+
+namespace boxoffice::sql {
+namespace {
+
+namespace q {
+// One statement claims a new key or takes over an expired one (PostgreSQL >= 9.5 and SQLite >= 3.24
+// share this upsert syntax). Being a single statement, it is atomic on both: of several requests
+// racing for one key, exactly one sees a changed row; an expired row is replaced, never merged.
+constexpr const char* kClaim =
+    "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, status_code, response_body, created_at, "
+    "expires_at) VALUES (:user, :key, :hash, NULL, NULL, :created, :expires) "
+    "ON CONFLICT (user_id, idem_key) DO UPDATE SET request_hash = excluded.request_hash, status_code = NULL, "
+    "response_body = NULL, created_at = excluded.created_at, expires_at = excluded.expires_at "
+    "WHERE idempotency_keys.expires_at <= :now";
+constexpr const char* kSelect =
+    "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE user_id = :user AND idem_key = :key";
+// Only an open claim is completed: a stored response is never overwritten.
+constexpr const char* kComplete =
+    "UPDATE idempotency_keys SET status_code = :status, response_body = :body "
+    "WHERE user_id = :user AND idem_key = :key AND status_code IS NULL";
+// A completed response must survive: abandoning it would let the request run twice.
+constexpr const char* kAbandon =
+    "DELETE FROM idempotency_keys WHERE user_id = :user AND idem_key = :key AND status_code IS NULL";
+}  // namespace q
+
+// The row can vanish between the claim and the read (its owner abandoned it): claim again, a few
+// times at most.
+constexpr int kClaimAttempts = 3;
+
+}  // namespace
+
+Result<IdempotencyClaim> SqlIdempotencyStore::claim(const UserId& user, const std::string& key,
+                                                    const std::string& requestHash, EpochMs now, EpochMs expiresAt) {
+    long long at = now, expires = expiresAt;
+    for (int attempt = 1;; ++attempt) {
+        bool claimed = false, found = false;
+        std::string hash, body;
+        int status = 0;
+        soci::indicator statusInd = soci::i_null, bodyInd = soci::i_null;
+        auto r = db_.run([&](soci::session& sql) {
+            soci::statement st = (sql.prepare << q::kClaim, soci::use(user.str()), soci::use(key),
+                                  soci::use(requestHash), soci::use(at), soci::use(expires), soci::use(at));
+            st.execute(true);
+            claimed = st.get_affected_rows() > 0;
+            if (claimed) return;
+            soci::statement read = (sql.prepare << q::kSelect, soci::use(user.str()), soci::use(key), soci::into(hash),
+                                    soci::into(status, statusInd), soci::into(body, bodyInd));
+            read.execute(true);
+            found = read.got_data();
+        });
+        if (!r) return std::move(r).error();
+        if (claimed) return IdempotencyClaim{IdempotencyClaim::Kind::Claimed, 0, {}};
+        if (found) {
+            if (hash != requestHash) return IdempotencyClaim{IdempotencyClaim::Kind::Mismatch, 0, {}};
+            if (statusInd != soci::i_ok) return IdempotencyClaim{IdempotencyClaim::Kind::InProgress, 0, {}};
+            return IdempotencyClaim{IdempotencyClaim::Kind::Replay, status, bodyInd == soci::i_ok ? body : std::string()};
+        }
+        // Claimed and abandoned by others over and over: tell the client to come back later.
+        if (attempt >= kClaimAttempts) return IdempotencyClaim{IdempotencyClaim::Kind::InProgress, 0, {}};
+    }
+}
+
+Result<void> SqlIdempotencyStore::complete(const UserId& user, const std::string& key, int status,
+                                           const std::string& body) {
+    return db_.run([&](soci::session& sql) {
+        sql << q::kComplete, soci::use(status), soci::use(body), soci::use(user.str()), soci::use(key);
+    });
+}
+
+Result<void> SqlIdempotencyStore::abandon(const UserId& user, const std::string& key) {
+    return db_.run([&](soci::session& sql) { sql << q::kAbandon, soci::use(user.str()), soci::use(key); });
+}
+
+}  // namespace boxoffice::sql

@@ -1,0 +1,639 @@
+// What only the Redis HoldStore has to prove (the shared behaviour is in hold_store_contract_test):
+// round trips, the NOSCRIPT fallback, losing its data, TLS+AUTH, Redis being down, a clustered
+// Redis, and a race through the pool. Every test works on fresh random shows, so tests may share
+// the fixture's servers and run in parallel; tests that flush or restart Redis start their own.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/booking_ports.hpp"
+#include "domain/clock.hpp"
+#include "domain/hold_id.hpp"
+#include "storage/redis/redis_hold_store.hpp"
+#include "storage/redis/redis_pool.hpp"
+#include "storage/redis/redis_url.hpp"
+#include "support/test_env.hpp"
+#include "util/random_id.hpp"
+
+extern char** environ;
+
+namespace boxoffice::redis {
+namespace {
+
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr EpochMs kMinute = 60 * 1000;
+constexpr EpochMs kHoldTtl = 10 * kMinute;
+
+// A TLS write to a closed socket must fail with EPIPE, not kill the test binary (see main()).
+[[maybe_unused]] const bool kSigpipeIgnored = [] {
+    (void)std::signal(SIGPIPE, SIG_IGN);
+    return true;
+}();
+
+RedisEndpoint endpointFrom(const std::string& url) {
+    std::string error;
+    auto ep = parseRedisUrl(url, error);
+    if (!ep) throw std::runtime_error("bad Redis URL in the test env: " + error);
+    return *ep;
+}
+
+RedisOptions plainOptions() {
+    RedisOptions o;
+    o.endpoint = endpointFrom(testing::TestEnv::get().redisUrl);
+    o.connectTimeout = milliseconds(2000);
+    o.commandTimeout = milliseconds(2000);
+    return o;
+}
+
+RedisOptions tlsOptions() {
+    RedisOptions o;
+    o.endpoint = endpointFrom(testing::TestEnv::get().redisTlsUrl);
+    o.caFile = testing::TestEnv::get().redisTlsCa;
+    o.connectTimeout = milliseconds(2000);
+    o.commandTimeout = milliseconds(2000);
+    return o;
+}
+
+RedisOptions localOptions(int port) {
+    RedisOptions o;
+    o.endpoint.host = "127.0.0.1";
+    o.endpoint.port = port;
+    o.connectTimeout = milliseconds(300);
+    o.commandTimeout = milliseconds(300);
+    return o;
+}
+
+// Bind port 0, read it back, let it go: nothing else on this box is likely to take it at once.
+int freePort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        throw std::runtime_error("cannot bind a loopback port");
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+// A redis-server of this test's own, for what must not happen to the shared one (FLUSHALL, a
+// restart, cluster mode). Stopped by its PID, never by name.
+class ThrowawayRedis {
+public:
+    explicit ThrowawayRedis(std::vector<std::string> extra = {}) : port_(freePort()), extra_(std::move(extra)) {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "bx-redis-XXXXXX").string();
+        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        dir_ = tmpl;
+        try {
+            start();
+        } catch (...) {
+            removeDir();
+            throw;
+        }
+    }
+    ~ThrowawayRedis() {
+        stop();
+        removeDir();
+    }
+    ThrowawayRedis(const ThrowawayRedis&) = delete;
+    ThrowawayRedis& operator=(const ThrowawayRedis&) = delete;
+
+    int port() const { return port_; }
+    RedisOptions options() const { return localOptions(port_); }
+
+    void start() {
+        std::vector<std::string> args{"redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port_),
+                                      "--save", "", "--appendonly", "no", "--dir", dir_,
+                                      "--logfile", dir_ + "/redis.log"};
+        args.insert(args.end(), extra_.begin(), extra_.end());
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        if (::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
+            throw std::runtime_error("cannot start redis-server");
+        }
+        RedisConnection probe(localOptions(port_));
+        const auto deadline = SteadyClock::now() + std::chrono::seconds(10);
+        while (SteadyClock::now() < deadline) {
+            if (auto r = probe.command({"PING"}); r && r->str == "PONG") return;
+            std::this_thread::sleep_for(milliseconds(20));
+        }
+        stop();
+        throw std::runtime_error("redis-server on port " + std::to_string(port_) + " did not answer");
+    }
+
+    void stop() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+    }
+
+private:
+    void removeDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+
+    int port_;
+    std::vector<std::string> extra_;
+    std::string dir_;
+    pid_t pid_ = -1;
+};
+
+// Two rows of ten: FLOOR-A-1 .. FLOOR-B-10.
+const SeatIndex& seatIndex() {
+    static const SeatIndex index(
+        Layout{{LayoutSection{"FLOOR", {{"A", "GOLD", 10, {}}, {"B", "SILVER", 10, {}}}}}});
+    return index;
+}
+
+std::string seat(char row, int number) { return std::string("FLOOR-") + row + "-" + std::to_string(number); }
+
+SeatStatus statusIn(const AvailabilitySnapshot& s, const std::string& seatId) {
+    const long pos = seatIndex().find(seatId);
+    return pos < 0 || static_cast<std::size_t>(pos) >= s.status.size() ? SeatStatus::Available
+                                                                       : s.status[static_cast<std::size_t>(pos)];
+}
+
+long long elapsedMs(SteadyClock::time_point start) {
+    return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start).count();
+}
+
+class RedisHoldStoreTest : public ::testing::Test {
+protected:
+    ShowId newShow() { return ShowId{ids_.next()}; }
+    UserId newUser() { return UserId{"user-" + ids_.next()}; }
+    OrderId newOrder() { return OrderId{ids_.next()}; }
+    HoldId newHoldId(const ShowId& show) {
+        std::string hex;
+        for (const char c : ids_.next())
+            if (c != '-') hex.push_back(c);
+        return makeHoldId(show, hex);
+    }
+    HoldRequest request(const ShowId& show, const UserId& user, std::vector<std::string> seats, EpochMs now) {
+        return HoldRequest{newHoldId(show), show, user, std::move(seats), now, now + kHoldTtl, 10};
+    }
+
+    util::RandomIdGenerator ids_;
+    const EpochMs t0_ = SystemClock().nowMs();
+};
+
+// ---- round trips ----------------------------------------------------------------------------
+
+TEST_F(RedisHoldStoreTest, HoldAndSnapshotAreOneRoundTripEach) {
+    RedisPool pool(plainOptions(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    // Warm-up: the first hold may meet an empty script cache (NOSCRIPT: one more round trip).
+    ASSERT_EQ(store.hold(request(show, newUser(), {seat('A', 1)}, t0_))->kind, HoldResult::Kind::Held);
+
+    std::uint64_t before = pool.roundTrips();
+    auto held = store.hold(request(show, newUser(), {seat('A', 2), seat('A', 3), seat('A', 4)}, t0_));
+    ASSERT_TRUE(held.ok()) << held.error().internal;
+    EXPECT_EQ(held->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(pool.roundTrips() - before, 1u);
+
+    before = pool.roundTrips();
+    auto refused = store.hold(request(show, newUser(), {seat('A', 2), seat('A', 5)}, t0_));
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ(refused->kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(pool.roundTrips() - before, 1u);
+
+    before = pool.roundTrips();
+    auto snap = store.snapshot(show, seatIndex(), t0_ + 1);
+    ASSERT_TRUE(snap.ok());
+    EXPECT_EQ(snap->held, 4);
+    EXPECT_EQ(pool.roundTrips() - before, 1u);
+}
+
+TEST_F(RedisHoldStoreTest, NoScriptFallbackLoadsTheScriptAndRetries) {
+    // Its own server: SCRIPT FLUSH on the shared one would add a round trip to a parallel test.
+    ThrowawayRedis server;
+    RedisPool pool(server.options(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    const UserId user = newUser();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    std::uint64_t before = pool.roundTrips();
+    const HoldRequest first = request(show, user, {seat('B', 1)}, t0_);
+    auto r = store.hold(first);
+    ASSERT_TRUE(r.ok()) << r.error().internal;
+    EXPECT_EQ(r->kind, HoldResult::Kind::Held);
+    // EVALSHA -> NOSCRIPT, then SCRIPT LOAD + EVALSHA pipelined in one write.
+    EXPECT_EQ(pool.roundTrips() - before, 2u);
+
+    // Every script takes the same path.
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    const OrderId order = newOrder();
+    EXPECT_EQ(*store.attachToOrder(first.holdId, user, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    ASSERT_TRUE(store.sell(show, order, user, {seat('B', 1)}, t0_ + 2).ok());
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    const HoldRequest second = request(show, user, {seat('B', 2)}, t0_ + 3);
+    ASSERT_EQ(store.hold(second)->kind, HoldResult::Kind::Held);
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    EXPECT_EQ(*store.release(second.holdId, user, t0_ + 4), HoldChange::Done);
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    ASSERT_TRUE(store.releaseOrder(show, newOrder(), user, {seat('B', 1)}, t0_ + 5).ok());
+
+    const auto s = store.snapshot(show, seatIndex(), t0_ + 6);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(statusIn(*s, seat('B', 1)), SeatStatus::Sold);
+    EXPECT_EQ(statusIn(*s, seat('B', 2)), SeatStatus::Available);
+
+    // Once loaded again, a script is back to one round trip.
+    before = pool.roundTrips();
+    ASSERT_EQ(store.hold(request(show, user, {seat('B', 3)}, t0_ + 7))->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(pool.roundTrips() - before, 2u);  // hold.lua was flushed after its last use
+    before = pool.roundTrips();
+    ASSERT_EQ(store.hold(request(show, user, {seat('B', 4)}, t0_ + 8))->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(pool.roundTrips() - before, 1u);
+}
+
+// ---- losing the data -----------------------------------------------------------------------
+
+TEST_F(RedisHoldStoreTest, ShowIsNotReadyOnceItsKeysAreGone) {
+    RedisPool pool(plainOptions(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow(), other = newShow();
+    const UserId buyer = newUser();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    ASSERT_TRUE(store.restore(other, {}, t0_).ok());
+    const HoldRequest req = request(show, buyer, {seat('A', 1), seat('A', 2)}, t0_);
+    ASSERT_EQ(store.hold(req)->kind, HoldResult::Kind::Held);
+    const OrderId order = newOrder();
+    ASSERT_EQ(*store.attachToOrder(req.holdId, buyer, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    ASSERT_TRUE(store.sell(show, order, buyer, req.seatIds, t0_ + 2).ok());
+
+    // What a flush does to this show (the shared server must not be flushed under other tests).
+    auto del = pool.call({"DEL", RedisHoldStore::seatsKey(show), RedisHoldStore::readyKey(show),
+                          RedisHoldStore::versionKey(show), RedisHoldStore::holdKey(show, req.holdId),
+                          RedisHoldStore::userKey(show, buyer)});
+    ASSERT_TRUE(del.ok());
+    ASSERT_EQ(del->integer, 5);
+
+    // The sold seats are gone from Redis: a hold now could sell them twice. It must refuse.
+    EXPECT_EQ(store.hold(request(show, newUser(), {seat('A', 1)}, t0_ + 3))->kind, HoldResult::Kind::NotReady);
+    auto snap = store.snapshot(show, seatIndex(), t0_ + 3);
+    ASSERT_TRUE(snap.ok());
+    EXPECT_FALSE(snap->ready);
+    // A sale landing mid-restore is kept (restore never overwrites a sold seat), but it does not
+    // make the show ready: holds wait for the restore.
+    ASSERT_TRUE(store.sell(show, order, buyer, {seat('A', 1)}, t0_ + 3).ok());
+    EXPECT_EQ(store.hold(request(show, newUser(), {seat('A', 3)}, t0_ + 3))->kind, HoldResult::Kind::NotReady);
+    EXPECT_FALSE(store.snapshot(show, seatIndex(), t0_ + 3)->ready);
+    // Other shows are untouched.
+    EXPECT_EQ(store.hold(request(other, newUser(), {seat('A', 1)}, t0_ + 3))->kind, HoldResult::Kind::Held);
+
+    // The truth from SQL comes back: sold seats and the buyer's count; holds resume.
+    // This restore read SQL before the sale committed: it still sees the order as pending.
+    ASSERT_TRUE(store
+                    .restore(show,
+                             {{seat('A', 1), order, buyer, t0_ + 20 * kMinute},
+                              {seat('A', 2), order, buyer, 0}},
+                             t0_ + 4)
+                    .ok());
+    snap = store.snapshot(show, seatIndex(), t0_ + 5);
+    ASSERT_TRUE(snap.ok());
+    EXPECT_TRUE(snap->ready);
+    EXPECT_EQ(snap->sold, 2);
+    HoldResult r = *store.hold(request(show, newUser(), {seat('A', 2), seat('A', 3)}, t0_ + 5));
+    EXPECT_EQ(r.kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(r.unavailable, std::vector<std::string>{seat('A', 2)});
+    HoldRequest tooMany = request(show, buyer, {}, t0_ + 5);
+    for (int i = 1; i <= 9; ++i) tooMany.seatIds.push_back(seat('B', i));
+    r = *store.hold(tooMany);
+    EXPECT_EQ(r.kind, HoldResult::Kind::UserLimitReached);
+    EXPECT_EQ(r.userSeats, 2);
+}
+
+TEST_F(RedisHoldStoreTest, RestartLosesEverythingAndRestoreBringsBackSalesAndCounts) {
+    ThrowawayRedis server;
+    RedisPool pool(server.options(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    const UserId buyer = newUser(), payer = newUser(), holder = newUser();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const HoldRequest bought = request(show, buyer, {seat('A', 1), seat('A', 2), seat('A', 3)}, t0_);
+    ASSERT_EQ(store.hold(bought)->kind, HoldResult::Kind::Held);
+    const OrderId sold = newOrder();
+    ASSERT_EQ(*store.attachToOrder(bought.holdId, buyer, sold, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    ASSERT_TRUE(store.sell(show, sold, buyer, bought.seatIds, t0_ + 2).ok());
+    ASSERT_EQ(store.hold(request(show, holder, {seat('B', 1)}, t0_))->kind, HoldResult::Kind::Held);
+
+    // A restart without persistence: data and script cache gone, every pooled connection dead.
+    server.stop();
+    auto down = store.hold(request(show, holder, {seat('B', 2)}, t0_ + 3));
+    ASSERT_FALSE(down.ok());
+    EXPECT_EQ(down.error().code, ErrorCode::DependencyUnavailable);
+    server.start();
+
+    // The pool reconnects by itself; the store says what it lost.
+    auto r = store.hold(request(show, holder, {seat('B', 2)}, t0_ + 4));
+    ASSERT_TRUE(r.ok()) << r.error().internal;
+    EXPECT_EQ(r->kind, HoldResult::Kind::NotReady);
+    EXPECT_FALSE(store.snapshot(show, seatIndex(), t0_ + 4)->ready);
+
+    const OrderId pending = newOrder();
+    ASSERT_TRUE(store
+                    .restore(show,
+                             {{seat('A', 1), sold, buyer, 0},
+                              {seat('A', 2), sold, buyer, 0},
+                              {seat('A', 3), sold, buyer, 0},
+                              {seat('A', 4), pending, payer, t0_ + 20 * kMinute}},
+                             t0_ + 5)
+                    .ok());
+    const auto s = store.snapshot(show, seatIndex(), t0_ + 6);
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(s->ready);
+    EXPECT_EQ(s->sold, 3);
+    EXPECT_EQ(s->held, 1);  // the pending order; the lost hold on B-1 is simply gone
+    EXPECT_EQ(statusIn(*s, seat('A', 4)), SeatStatus::Held);
+
+    HoldRequest buyerWantsMore = request(show, buyer, {}, t0_ + 6);
+    for (int i = 1; i <= 8; ++i) buyerWantsMore.seatIds.push_back(seat('B', i));
+    const HoldResult limited = *store.hold(buyerWantsMore);
+    EXPECT_EQ(limited.kind, HoldResult::Kind::UserLimitReached);
+    EXPECT_EQ(limited.userSeats, 3);
+    EXPECT_EQ(store.hold(request(show, holder, {seat('A', 4)}, t0_ + 6))->kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(store.hold(request(show, holder, {seat('B', 1)}, t0_ + 6))->kind, HoldResult::Kind::Held);
+}
+
+TEST_F(RedisHoldStoreTest, FlushAllMakesEveryShowNotReady) {
+    ThrowawayRedis server;
+    RedisPool pool(server.options(), 1, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId a = newShow(), b = newShow();
+    ASSERT_TRUE(store.restore(a, {}, t0_).ok());
+    ASSERT_TRUE(store.restore(b, {}, t0_).ok());
+    ASSERT_EQ(store.hold(request(a, newUser(), {seat('A', 1)}, t0_))->kind, HoldResult::Kind::Held);
+
+    ASSERT_EQ(pool.call({"FLUSHALL"})->str, "OK");
+    EXPECT_EQ(store.hold(request(a, newUser(), {seat('A', 1)}, t0_ + 1))->kind, HoldResult::Kind::NotReady);
+    EXPECT_EQ(store.hold(request(b, newUser(), {seat('A', 1)}, t0_ + 1))->kind, HoldResult::Kind::NotReady);
+    // Nothing sold yet: an empty restore is enough, and it must still mark the show ready.
+    ASSERT_TRUE(store.restore(a, {}, t0_ + 2).ok());
+    EXPECT_EQ(store.hold(request(a, newUser(), {seat('A', 1)}, t0_ + 3))->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(store.hold(request(b, newUser(), {seat('A', 1)}, t0_ + 3))->kind, HoldResult::Kind::NotReady);
+}
+
+TEST_F(RedisHoldStoreTest, LargeRestoreIsChunkedAndMarksReadyOnlyAtTheEnd) {
+    RedisPool pool(plainOptions(), 1, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    // A hall of 2,500 seats sold to 500 buyers: three chunks of at most 1,000 claims.
+    const SeatIndex big(Layout{{LayoutSection{"HALL", {{"R", "GOLD", 2500, {}}}}}});
+    std::vector<SeatClaim> claims;
+    std::vector<UserId> buyers;
+    for (int i = 0; i < 500; ++i) buyers.push_back(newUser());
+    for (int i = 1; i <= 2500; ++i) {
+        claims.push_back({"HALL-R-" + std::to_string(i), OrderId{"order-" + std::to_string((i - 1) / 5)},
+                          buyers[static_cast<std::size_t>((i - 1) / 5)], 0});
+    }
+    const std::uint64_t before = pool.roundTrips();
+    ASSERT_TRUE(store.restore(show, claims, t0_).ok());
+    EXPECT_GE(pool.roundTrips() - before, 3u);
+    const auto s = store.snapshot(show, big, t0_ + 1);
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(s->ready);
+    EXPECT_EQ(s->sold, 2500);
+    EXPECT_EQ(pool.call({"SCARD", RedisHoldStore::userKey(show, buyers[123])})->integer, 5);
+}
+
+// ---- transports ----------------------------------------------------------------------------
+
+TEST_F(RedisHoldStoreTest, WorksOverTlsWithAuth) {
+    RedisPool pool(tlsOptions(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    const UserId user = newUser();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const HoldRequest req = request(show, user, {seat('A', 5), seat('A', 6)}, t0_);
+    auto r = store.hold(req);
+    ASSERT_TRUE(r.ok()) << r.error().internal;
+    EXPECT_EQ(r->kind, HoldResult::Kind::Held);
+    const OrderId order = newOrder();
+    EXPECT_EQ(*store.attachToOrder(req.holdId, user, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    ASSERT_TRUE(store.sell(show, order, user, req.seatIds, t0_ + 2).ok());
+    const auto found = store.findHold(req.holdId, t0_ + 3);
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_EQ((*found)->status, HoldStatus::Ordered);
+    const auto s = store.snapshot(show, seatIndex(), t0_ + 3);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->sold, 2);
+}
+
+TEST_F(RedisHoldStoreTest, RedisDownFailsFastWithAnErrorNotAnException) {
+    int refusedPort = 0;
+    {
+        // A port that was just ours and is closed again: connecting is refused at once.
+        refusedPort = freePort();
+    }
+    RedisPool pool(localOptions(refusedPort), 2, milliseconds(500));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    const UserId user = newUser();
+
+    auto start = SteadyClock::now();
+    auto r = store.hold(request(show, user, {seat('A', 1)}, t0_));
+    EXPECT_LT(elapsedMs(start), 2000);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_FALSE(r.error().internal.empty());
+
+    // Every other operation fails the same way, and quickly.
+    start = SteadyClock::now();
+    EXPECT_EQ(store.snapshot(show, seatIndex(), t0_).error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_EQ(store.restore(show, {}, t0_).error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_EQ(store.findHold(newHoldId(show), t0_).error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_EQ(store.release(newHoldId(show), user, t0_).error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_EQ(store.sell(show, newOrder(), user, {seat('A', 1)}, t0_).error().code,
+              ErrorCode::DependencyUnavailable);
+    EXPECT_LT(elapsedMs(start), 2000);
+}
+
+TEST_F(RedisHoldStoreTest, SilentRedisTimesOutWithinTheCommandDeadline) {
+    // Accepts connections (the kernel does) and never answers: a hung or black-holed server.
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(fd, 8), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+
+    RedisPool pool(localOptions(ntohs(addr.sin_port)), 1, milliseconds(500));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    const auto start = SteadyClock::now();
+    auto r = store.hold(request(show, newUser(), {seat('A', 1)}, t0_));
+    EXPECT_LT(elapsedMs(start), 2000);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::DependencyTimeout);
+    ::close(fd);
+}
+
+// ---- the pool ------------------------------------------------------------------------------
+
+TEST(RedisPool, WaitingForAFreeConnectionIsBounded) {
+    RedisPool pool(plainOptions(), 1, milliseconds(200));
+    auto held = pool.lease();
+    ASSERT_TRUE(held.ok());
+
+    const auto start = SteadyClock::now();
+    auto second = pool.lease();
+    const long long waited = elapsedMs(start);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_NE(second.error().internal.find("redis pool exhausted"), std::string::npos);
+    EXPECT_GE(waited, 150);
+    EXPECT_LT(waited, 1500);
+
+    // Given back by the lease's destructor; a waiter gets it.
+    std::thread waiter([&] {
+        auto r = pool.call({"PING"});
+        EXPECT_TRUE(r.ok());
+        if (r.ok()) {
+            EXPECT_EQ(r->str, "PONG");
+        }
+    });
+    std::this_thread::sleep_for(milliseconds(50));
+    { auto release = std::move(held).value(); }
+    waiter.join();
+}
+
+TEST(RedisPool, AFailedConnectionReconnectsOnItsNextUse) {
+    ThrowawayRedis server;
+    RedisPool pool(server.options(), 1, milliseconds(500));
+    ASSERT_EQ(pool.call({"PING"})->str, "PONG");
+    // Kill every client connection from the server's side: the pooled one is dead now.
+    ASSERT_TRUE(pool.call({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"}).ok());
+    auto broken = pool.call({"PING"});
+    ASSERT_FALSE(broken.ok());
+    EXPECT_EQ(broken.error().code, ErrorCode::DependencyUnavailable);
+    auto again = pool.call({"PING"});
+    ASSERT_TRUE(again.ok()) << again.error().internal;
+    EXPECT_EQ(again->str, "PONG");
+}
+
+// ---- a clustered Redis ---------------------------------------------------------------------
+
+TEST_F(RedisHoldStoreTest, ScriptsRunOnAClusteredRedis) {
+    // A one-node cluster owning every slot: a script whose keys are not all in one slot, or that
+    // touches a key of another slot, fails here with CROSSSLOT or a non-local-key error.
+    // The bus port defaults to port + 10000, which overflows for a high ephemeral port.
+    ThrowawayRedis server({"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port",
+                           std::to_string(freePort())});
+    RedisPool pool(server.options(), 2, milliseconds(2000));
+    ASSERT_EQ(pool.call({"CLUSTER", "ADDSLOTSRANGE", "0", "16383"})->str, "OK");
+    const auto deadline = SteadyClock::now() + std::chrono::seconds(10);
+    while (pool.call({"CLUSTER", "INFO"})->str.find("cluster_state:ok") == std::string::npos) {
+        ASSERT_LT(SteadyClock::now(), deadline) << "the one-node cluster did not come up";
+        std::this_thread::sleep_for(milliseconds(50));
+    }
+    // The check the hash tag is for: keys of two shows are refused together.
+    const ShowId show = newShow(), other = newShow();
+    auto cross = pool.call({"EVAL", "return 1", "2", RedisHoldStore::seatsKey(show), RedisHoldStore::seatsKey(other)});
+    ASSERT_TRUE(cross.ok());
+    EXPECT_EQ(cross->type, Reply::Type::Error);
+
+    RedisHoldStore store(pool);
+    const UserId user = newUser(), buyer = newUser();
+    ASSERT_TRUE(store.restore(show, {{seat('B', 9), newOrder(), buyer, 0}}, t0_).ok());
+    const HoldRequest req = request(show, user, {seat('A', 1), seat('A', 2)}, t0_);
+    auto r = store.hold(req);
+    ASSERT_TRUE(r.ok()) << r.error().internal;
+    EXPECT_EQ(r->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(store.hold(request(show, buyer, {seat('A', 2)}, t0_))->kind, HoldResult::Kind::Unavailable);
+    const OrderId order = newOrder();
+    auto attached = store.attachToOrder(req.holdId, user, order, t0_ + 20 * kMinute, t0_ + 1);
+    ASSERT_TRUE(attached.ok()) << attached.error().internal;
+    EXPECT_EQ(*attached, HoldChange::Done);
+    auto soldOk = store.sell(show, order, user, req.seatIds, t0_ + 2);
+    ASSERT_TRUE(soldOk.ok()) << soldOk.error().internal;
+    const HoldRequest again = request(show, user, {seat('A', 3)}, t0_ + 3);
+    ASSERT_EQ(store.hold(again)->kind, HoldResult::Kind::Held);
+    auto released = store.release(again.holdId, user, t0_ + 4);
+    ASSERT_TRUE(released.ok()) << released.error().internal;
+    EXPECT_EQ(*released, HoldChange::Done);
+    auto freed = store.releaseOrder(show, newOrder(), user, {seat('A', 1)}, t0_ + 5);
+    ASSERT_TRUE(freed.ok()) << freed.error().internal;
+    auto found = store.findHold(req.holdId, t0_ + 5);
+    ASSERT_TRUE(found.ok() && found->has_value()) << (found.ok() ? "" : found.error().internal);
+    const auto s = store.snapshot(show, seatIndex(), t0_ + 5);
+    ASSERT_TRUE(s.ok()) << s.error().internal;
+    EXPECT_EQ(s->sold, 3);
+    EXPECT_EQ(s->held, 0);
+}
+
+// ---- concurrency ---------------------------------------------------------------------------
+
+TEST_F(RedisHoldStoreTest, TwoHundredThreadsRaceForOneSeatEachRound) {
+    constexpr int kThreads = 200;
+    constexpr int kRounds = 20;
+    RedisPool pool(plainOptions(), 16, milliseconds(10'000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();  // one show for every round, a different seat per round
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    std::vector<HoldRequest> requests;  // [round * kThreads + thread], built before the race
+    for (int round = 0; round < kRounds; ++round) {
+        const std::string target = seat(round < 10 ? 'A' : 'B', round % 10 + 1);
+        for (int t = 0; t < kThreads; ++t) requests.push_back(request(show, newUser(), {target}, t0_ + round));
+    }
+
+    std::vector<std::atomic<int>> winners(kRounds);
+    std::atomic<int> refused{0}, failures{0};
+    std::barrier start(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < kRounds; ++round) {
+                start.arrive_and_wait();
+                auto r = store.hold(requests[static_cast<std::size_t>(round * kThreads + t)]);
+                if (!r) ++failures;
+                else if (r->kind == HoldResult::Kind::Held) ++winners[static_cast<std::size_t>(round)];
+                else if (r->kind == HoldResult::Kind::Unavailable) ++refused;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(refused.load(), kRounds * (kThreads - 1));
+    for (int round = 0; round < kRounds; ++round) {
+        EXPECT_EQ(winners[static_cast<std::size_t>(round)].load(), 1) << "round " << round;
+    }
+    const auto s = store.snapshot(show, seatIndex(), t0_ + kRounds);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->held, kRounds);
+    EXPECT_EQ(s->available, static_cast<int>(seatIndex().size()) - kRounds);
+}
+
+}  // namespace
+}  // namespace boxoffice::redis
