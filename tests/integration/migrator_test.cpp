@@ -317,7 +317,7 @@ TEST(MigratorPostgres, ConcurrentUpAppliesEachMigrationExactlyOnce) {
     long long advisoryLocks = -1;
     ASSERT_TRUE(db.run([&](soci::session& s) {
                       s << "SELECT count(DISTINCT version) FROM schema_migrations", soci::into(distinctVersions);
-                      s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", soci::into(advisoryLocks);
+                      s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", soci::into(advisoryLocks);
                   }).ok());
     EXPECT_EQ(distinctVersions, total);
     EXPECT_EQ(advisoryLocks, 0);  // every run let go of the lock, though the sessions stay pooled
@@ -334,7 +334,7 @@ TEST(MigratorPostgres, RefusalReleasesTheAdvisoryLock) {
     auto other = openDb(url, 1);
     long long locks = -1;
     ASSERT_TRUE(other->run([&](soci::session& s) {
-                          s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", soci::into(locks);
+                          s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", soci::into(locks);
                       }).ok());
     EXPECT_EQ(locks, 0);
     auto reverted = Migrator(*other, embeddedMigrations()).down(1);  // not blocked by the first replica

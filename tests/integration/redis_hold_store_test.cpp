@@ -304,18 +304,18 @@ TEST_F(RedisHoldStoreTest, ShowIsNotReadyOnceItsKeysAreGone) {
     EXPECT_FALSE(snap->ready);
     // A sale landing mid-restore is kept (restore never overwrites a sold seat), but it does not
     // make the show ready: holds wait for the restore.
-    ASSERT_TRUE(store.sell(show, order, buyer, {seat('A', 1)}, t0_ + 3).ok());
+    ASSERT_TRUE(store.sell(show, order, buyer, req.seatIds, t0_ + 3).ok());
     EXPECT_EQ(store.hold(request(show, newUser(), {seat('A', 3)}, t0_ + 3))->kind, HoldResult::Kind::NotReady);
     EXPECT_FALSE(store.snapshot(show, seatIndex(), t0_ + 3)->ready);
     // Other shows are untouched.
     EXPECT_EQ(store.hold(request(other, newUser(), {seat('A', 1)}, t0_ + 3))->kind, HoldResult::Kind::Held);
 
-    // The truth from SQL comes back: sold seats and the buyer's count; holds resume.
+    // The truth comes back: the sale stands, the buyer's count too, and holds resume.
     // This restore read SQL before the sale committed: it still sees the order as pending.
     ASSERT_TRUE(store
                     .restore(show,
                              {{seat('A', 1), order, buyer, t0_ + 20 * kMinute},
-                              {seat('A', 2), order, buyer, 0}},
+                              {seat('A', 2), order, buyer, t0_ + 20 * kMinute}},
                              t0_ + 4)
                     .ok());
     snap = store.snapshot(show, seatIndex(), t0_ + 5);

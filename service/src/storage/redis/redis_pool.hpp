@@ -45,6 +45,7 @@ private:
 /// `size` connections, created lazily: nothing connects until first used, so a service starts
 /// while Redis is down and recovers by itself once it is back. A failed connection closes itself
 /// (RedisConnection's contract) and reconnects on its next use, within connectTimeout.
+/// Thread-safe. Must outlive every lease it handed out.
 class RedisPool {
 public:
     /// `wait` bounds how long lease() waits for a free connection; must be > 0.
