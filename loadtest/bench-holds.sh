@@ -9,6 +9,7 @@ CONNS=${2:-256}
 BIN=${BUILD_DIR:-build}/service/boxoffice
 [ -x "$BIN" ] || scripts/build.sh --target boxoffice
 WORK=$(mktemp -d)
+chmod 755 "$WORK"
 scripts/test-servers.sh start "$WORK/servers" >/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PG=$(sed -n 's/^PG_URL=//p' "$WORK/servers/env")

@@ -425,6 +425,41 @@ TEST_F(RedisHoldStoreTest, LargeRestoreIsChunkedAndMarksReadyOnlyAtTheEnd) {
     EXPECT_EQ(pool.call({"SCARD", RedisHoldStore::userKey(show, buyers[123])})->integer, 5);
 }
 
+TEST_F(RedisHoldStoreTest, ASaleWinsOverAHoldTakenOnASkewedClockAndNeverOverAnotherSale) {
+    RedisPool pool(plainOptions(), 1, milliseconds(2000));
+    RedisHoldStore store(pool);
+    const ShowId show = newShow();
+    const UserId buyer = newUser(), late = newUser(), rival = newUser();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const HoldRequest req = request(show, buyer, {seat('A', 1), seat('A', 2)}, t0_);
+    ASSERT_EQ(store.hold(req)->kind, HoldResult::Kind::Held);
+    const OrderId order = newOrder();
+    const EpochMs windowEnd = t0_ + 20 * kMinute;
+    ASSERT_EQ(*store.attachToOrder(req.holdId, buyer, order, windowEnd, t0_ + 1), HoldChange::Done);
+    // A replica whose clock runs ahead sees the window closed and lets another user hold A-1.
+    ASSERT_EQ(store.hold(request(show, late, {seat('A', 1)}, windowEnd))->kind, HoldResult::Kind::Held);
+
+    // SQL confirmed the order in time: the sale is the truth, the late hold loses the seat (and
+    // it stops counting against that user's allowance).
+    ASSERT_TRUE(store.sell(show, order, buyer, req.seatIds, windowEnd - 1).ok());
+    const auto s = store.snapshot(show, seatIndex(), windowEnd + 1);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(statusIn(*s, seat('A', 1)), SeatStatus::Sold);
+    EXPECT_EQ(statusIn(*s, seat('A', 2)), SeatStatus::Sold);
+    HoldRequest lateWantsTen = request(show, late, {}, windowEnd + 1);
+    for (int i = 1; i <= 10; ++i) lateWantsTen.seatIds.push_back(seat('B', i));
+    EXPECT_EQ(store.hold(lateWantsTen)->kind, HoldResult::Kind::Held);
+
+    // Another order claiming a sold seat does not overwrite the first sale.
+    ASSERT_TRUE(store.sell(show, newOrder(), rival, {seat('A', 2)}, windowEnd + 2).ok());
+    HoldRequest rivalWantsTen = request(show, rival, {}, windowEnd + 3);
+    for (int i = 3; i <= 10; ++i) rivalWantsTen.seatIds.push_back(seat('A', i));
+    EXPECT_EQ(store.hold(rivalWantsTen)->kind, HoldResult::Kind::Held);  // A-2 did not count for rival
+    const auto owner = pool.call({"HGET", RedisHoldStore::seatsKey(show), seat('A', 2)});
+    ASSERT_TRUE(owner.ok());
+    EXPECT_NE(owner->str.find(order.str()), std::string::npos) << owner->str;
+}
+
 // ---- transports ----------------------------------------------------------------------------
 
 TEST_F(RedisHoldStoreTest, WorksOverTlsWithAuth) {
