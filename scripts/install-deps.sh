@@ -8,7 +8,7 @@ PACKAGES=(
   libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev
   prometheus-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev
-  postgresql-15 postgresql-client-15 redis-server redis-tools wrk
+  postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
 )
 
 missing=()

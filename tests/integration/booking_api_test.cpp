@@ -50,7 +50,11 @@ protected:
         return c.request("POST", "/v1/holds", json{{"showId", show_}, {"seatIds", seats}}.dump(), headers);
     }
     HttpResult order(HttpClient& c, const std::string& token, const std::string& holdId) {
-        return c.post("/v1/orders", {{"holdId", holdId}, {"customer", {{"name", "Alice"}, {"email", "alice@example.com"}, {"phone", "+33 1 23 45 67 89"}}}}, token);
+        return c.post(
+            "/v1/orders",
+            {{"holdId", holdId},
+             {"customer", {{"name", "Alice"}, {"email", "alice@example.com"}, {"phone", "+33 1 23 45 67 89"}}}},
+            token);
     }
     HttpResult confirm(HttpClient& c, const std::string& token, const std::string& orderId) {
         return c.post("/v1/orders/" + orderId + "/confirm-payment", {{"paymentReference", "psp-" + orderId}}, token);
@@ -134,12 +138,17 @@ TEST_P(BookingApi, BadHoldsGetClearProblems) {
     std::vector<std::string> eleven;
     for (int i = 1; i <= 11; ++i) eleven.push_back("FLOOR1-B-" + std::to_string(i));
     problem(hold(c, alice_, eleven), 422, "VALIDATION_FAILED");
-    problem(c.post("/v1/holds", {{"showId", "00000000-0000-4000-8000-000000000000"}, {"seatIds", {"A-1"}}}, alice_), 404, "NOT_FOUND");
+    problem(c.post("/v1/holds", {{"showId", "00000000-0000-4000-8000-000000000000"}, {"seatIds", {"A-1"}}}, alice_),
+            404, "NOT_FOUND");
     problem(c.post("/v1/holds", {{"showId", show_}, {"seatIds", "FLOOR1-A-1"}}, alice_), 422, "VALIDATION_FAILED");
-    problem(c.request("POST", "/v1/holds", "{\"showId\":", {"Content-Type: application/json", "Authorization: Bearer " + alice_}), 400, "MALFORMED_JSON");
+    problem(c.request("POST", "/v1/holds",
+                      "{\"showId\":", {"Content-Type: application/json", "Authorization: Bearer " + alice_}),
+            400, "MALFORMED_JSON");
     problem(c.post("/v1/holds", {{"showId", show_}, {"seatIds", {"FLOOR1-A-1"}}}), 401, "UNAUTHENTICATED");
     // Sale not open: close the window, then hold.
-    auto patch = c.patch("/v1/shows/" + show_, {{"saleClosesAt", "2020-01-02T00:00:00Z"}, {"saleOpensAt", "2020-01-01T00:00:00Z"}}, app_->adminToken());
+    auto patch = c.patch("/v1/shows/" + show_,
+                         {{"saleClosesAt", "2020-01-02T00:00:00Z"}, {"saleOpensAt", "2020-01-01T00:00:00Z"}},
+                         app_->adminToken());
     ASSERT_EQ(patch.status, 200) << patch.body;
     clock_.advance(std::chrono::milliseconds(5));
     problem(hold(c, alice_, {"FLOOR1-A-1"}), 409, "SALE_NOT_OPEN");
@@ -207,7 +216,9 @@ TEST_P(BookingApi, HoldsAndOrdersExpireAndTheirSeatsSellAgain) {
     std::string status;
     for (int i = 0; i < 100 && status != "EXPIRED"; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        auto got = app_->app().database().run([&](soci::session& s) { s << "SELECT status FROM orders WHERE id = :id", soci::use(late), soci::into(status); });
+        auto got = app_->app().database().run([&](soci::session& s) {
+            s << "SELECT status FROM orders WHERE id = :id", soci::use(late), soci::into(status);
+        });
         ASSERT_TRUE(got.ok());
     }
     EXPECT_EQ(status, "EXPIRED") << "the sweeper expired the order";
@@ -247,9 +258,12 @@ TEST_P(BookingApi, PerUserCapAcrossHoldsAndOrdersUnderConcurrency) {
         threads.emplace_back([&, i] {
             HttpClient c(app_->port());
             auto r = hold(c, alice_, {"FLOOR1-B-" + std::to_string(i)});
-            if (r.status == 201) ++held;
-            else if (r.status == 409 && r.json()["code"] == "SEAT_LIMIT_REACHED") ++capped;
-            else ++other;
+            if (r.status == 201)
+                ++held;
+            else if (r.status == 409 && r.json()["code"] == "SEAT_LIMIT_REACHED")
+                ++capped;
+            else
+                ++other;
         });
     }
     for (auto& t : threads) t.join();
@@ -294,12 +308,42 @@ TEST_P(BookingApi, IdempotencyKeysReplayRefuseAndSerialise) {
 
     // Orders and confirmations replay too.
     const std::string holdId = first.json()["holdId"];
-    std::vector<std::string> h{"Content-Type: application/json", "Authorization: Bearer " + alice_, "Idempotency-Key: order-" + holdId};
+    std::vector<std::string> h{"Content-Type: application/json", "Authorization: Bearer " + alice_,
+                               "Idempotency-Key: order-" + holdId};
     const std::string body = json{{"holdId", holdId}, {"customer", {{"name", "A"}, {"email", "a@example.com"}}}}.dump();
     auto o1 = c.request("POST", "/v1/orders", body, h);
     auto o2 = c.request("POST", "/v1/orders", body, h);
     ASSERT_EQ(o1.status, 201) << o1.body;
     EXPECT_EQ(o2.json()["orderId"], o1.json()["orderId"]);
+}
+
+TEST(BookingWithoutRedis, HoldsFailFastWith503AndNothingIsLost) {
+    FakeClock clock;
+    TestApp app(
+        Backend::Postgres,
+        [](app::Config& c) {
+            c.redis.url = "redis://127.0.0.1:1";  // nobody listens there
+            c.redis.connectTimeout = std::chrono::milliseconds(300);
+        },
+        &clock);
+    sql::SqlCatalogRepository repo(app.app().database());
+    util::RandomIdGenerator ids;
+    auto demo = app::seedDemo(repo, clock, ids, 200);
+    ASSERT_TRUE(demo.ok());
+    const std::string show = demo->show.id.str();
+    auto c = app.client();
+    const auto started = std::chrono::steady_clock::now();
+    auto r = c.post("/v1/holds", {{"showId", show}, {"seatIds", {"FLOOR1-A-1"}}}, app.userToken("carol"));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2)) << "fails fast";
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/problem+json");
+    EXPECT_FALSE(r.header("retry-after").empty());
+    // The catalog, which does not need Redis, still answers; readiness says what is down.
+    EXPECT_EQ(c.get("/v1/shows/" + show).status, 200);
+    auto ready = c.get("/readyz");
+    EXPECT_EQ(ready.status, 503);
+    EXPECT_EQ(ready.json()["dependencies"]["redis"]["status"], "down");
+    EXPECT_EQ(ready.json()["dependencies"]["database"]["status"], "up");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stacks, BookingApi, ::testing::Values(Backend::Sqlite, Backend::PostgresRedis),

@@ -49,7 +49,8 @@ int freePort() {
 class PrivateRedis {
 public:
     PrivateRedis() {
-        dir_ = std::filesystem::temp_directory_path() / ("bx-redis-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        dir_ = std::filesystem::temp_directory_path() /
+               ("bx-redis-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
         port_ = freePort();
         pid_ = ::fork();
@@ -103,7 +104,10 @@ std::string seatAt(int i) {  // FLOOR1-A-1 ... in layout order, 50 seats per row
 class Races : public ::testing::TestWithParam<Backend> {};
 
 TEST_P(Races, TwoHundredUsersRaceForOneSeatFiftyTimes) {
-    TestApp app(GetParam(), [](app::Config& c) { c.booking.maxSeatsPerUser = 100; c.http.threads = 2; });
+    TestApp app(GetParam(), [](app::Config& c) {
+        c.booking.maxSeatsPerUser = 100;
+        c.http.threads = 2;
+    });
     const std::string show = seedShow(app, 1000);
     constexpr int kUsers = 200, kRounds = 50;
     std::vector<std::string> tokens;
@@ -118,9 +122,12 @@ TEST_P(Races, TwoHundredUsersRaceForOneSeatFiftyTimes) {
                 sync.arrive_and_wait();
                 auto r = c.request("POST", "/v1/holds", json{{"showId", show}, {"seatIds", {seatAt(round)}}}.dump(),
                                    {"Content-Type: application/json", "Authorization: Bearer " + tokens[u]});
-                if (r.status == 201) ++wins[round];
-                else if (r.status == 409) ++losses[round];
-                else ++errors[round];
+                if (r.status == 201)
+                    ++wins[round];
+                else if (r.status == 409)
+                    ++losses[round];
+                else
+                    ++errors[round];
             }
         });
     }
@@ -160,19 +167,37 @@ SaleOutcome runSale(TestApp& app, const std::string& show, int users, int pool, 
                     std::vector<std::string> seats;
                     for (int i = 0; i < size; ++i) seats.push_back(seatAt(start + i));
                     auto h = c.request("POST", "/v1/holds", json{{"showId", show}, {"seatIds", seats}}.dump(), auth);
-                    if (h.status >= 500) { std::lock_guard l(mu); ++out.errors5xx; }
-                    if (h.status != 201) { std::lock_guard l(mu); ++out.conflicts; continue; }
-                    auto o = c.request("POST", "/v1/orders",
-                                       json{{"holdId", h.json()["holdId"]}, {"customer", {{"name", "B"}, {"email", "b@example.com"}}}}.dump(), auth);
-                    if (o.status >= 500) { std::lock_guard l(mu); ++out.errors5xx; }
+                    if (h.status >= 500) {
+                        std::lock_guard l(mu);
+                        ++out.errors5xx;
+                    }
+                    if (h.status != 201) {
+                        std::lock_guard l(mu);
+                        ++out.conflicts;
+                        continue;
+                    }
+                    auto o = c.request(
+                        "POST", "/v1/orders",
+                        json{{"holdId", h.json()["holdId"]}, {"customer", {{"name", "B"}, {"email", "b@example.com"}}}}
+                            .dump(),
+                        auth);
+                    if (o.status >= 500) {
+                        std::lock_guard l(mu);
+                        ++out.errors5xx;
+                    }
                     if (o.status != 201) continue;
                     const std::string orderId = o.json()["orderId"];
-                    auto conf = c.request("POST", "/v1/orders/" + orderId + "/confirm-payment", json{{"paymentReference", "p"}}.dump(), auth);
-                    if (conf.status >= 500) { std::lock_guard l(mu); ++out.errors5xx; }
+                    auto conf = c.request("POST", "/v1/orders/" + orderId + "/confirm-payment",
+                                          json{{"paymentReference", "p"}}.dump(), auth);
+                    if (conf.status >= 500) {
+                        std::lock_guard l(mu);
+                        ++out.errors5xx;
+                    }
                     if (conf.status == 200 && conf.json()["status"] == "CONFIRMED") {
                         const json confirmed = conf.json();
                         std::lock_guard l(mu);
-                        for (const auto& t : confirmed["tickets"]) out.confirmed[orderId].insert(t["seatId"].get<std::string>());
+                        for (const auto& t : confirmed["tickets"])
+                            out.confirmed[orderId].insert(t["seatId"].get<std::string>());
                     }
                     break;
                 }
@@ -189,10 +214,13 @@ void verifyInSql(TestApp& app, const std::string& show, const SaleOutcome& sale)
     long long doubleActive = -1, doubleTickets = -1, ticketsWithoutOrder = -1, mismatched = -1, confirmed = -1;
     auto r = db.run([&](soci::session& s) {
         s << "SELECT COUNT(*) FROM (SELECT seat_id FROM order_seats WHERE show_id = :s AND active = 1 "
-             "GROUP BY seat_id HAVING COUNT(*) > 1) d", soci::use(show), soci::into(doubleActive);
+             "GROUP BY seat_id HAVING COUNT(*) > 1) d",
+            soci::use(show), soci::into(doubleActive);
         s << "SELECT COUNT(*) FROM (SELECT seat_id FROM tickets WHERE show_id = :s AND voided = 0 "
-             "GROUP BY seat_id HAVING COUNT(*) > 1) d", soci::use(show), soci::into(doubleTickets);
-        s << "SELECT COUNT(*) FROM tickets t JOIN orders o ON o.id = t.order_id WHERE t.show_id = :s AND o.status <> 'CONFIRMED'",
+             "GROUP BY seat_id HAVING COUNT(*) > 1) d",
+            soci::use(show), soci::into(doubleTickets);
+        s << "SELECT COUNT(*) FROM tickets t JOIN orders o ON o.id = t.order_id WHERE t.show_id = :s AND o.status <> "
+             "'CONFIRMED'",
             soci::use(show), soci::into(ticketsWithoutOrder);
         // A confirmed order whose tickets differ from its seats, in either direction.
         s << "SELECT COUNT(*) FROM orders o WHERE o.show_id = :s AND o.status = 'CONFIRMED' AND ("
@@ -201,14 +229,16 @@ void verifyInSql(TestApp& app, const std::string& show, const SaleOutcome& sale)
              " EXISTS (SELECT 1 FROM tickets t WHERE t.order_id = o.id AND NOT EXISTS "
              "   (SELECT 1 FROM order_seats os WHERE os.order_id = o.id AND os.seat_id = t.seat_id)))",
             soci::use(show), soci::into(mismatched);
-        s << "SELECT COUNT(*) FROM orders WHERE show_id = :s AND status = 'CONFIRMED'", soci::use(show), soci::into(confirmed);
+        s << "SELECT COUNT(*) FROM orders WHERE show_id = :s AND status = 'CONFIRMED'", soci::use(show),
+            soci::into(confirmed);
     });
     ASSERT_TRUE(r.ok()) << r.error().internal;
     EXPECT_EQ(doubleActive, 0) << "a seat is in two active orders";
     EXPECT_EQ(doubleTickets, 0) << "a seat has two valid tickets";
     EXPECT_EQ(ticketsWithoutOrder, 0);
     EXPECT_EQ(mismatched, 0) << "a confirmed order does not own exactly its tickets";
-    EXPECT_EQ(confirmed, static_cast<long long>(sale.confirmed.size())) << "every confirmation a client saw, and only those";
+    EXPECT_EQ(confirmed, static_cast<long long>(sale.confirmed.size()))
+        << "every confirmation a client saw, and only those";
     std::set<std::string> seen;
     for (const auto& [order, seats] : sale.confirmed)
         for (const auto& s : seats) EXPECT_TRUE(seen.insert(s).second) << "seat " << s << " confirmed to two clients";

@@ -21,7 +21,9 @@ json smallVenue(const std::string& name = "Hall") {
              {{"sections",
                {{{"name", "FLOOR"},
                  {"tier", "GOLD"},
-                 {"rows", {{{"label", "A"}, {"seats", 10}}, {{"label", "B"}, {"seats", json::array({1, 2, 5})}, {"tier", "SILVER"}}}}}}}}}};
+                 {"rows",
+                  {{{"label", "A"}, {"seats", 10}},
+                   {{"label", "B"}, {"seats", json::array({1, 2, 5})}, {"tier", "SILVER"}}}}}}}}}};
 }
 
 class CatalogApi : public ::testing::TestWithParam<Backend> {
@@ -37,7 +39,8 @@ protected:
         EXPECT_EQ(r.status, 201) << path << ": " << r.body;
         return r.json().value("id", "");
     }
-    json showBody(const std::string& event, const std::string& venue, const std::string& startsAt = "2026-12-31T20:30:00+01:00") {
+    json showBody(const std::string& event, const std::string& venue,
+                  const std::string& startsAt = "2026-12-31T20:30:00+01:00") {
         return {{"eventId", event},
                 {"venueId", venue},
                 {"startsAt", startsAt},
@@ -67,8 +70,10 @@ TEST_P(CatalogApi, BrowseTheCatalog) {
     EXPECT_EQ(venueResp.header("location"), "/v1/venues/" + venueResp.json()["id"].get<std::string>());
     const std::string venue = venueResp.json()["id"];
 
-    const std::string rock = create(c, "/v1/events", {{"title", "Rock Night"}, {"kind", "concert"}, {"description", "Loud guitars"}});
-    const std::string film = create(c, "/v1/events", {{"title", "Film Club"}, {"kind", "movie"}, {"imageUrl", "https://img.example/f.png"}});
+    const std::string rock =
+        create(c, "/v1/events", {{"title", "Rock Night"}, {"kind", "concert"}, {"description", "Loud guitars"}});
+    const std::string film =
+        create(c, "/v1/events", {{"title", "Film Club"}, {"kind", "movie"}, {"imageUrl", "https://img.example/f.png"}});
     const std::string derby = create(c, "/v1/events", {{"title", "The Derby"}, {"kind", "sports"}});
 
     auto all = c.get("/v1/events");
@@ -117,7 +122,8 @@ TEST_P(CatalogApi, BrowseTheCatalog) {
 TEST_P(CatalogApi, AdminUpdatesAndDeletes) {
     auto c = client();
     const std::string venue = create(c, "/v1/venues", smallVenue());
-    const std::string event = create(c, "/v1/events", {{"title", "Old"}, {"kind", "theatre"}, {"imageUrl", "https://x.example/a.png"}});
+    const std::string event =
+        create(c, "/v1/events", {{"title", "Old"}, {"kind", "theatre"}, {"imageUrl", "https://x.example/a.png"}});
     auto patched = c.patch("/v1/events/" + event, {{"title", "New"}, {"imageUrl", nullptr}}, admin_);
     ASSERT_EQ(patched.status, 200) << patched.body;
     EXPECT_EQ(patched.json()["title"], "New");
@@ -126,7 +132,9 @@ TEST_P(CatalogApi, AdminUpdatesAndDeletes) {
     EXPECT_EQ(c.get("/v1/events/" + event).json()["title"], "New");
 
     const std::string show = create(c, "/v1/shows", showBody(event, venue));
-    auto priced = c.patch("/v1/shows/" + show, {{"prices", {{{"tier", "GOLD"}, {"amount", 15000}}, {{"tier", "SILVER"}, {"amount", 0}}}}}, admin_);
+    auto priced =
+        c.patch("/v1/shows/" + show,
+                {{"prices", {{{"tier", "GOLD"}, {"amount", 15000}}, {{"tier", "SILVER"}, {"amount", 0}}}}}, admin_);
     ASSERT_EQ(priced.status, 200) << priced.body;
     EXPECT_EQ(c.get("/v1/shows/" + show).json()["prices"][0]["amount"], 15000);
     EXPECT_EQ(c.patch("/v1/shows/" + show, {{"venueId", venue}}, admin_).status, 422);
@@ -172,7 +180,9 @@ TEST_P(CatalogApi, BadInputGetsAProblemNamingTheFieldAndChangesNothing) {
     expectField(c.post("/v1/events", {{"kind", "concert"}}, admin_), 422, "title");
     expectField(c.post("/v1/events", {{"title", 5}, {"kind", "concert"}}, admin_), 422, "title");
     expectField(c.post("/v1/events", {{"title", "X"}, {"kind", "opera"}}, admin_), 422, "kind");
-    expectField(c.post("/v1/events", {{"title", "X"}, {"kind", "concert"}, {"imageUrl", "javascript:alert(1)"}}, admin_), 422, "imageUrl");
+    expectField(
+        c.post("/v1/events", {{"title", "X"}, {"kind", "concert"}, {"imageUrl", "javascript:alert(1)"}}, admin_), 422,
+        "imageUrl");
     expectField(c.patch("/v1/events/" + event, {{"kind", "opera"}}, admin_), 422, "kind");
     expectField(c.patch("/v1/events/" + event, json::object(), admin_), 422, "body");
     EXPECT_EQ(c.patch("/v1/events/does-not-exist", {{"title", "Y"}}, admin_).status, 404);
@@ -224,7 +234,8 @@ TEST_P(CatalogApi, BadInputGetsAProblemNamingTheFieldAndChangesNothing) {
     s = showBody(event, venue);
     s["currency"] = "euro";
     expectField(c.post("/v1/shows", s, admin_), 422, "currency");
-    expectField(c.patch("/v1/shows/" + show, {{"prices", {{{"tier", "GOLD"}, {"amount", -5}}}}}, admin_), 422, "prices[0].amount");
+    expectField(c.patch("/v1/shows/" + show, {{"prices", {{{"tier", "GOLD"}, {"amount", -5}}}}}, admin_), 422,
+                "prices[0].amount");
 
     // Query parameters.
     EXPECT_EQ(c.get("/v1/events?limit=abc").status, 400);

@@ -59,14 +59,17 @@ TEST(Cli, BadConfigurationExitsNonZeroWithAClearMessage) {
     auto noSecret = run("env BOXOFFICE_DATABASE_URL=postgresql://x@127.0.0.1:1/db " + kBin + " serve");
     EXPECT_EQ(noSecret.exitCode, 2);
     EXPECT_NE(noSecret.out.find("BOXOFFICE_JWT_SECRET"), std::string::npos) << noSecret.out;
-    auto unreachable = run("env BOXOFFICE_DATABASE_URL=postgresql://x@127.0.0.1:1/db "
-                           "BOXOFFICE_JWT_SECRET=0123456789012345678901234567890123 " + kBin + " serve");
+    auto unreachable =
+        run("env BOXOFFICE_DATABASE_URL=postgresql://x@127.0.0.1:1/db "
+            "BOXOFFICE_JWT_SECRET=0123456789012345678901234567890123 " +
+            kBin + " serve");
     EXPECT_EQ(unreachable.exitCode, 1) << unreachable.out;
 }
 
 TEST(Cli, MigrateSeedAndTokenOnPostgres) {
     const std::string url = createPgDatabase("cli");
-    const std::string env = "env BOXOFFICE_DATABASE_URL='" + url + "' BOXOFFICE_JWT_SECRET=0123456789012345678901234567890123 ";
+    const std::string env =
+        "env BOXOFFICE_DATABASE_URL='" + url + "' BOXOFFICE_JWT_SECRET=0123456789012345678901234567890123 ";
     auto pending = run(env + kBin + " migrate status");
     EXPECT_EQ(pending.exitCode, 0) << pending.out;
     EXPECT_NE(pending.out.find("pending 1 init"), std::string::npos) << pending.out;

@@ -287,14 +287,16 @@ TEST_P(DatabaseTest, ForeignKeyAndCheckViolationsAreTranslated) {
                       s << "CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent (id),"
                            " n INTEGER NOT NULL CHECK (n >= 0))";
                   }).ok());
-    const auto fk = db->run([](soci::session& s) { s << "INSERT INTO child (id, parent_id, n) VALUES ('c', 'nope', 1)"; });
+    const auto fk =
+        db->run([](soci::session& s) { s << "INSERT INTO child (id, parent_id, n) VALUES ('c', 'nope', 1)"; });
     ASSERT_FALSE(fk.ok());
     EXPECT_EQ(fk.error().code, ErrorCode::Conflict);
     EXPECT_TRUE(boxoffice::sql::isForeignKeyViolation(fk.error())) << fk.error().internal;
     EXPECT_FALSE(boxoffice::sql::isUniqueViolation(fk.error()));
 
     ASSERT_TRUE(db->run([](soci::session& s) { s << "INSERT INTO parent (id) VALUES ('p')"; }).ok());
-    const auto check = db->run([](soci::session& s) { s << "INSERT INTO child (id, parent_id, n) VALUES ('c', 'p', -1)"; });
+    const auto check =
+        db->run([](soci::session& s) { s << "INSERT INTO child (id, parent_id, n) VALUES ('c', 'p', -1)"; });
     ASSERT_FALSE(check.ok());
     EXPECT_EQ(check.error().code, ErrorCode::ValidationFailed);
     EXPECT_EQ(check.error().internal.rfind("check_violation", 0), 0u) << check.error().internal;
@@ -406,9 +408,9 @@ TEST_P(DatabaseTest, ConcurrentWritersAllSucceed) {
             for (int i = 0; i < 25; ++i) {
                 const std::string key = std::to_string(t) + "-" + std::to_string(i);
                 ok += db->transact([&](soci::session& s) -> Result<void> {
-                          s << "INSERT INTO kv (k, v) VALUES (:k, 1)", soci::use(key);
-                          return {};
-                      }).ok();
+                            s << "INSERT INTO kv (k, v) VALUES (:k, 1)", soci::use(key);
+                            return {};
+                        }).ok();
             }
             return ok;
         }));
@@ -535,15 +537,20 @@ void terminateBackend(int pid) {
     o.poolSize = 1;
     auto admin = Database::open(o);
     int terminated = 0;
-    ASSERT_TRUE(admin->run([&](soci::session& s) {
-                         s << "SELECT CAST(pg_terminate_backend(:p) AS INTEGER)", soci::use(pid), soci::into(terminated);
-                     }).ok());
+    ASSERT_TRUE(admin
+                    ->run([&](soci::session& s) {
+                        s << "SELECT CAST(pg_terminate_backend(:p) AS INTEGER)", soci::use(pid), soci::into(terminated);
+                    })
+                    .ok());
     ASSERT_EQ(terminated, 1);
     for (int i = 0; i < 100; ++i) {  // the backend exits asynchronously
         long long alive = 0;
-        ASSERT_TRUE(admin->run([&](soci::session& s) {
-                             s << "SELECT count(*) FROM pg_stat_activity WHERE pid = :p", soci::use(pid), soci::into(alive);
-                         }).ok());
+        ASSERT_TRUE(admin
+                        ->run([&](soci::session& s) {
+                            s << "SELECT count(*) FROM pg_stat_activity WHERE pid = :p", soci::use(pid),
+                                soci::into(alive);
+                        })
+                        .ok());
         if (alive == 0) return;
         std::this_thread::sleep_for(20ms);
     }

@@ -41,7 +41,9 @@ namespace boxoffice {
     static constexpr const char* kNames[] = {"Done", "NotFound", "NotHeld"};
     *os << kNames[static_cast<int>(c)];
 }
-[[maybe_unused]] static void PrintTo(HoldStatus s, std::ostream* os) { *os << holdStatusName(s); }
+[[maybe_unused]] static void PrintTo(HoldStatus s, std::ostream* os) {
+    *os << holdStatusName(s);
+}
 [[maybe_unused]] static void PrintTo(SeatStatus s, std::ostream* os) {
     static constexpr const char* kNames[] = {"Available", "Held", "Sold"};
     *os << kNames[static_cast<int>(s)];
@@ -70,7 +72,9 @@ struct Implementation {
     std::string name;  // a gtest parameter name: letters and digits only
     std::function<std::unique_ptr<StoreUnderTest>()> make;
 };
-void PrintTo(const Implementation& impl, std::ostream* os) { *os << impl.name; }
+void PrintTo(const Implementation& impl, std::ostream* os) {
+    *os << impl.name;
+}
 
 class MemoryStore final : public StoreUnderTest {
 public:
@@ -102,7 +106,9 @@ private:
     redis::RedisHoldStore store_;
 };
 
-std::unique_ptr<StoreUnderTest> makeRedisStore() { return std::make_unique<RedisStore>(); }
+std::unique_ptr<StoreUnderTest> makeRedisStore() {
+    return std::make_unique<RedisStore>();
+}
 
 const Implementation kImplementations[] = {
     {"Memory", [] { return std::make_unique<MemoryStore>(); }},
@@ -118,7 +124,9 @@ const SeatIndex& seatIndex() {
     return index;
 }
 
-std::string seat(char row, int number) { return std::string("FLOOR-") + row + "-" + std::to_string(number); }
+std::string seat(char row, int number) {
+    return std::string("FLOOR-") + row + "-" + std::to_string(number);
+}
 
 std::string randomHex32(IdGenerator& ids) {
     std::string out;
@@ -127,7 +135,9 @@ std::string randomHex32(IdGenerator& ids) {
     return out;
 }
 
-std::set<std::string> asSet(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+std::set<std::string> asSet(const std::vector<std::string>& v) {
+    return {v.begin(), v.end()};
+}
 
 class HoldStoreContract : public ::testing::TestWithParam<Implementation> {
 protected:
@@ -253,8 +263,9 @@ TEST_P(HoldStoreContract, HoldIsAllOrNothing) {
     EXPECT_EQ(statusOf(seat('A', 4), t0_ + 2), SeatStatus::Available);
     EXPECT_EQ(snapshot(t0_ + 2).held, 2);
     // The refused request did not count against b's allowance either.
-    held(b, {seat('A', 3), seat('A', 4), seat('A', 5), seat('A', 6), seat('A', 7), seat('A', 8), seat('A', 9),
-             seat('A', 10), seat('B', 1), seat('B', 2)},
+    held(b,
+         {seat('A', 3), seat('A', 4), seat('A', 5), seat('A', 6), seat('A', 7), seat('A', 8), seat('A', 9),
+          seat('A', 10), seat('B', 1), seat('B', 2)},
          t0_ + 3);
 }
 
@@ -575,7 +586,7 @@ TEST_P(HoldStoreContract, SnapshotReportsStatusesCountsAndAVersionOfTheContent) 
     EXPECT_EQ(busy.sold, 1);
     for (std::size_t i = 0; i < seatIndex().size(); ++i) {
         const std::string& id = seatIndex().seats()[i].seatId;
-        const SeatStatus expected = id == seat('D', 9)                          ? SeatStatus::Sold
+        const SeatStatus expected = id == seat('D', 9)                           ? SeatStatus::Sold
                                     : (id == seat('B', 3) || id == seat('B', 4)) ? SeatStatus::Held
                                                                                  : SeatStatus::Available;
         EXPECT_EQ(busy.status[i], expected) << id;
@@ -604,8 +615,8 @@ TEST_P(HoldStoreContract, RaceForOneSeatHasExactlyOneWinnerPerRound) {
     std::vector<HoldRequest> requests;  // [round * kThreads + thread], built before the race
     for (int round = 0; round < kRounds; ++round)
         for (int t = 0; t < kThreads; ++t)
-            requests.push_back(HoldRequest{newHoldId(shows[round]), shows[round], newUser(), {seat('C', 5)},
-                                           t0_, t0_ + kHoldTtl, 10});
+            requests.push_back(
+                HoldRequest{newHoldId(shows[round]), shows[round], newUser(), {seat('C', 5)}, t0_, t0_ + kHoldTtl, 10});
 
     std::vector<std::atomic<int>> winners(kRounds);
     std::atomic<int> refused{0}, failures{0};
@@ -616,9 +627,12 @@ TEST_P(HoldStoreContract, RaceForOneSeatHasExactlyOneWinnerPerRound) {
             for (int round = 0; round < kRounds; ++round) {
                 start.arrive_and_wait();
                 auto r = store().hold(requests[static_cast<std::size_t>(round * kThreads + t)]);
-                if (!r) ++failures;
-                else if (r->kind == HoldResult::Kind::Held) ++winners[static_cast<std::size_t>(round)];
-                else if (r->kind == HoldResult::Kind::Unavailable) ++refused;
+                if (!r)
+                    ++failures;
+                else if (r->kind == HoldResult::Kind::Held)
+                    ++winners[static_cast<std::size_t>(round)];
+                else if (r->kind == HoldResult::Kind::Unavailable)
+                    ++refused;
             }
         });
     }

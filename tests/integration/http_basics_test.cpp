@@ -127,13 +127,17 @@ TEST(HttpBasics, BodyLimitMalformedJsonAndMediaType) {
     auto c = app.client();
     const std::string admin = app.adminToken();
     std::string big = R"({"title":")" + std::string(4000, 'x') + R"(","kind":"concert"})";
-    expectProblem(c.request("POST", "/v1/events", big, {"Content-Type: application/json", "Authorization: Bearer " + admin}),
-                  413, "PAYLOAD_TOO_LARGE");
-    expectProblem(c.request("POST", "/v1/events", "{\"title\": ", {"Content-Type: application/json", "Authorization: Bearer " + admin}),
+    expectProblem(
+        c.request("POST", "/v1/events", big, {"Content-Type: application/json", "Authorization: Bearer " + admin}), 413,
+        "PAYLOAD_TOO_LARGE");
+    expectProblem(c.request("POST", "/v1/events",
+                            "{\"title\": ", {"Content-Type: application/json", "Authorization: Bearer " + admin}),
                   400, "MALFORMED_JSON");
-    expectProblem(c.request("POST", "/v1/events", "[1,2]", {"Content-Type: application/json", "Authorization: Bearer " + admin}),
-                  422, "VALIDATION_FAILED");
-    expectProblem(c.request("POST", "/v1/events", "title=x", {"Content-Type: application/x-www-form-urlencoded", "Authorization: Bearer " + admin}),
+    expectProblem(
+        c.request("POST", "/v1/events", "[1,2]", {"Content-Type: application/json", "Authorization: Bearer " + admin}),
+        422, "VALIDATION_FAILED");
+    expectProblem(c.request("POST", "/v1/events", "title=x",
+                            {"Content-Type: application/x-www-form-urlencoded", "Authorization: Bearer " + admin}),
                   415, "UNSUPPORTED_MEDIA_TYPE");
     // Nothing was stored by any of those.
     EXPECT_EQ(c.get("/v1/events").json()["total"], 0);
@@ -155,9 +159,10 @@ TEST(HttpBasics, AuthenticationAndRoles) {
     // Signed with another secret.
     SystemClock clock;
     auth::JwtCodec other("another-secret-0123456789-0123456789-xyz", clock);
-    expectProblem(c.post("/v1/events", event, other.mint({"admin-1", auth::Role::Admin, std::chrono::seconds(60)})), 401,
-                  "UNAUTHENTICATED");
-    auto basic = c.request("POST", "/v1/events", event.dump(), {"Content-Type: application/json", "Authorization: Basic YTpi"});
+    expectProblem(c.post("/v1/events", event, other.mint({"admin-1", auth::Role::Admin, std::chrono::seconds(60)})),
+                  401, "UNAUTHENTICATED");
+    auto basic =
+        c.request("POST", "/v1/events", event.dump(), {"Content-Type: application/json", "Authorization: Basic YTpi"});
     expectProblem(basic, 401, "UNAUTHENTICATED");
 
     auto ok = c.post("/v1/events", event, app.adminToken());
@@ -167,7 +172,8 @@ TEST(HttpBasics, AuthenticationAndRoles) {
 }
 
 TEST(HttpBasics, DrainingFailsReadinessBeforeTheListenerCloses) {
-    auto app = std::make_unique<TestApp>(Backend::Sqlite, [](app::Config& c) { c.shutdownGrace = std::chrono::milliseconds(800); });
+    auto app = std::make_unique<TestApp>(Backend::Sqlite,
+                                         [](app::Config& c) { c.shutdownGrace = std::chrono::milliseconds(800); });
     HttpClient c(app->port());
     ASSERT_EQ(c.get("/readyz").status, 200);
     auto stopping = std::async(std::launch::async, [&] { app->app().drainAndStop(); });

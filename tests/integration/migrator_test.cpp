@@ -41,10 +41,11 @@ long long countRows(Database& db, const std::string& table) {
 }
 
 bool tableExists(Database& db, const std::string& table) {
-    return db.run([&](soci::session& s) {
-                 long long n = 0;
-                 s << "SELECT count(*) FROM " + table, soci::into(n);
-             })
+    return db
+        .run([&](soci::session& s) {
+            long long n = 0;
+            s << "SELECT count(*) FROM " + table, soci::into(n);
+        })
         .ok();
 }
 
@@ -146,9 +147,9 @@ TEST_P(MigratorTest, DownOneThenUpAgain) {
 TEST_P(MigratorTest, ChangedChecksumIsRefusedNamingTheVersion) {
     Migrator migrator(*db_, embeddedMigrations());
     ASSERT_TRUE(migrator.up().ok());
-    ASSERT_TRUE(db_->run([](soci::session& s) {
-                      s << "UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1";
-                  }).ok());
+    ASSERT_TRUE(
+        db_->run([](soci::session& s) { s << "UPDATE schema_migrations SET checksum = 'tampered' WHERE version = 1"; })
+            .ok());
 
     auto refused = migrator.up();
     ASSERT_FALSE(refused.ok());
@@ -166,8 +167,9 @@ TEST_P(MigratorTest, ChangedChecksumIsRefusedNamingTheVersion) {
     edited.front().up += "\n-- edited after release\n";
     const std::string original = migrator.status()->front().checksum;
     ASSERT_TRUE(db_->run([&](soci::session& s) {
-                      s << "UPDATE schema_migrations SET checksum = :c WHERE version = 1", soci::use(original);
-                  }).ok());
+                       s << "UPDATE schema_migrations SET checksum = :c WHERE version = 1", soci::use(original);
+                   })
+                    .ok());
     ASSERT_TRUE(migrator.up().ok());
     Migrator editedMigrator(*db_, edited);
     auto refusedToo = editedMigrator.up();
@@ -178,23 +180,25 @@ TEST_P(MigratorTest, ChangedChecksumIsRefusedNamingTheVersion) {
 TEST_P(MigratorTest, PartialUniqueIndexIsTheFinalGuardAgainstOverselling) {
     Migrator migrator(*db_, embeddedMigrations());
     ASSERT_TRUE(migrator.up().ok());
-    ASSERT_TRUE(db_->run([](soci::session& s) {
-                      s << "INSERT INTO venues (id, name, address, timezone, layout, seat_count, created_at)"
-                           " VALUES ('v1', 'Hall', 'Main St 1', 'Europe/Berlin', '{\"sections\":[]}', 10, 1)";
-                      s << "INSERT INTO events (id, title, kind, created_at, updated_at)"
-                           " VALUES ('e1', 'Gig', 'concert', 1, 1)";
-                      s << "INSERT INTO shows (id, event_id, venue_id, starts_at, local_date, sale_opens_at,"
-                           " sale_closes_at, currency, created_at, updated_at)"
-                           " VALUES ('s1', 'e1', 'v1', 100, '2026-12-01', 10, 90, 'EUR', 1, 1)";
-                      for (const char* order : {"o1", "o2", "o3"}) {
-                          const std::string id = order;
-                          const std::string hold = std::string("h-") + order;
-                          s << "INSERT INTO orders (id, show_id, user_id, hold_id, status, amount_minor, currency,"
-                               " customer_name, customer_email, expires_at, created_at, updated_at)"
-                               " VALUES (:id, 's1', 'u1', :hold, 'PAYMENT_PENDING', 1000, 'EUR', 'Ann', 'a@x.org', 5, 1, 1)",
-                              soci::use(id), soci::use(hold);
-                      }
-                  }).ok());
+    ASSERT_TRUE(
+        db_->run([](soci::session& s) {
+               s << "INSERT INTO venues (id, name, address, timezone, layout, seat_count, created_at)"
+                    " VALUES ('v1', 'Hall', 'Main St 1', 'Europe/Berlin', '{\"sections\":[]}', 10, 1)";
+               s << "INSERT INTO events (id, title, kind, created_at, updated_at)"
+                    " VALUES ('e1', 'Gig', 'concert', 1, 1)";
+               s << "INSERT INTO shows (id, event_id, venue_id, starts_at, local_date, sale_opens_at,"
+                    " sale_closes_at, currency, created_at, updated_at)"
+                    " VALUES ('s1', 'e1', 'v1', 100, '2026-12-01', 10, 90, 'EUR', 1, 1)";
+               for (const char* order : {"o1", "o2", "o3"}) {
+                   const std::string id = order;
+                   const std::string hold = std::string("h-") + order;
+                   s << "INSERT INTO orders (id, show_id, user_id, hold_id, status, amount_minor, currency,"
+                        " customer_name, customer_email, expires_at, created_at, updated_at)"
+                        " VALUES (:id, 's1', 'u1', :hold, 'PAYMENT_PENDING', 1000, 'EUR', 'Ann', 'a@x.org', 5, 1, 1)",
+                       soci::use(id), soci::use(hold);
+               }
+           })
+            .ok());
     auto insertSeat = [&](const std::string& order, int active) {
         return db_->run([&](soci::session& s) {
             s << "INSERT INTO order_seats (order_id, show_id, seat_id, tier, price_minor, active)"
@@ -210,9 +214,8 @@ TEST_P(MigratorTest, PartialUniqueIndexIsTheFinalGuardAgainstOverselling) {
     EXPECT_TRUE(boxoffice::sql::isUniqueViolation(oversold.error())) << oversold.error().internal;
 
     // An expired order frees its seats by deactivating them; then the seat can be sold again.
-    ASSERT_TRUE(db_->run([](soci::session& s) {
-                      s << "UPDATE order_seats SET active = 0 WHERE order_id = 'o1'";
-                  }).ok());
+    ASSERT_TRUE(
+        db_->run([](soci::session& s) { s << "UPDATE order_seats SET active = 0 WHERE order_id = 'o1'"; }).ok());
     EXPECT_TRUE(insertSeat("o2", 1).ok());
     EXPECT_FALSE(insertSeat("o3", 1).ok());
     EXPECT_TRUE(insertSeat("o3", 0).ok());  // inactive rows never collide
@@ -229,16 +232,19 @@ TEST_P(MigratorTest, PartialUniqueIndexIsTheFinalGuardAgainstOverselling) {
     ASSERT_FALSE(sameHold.ok());
     EXPECT_TRUE(boxoffice::sql::isUniqueViolation(sameHold.error())) << sameHold.error().internal;
     const auto orphan = db_->run([](soci::session& s) {
-        s << "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at) VALUES ('T1', 'nope', 's1', 'A-1', 'u1', 1)";
+        s << "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at) VALUES ('T1', 'nope', 's1', "
+             "'A-1', 'u1', 1)";
     });
     ASSERT_FALSE(orphan.ok());
     EXPECT_TRUE(boxoffice::sql::isForeignKeyViolation(orphan.error())) << orphan.error().internal;
     const auto firstTicket = db_->run([](soci::session& s) {
-        s << "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at) VALUES ('T1', 'o2', 's1', 'A-1', 'u1', 1)";
+        s << "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at) VALUES ('T1', 'o2', 's1', "
+             "'A-1', 'u1', 1)";
     });
     ASSERT_TRUE(firstTicket.ok()) << firstTicket.error().internal;
     const auto secondTicket = db_->run([](soci::session& s) {
-        s << "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at) VALUES ('T2', 'o2', 's1', 'A-1', 'u1', 1)";
+        s << "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at) VALUES ('T2', 'o2', 's1', "
+             "'A-1', 'u1', 1)";
     });
     ASSERT_FALSE(secondTicket.ok());
     EXPECT_TRUE(boxoffice::sql::isUniqueViolation(secondTicket.error()));
@@ -260,9 +266,10 @@ TEST_P(MigratorTest, ScriptsAreSplitOutsideQuotesAndComments) {
     std::string body1;
     std::string body2;
     ASSERT_TRUE(db_->run([&](soci::session& s) {
-                      s << "SELECT body FROM notes WHERE id = 1", soci::into(body1);
-                      s << "SELECT body FROM notes WHERE id = 2", soci::into(body2);
-                  }).ok());
+                       s << "SELECT body FROM notes WHERE id = 1", soci::into(body1);
+                       s << "SELECT body FROM notes WHERE id = 2", soci::into(body2);
+                   })
+                    .ok());
     EXPECT_EQ(body1, "semi;\n-- not a comment;\nend");
     EXPECT_EQ(body2, "it's; fine");
     EXPECT_EQ(countRows(*db_, "notes"), 3);
@@ -317,7 +324,9 @@ TEST(MigratorPostgres, ConcurrentUpAppliesEachMigrationExactlyOnce) {
     long long advisoryLocks = -1;
     ASSERT_TRUE(db.run([&](soci::session& s) {
                       s << "SELECT count(DISTINCT version) FROM schema_migrations", soci::into(distinctVersions);
-                      s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", soci::into(advisoryLocks);
+                      s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM "
+                           "pg_database WHERE datname = current_database())",
+                          soci::into(advisoryLocks);
                   }).ok());
     EXPECT_EQ(distinctVersions, total);
     EXPECT_EQ(advisoryLocks, 0);  // every run let go of the lock, though the sessions stay pooled
@@ -333,9 +342,13 @@ TEST(MigratorPostgres, RefusalReleasesTheAdvisoryLock) {
 
     auto other = openDb(url, 1);
     long long locks = -1;
-    ASSERT_TRUE(other->run([&](soci::session& s) {
-                          s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", soci::into(locks);
-                      }).ok());
+    ASSERT_TRUE(other
+                    ->run([&](soci::session& s) {
+                        s << "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid "
+                             "FROM pg_database WHERE datname = current_database())",
+                            soci::into(locks);
+                    })
+                    .ok());
     EXPECT_EQ(locks, 0);
     auto reverted = Migrator(*other, embeddedMigrations()).down(1);  // not blocked by the first replica
     ASSERT_TRUE(reverted.ok()) << reverted.error().internal;

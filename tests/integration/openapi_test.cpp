@@ -147,8 +147,9 @@ TEST_F(OpenApi, SecurityMatchesEachRoutesAccessRule) {
         if (route.access == http::Access::Public) {
             EXPECT_TRUE(security.empty()) << method << " " << route.pattern << " is public: expected `security: []`";
         } else {
-            const bool bearer = std::any_of(security.begin(), security.end(),
-                                            [](const json& req) { return req.is_object() && req.contains("bearerAuth"); });
+            const bool bearer = std::any_of(security.begin(), security.end(), [](const json& req) {
+                return req.is_object() && req.contains("bearerAuth");
+            });
             EXPECT_TRUE(bearer) << method << " " << route.pattern << " needs a token: expected bearerAuth";
             // Every protected route can answer 401; admin routes also 403.
             EXPECT_TRUE((*op)["responses"].contains("401")) << method << " " << route.pattern;

@@ -58,8 +58,12 @@ protected:
         ASSERT_TRUE(applied.ok()) << applied.error().internal;
 
         sql::SqlCatalogRepository catalog(*db_);
-        Venue venue{VenueId{"venue-1"}, "Hall", "1 Main St", "Europe/Paris",
-                    Layout{{LayoutSection{"FLOOR", {LayoutRow{"A", "GOLD", 10, {}}}}}}, kNow};
+        Venue venue{VenueId{"venue-1"},
+                    "Hall",
+                    "1 Main St",
+                    "Europe/Paris",
+                    Layout{{LayoutSection{"FLOOR", {LayoutRow{"A", "GOLD", 10, {}}}}}},
+                    kNow};
         ASSERT_TRUE(catalog.createVenue(venue).ok());
         Event event{EventId{"event-1"}, "Gig", EventKind::Concert, "", std::nullopt, kNow, kNow};
         ASSERT_TRUE(catalog.createEvent(event).ok());
@@ -81,8 +85,8 @@ protected:
         repo_ = std::make_unique<sql::SqlOrderRepository>(*db_);
     }
 
-    Order makeOrder(const std::vector<std::string>& seats, const std::string& user = "user-1",
-                    EpochMs createdAt = kNow, const std::string& show = "show-1") {
+    Order makeOrder(const std::vector<std::string>& seats, const std::string& user = "user-1", EpochMs createdAt = kNow,
+                    const std::string& show = "show-1") {
         const int n = ++counter_;
         Order o;
         o.id = OrderId{"order-" + std::to_string(n)};
@@ -102,8 +106,13 @@ protected:
     }
 
     OutboxMessage message(const Order& o, const std::string& eventType, EpochMs at = kNow) {
-        return {"msg-" + std::to_string(++counter_), "order", o.id.str(), eventType,
-                R"({"orderId":")" + o.id.str() + R"("})", R"({"traceparent":")" + o.traceContext + R"("})", at};
+        return {"msg-" + std::to_string(++counter_),
+                "order",
+                o.id.str(),
+                eventType,
+                R"({"orderId":")" + o.id.str() + R"("})",
+                R"({"traceparent":")" + o.traceContext + R"("})",
+                at};
     }
 
     Result<Order> moveTo(const Order& o, OrderStatus to, EpochMs now, const std::string& eventType) {
@@ -111,7 +120,8 @@ protected:
     }
 
     Result<Order> confirm(const Order& o, EpochMs now) {
-        OrderTransition t{o.id, OrderStatus::Confirmed, now, "pay-" + o.id.str(), {}, message(o, "order.confirmed", now)};
+        OrderTransition t{
+            o.id, OrderStatus::Confirmed, now, "pay-" + o.id.str(), {}, message(o, "order.confirmed", now)};
         for (const auto& s : o.seats) {
             t.tickets.push_back({"T-" + o.id.str() + "-" + s.seatId, s.seatId, o.id, o.showId, o.userId, now});
         }
@@ -159,9 +169,9 @@ TEST_P(OrderRepositoryTest, CreateThenFindRoundTripsEveryField) {
     EXPECT_EQ(found->seats[0].tier, "GOLD");
     EXPECT_EQ(found->seats[0].priceMinor, 5000);
 
-    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'order.created' AND aggregate_id = '" +
-                    o.id.str() + "'"),
-              1);
+    EXPECT_EQ(
+        count("SELECT COUNT(*) FROM outbox WHERE event_type = 'order.created' AND aggregate_id = '" + o.id.str() + "'"),
+        1);
     auto depth = repo_->outboxDepth();
     ASSERT_TRUE(depth.ok());
     EXPECT_EQ(*depth, 1);
@@ -396,7 +406,8 @@ TEST_P(OrderRepositoryTest, ConcurrentTransitionsOfOneOrderLetExactlyOneApply) {
         for (int i = 0; i < kThreads; ++i) {
             threads.emplace_back([&, i] {
                 start.arrive_and_wait();
-                results[i] = i % 2 == 0 ? confirm(o, kNow + 1) : moveTo(o, OrderStatus::Cancelled, kNow + 1, "order.cancelled");
+                results[i] =
+                    i % 2 == 0 ? confirm(o, kNow + 1) : moveTo(o, OrderStatus::Cancelled, kNow + 1, "order.cancelled");
             });
         }
         for (auto& t : threads) t.join();
@@ -451,7 +462,8 @@ TEST_P(OrderRepositoryTest, ConcurrentSweepersExpireEachDueOrderExactlyOnce) {
             for (;;) {
                 auto r = repo_->expireDue(kNow, 16, [&](const Order& o) {
                     std::lock_guard lock(mu);
-                    if (o.status != OrderStatus::Expired || o.seats.size() != 1) failures.push_back("bad order " + o.id.str());
+                    if (o.status != OrderStatus::Expired || o.seats.size() != 1)
+                        failures.push_back("bad order " + o.id.str());
                     return message(o, "order.expired", kNow);
                 });
                 std::lock_guard lock(mu);

@@ -150,8 +150,8 @@ TEST(RedisConnection, PingSetGetEvalOnPlain) {
     EXPECT_EQ(incr.integer, 41);
 
     const Reply eval = mustCommand(
-        c, {"EVAL", "redis.call('SET', KEYS[1], ARGV[1]); return {1, redis.call('GET', KEYS[1]), {ARGV[2], -7}}",
-            "1", key("lua"), "held", "nested"});
+        c, {"EVAL", "redis.call('SET', KEYS[1], ARGV[1]); return {1, redis.call('GET', KEYS[1]), {ARGV[2], -7}}", "1",
+            key("lua"), "held", "nested"});
     ASSERT_EQ(eval.type, Reply::Type::Array);
     ASSERT_EQ(eval.elements.size(), 3u);
     EXPECT_EQ(eval.elements[0].type, Reply::Type::Integer);
@@ -432,9 +432,13 @@ void killedConnectionRecovers(const RedisOptions& options) {
     EXPECT_NE(newId.integer, id.integer);
 }
 
-TEST(RedisConnection, ReconnectsAfterTheServerDropsThePlainConnection) { killedConnectionRecovers(plainOptions()); }
+TEST(RedisConnection, ReconnectsAfterTheServerDropsThePlainConnection) {
+    killedConnectionRecovers(plainOptions());
+}
 
-TEST(RedisConnection, ReconnectsAfterTheServerDropsTheTlsConnection) { killedConnectionRecovers(tlsOptions()); }
+TEST(RedisConnection, ReconnectsAfterTheServerDropsTheTlsConnection) {
+    killedConnectionRecovers(tlsOptions());
+}
 
 }  // namespace
 }  // namespace boxoffice::redis

@@ -122,9 +122,9 @@ public:
     RedisOptions options() const { return localOptions(port_); }
 
     void start() {
-        std::vector<std::string> args{"redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port_),
-                                      "--save", "", "--appendonly", "no", "--dir", dir_,
-                                      "--logfile", dir_ + "/redis.log"};
+        std::vector<std::string> args{"redis-server", "--bind",    "127.0.0.1",        "--port", std::to_string(port_),
+                                      "--save",       "",          "--appendonly",     "no",     "--dir",
+                                      dir_,           "--logfile", dir_ + "/redis.log"};
         args.insert(args.end(), extra_.begin(), extra_.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -164,12 +164,13 @@ private:
 
 // Two rows of ten: FLOOR-A-1 .. FLOOR-B-10.
 const SeatIndex& seatIndex() {
-    static const SeatIndex index(
-        Layout{{LayoutSection{"FLOOR", {{"A", "GOLD", 10, {}}, {"B", "SILVER", 10, {}}}}}});
+    static const SeatIndex index(Layout{{LayoutSection{"FLOOR", {{"A", "GOLD", 10, {}}, {"B", "SILVER", 10, {}}}}}});
     return index;
 }
 
-std::string seat(char row, int number) { return std::string("FLOOR-") + row + "-" + std::to_string(number); }
+std::string seat(char row, int number) {
+    return std::string("FLOOR-") + row + "-" + std::to_string(number);
+}
 
 SeatStatus statusIn(const AvailabilitySnapshot& s, const std::string& seatId) {
     const long pos = seatIndex().find(seatId);
@@ -507,8 +508,7 @@ TEST_F(RedisHoldStoreTest, RedisDownFailsFastWithAnErrorNotAnException) {
     EXPECT_EQ(store.restore(show, {}, t0_).error().code, ErrorCode::DependencyUnavailable);
     EXPECT_EQ(store.findHold(newHoldId(show), t0_).error().code, ErrorCode::DependencyUnavailable);
     EXPECT_EQ(store.release(newHoldId(show), user, t0_).error().code, ErrorCode::DependencyUnavailable);
-    EXPECT_EQ(store.sell(show, newOrder(), user, {seat('A', 1)}, t0_).error().code,
-              ErrorCode::DependencyUnavailable);
+    EXPECT_EQ(store.sell(show, newOrder(), user, {seat('A', 1)}, t0_).error().code, ErrorCode::DependencyUnavailable);
     EXPECT_LT(elapsedMs(start), 2000);
 }
 
@@ -651,9 +651,12 @@ TEST_F(RedisHoldStoreTest, TwoHundredThreadsRaceForOneSeatEachRound) {
             for (int round = 0; round < kRounds; ++round) {
                 start.arrive_and_wait();
                 auto r = store.hold(requests[static_cast<std::size_t>(round * kThreads + t)]);
-                if (!r) ++failures;
-                else if (r->kind == HoldResult::Kind::Held) ++winners[static_cast<std::size_t>(round)];
-                else if (r->kind == HoldResult::Kind::Unavailable) ++refused;
+                if (!r)
+                    ++failures;
+                else if (r->kind == HoldResult::Kind::Held)
+                    ++winners[static_cast<std::size_t>(round)];
+                else if (r->kind == HoldResult::Kind::Unavailable)
+                    ++refused;
             }
         });
     }

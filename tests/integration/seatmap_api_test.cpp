@@ -17,7 +17,8 @@ namespace {
 class SeatMapApi : public ::testing::TestWithParam<Backend> {
 protected:
     void SetUp() override {
-        app_ = std::make_unique<TestApp>(GetParam(), [](app::Config& c) { c.seatmapShowTtl = std::chrono::milliseconds(1); });
+        app_ = std::make_unique<TestApp>(GetParam(),
+                                         [](app::Config& c) { c.seatmapShowTtl = std::chrono::milliseconds(1); });
         sql::SqlCatalogRepository repo(app_->app().database());
         SystemClock clock;
         util::RandomIdGenerator ids;
@@ -83,15 +84,20 @@ TEST_P(SeatMapApi, SplitLayoutAndCompactAvailability) {
     EXPECT_EQ(statuses.size(), 20000u);
     EXPECT_EQ(statuses.find_first_not_of('A'), std::string::npos);
     EXPECT_LT(avail.body.size(), 21000u) << "the moving part stays about one byte per seat";
-    EXPECT_EQ(avail.json()["layoutVersion"].get<std::string>(), layout.header("etag").substr(1, layout.header("etag").size() - 2));
-    EXPECT_EQ(c.get("/v1/shows/" + show_ + "/seatmap/availability", {"If-None-Match: " + avail.header("etag")}).status, 304);
+    EXPECT_EQ(avail.json()["layoutVersion"].get<std::string>(),
+              layout.header("etag").substr(1, layout.header("etag").size() - 2));
+    EXPECT_EQ(c.get("/v1/shows/" + show_ + "/seatmap/availability", {"If-None-Match: " + avail.header("etag")}).status,
+              304);
 }
 
 TEST_P(SeatMapApi, APriceChangeShowsUpAndChangesTheETag) {
     auto c = app_->client();
     auto before = c.get("/v1/shows/" + show_ + "/seatmap/layout");
     auto patch = c.patch("/v1/shows/" + show_,
-                         {{"prices", {{{"tier", "VIP"}, {"amount", 20000}}, {{"tier", "LOWER"}, {"amount", 9500}}, {{"tier", "UPPER"}, {"amount", 5500}}}}},
+                         {{"prices",
+                           {{{"tier", "VIP"}, {"amount", 20000}},
+                            {{"tier", "LOWER"}, {"amount", 9500}},
+                            {{"tier", "UPPER"}, {"amount", 5500}}}}},
                          app_->adminToken());
     ASSERT_EQ(patch.status, 200) << patch.body;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

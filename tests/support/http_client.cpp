@@ -11,7 +11,9 @@
 
 namespace boxoffice::testing {
 
-nlohmann::json HttpResult::json() const { return nlohmann::json::parse(body); }
+nlohmann::json HttpResult::json() const {
+    return nlohmann::json::parse(body);
+}
 
 std::string HttpResult::header(const std::string& lowerName) const {
     auto it = headers.find(lowerName);
@@ -19,7 +21,9 @@ std::string HttpResult::header(const std::string& lowerName) const {
 }
 
 HttpClient::HttpClient(int port, std::string host) : port_(port), host_(std::move(host)) {}
-HttpClient::~HttpClient() { close(); }
+HttpClient::~HttpClient() {
+    close();
+}
 
 void HttpClient::close() {
     if (fd_ >= 0) ::close(fd_);

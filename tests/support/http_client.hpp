@@ -41,7 +41,9 @@ public:
         return request("PATCH", target, body.dump(), withJson(token));
     }
     HttpResult del(const std::string& target, const std::string& token = "") {
-        return request("DELETE", target, "", token.empty() ? std::vector<std::string>{} : std::vector<std::string>{"Authorization: Bearer " + token});
+        return request(
+            "DELETE", target, "",
+            token.empty() ? std::vector<std::string>{} : std::vector<std::string>{"Authorization: Bearer " + token});
     }
 
     /// How many TCP connections this client has opened (to check keep-alive).

@@ -6,9 +6,12 @@ namespace boxoffice::testing {
 
 std::string backendName(Backend b) {
     switch (b) {
-        case Backend::Sqlite: return "Sqlite";
-        case Backend::Postgres: return "Postgres";
-        case Backend::PostgresRedis: return "PostgresRedis";
+        case Backend::Sqlite:
+            return "Sqlite";
+        case Backend::Postgres:
+            return "Postgres";
+        case Backend::PostgresRedis:
+            return "PostgresRedis";
     }
     return "Unknown";
 }

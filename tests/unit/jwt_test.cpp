@@ -29,13 +29,15 @@ private:
     EpochMs now_;
 };
 
-std::string b64(std::string_view s) { return util::base64UrlEncode(s); }
+std::string b64(std::string_view s) {
+    return util::base64UrlEncode(s);
+}
 
 std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-         data.size(), mac, &len);
+    HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         mac, &len);
     return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
@@ -46,13 +48,17 @@ std::string craft(const std::string& header, const std::string& payload, std::st
     return input + "." + b64(hmac(md, secret, input));
 }
 
-std::string hs256Header() { return R"({"alg":"HS256","typ":"JWT"})"; }
+std::string hs256Header() {
+    return R"({"alg":"HS256","typ":"JWT"})";
+}
 
 nlohmann::json validClaims() {
     return {{"sub", "user-42"}, {"role", "user"}, {"iat", kNowSec}, {"nbf", kNowSec}, {"exp", kNowSec + 3600}};
 }
 
-std::string craftClaims(const nlohmann::json& claims) { return craft(hs256Header(), claims.dump()); }
+std::string craftClaims(const nlohmann::json& claims) {
+    return craft(hs256Header(), claims.dump());
+}
 
 class JwtTest : public ::testing::Test {
 protected:

@@ -21,7 +21,8 @@ bool hasField(const Result<void>& r, const std::string& field) {
 TEST(Layout, ExpandsCountsAndExplicitNumbersIntoStableIds) {
     std::vector<FieldError> errs;
     Layout l = parse(R"({"sections":[{"name":"FLOOR","tier":"GOLD","rows":[{"label":"A","seats":3},
-        {"label":"B","seats":[7,9],"tier":"SILVER"}]}]})", errs);
+        {"label":"B","seats":[7,9],"tier":"SILVER"}]}]})",
+                     errs);
     ASSERT_TRUE(errs.empty());
     ASSERT_TRUE(validateLayout(l).ok());
     SeatIndex idx(l);
@@ -71,7 +72,8 @@ TEST(Layout, RejectsBadNamesAndAbsurdSizes) {
 
 TEST(LayoutCodec, ReportsTypeErrorsWithPaths) {
     std::vector<FieldError> errs;
-    parse(R"({"sections":[{"name":5,"rows":[{"label":"A","seats":"ten","tier":"X"},{"label":"B","seats":-3}]}]})", errs);
+    parse(R"({"sections":[{"name":5,"rows":[{"label":"A","seats":"ten","tier":"X"},{"label":"B","seats":-3}]}]})",
+          errs);
     std::vector<std::string> fields;
     for (const auto& e : errs) fields.push_back(e.field);
     EXPECT_NE(std::find(fields.begin(), fields.end(), "layout.sections[0].name"), fields.end());

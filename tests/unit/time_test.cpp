@@ -283,8 +283,10 @@ protected:
         ::setenv("TZDIR", dir_.c_str(), 1);
     }
     void TearDown() override {
-        if (oldTzdir_) ::setenv("TZDIR", oldTzdir_->c_str(), 1);
-        else ::unsetenv("TZDIR");
+        if (oldTzdir_)
+            ::setenv("TZDIR", oldTzdir_->c_str(), 1);
+        else
+            ::unsetenv("TZDIR");
         std::filesystem::remove_all(dir_);
     }
     void write(const std::string& name, const std::string& bytes) {

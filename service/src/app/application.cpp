@@ -26,13 +26,15 @@ Application::Application(Config config, const Clock* clock)
     sql::Migrator migrator(*db_, sql::embeddedMigrations());
     if (config_.autoMigrate) {
         auto applied = migrator.up();
-        if (!applied) throw std::runtime_error("migration failed: " + applied.error().detail + " " + applied.error().internal);
+        if (!applied)
+            throw std::runtime_error("migration failed: " + applied.error().detail + " " + applied.error().internal);
         if (*applied > 0) log::info("migrations applied", {{"count", *applied}});
     } else {
         auto pending = migrator.pending();
         if (!pending) throw std::runtime_error("cannot read the schema version: " + pending.error().detail);
         if (*pending > 0)
-            throw std::runtime_error(std::to_string(*pending) + " migration(s) pending: run `boxoffice migrate up` first");
+            throw std::runtime_error(std::to_string(*pending) +
+                                     " migration(s) pending: run `boxoffice migrate up` first");
     }
     readiness_.addCheck({"database", [this] { return db_->ping(); }});
 
@@ -53,13 +55,14 @@ Application::Application(Config config, const Clock* clock)
         ro.caFile = config_.redis.caFile;
         redisPool_ = std::make_unique<redis::RedisPool>(ro, config_.redis.poolSize, config_.redis.poolWait);
         holdStore_ = std::make_unique<redis::RedisHoldStore>(*redisPool_);
-        readiness_.addCheck({"redis", [this]() -> Result<void> {
-                                 auto reply = redisPool_->call({"PING"});
-                                 if (!reply) return std::move(reply).error();
-                                 if (reply->type == redis::Reply::Type::Error)
-                                     return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, reply->str};
-                                 return {};
-                             }});
+        readiness_.addCheck(
+            {"redis", [this]() -> Result<void> {
+                 auto reply = redisPool_->call({"PING"});
+                 if (!reply) return std::move(reply).error();
+                 if (reply->type == redis::Reply::Type::Error)
+                     return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, reply->str};
+                 return {};
+             }});
     }
     inventory_ = std::make_unique<Inventory>(*holdStore_, *orderRepo_);
 

@@ -110,7 +110,9 @@ int runMigrate(const std::vector<std::string>& args) {
             return 0;
         }
         auto n = action == "up" ? migrator.up() : migrator.down(steps);
-        if (!n) throw std::runtime_error(n.error().detail + (n.error().internal.empty() ? "" : " (" + n.error().internal + ")"));
+        if (!n)
+            throw std::runtime_error(n.error().detail +
+                                     (n.error().internal.empty() ? "" : " (" + n.error().internal + ")"));
         std::cout << (action == "up" ? "applied " : "reverted ") << *n << " migration(s)\n";
         return 0;
     } catch (const std::exception& e) {
@@ -156,7 +158,9 @@ int runSeed(const std::vector<std::string>& args) {
         SystemClock clock;
         util::RandomIdGenerator ids;
         auto result = seedDemo(repo, clock, ids, seats);
-        if (!result) throw std::runtime_error(result.error().detail + (result.error().internal.empty() ? "" : " (" + result.error().internal + ")"));
+        if (!result)
+            throw std::runtime_error(result.error().detail +
+                                     (result.error().internal.empty() ? "" : " (" + result.error().internal + ")"));
         std::cerr << (result->created ? "created" : "reopened") << " demo: " << seatCount(result->venue.layout)
                   << "-seat venue " << result->venue.id.str() << ", event " << result->event.id.str() << "\n";
         std::cout << result->show.id.str() << "\n";

@@ -27,7 +27,8 @@ public:
         long long n = 0;
         auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
         if (ec != std::errc() || p != v->data() + v->size()) return fail(name, "must be an integer, got '" + *v + "'");
-        if (n < min || n > max) return fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        if (n < min || n > max)
+            return fail(name, "must be between " + std::to_string(min) + " and " + std::to_string(max));
         out = static_cast<int>(n);
     }
     void size(const char* name, std::size_t& out, long long min, long long max) {
@@ -47,9 +48,12 @@ public:
     void boolean(const char* name, bool& out) {
         auto v = raw(name);
         if (!v) return;
-        if (*v == "1" || *v == "true" || *v == "yes") out = true;
-        else if (*v == "0" || *v == "false" || *v == "no") out = false;
-        else fail(name, "must be true or false");
+        if (*v == "1" || *v == "true" || *v == "yes")
+            out = true;
+        else if (*v == "0" || *v == "false" || *v == "no")
+            out = false;
+        else
+            fail(name, "must be true or false");
     }
     void fail(const char* name, std::string message) { errors.push_back({name, std::move(message)}); }
 
@@ -90,7 +94,8 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.duration("BOXOFFICE_DB_POOL_WAIT", c.database.poolWait, 1, 60'000);
     env.duration("BOXOFFICE_DB_CONNECT_TIMEOUT", c.database.connectTimeout, 1'000, 60'000);
     env.duration("BOXOFFICE_DB_STATEMENT_TIMEOUT", c.database.statementTimeout, 1, 600'000);
-    if (!c.database.url.empty() && c.database.url.rfind("postgres", 0) != 0 && c.database.url.rfind("sqlite3://", 0) != 0)
+    if (!c.database.url.empty() && c.database.url.rfind("postgres", 0) != 0 &&
+        c.database.url.rfind("sqlite3://", 0) != 0)
         env.fail("BOXOFFICE_DATABASE_URL", "must start with postgresql://, postgres:// or sqlite3://");
 
     env.str("BOXOFFICE_REDIS_URL", c.redis.url);

@@ -14,20 +14,20 @@ using std::chrono::milliseconds;
 
 struct HttpConfig {
     std::string address = "0.0.0.0";
-    int port = 8080;                         // 0: pick a free port (tests)
+    int port = 8080;  // 0: pick a free port (tests)
     int threads = 2;
     std::size_t maxBodyBytes = 64 * 1024;
     milliseconds headerTimeout{10'000};
     milliseconds bodyTimeout{30'000};
-    milliseconds keepaliveTimeout{75'000};   // above the ALB's 60 s idle timeout
-    double accessLogSample = 1.0;            // share of successful requests logged (errors always)
-    int fastWorkers = 8;                     // threads for Redis-only routes (holds, seat maps)
-    int databaseWorkers = 16;                // threads for routes that use the database
-    std::size_t queueCapacity = 20000;       // requests waiting per lane before 503 "overloaded"
+    milliseconds keepaliveTimeout{75'000};  // above the ALB's 60 s idle timeout
+    double accessLogSample = 1.0;           // share of successful requests logged (errors always)
+    int fastWorkers = 8;                    // threads for Redis-only routes (holds, seat maps)
+    int databaseWorkers = 16;               // threads for routes that use the database
+    std::size_t queueCapacity = 20000;      // requests waiting per lane before 503 "overloaded"
 };
 
 struct DatabaseConfig {
-    std::string url;                         // empty: embedded SQLite at sqlitePath
+    std::string url;  // empty: embedded SQLite at sqlitePath
     std::string sqlitePath = "boxoffice.db";
     int poolSize = 8;
     milliseconds poolWait{2'000};
@@ -38,7 +38,7 @@ struct DatabaseConfig {
 };
 
 struct RedisConfig {
-    std::string url;                         // empty: in-process hold store
+    std::string url;  // empty: in-process hold store
     milliseconds connectTimeout{1'000};
     milliseconds commandTimeout{500};
     std::string caFile;
@@ -50,8 +50,8 @@ struct BookingConfig {
     milliseconds holdTtl{10 * 60 * 1000};
     milliseconds paymentWindow{5 * 60 * 1000};
     int maxSeatsPerHold = 10;
-    int maxSeatsPerUser = 10;                // per show, across holds and orders
-    milliseconds sweepInterval{1'000};       // how often pending orders past their window are expired
+    int maxSeatsPerUser = 10;           // per show, across holds and orders
+    milliseconds sweepInterval{1'000};  // how often pending orders past their window are expired
 };
 
 struct Config {
@@ -63,8 +63,8 @@ struct Config {
     bool jwtSecretIsDevDefault = false;
     bool autoMigrate = true;
     std::string logLevel = "info";
-    milliseconds shutdownGrace{5'000};       // readiness fails this long before the listener closes
-    milliseconds shutdownTimeout{20'000};    // longest wait for in-flight requests
+    milliseconds shutdownGrace{5'000};     // readiness fails this long before the listener closes
+    milliseconds shutdownTimeout{20'000};  // longest wait for in-flight requests
     milliseconds seatmapShowTtl{2'000};
     milliseconds seatmapAvailabilityTtl{250};  // the seat map reflects every change within this
 

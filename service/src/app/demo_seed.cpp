@@ -75,13 +75,15 @@ Result<DemoResult> seedDemo(CatalogRepository& repo, const Clock& clock, IdGener
     SequenceIds ids(isDefault ? std::deque<std::string>{fixed.venue.str(), fixed.event.str(), fixed.show.str()}
                               : std::deque<std::string>{random.next(), random.next(), random.next()});
     CatalogService catalog(repo, clock, ids, LayoutLimits{});
-    auto venue = catalog.createVenue({"Boxoffice Arena", "1 Flash Sale Avenue, Paris", "Europe/Paris", arenaLayout(seats)});
+    auto venue =
+        catalog.createVenue({"Boxoffice Arena", "1 Flash Sale Avenue, Paris", "Europe/Paris", arenaLayout(seats)});
     if (!venue) return std::move(venue).error();
-    auto event = catalog.createEvent({"The Flash Sale Tour", EventKind::Concert,
-                                      "Everyone wants a seat; nobody gets the same one.", std::nullopt});
+    auto event = catalog.createEvent(
+        {"The Flash Sale Tour", EventKind::Concert, "Everyone wants a seat; nobody gets the same one.", std::nullopt});
     if (!event) return std::move(event).error();
     std::vector<TierPrice> prices;
-    for (const auto& [tier, amount] : {std::pair<const char*, std::int64_t>{"VIP", 15000}, {"LOWER", 9500}, {"UPPER", 5500}})
+    for (const auto& [tier, amount] :
+         {std::pair<const char*, std::int64_t>{"VIP", 15000}, {"LOWER", 9500}, {"UPPER", 5500}})
         for (const auto& section : venue->layout.sections)
             if (section.rows.front().tier == tier) {
                 prices.push_back({tier, amount});

@@ -17,7 +17,9 @@ namespace Ph = Pistache::Http;
 
 struct HttpServer::State {
     State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c)
-        : router(r), jwt(j), config(std::move(c)),
+        : router(r),
+          jwt(j),
+          config(std::move(c)),
           fastLane(std::make_unique<util::WorkQueue>("bx-fast", config.fastWorkers, config.queueCapacity)),
           databaseLane(std::make_unique<util::WorkQueue>("bx-db", config.databaseWorkers, config.queueCapacity)) {}
     const http::Router& router;
@@ -34,14 +36,22 @@ using Clock = std::chrono::steady_clock;
 
 http::Method toMethod(Ph::Method m) {
     switch (m) {
-        case Ph::Method::Get: return http::Method::Get;
-        case Ph::Method::Post: return http::Method::Post;
-        case Ph::Method::Put: return http::Method::Put;
-        case Ph::Method::Patch: return http::Method::Patch;
-        case Ph::Method::Delete: return http::Method::Delete;
-        case Ph::Method::Head: return http::Method::Head;
-        case Ph::Method::Options: return http::Method::Options;
-        default: return http::Method::Other;
+        case Ph::Method::Get:
+            return http::Method::Get;
+        case Ph::Method::Post:
+            return http::Method::Post;
+        case Ph::Method::Put:
+            return http::Method::Put;
+        case Ph::Method::Patch:
+            return http::Method::Patch;
+        case Ph::Method::Delete:
+            return http::Method::Delete;
+        case Ph::Method::Head:
+            return http::Method::Head;
+        case Ph::Method::Options:
+            return http::Method::Options;
+        default:
+            return http::Method::Other;
     }
 }
 
@@ -61,7 +71,8 @@ std::string newRequestId() {
 bool acceptableRequestId(const std::string& id) {
     if (id.empty() || id.size() > 128) return false;
     for (char c : id)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':'))
+            return false;
     return true;
 }
 
@@ -132,7 +143,8 @@ public:
         // Pistache answers "Connection: Close" to an HTTP/1.1 request without a Connection header,
         // yet keeps the socket open; clients then reconnect for every request. HTTP/1.1 means
         // keep-alive unless the client says otherwise.
-        ex->forceKeepAlive = request.version() == Ph::Version::Http11 && !request.headers().has<Ph::Header::Connection>();
+        ex->forceKeepAlive =
+            request.version() == Ph::Version::Http11 && !request.headers().has<Ph::Header::Connection>();
         const http::Route* route = nullptr;
         std::optional<http::Response> early;
         try {
@@ -148,14 +160,19 @@ public:
         util::WorkQueue& queue = route->lane == http::Lane::Fast ? *state_->fastLane : *state_->databaseLane;
         const bool queued = queue.tryPost([this, ex, route, shared] { finish(*ex, *shared, invoke(*ex, *route)); });
         if (!queued)
-            finish(*ex, *shared, fail(*ex, {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
+            finish(
+                *ex, *shared,
+                fail(
+                    *ex,
+                    {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
     }
 
     void onTimeout(const Ph::Request& request, Ph::ResponseWriter writer) override {
         Exchange ex;
         ex.req.requestId = newRequestId();
         ex.forceKeepAlive = false;
-        auto resp = http::problem(Error{ErrorCode::RequestTimeout, "the request was not received in time", {}, {}, {}}, ex.req.requestId);
+        auto resp = http::problem(Error{ErrorCode::RequestTimeout, "the request was not received in time", {}, {}, {}},
+                                  ex.req.requestId);
         resp.with("Connection", "close");
         (void)request;
         send(ex, writer, resp);
@@ -190,13 +207,20 @@ private:
         http::Request& req = ex.req;
         if (req.body.size() > state_->config.maxBodyBytes)
             return fail(ex, {ErrorCode::PayloadTooLarge,
-                             "the body exceeds " + std::to_string(state_->config.maxBodyBytes) + " bytes", {}, {}, {}});
+                             "the body exceeds " + std::to_string(state_->config.maxBodyBytes) + " bytes",
+                             {},
+                             {},
+                             {}});
         auto match = state_->router.match(req.method, req.path, req.pathParams);
         if (!match.route) {
             if (match.pathKnown) {
                 std::string allow;
                 for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::methodName(m));
-                auto r = fail(ex, {ErrorCode::MethodNotAllowed, std::string(http::methodName(req.method)) + " is not allowed here; use " + allow, {}, {}, {}});
+                auto r = fail(ex, {ErrorCode::MethodNotAllowed,
+                                   std::string(http::methodName(req.method)) + " is not allowed here; use " + allow,
+                                   {},
+                                   {},
+                                   {}});
                 r.with("Allow", allow);
                 return r;
             }
@@ -271,8 +295,10 @@ private:
             }
         }
         const auto& req = ex.req;
-        log::Fields f = {{"requestId", req.requestId}, {"method", http::methodName(req.method)},
-                         {"route", ex.route},          {"status", status},
+        log::Fields f = {{"requestId", req.requestId},
+                         {"method", http::methodName(req.method)},
+                         {"route", ex.route},
+                         {"status", status},
                          {"latencyMs", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0}};
         if (req.principal) f["userId"] = req.principal->userId;
         if (!ex.internal.empty()) f["error"] = ex.internal;
@@ -287,7 +313,9 @@ private:
 HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt)
     : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_)) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+    stop();
+}
 
 void HttpServer::start() {
     Pistache::Address addr(config_.address, Pistache::Port(static_cast<std::uint16_t>(config_.port)));
@@ -309,12 +337,15 @@ void HttpServer::start() {
         endpoint_->serveThreaded();
     } catch (const std::exception& e) {
         endpoint_.reset();
-        throw std::runtime_error("cannot listen on " + config_.address + ":" + std::to_string(config_.port) + ": " + e.what());
+        throw std::runtime_error("cannot listen on " + config_.address + ":" + std::to_string(config_.port) + ": " +
+                                 e.what());
     }
     running_ = true;
 }
 
-int HttpServer::port() const { return endpoint_ ? static_cast<int>(static_cast<std::uint16_t>(endpoint_->getPort())) : 0; }
+int HttpServer::port() const {
+    return endpoint_ ? static_cast<int>(static_cast<std::uint16_t>(endpoint_->getPort())) : 0;
+}
 
 bool HttpServer::waitIdle(std::chrono::milliseconds timeout) const {
     const auto deadline = Clock::now() + timeout;

@@ -24,7 +24,9 @@ constexpr std::size_t kHs256Bytes = 32;
 // Fixed text rather than a serialised object: the signature covers these exact bytes.
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
-Error unauthenticated(std::string detail) { return Error{ErrorCode::Unauthenticated, std::move(detail), {}, {}, {}}; }
+Error unauthenticated(std::string detail) {
+    return Error{ErrorCode::Unauthenticated, std::move(detail), {}, {}, {}};
+}
 
 std::array<unsigned char, kHs256Bytes> hmacSha256(std::string_view key, std::string_view data) {
     std::array<unsigned char, kHs256Bytes> mac{};
@@ -58,8 +60,10 @@ std::optional<nlohmann::json> decodeObject(std::string_view segment) {
 
 std::string_view roleName(Role role) {
     switch (role) {
-        case Role::Admin: return "admin";
-        case Role::User: return "user";
+        case Role::Admin:
+            return "admin";
+        case Role::User:
+            return "user";
     }
     return "user";
 }

@@ -4,21 +4,30 @@ namespace boxoffice {
 
 std::string_view holdStatusName(HoldStatus s) {
     switch (s) {
-        case HoldStatus::Held: return "HELD";
-        case HoldStatus::Expired: return "EXPIRED";
-        case HoldStatus::Released: return "RELEASED";
-        case HoldStatus::Ordered: return "ORDERED";
+        case HoldStatus::Held:
+            return "HELD";
+        case HoldStatus::Expired:
+            return "EXPIRED";
+        case HoldStatus::Released:
+            return "RELEASED";
+        case HoldStatus::Ordered:
+            return "ORDERED";
     }
     return "HELD";
 }
 
 std::string_view orderStatusName(OrderStatus s) {
     switch (s) {
-        case OrderStatus::PaymentPending: return "PAYMENT_PENDING";
-        case OrderStatus::Confirmed: return "CONFIRMED";
-        case OrderStatus::Failed: return "FAILED";
-        case OrderStatus::Expired: return "EXPIRED";
-        case OrderStatus::Cancelled: return "CANCELLED";
+        case OrderStatus::PaymentPending:
+            return "PAYMENT_PENDING";
+        case OrderStatus::Confirmed:
+            return "CONFIRMED";
+        case OrderStatus::Failed:
+            return "FAILED";
+        case OrderStatus::Expired:
+            return "EXPIRED";
+        case OrderStatus::Cancelled:
+            return "CANCELLED";
     }
     return "FAILED";
 }

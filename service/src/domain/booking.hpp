@@ -30,7 +30,9 @@ enum class OrderStatus { PaymentPending, Confirmed, Failed, Expired, Cancelled }
 std::string_view orderStatusName(OrderStatus s);
 std::optional<OrderStatus> parseOrderStatus(std::string_view s);
 /// Pending and confirmed orders own their seats (the unique index over active seats guards them).
-inline bool isActive(OrderStatus s) { return s == OrderStatus::PaymentPending || s == OrderStatus::Confirmed; }
+inline bool isActive(OrderStatus s) {
+    return s == OrderStatus::PaymentPending || s == OrderStatus::Confirmed;
+}
 
 struct Customer {
     std::string name;
@@ -77,9 +79,9 @@ struct OutboxMessage {
     std::string id;
     std::string aggregateType;  // "order"
     std::string aggregateId;
-    std::string eventType;      // "order.created", "order.confirmed", "order.expired", "order.cancelled"
-    std::string payload;        // JSON
-    std::string headers;        // JSON object, e.g. {"traceparent": "...", "requestId": "..."}
+    std::string eventType;  // "order.created", "order.confirmed", "order.expired", "order.cancelled"
+    std::string payload;    // JSON
+    std::string headers;    // JSON object, e.g. {"traceparent": "...", "requestId": "..."}
     EpochMs createdAt = 0;
 };
 

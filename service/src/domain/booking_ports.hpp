@@ -20,7 +20,7 @@ struct HoldRequest {
     std::vector<std::string> seatIds;  // already validated: known to the layout, distinct, 1..max per hold
     EpochMs now = 0;
     EpochMs expiresAt = 0;
-    int maxSeatsPerUser = 10;          // across the user's live holds and active orders of this show
+    int maxSeatsPerUser = 10;  // across the user's live holds and active orders of this show
 };
 
 struct HoldResult {

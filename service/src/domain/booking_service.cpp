@@ -27,11 +27,17 @@ std::string ticketCode(const std::string& uuid) {
     return out;
 }
 
-Error notFound(const char* what) { return Error::notFound(what); }
+Error notFound(const char* what) {
+    return Error::notFound(what);
+}
 
 Error notPending(const Order& o) {
     if (o.status == OrderStatus::Expired)
-        return {ErrorCode::OrderExpired, "the payment window of this order has closed; its seats were released", {}, {}, {}};
+        return {ErrorCode::OrderExpired,
+                "the payment window of this order has closed; its seats were released",
+                {},
+                {},
+                {}};
     return {ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)), {}, {}, {}};
 }
 
@@ -58,29 +64,43 @@ Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const 
     std::unordered_set<std::string_view> seen;
     for (std::size_t i = 0; i < seatIds.size() && errs.size() < 20; ++i) {
         const std::string field = "seatIds[" + std::to_string(i) + "]";
-        if ((*seating)->seats->find(seatIds[i]) < 0) errs.push_back({field, "no seat '" + seatIds[i] + "' in this show"});
-        else if (!seen.insert(seatIds[i]).second) errs.push_back({field, "seat '" + seatIds[i] + "' is listed twice"});
+        if ((*seating)->seats->find(seatIds[i]) < 0)
+            errs.push_back({field, "no seat '" + seatIds[i] + "' in this show"});
+        else if (!seen.insert(seatIds[i]).second)
+            errs.push_back({field, "seat '" + seatIds[i] + "' is listed twice"});
     }
     if (!errs.empty()) return Error::validation(std::move(errs));
 
-    HoldRequest request{makeHoldId(show, compact(ids_.next())), show, user, seatIds, now,
-                        now + settings_.holdTtl.count(), settings_.maxSeatsPerUser};
+    HoldRequest request{makeHoldId(show, compact(ids_.next())),
+                        show,
+                        user,
+                        seatIds,
+                        now,
+                        now + settings_.holdTtl.count(),
+                        settings_.maxSeatsPerUser};
     auto r = inventory_.hold(request);
     if (!r) return std::move(r).error();
     switch (r->kind) {
         case HoldResult::Kind::Held:
             return Hold{request.holdId, show, user, seatIds, HoldStatus::Held, request.expiresAt, now, std::nullopt};
         case HoldResult::Kind::Unavailable: {
-            Error e{ErrorCode::SeatsUnavailable, std::to_string(r->unavailable.size()) + " of the seats are held or sold by someone else", {}, {}, {}};
+            Error e{ErrorCode::SeatsUnavailable,
+                    std::to_string(r->unavailable.size()) + " of the seats are held or sold by someone else",
+                    {},
+                    {},
+                    {}};
             e.subjects = r->unavailable;
             return e;
         }
         case HoldResult::Kind::UserLimitReached:
             return Error{ErrorCode::SeatLimitReached,
-                         "at most " + std::to_string(settings_.maxSeatsPerUser) + " seats per person for this show; you have " +
-                             std::to_string(r->userSeats),
-                         {}, {}, {}};
-        case HoldResult::Kind::NotReady: break;
+                         "at most " + std::to_string(settings_.maxSeatsPerUser) +
+                             " seats per person for this show; you have " + std::to_string(r->userSeats),
+                         {},
+                         {},
+                         {}};
+        case HoldResult::Kind::NotReady:
+            break;
     }
     return Error{ErrorCode::DependencyUnavailable, "seat inventory unavailable", {}, {}, "hold store not ready"};
 }
@@ -143,7 +163,8 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
     auto attached = inventory_.holds().attachToOrder(holdId, user, order.id, order.expiresAt, now);
     if (!attached) return std::move(attached).error();
     if (*attached == HoldChange::NotFound) return notFound("hold");
-    if (*attached == HoldChange::NotHeld) return Error{ErrorCode::HoldNotActive, "the hold is no longer active", {}, {}, {}};
+    if (*attached == HoldChange::NotHeld)
+        return Error{ErrorCode::HoldNotActive, "the hold is no longer active", {}, {}, {}};
 
     auto created = orders_.create(order, message(order, "order.created", traceContext));
     if (!created) {
@@ -162,7 +183,11 @@ Result<Order> BookingService::ownedOrder(const UserId& user, const OrderId& id) 
 }
 
 Result<Order> BookingService::expire(const Order& order, const std::string& traceContext) {
-    OrderTransition t{order.id, OrderStatus::Expired, clock_.nowMs(), std::nullopt, {},
+    OrderTransition t{order.id,
+                      OrderStatus::Expired,
+                      clock_.nowMs(),
+                      std::nullopt,
+                      {},
                       message(order, "order.expired", traceContext)};
     auto r = orders_.transition(t);
     if (!r) {
@@ -196,7 +221,8 @@ Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, con
         return notPending(*expired);
     }
     OrderTransition t{o->id, OrderStatus::Confirmed, now, paymentReference, {}, {}};
-    for (const auto& seat : o->seats) t.tickets.push_back({ticketCode(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now});
+    for (const auto& seat : o->seats)
+        t.tickets.push_back({ticketCode(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now});
     Order confirmed = *o;
     confirmed.status = OrderStatus::Confirmed;
     confirmed.tickets = t.tickets;
@@ -230,7 +256,8 @@ Result<Order> BookingService::cancel(const UserId& user, const OrderId& id, cons
     if (!o) return o;
     if (o->status == OrderStatus::Cancelled) return o;
     if (o->status != OrderStatus::PaymentPending) return notPending(*o);
-    OrderTransition t{o->id, OrderStatus::Cancelled, clock_.nowMs(), std::nullopt, {}, message(*o, "order.cancelled", traceContext)};
+    OrderTransition t{
+        o->id, OrderStatus::Cancelled, clock_.nowMs(), std::nullopt, {}, message(*o, "order.cancelled", traceContext)};
     auto r = orders_.transition(t);
     if (!r) {
         if (r.error().code != ErrorCode::Conflict) return r;
@@ -255,7 +282,8 @@ Result<std::vector<Ticket>> BookingService::ticketsOf(const UserId& user, int li
 
 Result<int> BookingService::sweep(int limit) {
     const EpochMs now = clock_.nowMs();
-    auto expired = orders_.expireDue(now, limit, [this](const Order& o) { return message(o, "order.expired", o.traceContext); });
+    auto expired =
+        orders_.expireDue(now, limit, [this](const Order& o) { return message(o, "order.expired", o.traceContext); });
     if (!expired) return std::move(expired).error();
     for (const auto& o : *expired) {
         std::vector<std::string> seatIds;
@@ -268,10 +296,10 @@ Result<int> BookingService::sweep(int limit) {
 OutboxMessage BookingService::message(const Order& o, const std::string& eventType, const std::string& traceContext) {
     nlohmann::json seats = nlohmann::json::array();
     for (const auto& s : o.seats) seats.push_back(s.seatId);
-    nlohmann::json payload = {{"orderId", o.id.str()},         {"showId", o.showId.str()},
-                              {"userId", o.userId.str()},       {"status", orderStatusName(o.status)},
-                              {"seatIds", std::move(seats)},    {"amount", o.amountMinor},
-                              {"currency", o.currency},         {"expiresAt", formatRfc3339(o.expiresAt)}};
+    nlohmann::json payload = {{"orderId", o.id.str()},       {"showId", o.showId.str()},
+                              {"userId", o.userId.str()},    {"status", orderStatusName(o.status)},
+                              {"seatIds", std::move(seats)}, {"amount", o.amountMinor},
+                              {"currency", o.currency},      {"expiresAt", formatRfc3339(o.expiresAt)}};
     if (!o.tickets.empty()) {
         nlohmann::json tickets = nlohmann::json::array();
         for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId}});
@@ -279,8 +307,13 @@ OutboxMessage BookingService::message(const Order& o, const std::string& eventTy
     }
     nlohmann::json headers = nlohmann::json::object();
     if (!traceContext.empty()) headers["traceparent"] = traceContext;
-    return {ids_.next(), "order", o.id.str(), eventType,
-            payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers.dump(), clock_.nowMs()};
+    return {ids_.next(),
+            "order",
+            o.id.str(),
+            eventType,
+            payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+            headers.dump(),
+            clock_.nowMs()};
 }
 
 }  // namespace boxoffice

@@ -4,11 +4,16 @@ namespace boxoffice {
 
 std::string_view eventKindName(EventKind kind) {
     switch (kind) {
-        case EventKind::Concert: return "concert";
-        case EventKind::Movie: return "movie";
-        case EventKind::Sports: return "sports";
-        case EventKind::Theatre: return "theatre";
-        case EventKind::Other: return "other";
+        case EventKind::Concert:
+            return "concert";
+        case EventKind::Movie:
+            return "movie";
+        case EventKind::Sports:
+            return "sports";
+        case EventKind::Theatre:
+            return "theatre";
+        case EventKind::Other:
+            return "other";
     }
     return "other";
 }

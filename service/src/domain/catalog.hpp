@@ -48,7 +48,7 @@ struct Show {
     std::string localDate;  // YYYY-MM-DD of startsAt in the venue's time zone
     EpochMs saleOpensAt = 0;
     EpochMs saleClosesAt = 0;
-    std::string currency;   // ISO 4217, e.g. "EUR"
+    std::string currency;  // ISO 4217, e.g. "EUR"
     std::vector<TierPrice> prices;
     EpochMs createdAt = 0;
     EpochMs updatedAt = 0;

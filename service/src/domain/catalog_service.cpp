@@ -34,23 +34,31 @@ Result<Venue> CatalogService::createVenue(VenueDraft draft) {
     std::vector<FieldError> errs;
     if (draft.name.empty() || draft.name.size() > 200) errs.push_back({"name", "must be 1-200 characters"});
     if (draft.address.empty() || draft.address.size() > 500) errs.push_back({"address", "must be 1-500 characters"});
-    if (!isValidTimezone(draft.timezone)) errs.push_back({"timezone", "must be an IANA time zone such as Europe/Paris"});
+    if (!isValidTimezone(draft.timezone))
+        errs.push_back({"timezone", "must be an IANA time zone such as Europe/Paris"});
     if (auto v = validateLayout(draft.layout, limits_); !v) {
         for (const auto& f : v.error().fields) errs.push_back(f);
     }
     if (!errs.empty()) return Error::validation(std::move(errs));
-    Venue venue{VenueId{ids_.next()}, std::move(draft.name), std::move(draft.address), std::move(draft.timezone),
-                std::move(draft.layout), clock_.nowMs()};
+    Venue venue{VenueId{ids_.next()},      std::move(draft.name),   std::move(draft.address),
+                std::move(draft.timezone), std::move(draft.layout), clock_.nowMs()};
     if (auto r = repo_.createVenue(venue); !r) return std::move(r).error();
     return venue;
 }
 
-Result<Venue> CatalogService::venue(const VenueId& id) { return repo_.findVenue(id); }
+Result<Venue> CatalogService::venue(const VenueId& id) {
+    return repo_.findVenue(id);
+}
 
 Result<Event> CatalogService::createEvent(EventDraft draft) {
     const EpochMs now = clock_.nowMs();
-    Event e{EventId{ids_.next()}, std::move(draft.title), draft.kind, std::move(draft.description),
-            std::move(draft.imageUrl), now, now};
+    Event e{EventId{ids_.next()},
+            std::move(draft.title),
+            draft.kind,
+            std::move(draft.description),
+            std::move(draft.imageUrl),
+            now,
+            now};
     std::vector<FieldError> errs;
     checkEventFields(e, errs);
     if (!errs.empty()) return Error::validation(std::move(errs));
@@ -58,7 +66,9 @@ Result<Event> CatalogService::createEvent(EventDraft draft) {
     return e;
 }
 
-Result<Event> CatalogService::event(const EventId& id) { return repo_.findEvent(id); }
+Result<Event> CatalogService::event(const EventId& id) {
+    return repo_.findEvent(id);
+}
 
 Result<Page<Event>> CatalogService::events(const EventQuery& query) {
     std::vector<FieldError> errs;
@@ -89,7 +99,9 @@ Result<Event> CatalogService::updateEvent(const EventId& id, const EventPatch& p
     return e;
 }
 
-Result<void> CatalogService::deleteEvent(const EventId& id) { return repo_.deleteEvent(id); }
+Result<void> CatalogService::deleteEvent(const EventId& id) {
+    return repo_.deleteEvent(id);
+}
 
 Result<void> CatalogService::checkShow(const Show& show, const Venue& venue) const {
     std::vector<FieldError> errs;
@@ -103,9 +115,12 @@ Result<void> CatalogService::checkShow(const Show& show, const Venue& venue) con
     for (std::size_t i = 0; i < show.prices.size(); ++i) {
         const auto& p = show.prices[i];
         const std::string f = "prices[" + std::to_string(i) + "]";
-        if (!tiers.count(p.tier)) errs.push_back({f + ".tier", "venue has no tier '" + p.tier + "'"});
-        else if (!priced.insert(p.tier).second) errs.push_back({f + ".tier", "duplicate tier '" + p.tier + "'"});
-        if (p.amountMinor < 0 || p.amountMinor > kMaxPriceMinor) errs.push_back({f + ".amount", "must be between 0 and " + std::to_string(kMaxPriceMinor)});
+        if (!tiers.count(p.tier))
+            errs.push_back({f + ".tier", "venue has no tier '" + p.tier + "'"});
+        else if (!priced.insert(p.tier).second)
+            errs.push_back({f + ".tier", "duplicate tier '" + p.tier + "'"});
+        if (p.amountMinor < 0 || p.amountMinor > kMaxPriceMinor)
+            errs.push_back({f + ".amount", "must be between 0 and " + std::to_string(kMaxPriceMinor)});
     }
     for (const auto& t : tiers)
         if (!priced.count(t)) errs.push_back({"prices", "missing a price for tier '" + t + "'"});
@@ -124,15 +139,25 @@ Result<Show> CatalogService::createShow(ShowDraft draft) {
     if (!errs.empty()) return Error::validation(std::move(errs));
 
     const EpochMs now = clock_.nowMs();
-    Show show{ShowId{ids_.next()}, std::move(draft.eventId), std::move(draft.venueId), draft.startsAt,
-              localDate(draft.startsAt, venue->timezone), draft.saleOpensAt, draft.saleClosesAt,
-              std::move(draft.currency), std::move(draft.prices), now, now};
+    Show show{ShowId{ids_.next()},
+              std::move(draft.eventId),
+              std::move(draft.venueId),
+              draft.startsAt,
+              localDate(draft.startsAt, venue->timezone),
+              draft.saleOpensAt,
+              draft.saleClosesAt,
+              std::move(draft.currency),
+              std::move(draft.prices),
+              now,
+              now};
     if (auto c = checkShow(show, *venue); !c) return std::move(c).error();
     if (auto r = repo_.createShow(show); !r) return std::move(r).error();
     return show;
 }
 
-Result<Show> CatalogService::show(const ShowId& id) { return repo_.findShow(id); }
+Result<Show> CatalogService::show(const ShowId& id) {
+    return repo_.findShow(id);
+}
 
 Result<std::vector<Show>> CatalogService::showsOf(const EventId& eventId, const std::string& date) {
     if (!date.empty() && !isValidDate(date)) {
@@ -163,6 +188,8 @@ Result<Show> CatalogService::updateShow(const ShowId& id, const ShowPatch& patch
     return show;
 }
 
-Result<void> CatalogService::deleteShow(const ShowId& id) { return repo_.deleteShow(id); }
+Result<void> CatalogService::deleteShow(const ShowId& id) {
+    return repo_.deleteShow(id);
+}
 
 }  // namespace boxoffice

@@ -8,11 +8,11 @@
 namespace boxoffice {
 
 enum class ErrorCode {
-    MalformedJson,        // body is not JSON at all
-    ValidationFailed,     // JSON is well-formed but a field is wrong
-    InvalidParameter,     // path or query parameter is wrong
-    Unauthenticated,      // no or bad credentials
-    Forbidden,            // authenticated, but not allowed
+    MalformedJson,     // body is not JSON at all
+    ValidationFailed,  // JSON is well-formed but a field is wrong
+    InvalidParameter,  // path or query parameter is wrong
+    Unauthenticated,   // no or bad credentials
+    Forbidden,         // authenticated, but not allowed
     NotFound,
     RouteNotFound,
     MethodNotAllowed,
@@ -35,14 +35,29 @@ enum class ErrorCode {
 };
 
 inline constexpr ErrorCode kAllErrorCodes[] = {
-    ErrorCode::MalformedJson,       ErrorCode::ValidationFailed,     ErrorCode::InvalidParameter,
-    ErrorCode::Unauthenticated,     ErrorCode::Forbidden,            ErrorCode::NotFound,
-    ErrorCode::RouteNotFound,       ErrorCode::MethodNotAllowed,     ErrorCode::PayloadTooLarge,
-    ErrorCode::UnsupportedMediaType, ErrorCode::EventHasShows,       ErrorCode::ShowHasOrders,
-    ErrorCode::SeatsUnavailable,    ErrorCode::SaleNotOpen,          ErrorCode::SeatLimitReached,
-    ErrorCode::HoldNotActive,       ErrorCode::OrderExpired,
-    ErrorCode::IdempotencyKeyReused, ErrorCode::Conflict,            ErrorCode::RequestTimeout,
-    ErrorCode::DependencyUnavailable, ErrorCode::DependencyTimeout,  ErrorCode::ShuttingDown,
+    ErrorCode::MalformedJson,
+    ErrorCode::ValidationFailed,
+    ErrorCode::InvalidParameter,
+    ErrorCode::Unauthenticated,
+    ErrorCode::Forbidden,
+    ErrorCode::NotFound,
+    ErrorCode::RouteNotFound,
+    ErrorCode::MethodNotAllowed,
+    ErrorCode::PayloadTooLarge,
+    ErrorCode::UnsupportedMediaType,
+    ErrorCode::EventHasShows,
+    ErrorCode::ShowHasOrders,
+    ErrorCode::SeatsUnavailable,
+    ErrorCode::SaleNotOpen,
+    ErrorCode::SeatLimitReached,
+    ErrorCode::HoldNotActive,
+    ErrorCode::OrderExpired,
+    ErrorCode::IdempotencyKeyReused,
+    ErrorCode::Conflict,
+    ErrorCode::RequestTimeout,
+    ErrorCode::DependencyUnavailable,
+    ErrorCode::DependencyTimeout,
+    ErrorCode::ShuttingDown,
     ErrorCode::Internal,
 };
 
@@ -71,7 +86,9 @@ struct Error {
         if (e.fields.size() > 1) e.detail += " (and " + std::to_string(e.fields.size() - 1) + " more)";
         return e;
     }
-    static Error notFound(std::string what) { return {ErrorCode::NotFound, std::move(what) + " not found", {}, {}, {}}; }
+    static Error notFound(std::string what) {
+        return {ErrorCode::NotFound, std::move(what) + " not found", {}, {}, {}};
+    }
     static Error internalError(std::string internal_message) {
         return {ErrorCode::Internal, "internal error", {}, {}, std::move(internal_message)};
     }

@@ -10,7 +10,9 @@
 namespace boxoffice {
 
 /// `random` is any string of 32 lower-case hex digits (e.g. a UUID without dashes).
-inline HoldId makeHoldId(const ShowId& show, const std::string& random) { return HoldId{show.str() + "." + random}; }
+inline HoldId makeHoldId(const ShowId& show, const std::string& random) {
+    return HoldId{show.str() + "." + random};
+}
 
 /// The show of a well-formed hold id; nullopt for anything else (treat as not found).
 inline std::optional<ShowId> showOfHold(const HoldId& id) {

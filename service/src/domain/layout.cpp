@@ -23,7 +23,8 @@ std::string nameRule(int maxLen) {
 int seatCount(const Layout& layout) {
     long long n = 0;
     for (const auto& s : layout.sections)
-        for (const auto& r : s.rows) n += r.numbers.empty() ? std::max(r.count, 0) : static_cast<long long>(r.numbers.size());
+        for (const auto& r : s.rows)
+            n += r.numbers.empty() ? std::max(r.count, 0) : static_cast<long long>(r.numbers.size());
     return n > INT32_MAX ? INT32_MAX : static_cast<int>(n);
 }
 
@@ -45,8 +46,10 @@ Result<void> validateLayout(const Layout& layout, const LayoutLimits& limits) {
     for (std::size_t si = 0; si < layout.sections.size(); ++si) {
         const auto& sec = layout.sections[si];
         const std::string sp = "layout.sections[" + std::to_string(si) + "]";
-        if (!isName(sec.name, limits.maxNameLength)) add(sp + ".name", nameRule(limits.maxNameLength));
-        else if (!sectionNames.insert(sec.name).second) add(sp + ".name", "duplicate section name '" + sec.name + "'");
+        if (!isName(sec.name, limits.maxNameLength))
+            add(sp + ".name", nameRule(limits.maxNameLength));
+        else if (!sectionNames.insert(sec.name).second)
+            add(sp + ".name", "duplicate section name '" + sec.name + "'");
         if (sec.rows.empty()) {
             add(sp + ".rows", "must contain at least one row");
             continue;
@@ -59,13 +62,18 @@ Result<void> validateLayout(const Layout& layout, const LayoutLimits& limits) {
         for (std::size_t ri = 0; ri < sec.rows.size(); ++ri) {
             const auto& row = sec.rows[ri];
             const std::string rp = sp + ".rows[" + std::to_string(ri) + "]";
-            if (!isName(row.label, limits.maxNameLength)) add(rp + ".label", nameRule(limits.maxNameLength));
-            else if (!rowLabels.insert(row.label).second) add(rp + ".label", "duplicate row label '" + row.label + "' (seat ids would repeat)");
+            if (!isName(row.label, limits.maxNameLength))
+                add(rp + ".label", nameRule(limits.maxNameLength));
+            else if (!rowLabels.insert(row.label).second)
+                add(rp + ".label", "duplicate row label '" + row.label + "' (seat ids would repeat)");
             if (!isName(row.tier, limits.maxNameLength)) add(rp + ".tier", nameRule(limits.maxNameLength));
             if (row.numbers.empty()) {
-                if (row.count <= 0) add(rp + ".seats", "must be a positive count or a non-empty list of seat numbers");
-                else if (row.count > limits.maxSeatsPerRow) add(rp + ".seats", "at most " + std::to_string(limits.maxSeatsPerRow) + " seats per row");
-                else total += row.count;
+                if (row.count <= 0)
+                    add(rp + ".seats", "must be a positive count or a non-empty list of seat numbers");
+                else if (row.count > limits.maxSeatsPerRow)
+                    add(rp + ".seats", "at most " + std::to_string(limits.maxSeatsPerRow) + " seats per row");
+                else
+                    total += row.count;
             } else {
                 if (static_cast<int>(row.numbers.size()) > limits.maxSeatsPerRow) {
                     add(rp + ".seats", "at most " + std::to_string(limits.maxSeatsPerRow) + " seats per row");
@@ -85,7 +93,9 @@ Result<void> validateLayout(const Layout& layout, const LayoutLimits& limits) {
             }
         }
     }
-    if (total > limits.maxSeats) add("layout", "at most " + std::to_string(limits.maxSeats) + " seats per venue (got " + std::to_string(total) + ")");
+    if (total > limits.maxSeats)
+        add("layout",
+            "at most " + std::to_string(limits.maxSeats) + " seats per venue (got " + std::to_string(total) + ")");
     if (!errs.empty()) return Error::validation(std::move(errs));
     return {};
 }

@@ -12,14 +12,14 @@
 namespace boxoffice {
 
 struct LayoutRow {
-    std::string label;             // "A", "12"
-    std::string tier;              // price tier, e.g. "GOLD"
-    int count = 0;                 // seats numbered 1..count, when `numbers` is empty
-    std::vector<int> numbers;      // explicit seat numbers, in the order given
+    std::string label;         // "A", "12"
+    std::string tier;          // price tier, e.g. "GOLD"
+    int count = 0;             // seats numbered 1..count, when `numbers` is empty
+    std::vector<int> numbers;  // explicit seat numbers, in the order given
 };
 
 struct LayoutSection {
-    std::string name;              // "FLOOR", "B101"
+    std::string name;  // "FLOOR", "B101"
     std::vector<LayoutRow> rows;
 };
 
@@ -32,7 +32,7 @@ struct LayoutLimits {
     int maxSections = 1000;
     int maxRowsPerSection = 1000;
     int maxSeatsPerRow = 10000;
-    int maxNameLength = 16;        // section names, row labels and tiers
+    int maxNameLength = 16;  // section names, row labels and tiers
 };
 
 /// Checks a layout and reports every problem with its field path (`layout.sections[1].rows[0].label`):
@@ -63,9 +63,7 @@ public:
     std::size_t size() const { return seats_.size(); }
     /// Position of a seat id in `seats()`, or -1.
     long find(std::string_view seatId) const;
-    const std::string& tierOf(const SeatInfo& seat) const {
-        return layout_.sections[seat.section].rows[seat.row].tier;
-    }
+    const std::string& tierOf(const SeatInfo& seat) const { return layout_.sections[seat.section].rows[seat.row].tier; }
     /// Distinct tiers in layout order.
     const std::vector<std::string>& tiers() const { return tiers_; }
 

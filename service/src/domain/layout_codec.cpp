@@ -88,7 +88,8 @@ Layout layoutFromJson(const nlohmann::json& j, const std::string& prefix, std::v
                             continue;
                         }
                         const auto v = n.get<long long>();
-                        row.numbers.push_back(v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : static_cast<int>(v)));
+                        row.numbers.push_back(v > INT32_MAX ? INT32_MAX
+                                                            : (v < INT32_MIN ? INT32_MIN : static_cast<int>(v)));
                     }
                 }
             } else {
@@ -113,8 +114,10 @@ nlohmann::json layoutToJson(const Layout& layout) {
                     sequential = r.numbers[i] == static_cast<int>(i) + 1;
             }
             nlohmann::json row = {{"label", r.label}, {"tier", r.tier}};
-            if (sequential) row["seats"] = r.numbers.empty() ? r.count : static_cast<int>(r.numbers.size());
-            else row["seats"] = r.numbers;
+            if (sequential)
+                row["seats"] = r.numbers.empty() ? r.count : static_cast<int>(r.numbers.size());
+            else
+                row["seats"] = r.numbers;
             rows.push_back(std::move(row));
         }
         sections.push_back({{"name", s.name}, {"rows", std::move(rows)}});

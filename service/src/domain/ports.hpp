@@ -44,7 +44,7 @@ struct AvailabilitySnapshot {
     int available = 0;
     int held = 0;
     int sold = 0;
-    bool ready = true;      // false: the source lost its state for this show and must be restored first
+    bool ready = true;  // false: the source lost its state for this show and must be restored first
 };
 
 /// Where seat statuses come from (the hold store in a sale).

@@ -63,7 +63,8 @@ Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId&
         auto seats = seatsOf(show->venueId);
         if (!seats) return std::move(seats).error();
         const std::string tag = base36(static_cast<std::uint64_t>(show->updatedAt));
-        fresh = std::make_shared<const ShowSeating>(ShowSeating{std::move(show).value(), std::move(seats).value(), tag});
+        fresh =
+            std::make_shared<const ShowSeating>(ShowSeating{std::move(show).value(), std::move(seats).value(), tag});
     }
     std::lock_guard lock(mu_);
     if (shows_.size() >= kMaxCachedShows) shows_.clear();

@@ -35,22 +35,22 @@ constexpr std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
 constexpr std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
     y -= m <= 2 ? 1 : 0;
     const std::int64_t era = floorDiv(y, 400);
-    const auto yoe = static_cast<unsigned>(y - era * 400);                                  // [0, 399]
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;                   // [0, 365]
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                              // [0, 146096]
+    const auto yoe = static_cast<unsigned>(y - era * 400);                 // [0, 399]
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
 constexpr CivilDate civilFromDays(std::int64_t z) {
     z += 719468;
     const std::int64_t era = floorDiv(z, 146097);
-    const auto doe = static_cast<unsigned>(z - era * 146097);                          // [0, 146096]
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;         // [0, 399]
+    const auto doe = static_cast<unsigned>(z - era * 146097);                    // [0, 146096]
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
     const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                       // [0, 365]
-    const unsigned mp = (5 * doy + 2) / 153;                                            // [0, 11]
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;                                    // [1, 31]
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;                                       // [1, 12]
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);  // [0, 365]
+    const unsigned mp = (5 * doy + 2) / 153;                       // [0, 11]
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;               // [1, 31]
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;                  // [1, 12]
     return {m <= 2 ? y + 1 : y, m, d};
 }
 
@@ -58,7 +58,9 @@ static_assert(daysFromCivil(1970, 1, 1) == 0);
 static_assert(daysFromCivil(2000, 3, 1) == 11017);
 static_assert(civilFromDays(-1).year == 1969 && civilFromDays(-1).month == 12 && civilFromDays(-1).day == 31);
 
-constexpr bool isLeapYear(std::int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
+constexpr bool isLeapYear(std::int64_t y) {
+    return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
 
 constexpr unsigned daysInMonth(std::int64_t y, unsigned m) {
     constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -132,9 +134,9 @@ void appendTwo(std::string& out, int v) {
 
 struct PosixDateRule {
     enum class Kind { Julian1, Julian0, MonthWeekDay } kind = Kind::MonthWeekDay;
-    int day = 0;    // Jn: 1..365, n: 0..365, Mm.w.d: weekday 0..6
-    int month = 0;  // Mm.w.d only
-    int week = 0;   // Mm.w.d only, 5 = last
+    int day = 0;                   // Jn: 1..365, n: 0..365, Mm.w.d: weekday 0..6
+    int month = 0;                 // Mm.w.d only
+    int week = 0;                  // Mm.w.d only, 5 = last
     std::int64_t time = 2 * 3600;  // seconds after local midnight; may be negative or > 24h (RFC 8536 3.3.1)
 };
 
@@ -214,8 +216,10 @@ private:
     // [+-]hh[:mm[:ss]] in seconds, sign as written.
     std::optional<std::int64_t> offset(std::int64_t maxHours) {
         std::int64_t sign = 1;
-        if (eat('-')) sign = -1;
-        else eat('+');
+        if (eat('-'))
+            sign = -1;
+        else
+            eat('+');
         const auto h = number(3);
         if (!h || *h > maxHours) return std::nullopt;
         std::int64_t total = *h * 3600;
@@ -566,9 +570,13 @@ std::string formatRfc3339(EpochMs ms) {
     return out;
 }
 
-bool isValidDate(std::string_view text) { return text.size() == 10 && parseDate(text).has_value(); }
+bool isValidDate(std::string_view text) {
+    return text.size() == 10 && parseDate(text).has_value();
+}
 
-bool isValidTimezone(std::string_view tz) { return zoneCache().find(tz) != nullptr; }
+bool isValidTimezone(std::string_view tz) {
+    return zoneCache().find(tz) != nullptr;
+}
 
 std::string localDate(EpochMs ms, std::string_view tz) {
     const std::int64_t utcSeconds = floorDiv(ms, 1000);
@@ -589,12 +597,18 @@ std::optional<long long> parseDurationMs(std::string_view text) {
     if (pos == 0) return std::nullopt;
     const std::string_view unit = text.substr(pos);
     long long factor = 0;
-    if (unit.empty() || unit == "s") factor = 1000;
-    else if (unit == "ms") factor = 1;
-    else if (unit == "m") factor = 60LL * 1000;
-    else if (unit == "h") factor = 3600LL * 1000;
-    else if (unit == "d") factor = kMsPerDay;
-    else return std::nullopt;
+    if (unit.empty() || unit == "s")
+        factor = 1000;
+    else if (unit == "ms")
+        factor = 1;
+    else if (unit == "m")
+        factor = 60LL * 1000;
+    else if (unit == "h")
+        factor = 3600LL * 1000;
+    else if (unit == "d")
+        factor = kMsPerDay;
+    else
+        return std::nullopt;
     if (value > LLONG_MAX / factor) return std::nullopt;
     return value * factor;
 }

@@ -19,8 +19,10 @@ bool plausibleEmail(const std::string& e) {
 bool plausiblePhone(const std::string& p) {
     int digits = 0;
     for (char c : p) {
-        if (c >= '0' && c <= '9') ++digits;
-        else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') return false;
+        if (c >= '0' && c <= '9')
+            ++digits;
+        else if (c != '+' && c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+            return false;
     }
     return digits >= 5;
 }
@@ -38,7 +40,8 @@ Result<HoldBody> parseHoldBody(const Json& body) {
         } else {
             for (std::size_t i = 0; i < seats->size(); ++i) {
                 const auto& s = (*seats)[i];
-                if (!s.is_string() || s.get_ref<const std::string&>().empty() || s.get_ref<const std::string&>().size() > 64)
+                if (!s.is_string() || s.get_ref<const std::string&>().empty() ||
+                    s.get_ref<const std::string&>().size() > 64)
                     errs.push_back({"seatIds[" + std::to_string(i) + "]", "must be a seat id such as FLOOR-A-12"});
                 else
                     h.seatIds.push_back(s.get<std::string>());
@@ -58,7 +61,8 @@ Result<OrderBody> parseOrderBody(const Json& body) {
         FieldReader cr(*c, "customer", errs);
         o.customer.name = cr.string("name", true, 200).value_or("");
         o.customer.email = cr.string("email", true, 254).value_or("");
-        if (!o.customer.email.empty() && !plausibleEmail(o.customer.email)) cr.fail("email", "must be an email address");
+        if (!o.customer.email.empty() && !plausibleEmail(o.customer.email))
+            cr.fail("email", "must be an email address");
         o.customer.phone = cr.string("phone", false, 32).value_or("");
         if (!o.customer.phone.empty() && !plausiblePhone(o.customer.phone)) cr.fail("phone", "must be a phone number");
     }
@@ -75,16 +79,21 @@ Result<std::string> parsePaymentReference(const Json& body) {
 }
 
 Json toJson(const Hold& h) {
-    Json j = {{"holdId", h.id.str()},           {"showId", h.showId.str()},
-              {"seatIds", h.seatIds},           {"status", holdStatusName(h.status)},
+    Json j = {{"holdId", h.id.str()},
+              {"showId", h.showId.str()},
+              {"seatIds", h.seatIds},
+              {"status", holdStatusName(h.status)},
               {"expiresAt", formatRfc3339(h.expiresAt)}};
     if (h.orderId) j["orderId"] = h.orderId->str();
     return j;
 }
 
 Json toJson(const Ticket& t) {
-    return {{"ticketCode", t.code},          {"seatId", t.seatId},           {"orderId", t.orderId.str()},
-            {"showId", t.showId.str()},      {"issuedAt", formatRfc3339(t.issuedAt)}};
+    return {{"ticketCode", t.code},
+            {"seatId", t.seatId},
+            {"orderId", t.orderId.str()},
+            {"showId", t.showId.str()},
+            {"issuedAt", formatRfc3339(t.issuedAt)}};
 }
 
 Json toJson(const Order& o) {

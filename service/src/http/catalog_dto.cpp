@@ -127,9 +127,12 @@ Result<ShowPatch> parseShowPatch(const Json& body) {
 }
 
 Json toJson(const Venue& v) {
-    return {{"id", v.id.str()},           {"name", v.name},
-            {"address", v.address},       {"timezone", v.timezone},
-            {"seatCount", seatCount(v.layout)}, {"layout", layoutToJson(v.layout)},
+    return {{"id", v.id.str()},
+            {"name", v.name},
+            {"address", v.address},
+            {"timezone", v.timezone},
+            {"seatCount", seatCount(v.layout)},
+            {"layout", layoutToJson(v.layout)},
             {"createdAt", formatRfc3339(v.createdAt)}};
 }
 

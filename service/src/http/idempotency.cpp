@@ -28,10 +28,10 @@ Handler idempotent(IdempotencyStore& store, const Clock& clock, IdempotencySetti
     return [&store, &clock, settings, inner = std::move(inner)](const Request& req) -> Result<Response> {
         auto key = req.header("idempotency-key");
         if (!key || !req.principal) return inner(req);
-        if (!validKey(*key))
-            return Error::validation("Idempotency-Key", "must be 1-255 visible ASCII characters");
+        if (!validKey(*key)) return Error::validation("Idempotency-Key", "must be 1-255 visible ASCII characters");
         const UserId user{req.principal->userId};
-        const std::string hash = util::sha256Hex(std::string(methodName(req.method)) + " " + req.path + "\n" + req.body);
+        const std::string hash =
+            util::sha256Hex(std::string(methodName(req.method)) + " " + req.path + "\n" + req.body);
         const auto deadline = std::chrono::steady_clock::now() + settings.waitForFirst;
         for (;;) {
             const EpochMs now = clock.nowMs();
@@ -40,15 +40,23 @@ Handler idempotent(IdempotencyStore& store, const Clock& clock, IdempotencySetti
             switch (claim->kind) {
                 case IdempotencyClaim::Kind::Mismatch:
                     return Error{ErrorCode::IdempotencyKeyReused,
-                                 "this Idempotency-Key was used for a different request", {}, {}, {}};
+                                 "this Idempotency-Key was used for a different request",
+                                 {},
+                                 {},
+                                 {}};
                 case IdempotencyClaim::Kind::Replay:
                     return replay(*claim);
                 case IdempotencyClaim::Kind::InProgress:
                     if (std::chrono::steady_clock::now() >= deadline)
-                        return Error{ErrorCode::Conflict, "a request with this Idempotency-Key is still in progress; retry", {}, {}, {}};
+                        return Error{ErrorCode::Conflict,
+                                     "a request with this Idempotency-Key is still in progress; retry",
+                                     {},
+                                     {},
+                                     {}};
                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
                     continue;
-                case IdempotencyClaim::Kind::Claimed: break;
+                case IdempotencyClaim::Kind::Claimed:
+                    break;
             }
             break;
         }

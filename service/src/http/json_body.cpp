@@ -11,21 +11,27 @@ Result<Json> parseJsonObject(const Request& request) {
         if (media != "application/json" && !(media.size() > 5 && media.ends_with("+json")))
             return Error{ErrorCode::UnsupportedMediaType, "Content-Type must be application/json", {}, {}, {}};
     }
-    if (request.body.empty()) return Error{ErrorCode::MalformedJson, "request body is empty; a JSON object is expected", {}, {}, {}};
+    if (request.body.empty())
+        return Error{ErrorCode::MalformedJson, "request body is empty; a JSON object is expected", {}, {}, {}};
     Json j = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return Error{ErrorCode::MalformedJson, "request body is not valid JSON", {}, {}, {}};
     if (!j.is_object()) return Error::validation("body", "must be a JSON object");
     return j;
 }
 
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 FieldReader::FieldReader(const Json& object, std::string prefix, std::vector<FieldError>& errors)
     : obj_(object), prefix_(std::move(prefix)), errors_(errors) {}
 
-bool FieldReader::has(const char* name) const { return obj_.is_object() && obj_.contains(name); }
+bool FieldReader::has(const char* name) const {
+    return obj_.is_object() && obj_.contains(name);
+}
 
-std::optional<std::string> FieldReader::string(const char* name, bool required, std::size_t maxLen, std::size_t minLen) {
+std::optional<std::string> FieldReader::string(const char* name, bool required, std::size_t maxLen,
+                                               std::size_t minLen) {
     auto it = obj_.find(name);
     if (it == obj_.end() || it->is_null()) {
         if (required) fail(name, "is required");

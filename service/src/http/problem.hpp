@@ -9,7 +9,7 @@ namespace boxoffice::http {
 
 struct ErrorSpec {
     int status;
-    std::string_view code;   // stable machine code, e.g. "SEATS_UNAVAILABLE"
+    std::string_view code;  // stable machine code, e.g. "SEATS_UNAVAILABLE"
     std::string_view title;
 };
 

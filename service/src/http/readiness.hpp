@@ -10,8 +10,8 @@
 namespace boxoffice::http {
 
 struct DependencyCheck {
-    std::string name;                      // "database", "redis"
-    std::function<Result<void>()> check;   // must return within its own deadlines
+    std::string name;                     // "database", "redis"
+    std::function<Result<void>()> check;  // must return within its own deadlines
 };
 
 class Readiness {

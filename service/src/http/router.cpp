@@ -17,20 +17,30 @@ std::vector<std::string_view> split(std::string_view path) {
     return out;
 }
 
-bool isParam(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool isParam(const std::string& seg) {
+    return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 
 }  // namespace
 
 std::string_view methodName(Method m) {
     switch (m) {
-        case Method::Get: return "GET";
-        case Method::Post: return "POST";
-        case Method::Put: return "PUT";
-        case Method::Patch: return "PATCH";
-        case Method::Delete: return "DELETE";
-        case Method::Head: return "HEAD";
-        case Method::Options: return "OPTIONS";
-        case Method::Other: return "OTHER";
+        case Method::Get:
+            return "GET";
+        case Method::Post:
+            return "POST";
+        case Method::Put:
+            return "PUT";
+        case Method::Patch:
+            return "PATCH";
+        case Method::Delete:
+            return "DELETE";
+        case Method::Head:
+            return "HEAD";
+        case Method::Options:
+            return "OPTIONS";
+        case Method::Other:
+            return "OTHER";
     }
     return "OTHER";
 }
@@ -70,8 +80,10 @@ RouteMatch Router::match(Method method, std::string_view path,
         bool ok = true;
         for (std::size_t i = 0; i < segs.size() && ok; ++i) {
             if (isParam(r.segments[i])) continue;
-            if (r.segments[i] != segs[i]) ok = false;
-            else ++score;
+            if (r.segments[i] != segs[i])
+                ok = false;
+            else
+                ++score;
         }
         if (!ok) continue;
         result.pathKnown = true;
@@ -86,7 +98,8 @@ RouteMatch Router::match(Method method, std::string_view path,
         params.clear();
         for (std::size_t i = 0; i < segs.size(); ++i)
             if (isParam(result.route->segments[i]))
-                params.emplace(result.route->segments[i].substr(1, result.route->segments[i].size() - 2), std::string(segs[i]));
+                params.emplace(result.route->segments[i].substr(1, result.route->segments[i].size() - 2),
+                               std::string(segs[i]));
     }
     return result;
 }

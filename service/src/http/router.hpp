@@ -29,9 +29,9 @@ struct Route {
 };
 
 struct RouteMatch {
-    const Route* route = nullptr;               // null: no route for this method
-    bool pathKnown = false;                     // some route matches the path (so 405, not 404)
-    std::vector<Method> allowed;                // methods registered for the path
+    const Route* route = nullptr;  // null: no route for this method
+    bool pathKnown = false;        // some route matches the path (so 405, not 404)
+    std::vector<Method> allowed;   // methods registered for the path
 };
 
 class Router {

@@ -9,18 +9,24 @@ constexpr std::size_t kMaxEntries = 512;
 
 const char* statusName(SeatStatus s) {
     switch (s) {
-        case SeatStatus::Available: return "AVAILABLE";
-        case SeatStatus::Held: return "HELD";
-        case SeatStatus::Sold: return "SOLD";
+        case SeatStatus::Available:
+            return "AVAILABLE";
+        case SeatStatus::Held:
+            return "HELD";
+        case SeatStatus::Sold:
+            return "SOLD";
     }
     return "AVAILABLE";
 }
 
 char statusLetter(SeatStatus s) {
     switch (s) {
-        case SeatStatus::Available: return 'A';
-        case SeatStatus::Held: return 'H';
-        case SeatStatus::Sold: return 'S';
+        case SeatStatus::Available:
+            return 'A';
+        case SeatStatus::Held:
+            return 'H';
+        case SeatStatus::Sold:
+            return 'S';
     }
     return 'A';
 }
@@ -166,13 +172,12 @@ RenderedBody SeatMapRenderer::availability(const std::shared_ptr<const ShowSeati
     if (e->availability.body && e->availabilityTag == tag) return e->availability;
     std::string out;
     out.reserve(s.seats->size() + 256);
-    out += "{\"showId\":\"" + s.show.id.str() + "\",\"version\":\"" + tag + "\",\"layoutVersion\":\"L" +
-           s.layoutTag + "\",\"seatCount\":";
+    out += "{\"showId\":\"" + s.show.id.str() + "\",\"version\":\"" + tag + "\",\"layoutVersion\":\"L" + s.layoutTag +
+           "\",\"seatCount\":";
     appendInt(out, static_cast<long long>(s.seats->size()));
     appendCounts(out, a);
     out += ",\"statuses\":\"";
-    for (std::size_t i = 0; i < s.seats->size(); ++i)
-        out += i < a.status.size() ? statusLetter(a.status[i]) : 'A';
+    for (std::size_t i = 0; i < s.seats->size(); ++i) out += i < a.status.size() ? statusLetter(a.status[i]) : 'A';
     out += "\"}";
     e->availabilityTag = tag;
     e->availability = {std::make_shared<const std::string>(std::move(out)), "\"A" + tag + "\""};

@@ -23,7 +23,8 @@ public:
     RenderedBody layout(const std::shared_ptr<const ShowSeating>& seating);
     /// The compact moving part: counts and one status letter per seat in layout order
     /// (A = available, H = held, S = sold).
-    RenderedBody availability(const std::shared_ptr<const ShowSeating>& seating, const AvailabilitySnapshot& availability);
+    RenderedBody availability(const std::shared_ptr<const ShowSeating>& seating,
+                              const AvailabilitySnapshot& availability);
 
 private:
     struct Entry {

@@ -13,10 +13,14 @@ std::mutex g_mu;
 
 const char* name(Level l) {
     switch (l) {
-        case Level::Debug: return "debug";
-        case Level::Info: return "info";
-        case Level::Warn: return "warn";
-        case Level::Error: return "error";
+        case Level::Debug:
+            return "debug";
+        case Level::Info:
+            return "info";
+        case Level::Warn:
+            return "warn";
+        case Level::Error:
+            return "error";
     }
     return "info";
 }
@@ -28,25 +32,34 @@ std::string timestamp() {
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
     return buf;
 }
 
 }  // namespace
 
-void setMinLevel(Level level) { g_min.store(static_cast<int>(level)); }
+void setMinLevel(Level level) {
+    g_min.store(static_cast<int>(level));
+}
 
 bool parseLevel(std::string_view text, Level& out) {
-    if (text == "debug") out = Level::Debug;
-    else if (text == "info") out = Level::Info;
-    else if (text == "warn") out = Level::Warn;
-    else if (text == "error") out = Level::Error;
-    else return false;
+    if (text == "debug")
+        out = Level::Debug;
+    else if (text == "info")
+        out = Level::Info;
+    else if (text == "warn")
+        out = Level::Warn;
+    else if (text == "error")
+        out = Level::Error;
+    else
+        return false;
     return true;
 }
 
-bool enabled(Level level) { return static_cast<int>(level) >= g_min.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+    return static_cast<int>(level) >= g_min.load(std::memory_order_relaxed);
+}
 
 void write(Level level, std::string_view message, const Fields& fields) {
     if (!enabled(level)) return;

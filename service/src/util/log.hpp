@@ -21,9 +21,17 @@ bool enabled(Level level);
 
 void write(Level level, std::string_view message, const Fields& fields = Fields::object());
 
-inline void debug(std::string_view m, const Fields& f = Fields::object()) { write(Level::Debug, m, f); }
-inline void info(std::string_view m, const Fields& f = Fields::object()) { write(Level::Info, m, f); }
-inline void warn(std::string_view m, const Fields& f = Fields::object()) { write(Level::Warn, m, f); }
-inline void error(std::string_view m, const Fields& f = Fields::object()) { write(Level::Error, m, f); }
+inline void debug(std::string_view m, const Fields& f = Fields::object()) {
+    write(Level::Debug, m, f);
+}
+inline void info(std::string_view m, const Fields& f = Fields::object()) {
+    write(Level::Info, m, f);
+}
+inline void warn(std::string_view m, const Fields& f = Fields::object()) {
+    write(Level::Warn, m, f);
+}
+inline void error(std::string_view m, const Fields& f = Fields::object()) {
+    write(Level::Error, m, f);
+}
 
 }  // namespace boxoffice::log

@@ -9,7 +9,9 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-bool isHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 std::mt19937_64 seededEngine() {
     // A single 32-bit random_device draw would leave only 2^32 possible id streams; fill the whole

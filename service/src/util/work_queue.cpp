@@ -4,14 +4,17 @@
 
 namespace boxoffice::util {
 
-WorkQueue::WorkQueue(std::string name, int threads, std::size_t capacity) : name_(std::move(name)), capacity_(capacity) {
+WorkQueue::WorkQueue(std::string name, int threads, std::size_t capacity)
+    : name_(std::move(name)), capacity_(capacity) {
     for (int i = 0; i < threads; ++i) {
         workers_.emplace_back([this] { run(); });
         pthread_setname_np(workers_.back().native_handle(), name_.substr(0, 15).c_str());
     }
 }
 
-WorkQueue::~WorkQueue() { stop(); }
+WorkQueue::~WorkQueue() {
+    stop();
+}
 
 bool WorkQueue::tryPost(std::function<void()> job) {
     {

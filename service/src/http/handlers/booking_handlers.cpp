@@ -5,7 +5,9 @@
 namespace boxoffice::http {
 namespace {
 
-UserId caller(const Request& req) { return UserId{req.principal->userId}; }
+UserId caller(const Request& req) {
+    return UserId{req.principal->userId};
+}
 
 // W3C traceparent: version-traceid-parentid-flags. Anything else is dropped, not propagated.
 std::string traceContext(const Request& req) {
@@ -21,16 +23,19 @@ std::string traceContext(const Request& req) {
 
 Result<std::pair<int, int>> page(const Request& req) {
     int limit = 50, offset = 0;
-    for (auto [name, out, max] : {std::tuple<const char*, int*, int>{"limit", &limit, 100}, {"offset", &offset, 1'000'000}}) {
+    for (auto [name, out, max] :
+         {std::tuple<const char*, int*, int>{"limit", &limit, 100}, {"offset", &offset, 1'000'000}}) {
         auto v = req.queryValue(name);
         if (!v) continue;
         try {
             std::size_t used = 0;
             *out = std::stoi(*v, &used);
-            if (used != v->size() || *out < (std::string(name) == "limit" ? 1 : 0) || *out > max) throw std::out_of_range(name);
+            if (used != v->size() || *out < (std::string(name) == "limit" ? 1 : 0) || *out > max)
+                throw std::out_of_range(name);
         } catch (const std::exception&) {
-            Error e = Error::validation(name, std::string("must be an integer between ") + (std::string(name) == "limit" ? "1" : "0") +
-                                                  " and " + std::to_string(max));
+            Error e =
+                Error::validation(name, std::string("must be an integer between ") +
+                                            (std::string(name) == "limit" ? "1" : "0") + " and " + std::to_string(max));
             e.code = ErrorCode::InvalidParameter;
             return e;
         }
@@ -43,26 +48,33 @@ Result<std::pair<int, int>> page(const Request& req) {
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& idempotency, const Clock& clock) {
     const IdempotencySettings idem;
     router.add(Method::Post, "/v1/holds", Access::User,
-               idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
-                   auto body = parseJsonObject(req);
-                   if (!body) return std::move(body).error();
-                   auto h = parseHoldBody(*body);
-                   if (!h) return std::move(h).error();
-                   auto hold = booking.hold(caller(req), h->showId, h->seatIds);
-                   if (!hold) return std::move(hold).error();
-                   return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
-               }),
+               idempotent(idempotency, clock, idem,
+                          [&booking](const Request& req) -> Result<Response> {
+                              auto body = parseJsonObject(req);
+                              if (!body) return std::move(body).error();
+                              auto h = parseHoldBody(*body);
+                              if (!h) return std::move(h).error();
+                              auto hold = booking.hold(caller(req), h->showId, h->seatIds);
+                              if (!hold) return std::move(hold).error();
+                              return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
+                          }),
                Lane::Fast);
-    router.add(Method::Get, "/v1/holds/{id}", Access::User, [&booking](const Request& req) -> Result<Response> {
-        auto hold = booking.findHold(caller(req), HoldId{req.param("id")});
-        if (!hold) return std::move(hold).error();
-        return jsonResponse(200, toJson(*hold));
-    }, Lane::Fast);
-    router.add(Method::Delete, "/v1/holds/{id}", Access::User, [&booking](const Request& req) -> Result<Response> {
-        auto hold = booking.release(caller(req), HoldId{req.param("id")});
-        if (!hold) return std::move(hold).error();
-        return jsonResponse(200, toJson(*hold));
-    }, Lane::Fast);
+    router.add(
+        Method::Get, "/v1/holds/{id}", Access::User,
+        [&booking](const Request& req) -> Result<Response> {
+            auto hold = booking.findHold(caller(req), HoldId{req.param("id")});
+            if (!hold) return std::move(hold).error();
+            return jsonResponse(200, toJson(*hold));
+        },
+        Lane::Fast);
+    router.add(
+        Method::Delete, "/v1/holds/{id}", Access::User,
+        [&booking](const Request& req) -> Result<Response> {
+            auto hold = booking.release(caller(req), HoldId{req.param("id")});
+            if (!hold) return std::move(hold).error();
+            return jsonResponse(200, toJson(*hold));
+        },
+        Lane::Fast);
 
     router.add(Method::Post, "/v1/orders", Access::User,
                idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
@@ -89,11 +101,12 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
                    if (!order) return std::move(order).error();
                    return jsonResponse(200, toJson(*order));
                }));
-    router.add(Method::Post, "/v1/orders/{id}/cancel", Access::User, [&booking](const Request& req) -> Result<Response> {
-        auto order = booking.cancel(caller(req), OrderId{req.param("id")}, traceContext(req));
-        if (!order) return std::move(order).error();
-        return jsonResponse(200, toJson(*order));
-    });
+    router.add(Method::Post, "/v1/orders/{id}/cancel", Access::User,
+               [&booking](const Request& req) -> Result<Response> {
+                   auto order = booking.cancel(caller(req), OrderId{req.param("id")}, traceContext(req));
+                   if (!order) return std::move(order).error();
+                   return jsonResponse(200, toJson(*order));
+               });
 
     router.add(Method::Get, "/v1/me/orders", Access::User, [&booking](const Request& req) -> Result<Response> {
         auto p = page(req);

@@ -52,7 +52,8 @@ void registerEventRoutes(Router& router, CatalogService& catalog) {
         if (!page) return std::move(page).error();
         Json items = Json::array();
         for (const auto& e : page->items) items.push_back(toJson(e));
-        Json body = {{"items", std::move(items)}, {"total", page->total}, {"limit", page->limit}, {"offset", page->offset}};
+        Json body = {
+            {"items", std::move(items)}, {"total", page->total}, {"limit", page->limit}, {"offset", page->offset}};
         const int next = page->offset + static_cast<int>(page->items.size());
         body["nextOffset"] = next < page->total ? Json(next) : Json(nullptr);
         return jsonResponse(200, body);
@@ -75,13 +76,14 @@ void registerEventRoutes(Router& router, CatalogService& catalog) {
         if (auto r = catalog.deleteEvent(EventId{req.param("id")}); !r) return std::move(r).error();
         return Response::noContent();
     });
-    router.add(Method::Get, "/v1/events/{id}/shows", Access::Public, [&catalog](const Request& req) -> Result<Response> {
-        auto shows = catalog.showsOf(EventId{req.param("id")}, req.queryValue("date").value_or(""));
-        if (!shows) return std::move(shows).error();
-        Json items = Json::array();
-        for (const auto& s : *shows) items.push_back(toJson(s));
-        return jsonResponse(200, {{"items", std::move(items)}});
-    });
+    router.add(Method::Get, "/v1/events/{id}/shows", Access::Public,
+               [&catalog](const Request& req) -> Result<Response> {
+                   auto shows = catalog.showsOf(EventId{req.param("id")}, req.queryValue("date").value_or(""));
+                   if (!shows) return std::move(shows).error();
+                   Json items = Json::array();
+                   for (const auto& s : *shows) items.push_back(toJson(s));
+                   return jsonResponse(200, {{"items", std::move(items)}});
+               });
 }
 
 }  // namespace boxoffice::http

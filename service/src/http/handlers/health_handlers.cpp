@@ -4,9 +4,9 @@
 namespace boxoffice::http {
 
 void registerHealthRoutes(Router& router, Readiness& readiness) {
-    router.add(Method::Get, "/healthz", Access::Public, [](const Request&) -> Result<Response> {
-        return Response::json(200, R"({"status":"ok"})");
-    }, Lane::Reactor);
+    router.add(
+        Method::Get, "/healthz", Access::Public,
+        [](const Request&) -> Result<Response> { return Response::json(200, R"({"status":"ok"})"); }, Lane::Reactor);
     router.add(Method::Get, "/readyz", Access::Public, [&readiness](const Request&) -> Result<Response> {
         Json deps = Json::object();
         bool ready = !readiness.draining();
@@ -16,7 +16,8 @@ void registerHealthRoutes(Router& router, Readiness& readiness) {
                 deps[dep.name] = {{"status", "up"}};
             } else {
                 ready = false;
-                deps[dep.name] = {{"status", "down"}, {"code", errorSpec(r.error().code).code}, {"detail", r.error().detail}};
+                deps[dep.name] = {
+                    {"status", "down"}, {"code", errorSpec(r.error().code).code}, {"detail", r.error().detail}};
             }
         }
         Json body = {{"status", ready ? "ready" : (readiness.draining() ? "draining" : "unavailable")},

@@ -18,21 +18,22 @@ void registerOpenApiRoute(Router& router) {
     const auto& files = embeddedOpenApi();
     auto body = std::make_shared<const std::string>(files.empty() ? std::string("{}") : files.front().second);
     std::string etag = "\"" + util::sha256Hex(*body) + "\"";
-    router.add(Method::Get, "/openapi.json", Access::Public,
-               [body = std::move(body), etag = std::move(etag)](const Request& req) -> Result<Response> {
-                   Response resp;
-                   if (auto inm = req.header("if-none-match"); inm && etagMatches(*inm, etag)) {
-                       resp.status = 304;
-                       resp.contentType.clear();
-                   } else {
-                       resp.status = 200;
-                       resp.contentType = "application/json";
-                       resp.sharedBody = body;
-                   }
-                   resp.with("ETag", etag).with("Cache-Control", "no-cache");
-                   return resp;
-               },
-               Lane::Reactor);  // touches no dependency
+    router.add(
+        Method::Get, "/openapi.json", Access::Public,
+        [body = std::move(body), etag = std::move(etag)](const Request& req) -> Result<Response> {
+            Response resp;
+            if (auto inm = req.header("if-none-match"); inm && etagMatches(*inm, etag)) {
+                resp.status = 304;
+                resp.contentType.clear();
+            } else {
+                resp.status = 200;
+                resp.contentType = "application/json";
+                resp.sharedBody = body;
+            }
+            resp.with("ETag", etag).with("Cache-Control", "no-cache");
+            return resp;
+        },
+        Lane::Reactor);  // touches no dependency
 }
 
 }  // namespace boxoffice::http

@@ -18,6 +18,8 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
 void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
 
-inline Response jsonResponse(int status, const Json& body) { return Response::json(status, dump(body)); }
+inline Response jsonResponse(int status, const Json& body) {
+    return Response::json(status, dump(body));
+}
 
 }  // namespace boxoffice::http

@@ -144,8 +144,8 @@ Result<HoldResult> MemoryHoldStore::hold(const HoldRequest& request) {
 
     for (const auto& seatId : request.seatIds)
         st->own(seatId, {SeatOwner::Kind::Hold, request.holdId.str(), request.userId, request.expiresAt});
-    Hold h{request.holdId, request.showId, request.userId, request.seatIds, HoldStatus::Held,
-           request.expiresAt, request.now, std::nullopt};
+    Hold h{request.holdId,   request.showId,    request.userId, request.seatIds,
+           HoldStatus::Held, request.expiresAt, request.now,    std::nullopt};
     st->holds.emplace(request.holdId, HoldRecord{std::move(h), request.expiresAt + kRecordRetentionMs});
     result.kind = HoldResult::Kind::Held;
     return result;
@@ -279,9 +279,15 @@ Result<AvailabilitySnapshot> MemoryHoldStore::snapshot(const ShowId& show, const
     }
     for (const SeatStatus v : s.status) {
         switch (v) {
-            case SeatStatus::Available: ++s.available; break;
-            case SeatStatus::Held: ++s.held; break;
-            case SeatStatus::Sold: ++s.sold; break;
+            case SeatStatus::Available:
+                ++s.available;
+                break;
+            case SeatStatus::Held:
+                ++s.held;
+                break;
+            case SeatStatus::Sold:
+                ++s.sold;
+                break;
         }
     }
     s.version = fnv1a(s.status);

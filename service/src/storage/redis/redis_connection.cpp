@@ -87,7 +87,9 @@ Error timedOut(std::string internal) {
 }
 
 // system_category().message() is thread-safe, unlike strerror().
-std::string errnoText(int err) { return std::system_category().message(err); }
+std::string errnoText(int err) {
+    return std::system_category().message(err);
+}
 
 // Drains OpenSSL's per-thread error queue so a stale entry cannot be blamed on a later call.
 std::string drainSslErrors() {
@@ -516,13 +518,21 @@ struct RedisConnection::Impl {
 
 RedisConnection::RedisConnection(RedisOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
-RedisConnection::~RedisConnection() { impl_->closeGracefully(); }
+RedisConnection::~RedisConnection() {
+    impl_->closeGracefully();
+}
 
-Result<void> RedisConnection::connect() { return impl_->connect(); }
+Result<void> RedisConnection::connect() {
+    return impl_->connect();
+}
 
-bool RedisConnection::connected() const { return impl_->ready; }
+bool RedisConnection::connected() const {
+    return impl_->ready;
+}
 
-void RedisConnection::close() { impl_->closeGracefully(); }
+void RedisConnection::close() {
+    impl_->closeGracefully();
+}
 
 Result<Reply> RedisConnection::command(const std::vector<std::string>& argv) {
     std::string wire;

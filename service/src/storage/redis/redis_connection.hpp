@@ -15,8 +15,8 @@ struct RedisOptions {
     RedisEndpoint endpoint;
     std::chrono::milliseconds connectTimeout{1000};
     std::chrono::milliseconds commandTimeout{500};
-    std::string caFile;            // TLS: CA bundle to verify the server; empty = system default
-    bool verifyPeer = true;        // TLS: verify certificate chain and host name
+    std::string caFile;      // TLS: CA bundle to verify the server; empty = system default
+    bool verifyPeer = true;  // TLS: verify certificate chain and host name
 };
 
 /// A decoded reply (RESP2).

@@ -27,7 +27,9 @@ constexpr EpochMs kRecordRetentionMs = 24LL * 60 * 60 * 1000;
 // loaded in ~100 short steps rather than one long stall of every other show.
 constexpr std::size_t kRestoreChunk = 1000;
 
-std::string tagOf(const ShowId& show) { return "bx:{" + show.str() + "}:"; }
+std::string tagOf(const ShowId& show) {
+    return "bx:{" + show.str() + "}:";
+}
 
 std::string sha1Hex(const std::string& text) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -50,17 +52,31 @@ bool parseInt(std::string_view text, std::int64_t& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
-bool isNoScript(const Reply& r) { return r.type == Reply::Type::Error && r.str.rfind("NOSCRIPT", 0) == 0; }
+bool isNoScript(const Reply& r) {
+    return r.type == Reply::Type::Error && r.str.rfind("NOSCRIPT", 0) == 0;
+}
 
 Error unexpected(std::string_view what, const Reply& r) {
     std::string shape;
     switch (r.type) {
-        case Reply::Type::Nil: shape = "nil"; break;
-        case Reply::Type::Status: shape = "status " + r.str; break;
-        case Reply::Type::Error: shape = "error " + r.str; break;
-        case Reply::Type::Integer: shape = "integer " + std::to_string(r.integer); break;
-        case Reply::Type::String: shape = "string " + r.str; break;
-        case Reply::Type::Array: shape = "array of " + std::to_string(r.elements.size()); break;
+        case Reply::Type::Nil:
+            shape = "nil";
+            break;
+        case Reply::Type::Status:
+            shape = "status " + r.str;
+            break;
+        case Reply::Type::Error:
+            shape = "error " + r.str;
+            break;
+        case Reply::Type::Integer:
+            shape = "integer " + std::to_string(r.integer);
+            break;
+        case Reply::Type::String:
+            shape = "string " + r.str;
+            break;
+        case Reply::Type::Array:
+            shape = "array of " + std::to_string(r.elements.size());
+            break;
     }
     return Error::internalError("redis " + std::string(what) + ": unexpected reply: " + shape);
 }
@@ -108,10 +124,18 @@ Result<HoldChange> holdChangeOf(std::string_view what, const Reply& r) {
 
 }  // namespace
 
-std::string RedisHoldStore::seatsKey(const ShowId& show) { return tagOf(show) + "seats"; }
-std::string RedisHoldStore::readyKey(const ShowId& show) { return tagOf(show) + "ready"; }
-std::string RedisHoldStore::versionKey(const ShowId& show) { return tagOf(show) + "ver"; }
-std::string RedisHoldStore::holdKey(const ShowId& show, const HoldId& id) { return tagOf(show) + "hold:" + id.str(); }
+std::string RedisHoldStore::seatsKey(const ShowId& show) {
+    return tagOf(show) + "seats";
+}
+std::string RedisHoldStore::readyKey(const ShowId& show) {
+    return tagOf(show) + "ready";
+}
+std::string RedisHoldStore::versionKey(const ShowId& show) {
+    return tagOf(show) + "ver";
+}
+std::string RedisHoldStore::holdKey(const ShowId& show, const HoldId& id) {
+    return tagOf(show) + "hold:" + id.str();
+}
 std::string RedisHoldStore::userKey(const ShowId& show, const UserId& user) {
     return tagOf(show) + "user:" + user.str();
 }
@@ -188,8 +212,8 @@ Result<HoldResult> RedisHoldStore::hold(const HoldRequest& request) {
                                       std::to_string(request.expiresAt + kRecordRetentionMs)};
         args.insert(args.end(), request.seatIds.begin(), request.seatIds.end());
         auto reply = eval(hold_,
-                          {seatsKey(show), holdKey(show, request.holdId), userKey(show, request.userId),
-                           readyKey(show), versionKey(show)},
+                          {seatsKey(show), holdKey(show, request.holdId), userKey(show, request.userId), readyKey(show),
+                           versionKey(show)},
                           args);
         if (!reply) return std::move(reply).error();
 
@@ -288,8 +312,7 @@ Result<void> RedisHoldStore::sell(const ShowId& show, const OrderId& order, cons
         if (seatIds.empty()) return {};
         std::vector<std::string> args{order.str(), user.str(), std::to_string(now)};
         args.insert(args.end(), seatIds.begin(), seatIds.end());
-        auto reply =
-            eval(sell_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
+        auto reply = eval(sell_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
         if (!reply) return std::move(reply).error();
         if (reply->type != Reply::Type::Array) return unexpected("sell", *reply);
         if (!reply->elements.empty()) {
@@ -379,9 +402,15 @@ Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const 
         }
         for (const SeatStatus v : s.status) {
             switch (v) {
-                case SeatStatus::Available: ++s.available; break;
-                case SeatStatus::Held: ++s.held; break;
-                case SeatStatus::Sold: ++s.sold; break;
+                case SeatStatus::Available:
+                    ++s.available;
+                    break;
+                case SeatStatus::Held:
+                    ++s.held;
+                    break;
+                case SeatStatus::Sold:
+                    ++s.sold;
+                    break;
             }
         }
         s.version = fnv1a(s.status);

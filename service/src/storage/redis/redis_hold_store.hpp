@@ -29,8 +29,8 @@ public:
     Result<HoldResult> hold(const HoldRequest& request) override;
     Result<std::optional<Hold>> findHold(const HoldId& id, EpochMs now) override;
     Result<HoldChange> release(const HoldId& id, const UserId& user, EpochMs now) override;
-    Result<HoldChange> attachToOrder(const HoldId& id, const UserId& user, const OrderId& order,
-                                     EpochMs orderExpiresAt, EpochMs now) override;
+    Result<HoldChange> attachToOrder(const HoldId& id, const UserId& user, const OrderId& order, EpochMs orderExpiresAt,
+                                     EpochMs now) override;
     Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user,
                       const std::vector<std::string>& seatIds, EpochMs now) override;
     Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,

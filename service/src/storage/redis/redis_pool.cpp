@@ -5,8 +5,7 @@
 
 namespace boxoffice::redis {
 
-RedisLease::RedisLease(RedisLease&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_) {}
+RedisLease::RedisLease(RedisLease&& other) noexcept : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_) {}
 
 RedisLease::~RedisLease() {
     if (pool_ != nullptr) pool_->giveBack(slot_);
@@ -22,7 +21,9 @@ Result<std::vector<Reply>> RedisLease::pipeline(const std::vector<std::vector<st
     return pool_->connections_[slot_]->pipeline(commands);
 }
 
-void RedisLease::discard() { pool_->connections_[slot_]->close(); }
+void RedisLease::discard() {
+    pool_->connections_[slot_]->close();
+}
 
 RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait) : wait_(wait) {
     // Zero would mean "fail at once" for the wait and "no connections" for the size: both are
@@ -42,7 +43,10 @@ RedisPool::~RedisPool() = default;
 Result<RedisLease> RedisPool::lease() {
     std::unique_lock lock(mu_);
     if (!freed_.wait_for(lock, wait_, [this] { return !free_.empty(); })) {
-        return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {},
+        return Error{ErrorCode::DependencyUnavailable,
+                     "redis unavailable",
+                     {},
+                     {},
                      "redis pool exhausted: no free connection within " + std::to_string(wait_.count()) + " ms"};
     }
     const std::size_t slot = free_.back();
@@ -74,8 +78,8 @@ bool startsWithWord(const std::string& text, std::string_view word) {
 }  // namespace
 
 bool replyNeedsReconnect(const Reply& reply) {
-    return reply.type == Reply::Type::Error && (startsWithWord(reply.str, "READONLY") ||
-                                                startsWithWord(reply.str, "MASTERDOWN"));
+    return reply.type == Reply::Type::Error &&
+           (startsWithWord(reply.str, "READONLY") || startsWithWord(reply.str, "MASTERDOWN"));
 }
 
 Error errorFromReply(const Reply& reply, std::string_view what) {

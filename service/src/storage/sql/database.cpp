@@ -28,9 +28,13 @@ constexpr std::string_view kPgScheme = "postgresql://";
 constexpr std::string_view kPgShortScheme = "postgres://";
 constexpr std::string_view kSqliteScheme = "sqlite3://";
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
-[[noreturn]] void badUrl(const std::string& why) { throw std::runtime_error("BOXOFFICE_DATABASE_URL: " + why); }
+[[noreturn]] void badUrl(const std::string& why) {
+    throw std::runtime_error("BOXOFFICE_DATABASE_URL: " + why);
+}
 
 // For messages: hides the password of `scheme://user:password@host`.
 std::string redact(const std::string& url) {
@@ -223,7 +227,9 @@ Database::Database(Dialect dialect, DatabaseOptions options) : dialect_(dialect)
 
 Database::~Database() = default;
 
-int Database::poolSize() const { return static_cast<int>(slots_.size()); }
+int Database::poolSize() const {
+    return static_cast<int>(slots_.size());
+}
 
 int Database::inUse() const {
     std::lock_guard lock(mu_);
@@ -294,8 +300,7 @@ Result<void> Database::run(const std::function<void(soci::session&)>& fn) {
         } catch (...) {
             const auto ep = std::current_exception();
             Error error = translateException(ep);
-            const bool lost =
-                isConnectionLoss(ep) || (dialect_ == Dialect::Postgres && pgConnectionBad(slot->session));
+            const bool lost = isConnectionLoss(ep) || (dialect_ == Dialect::Postgres && pgConnectionBad(slot->session));
             if (!lost) return error;
             slot->broken = true;
             if (error.code != ErrorCode::DependencyUnavailable) {
@@ -319,7 +324,8 @@ Result<void> Database::transact(const std::function<Result<void>(soci::session&)
         Error error = translateException(ep);
         if (lostOrBad(ep)) {
             slot->broken = true;
-            if (error.code != ErrorCode::DependencyUnavailable) error = databaseUnavailable("connection lost: " + error.internal);
+            if (error.code != ErrorCode::DependencyUnavailable)
+                error = databaseUnavailable("connection lost: " + error.internal);
         }
         return error;
     };

@@ -23,7 +23,7 @@ struct DatabaseOptions {
     /// (`sqlite3://:memory:` is not supported: each pooled connection would see its own database).
     std::string url;
     int poolSize = 8;
-    std::chrono::milliseconds poolWait{2000};          // bounded wait for a free connection
+    std::chrono::milliseconds poolWait{2000};  // bounded wait for a free connection
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds statementTimeout{5000};  // PostgreSQL statement_timeout; SQLite busy_timeout
 };

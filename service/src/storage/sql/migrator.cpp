@@ -54,7 +54,8 @@ std::vector<Migration> parseMigrationFiles(const std::vector<std::pair<std::stri
         const std::int64_t version = std::stoll(m[1].str());
         auto& halves = byVersion[version];
         if (!halves.name.empty() && halves.name != m[2].str()) {
-            throw std::logic_error("migration " + m[1].str() + " has two titles: " + halves.name + " and " + m[2].str());
+            throw std::logic_error("migration " + m[1].str() + " has two titles: " + halves.name + " and " +
+                                   m[2].str());
         }
         halves.name = m[2].str();
         auto& slot = m[3].str() == "up" ? halves.up : halves.down;
@@ -191,8 +192,9 @@ std::map<std::int64_t, AppliedRow> readApplied(soci::session& s) {
     long long appliedAt = 0;
     std::string name;
     std::string checksum;
-    soci::statement st = (s.prepare << "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
-                          soci::into(version), soci::into(name), soci::into(checksum), soci::into(appliedAt));
+    soci::statement st =
+        (s.prepare << "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
+         soci::into(version), soci::into(name), soci::into(checksum), soci::into(appliedAt));
     st.execute();
     while (st.fetch()) rows[version] = AppliedRow{version, name, checksum, appliedAt};
     return rows;
@@ -380,7 +382,9 @@ Result<int> Migrator::down(int n) {
                 refusal = Error{ErrorCode::ValidationFailed,
                                 "migration " + label(version, it->second.name) +
                                     " is applied but unknown to this build; revert it with the build that applied it",
-                                {}, {}, {}};
+                                {},
+                                {},
+                                {}};
                 return;
             }
             run.begin();
@@ -403,7 +407,8 @@ Result<int> Migrator::down(int n) {
 Result<int> Migrator::pending() {
     auto states = status();
     if (!states.ok()) return std::move(states).error();
-    return static_cast<int>(std::count_if(states->begin(), states->end(), [](const MigrationState& s) { return !s.applied; }));
+    return static_cast<int>(
+        std::count_if(states->begin(), states->end(), [](const MigrationState& s) { return !s.applied; }));
 }
 
 }  // namespace boxoffice::sql

@@ -23,7 +23,7 @@ struct MigrationState {
     std::int64_t version = 0;
     std::string name;
     bool applied = false;
-    std::string checksum;     // sha256 hex of the up script
+    std::string checksum;           // sha256 hex of the up script
     bool checksumMismatch = false;  // applied, but the file changed since
     std::int64_t appliedAtMs = 0;
 };

@@ -11,8 +11,7 @@ namespace q {
 constexpr const char* kInsertVenue =
     "INSERT INTO venues (id, name, address, timezone, layout, seat_count, created_at) "
     "VALUES (:id, :name, :address, :tz, :layout, :seats, :created)";
-constexpr const char* kSelectVenue =
-    "SELECT name, address, timezone, layout, created_at FROM venues WHERE id = :id";
+constexpr const char* kSelectVenue = "SELECT name, address, timezone, layout, created_at FROM venues WHERE id = :id";
 constexpr const char* kInsertEvent =
     "INSERT INTO events (id, title, kind, description, image_url, created_at, updated_at) "
     "VALUES (:id, :title, :kind, :description, :image, :created, :updated)";
@@ -27,7 +26,8 @@ constexpr const char* kInsertShow =
     "INSERT INTO shows (id, event_id, venue_id, starts_at, local_date, sale_opens_at, sale_closes_at, currency, "
     "created_at, updated_at) VALUES (:id, :event, :venue, :starts, :local_date, :opens, :closes, :currency, "
     ":created, :updated)";
-constexpr const char* kInsertPrice = "INSERT INTO show_prices (show_id, tier, amount_minor) VALUES (:show, :tier, :amount)";
+constexpr const char* kInsertPrice =
+    "INSERT INTO show_prices (show_id, tier, amount_minor) VALUES (:show, :tier, :amount)";
 constexpr const char* kDeletePrices = "DELETE FROM show_prices WHERE show_id = :show";
 constexpr const char* kShowColumns =
     "SELECT id, event_id, venue_id, starts_at, local_date, sale_opens_at, sale_closes_at, currency, created_at, "
@@ -99,8 +99,8 @@ Result<void> SqlCatalogRepository::createVenue(const Venue& v) {
     int seats = seatCount(v.layout);
     long long created = v.createdAt;
     return db_.run([&](soci::session& sql) {
-        sql << q::kInsertVenue, soci::use(v.id.str()), soci::use(v.name), soci::use(v.address),
-            soci::use(v.timezone), soci::use(layout), soci::use(seats), soci::use(created);
+        sql << q::kInsertVenue, soci::use(v.id.str()), soci::use(v.name), soci::use(v.address), soci::use(v.timezone),
+            soci::use(layout), soci::use(seats), soci::use(created);
     });
 }
 
@@ -110,8 +110,8 @@ Result<Venue> SqlCatalogRepository::findVenue(const VenueId& id) {
     long long created = 0;
     bool found = false;
     auto r = db_.run([&](soci::session& sql) {
-        sql << q::kSelectVenue, soci::use(id.str()), soci::into(v.name), soci::into(v.address),
-            soci::into(v.timezone), soci::into(layout), soci::into(created);
+        sql << q::kSelectVenue, soci::use(id.str()), soci::into(v.name), soci::into(v.address), soci::into(v.timezone),
+            soci::into(layout), soci::into(created);
         found = sql.got_data();
     });
     if (!r) return std::move(r).error();
@@ -230,9 +230,9 @@ Result<void> SqlCatalogRepository::updateEvent(const Event& e) {
     long long updated = e.updatedAt;
     bool found = false;
     auto r = db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << q::kUpdateEvent, soci::use(e.title), soci::use(kind),
-                              soci::use(e.description), soci::use(image, imageInd), soci::use(updated),
-                              soci::use(e.id.str()));
+        soci::statement st =
+            (sql.prepare << q::kUpdateEvent, soci::use(e.title), soci::use(kind), soci::use(e.description),
+             soci::use(image, imageInd), soci::use(updated), soci::use(e.id.str()));
         st.execute(true);
         found = st.get_affected_rows() > 0;
     });
@@ -247,7 +247,10 @@ Result<void> SqlCatalogRepository::deleteEvent(const EventId& id) {
         sql << q::kCountShowsOfEvent, soci::use(id.str()), soci::into(shows);
         if (shows > 0)
             return Error{ErrorCode::EventHasShows,
-                         "the event still has " + std::to_string(shows) + " show(s); delete them first", {}, {}, {}};
+                         "the event still has " + std::to_string(shows) + " show(s); delete them first",
+                         {},
+                         {},
+                         {}};
         soci::statement st = (sql.prepare << q::kDeleteEvent, soci::use(id.str()));
         st.execute(true);
         if (st.get_affected_rows() == 0) return Error::notFound("event");
@@ -309,9 +312,9 @@ Result<std::vector<Show>> SqlCatalogRepository::listShows(const EventId& eventId
 Result<void> SqlCatalogRepository::updateShow(const Show& s) {
     long long starts = s.startsAt, opens = s.saleOpensAt, closes = s.saleClosesAt, updated = s.updatedAt;
     return db_.transact([&](soci::session& sql) -> Result<void> {
-        soci::statement st = (sql.prepare << q::kUpdateShow, soci::use(starts), soci::use(s.localDate),
-                              soci::use(opens), soci::use(closes), soci::use(s.currency), soci::use(updated),
-                              soci::use(s.id.str()));
+        soci::statement st =
+            (sql.prepare << q::kUpdateShow, soci::use(starts), soci::use(s.localDate), soci::use(opens),
+             soci::use(closes), soci::use(s.currency), soci::use(updated), soci::use(s.id.str()));
         st.execute(true);
         if (st.get_affected_rows() == 0) return Error::notFound("show");
         sql << q::kDeletePrices, soci::use(s.id.str());
@@ -325,7 +328,11 @@ Result<void> SqlCatalogRepository::deleteShow(const ShowId& id) {
         long long orders = 0;
         sql << q::kCountOrdersOfShow, soci::use(id.str()), soci::into(orders);
         if (orders > 0)
-            return Error{ErrorCode::ShowHasOrders, "the show has " + std::to_string(orders) + " order(s) and cannot be deleted", {}, {}, {}};
+            return Error{ErrorCode::ShowHasOrders,
+                         "the show has " + std::to_string(orders) + " order(s) and cannot be deleted",
+                         {},
+                         {},
+                         {}};
         sql << q::kDeletePrices, soci::use(id.str());
         soci::statement st = (sql.prepare << q::kDeleteShow, soci::use(id.str()));
         st.execute(true);

@@ -12,8 +12,12 @@ namespace {
 constexpr std::string_view kUniquePrefix = "unique_violation: ";
 constexpr std::string_view kForeignKeyPrefix = "foreign_key_violation: ";
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+bool startsWith(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+bool contains(std::string_view s, std::string_view part) {
+    return s.find(part) != std::string_view::npos;
+}
 
 Error unavailable(std::string internal) {
     return {ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, std::move(internal)};
@@ -22,14 +26,21 @@ Error timedOut(std::string internal) {
     return {ErrorCode::DependencyTimeout, "database timed out", {}, {}, std::move(internal)};
 }
 Error uniqueViolation(std::string_view message) {
-    return {ErrorCode::Conflict, "conflicts with existing data", {}, {}, std::string(kUniquePrefix) + std::string(message)};
+    return {
+        ErrorCode::Conflict, "conflicts with existing data", {}, {}, std::string(kUniquePrefix) + std::string(message)};
 }
 Error foreignKeyViolation(std::string_view message) {
-    return {ErrorCode::Conflict, "refers to missing data or is still referenced", {}, {},
+    return {ErrorCode::Conflict,
+            "refers to missing data or is still referenced",
+            {},
+            {},
             std::string(kForeignKeyPrefix) + std::string(message)};
 }
 Error checkViolation(std::string_view message) {
-    return {ErrorCode::ValidationFailed, "a value is out of its allowed range", {}, {},
+    return {ErrorCode::ValidationFailed,
+            "a value is out of its allowed range",
+            {},
+            {},
             "check_violation: " + std::string(message)};
 }
 
@@ -134,7 +145,9 @@ Error poolExhausted(std::chrono::milliseconds waited) {
     return unavailable("database pool exhausted: no free session within " + std::to_string(waited.count()) + " ms");
 }
 
-Error databaseUnavailable(std::string internal) { return unavailable(std::move(internal)); }
+Error databaseUnavailable(std::string internal) {
+    return unavailable(std::move(internal));
+}
 
 bool isUniqueViolation(const Error& e) {
     return e.code == ErrorCode::Conflict && startsWith(e.internal, kUniquePrefix);

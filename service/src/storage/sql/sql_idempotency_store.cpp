@@ -58,7 +58,8 @@ Result<IdempotencyClaim> SqlIdempotencyStore::claim(const UserId& user, const st
         if (found) {
             if (hash != requestHash) return IdempotencyClaim{IdempotencyClaim::Kind::Mismatch, 0, {}};
             if (statusInd != soci::i_ok) return IdempotencyClaim{IdempotencyClaim::Kind::InProgress, 0, {}};
-            return IdempotencyClaim{IdempotencyClaim::Kind::Replay, status, bodyInd == soci::i_ok ? body : std::string()};
+            return IdempotencyClaim{IdempotencyClaim::Kind::Replay, status,
+                                    bodyInd == soci::i_ok ? body : std::string()};
         }
         // Claimed and abandoned by others over and over: tell the client to come back later.
         if (attempt >= kClaimAttempts) return IdempotencyClaim{IdempotencyClaim::Kind::InProgress, 0, {}};

@@ -83,11 +83,10 @@ struct OrderRow {
 
 // Binds the columns of q::kOrderColumns into `r`.
 soci::details::prepare_temp_type& intoOrder(soci::details::prepare_temp_type& p, OrderRow& r) {
-    return p, soci::into(r.id), soci::into(r.showId), soci::into(r.userId), soci::into(r.holdId),
-           soci::into(r.status), soci::into(r.amount), soci::into(r.currency), soci::into(r.name),
-           soci::into(r.email), soci::into(r.phone, r.phoneInd), soci::into(r.payment, r.paymentInd),
-           soci::into(r.trace, r.traceInd), soci::into(r.expires), soci::into(r.created), soci::into(r.updated),
-           soci::into(r.confirmed, r.confirmedInd);
+    return p, soci::into(r.id), soci::into(r.showId), soci::into(r.userId), soci::into(r.holdId), soci::into(r.status),
+           soci::into(r.amount), soci::into(r.currency), soci::into(r.name), soci::into(r.email),
+           soci::into(r.phone, r.phoneInd), soci::into(r.payment, r.paymentInd), soci::into(r.trace, r.traceInd),
+           soci::into(r.expires), soci::into(r.created), soci::into(r.updated), soci::into(r.confirmed, r.confirmedInd);
 }
 
 Order toOrder(const OrderRow& r) {
@@ -115,8 +114,8 @@ Order toOrder(const OrderRow& r) {
 void loadSeats(soci::session& sql, Order& o) {
     std::string seatId, tier;
     long long price = 0;
-    soci::statement st =
-        (sql.prepare << q::kSelectSeats, soci::use(o.id.str()), soci::into(seatId), soci::into(tier), soci::into(price));
+    soci::statement st = (sql.prepare << q::kSelectSeats, soci::use(o.id.str()), soci::into(seatId), soci::into(tier),
+                          soci::into(price));
     st.execute(false);
     while (st.fetch()) o.seats.push_back({seatId, tier, price});
 }
@@ -215,7 +214,8 @@ Result<std::vector<std::string>> takenSeats(Database& db, const Order& order) {
 
 // Only reachable if the row lock in transition() stopped holding: fail rather than write twice.
 Error changedMeanwhile(const OrderId& id) {
-    return {ErrorCode::Conflict, "order changed meanwhile", {}, {}, "order " + id.str() + " changed under its row lock"};
+    return {
+        ErrorCode::Conflict, "order changed meanwhile", {}, {}, "order " + id.str() + " changed under its row lock"};
 }
 
 Error seatsUnavailable(std::vector<std::string> seats) {
@@ -242,7 +242,8 @@ Result<void> SqlOrderRepository::create(const Order& order, const OutboxMessage&
         if (!isUniqueViolation(error)) return error;
         if (step == Step::Order) {
             // UNIQUE(hold_id) or the primary key: a retried checkout of a hold already ordered.
-            return Error{ErrorCode::Conflict, "an order for this hold already exists", {}, {}, std::move(error.internal)};
+            return Error{
+                ErrorCode::Conflict, "an order for this hold already exists", {}, {}, std::move(error.internal)};
         }
         if (step != Step::Seats) return error;
         // transact() has rolled back by now, which PostgreSQL requires before the session can
@@ -305,7 +306,8 @@ Result<Order> SqlOrderRepository::transition(const OrderTransition& t) {
             }
         } else {
             const std::string to(orderStatusName(t.to));
-            soci::statement update = (sql.prepare << q::kCloseOrder, soci::use(to), soci::use(now), soci::use(t.id.str()));
+            soci::statement update =
+                (sql.prepare << q::kCloseOrder, soci::use(to), soci::use(now), soci::use(t.id.str()));
             update.execute(true);
             if (update.get_affected_rows() != 1) return changedMeanwhile(t.id);
             // Frees the seats for the partial unique index: they may be ordered again.
@@ -348,9 +350,9 @@ Result<std::vector<Ticket>> SqlOrderRepository::ticketsOf(const UserId& user, in
         tickets.clear();
         std::string code, orderId, showId, seatId;
         long long issued = 0;
-        soci::statement st = (sql.prepare << q::kSelectTicketsOfUser, soci::use(user.str()), soci::use(lim),
-                              soci::use(off), soci::into(code), soci::into(orderId), soci::into(showId),
-                              soci::into(seatId), soci::into(issued));
+        soci::statement st =
+            (sql.prepare << q::kSelectTicketsOfUser, soci::use(user.str()), soci::use(lim), soci::use(off),
+             soci::into(code), soci::into(orderId), soci::into(showId), soci::into(seatId), soci::into(issued));
         st.execute(false);
         while (st.fetch()) tickets.push_back({code, seatId, OrderId{orderId}, ShowId{showId}, user, issued});
     });
