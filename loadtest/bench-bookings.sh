@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Full bookings (hold -> order -> confirm) per second on real PostgreSQL + Redis.
+# Usage: loadtest/bench-bookings.sh [seconds] [workers]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_TO_RUN=${1:-10} WORKERS=${2:-64}
+export SEATS=${SEATS:-50000}
+source loadtest/stack.sh
+BENCH=${BUILD_DIR:-build}/loadtest/boxoffice-bench-bookings
+[ -x "$BENCH" ] || scripts/build.sh --target boxoffice-bench-bookings
+echo "closed loop, $WORKERS workers, 2-seat bookings on a $SEATS-seat show, PostgreSQL + Redis, same box"
+"$BENCH" --base "$BASE" --show "$SHOW" --secret "$BOXOFFICE_JWT_SECRET" --seats "$SEATS" --workers "$WORKERS" --seconds "$SECONDS_TO_RUN"
