@@ -15,13 +15,14 @@ run_wrk "GET /healthz" "$BASE/healthz"
 run_wrk "POST /v1/holds" -s loadtest/holds.lua "$BASE"
 run_wrk "GET /healthz (again)" "$BASE/healthz"
 
-# A stalled database: one transaction locks the order tables for the whole run, so every order
-# request waits on it (until its statement timeout); holds must carry on as before.
-PSQL_URL=$BOXOFFICE_DATABASE_URL
-( psql "$PSQL_URL" -q -c "BEGIN; LOCK TABLE orders, order_seats, idempotency_keys IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($DURATION + 2); COMMIT;" >/dev/null 2>&1 & )
+# A stalled database: one transaction locks the order tables for the whole run, so every request
+# that reads orders waits on it (until its statement timeout) and fills the database lane; holds,
+# which never touch the database, must carry on.
+( psql "$BOXOFFICE_DATABASE_URL" -q -c "BEGIN; LOCK TABLE orders, order_seats, tickets IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($DURATION + 3); COMMIT;" >/dev/null 2>&1 & )
 sleep 0.5
-TOKEN=$(head -1 "$WORK/tokens")
-( for _ in $(seq 200); do curl -s -o /dev/null -m 15 -X POST "$BASE/v1/orders" -H "Authorization: Bearer $TOKEN" \
-    -H 'Content-Type: application/json' -d '{"holdId":"x.00000000000000000000000000000000","customer":{"name":"a","email":"a@b.co"}}' & done; wait ) &
+wrk -t1 -c64 -d"$((DURATION + 1))s" -H "Authorization: Bearer $(head -1 "$WORK/tokens")" "$BASE/v1/me/orders" > "$WORK/stalled.txt" 2>&1 &
+STALLED=$!
+sleep 0.5
 run_wrk "POST /v1/holds (database stalled)" -s loadtest/holds.lua "$BASE"
-wait
+wait $STALLED || true
+echo "  meanwhile GET /v1/me/orders: $(awk '/Requests\/sec/ {print $2}' "$WORK/stalled.txt") req/s, $(awk '/Non-2xx/ {print $5}' "$WORK/stalled.txt") non-2xx (503 after the statement timeout)"

@@ -41,10 +41,17 @@ Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId&
     {
         std::lock_guard lock(mu_);
         if (auto it = shows_.find(id); it != shows_.end()) {
-            if (now - it->second.checkedAt < showTtl_.count()) return it->second.seating;
+            // Stale-while-revalidate: a slow database must not hold up every reader of a show
+            // that is on sale, so only one of them waits for the re-check.
+            if (now - it->second.checkedAt < showTtl_.count() || it->second.refreshing) return it->second.seating;
+            it->second.refreshing = true;
             cached = it->second.seating;
         }
     }
+    auto clearRefreshing = [&] {
+        std::lock_guard lock(mu_);
+        if (auto it = shows_.find(id); it != shows_.end()) it->second.refreshing = false;
+    };
     // Stale or missing: one primary-key read tells whether the show changed.
     auto show = repo_.findShow(id);
     if (!show) {
@@ -52,6 +59,7 @@ Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId&
             std::lock_guard lock(mu_);
             shows_.erase(id);
         } else if (cached) {
+            clearRefreshing();
             return cached;  // the database is struggling: a slightly stale price list beats an error
         }
         return std::move(show).error();
@@ -61,14 +69,17 @@ Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId&
         fresh = cached;
     } else {
         auto seats = seatsOf(show->venueId);
-        if (!seats) return std::move(seats).error();
+        if (!seats) {
+            clearRefreshing();
+            return std::move(seats).error();
+        }
         const std::string tag = base36(static_cast<std::uint64_t>(show->updatedAt));
         fresh =
             std::make_shared<const ShowSeating>(ShowSeating{std::move(show).value(), std::move(seats).value(), tag});
     }
     std::lock_guard lock(mu_);
     if (shows_.size() >= kMaxCachedShows) shows_.clear();
-    shows_[id] = Cached{fresh, now};
+    shows_[id] = Cached{fresh, now, false};
     return fresh;
 }
 

@@ -35,6 +35,7 @@ private:
     struct Cached {
         std::shared_ptr<const ShowSeating> seating;
         EpochMs checkedAt = 0;
+        bool refreshing = false;  // one reader re-checks a stale show; the others keep the cached one
     };
     Result<std::shared_ptr<const SeatIndex>> seatsOf(const VenueId& venue);
 
