@@ -54,7 +54,10 @@ Application::Application(Config config, const Clock* clock)
         ro.commandTimeout = config_.redis.commandTimeout;
         ro.caFile = config_.redis.caFile;
         redisPool_ = std::make_unique<redis::RedisPool>(ro, config_.redis.poolSize, config_.redis.poolWait);
-        holdStore_ = std::make_unique<redis::RedisHoldStore>(*redisPool_);
+        redisBatcher_ = std::make_unique<redis::RedisBatcher>(ro, config_.redis.pipelines);
+        auto store = std::make_unique<redis::RedisHoldStore>(*redisPool_);
+        store->useBatcher(redisBatcher_.get());
+        holdStore_ = std::move(store);
         readiness_.addCheck(
             {"redis", [this]() -> Result<void> {
                  auto reply = redisPool_->call({"PING"});

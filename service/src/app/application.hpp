@@ -16,6 +16,7 @@
 #include "http/readiness.hpp"
 #include "http/router.hpp"
 #include "http/seatmap_renderer.hpp"
+#include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_pool.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
@@ -68,6 +69,8 @@ private:
     http::Router router_;
     std::unique_ptr<auth::JwtCodec> jwt_;
     std::unique_ptr<HttpServer> server_;
+    // Destroyed before the server: a batched hold still in flight answers while its handler lives.
+    std::unique_ptr<redis::RedisBatcher> redisBatcher_;
 
     std::thread sweeper_;
     std::mutex sweepMu_;

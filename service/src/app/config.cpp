@@ -104,6 +104,7 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.str("BOXOFFICE_REDIS_TLS_CA_FILE", c.redis.caFile);
     env.integer("BOXOFFICE_REDIS_POOL_SIZE", c.redis.poolSize, 1, 512);
     env.duration("BOXOFFICE_REDIS_POOL_WAIT", c.redis.poolWait, 1, 60'000);
+    env.integer("BOXOFFICE_REDIS_PIPELINES", c.redis.pipelines, 1, 64);
 
     env.duration("BOXOFFICE_HOLD_TTL", c.booking.holdTtl, 1'000, 24 * 3'600'000LL);
     env.duration("BOXOFFICE_PAYMENT_WINDOW", c.booking.paymentWindow, 1'000, 24 * 3'600'000LL);

@@ -44,6 +44,7 @@ struct RedisConfig {
     std::string caFile;
     int poolSize = 16;
     milliseconds poolWait{500};
+    int pipelines = 2;  // connections that pipeline concurrent holds
 };
 
 struct BookingConfig {

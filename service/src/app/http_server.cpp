@@ -155,16 +155,10 @@ public:
         }
         if (early) return finish(*ex, writer, std::move(*early));
 
-        if (route->lane == http::Lane::Reactor) return finish(*ex, writer, invoke(*ex, *route));
+        if (route->lane == http::Lane::Reactor && !route->async) return finish(*ex, writer, invoke(*ex, *route));
         auto shared = std::make_shared<Ph::ResponseWriter>(std::move(writer));
-        util::WorkQueue& queue = route->lane == http::Lane::Fast ? *state_->fastLane : *state_->databaseLane;
-        const bool queued = queue.tryPost([this, ex, route, shared] { finish(*ex, *shared, invoke(*ex, *route)); });
-        if (!queued)
-            finish(
-                *ex, *shared,
-                fail(
-                    *ex,
-                    {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
+        if (route->async) return startAsync(ex, *route, shared);
+        post(ex, *route, shared, route->handler);
     }
 
     void onTimeout(const Ph::Request& request, Ph::ResponseWriter writer) override {
@@ -243,9 +237,42 @@ private:
         return std::nullopt;
     }
 
-    http::Response invoke(Exchange& ex, const http::Route& route) const {
+    // Runs `handler` on the route's lane and answers with its result.
+    void post(const std::shared_ptr<Exchange>& ex, const http::Route& route,
+              const std::shared_ptr<Ph::ResponseWriter>& writer, const http::Handler& handler) const {
+        util::WorkQueue& queue = route.lane == http::Lane::Database ? *state_->databaseLane : *state_->fastLane;
+        const bool queued = queue.tryPost([this, ex, writer, handler] { finish(*ex, *writer, invoke(*ex, handler)); });
+        if (!queued)
+            finish(
+                *ex, *writer,
+                fail(
+                    *ex,
+                    {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
+    }
+
+    void startAsync(const std::shared_ptr<Exchange>& ex, const http::Route& route,
+                    const std::shared_ptr<Ph::ResponseWriter>& writer) const {
+        auto answered = std::make_shared<std::atomic<bool>>(false);
+        http::Responder respond = [this, ex, writer, answered](Result<http::Response> r) {
+            if (answered->exchange(true)) return;
+            finish(*ex, *writer, r ? std::move(r).value() : fail(*ex, std::move(r).error()));
+        };
+        http::Deferrer defer = [this, ex, &route, writer, answered](http::Handler handler) {
+            if (answered->exchange(true)) return;
+            post(ex, route, writer, handler);
+        };
         try {
-            auto result = route.handler(ex.req);
+            route.async(ex->req, respond, defer);
+        } catch (const std::exception& e) {
+            respond(Error::internalError(e.what()));
+        }
+    }
+
+    http::Response invoke(Exchange& ex, const http::Route& route) const { return invoke(ex, route.handler); }
+
+    http::Response invoke(Exchange& ex, const http::Handler& handler) const {
+        try {
+            auto result = handler(ex.req);
             if (!result) return fail(ex, std::move(result).error());
             return std::move(result).value();
         } catch (const std::exception& e) {

@@ -55,6 +55,11 @@ struct SeatClaim {
 class HoldStore : public SeatStatusSource {
 public:
     virtual Result<HoldResult> hold(const HoldRequest& request) = 0;
+    /// hold() without keeping the caller waiting: `done` runs later, possibly on another thread
+    /// (Redis pipelines concurrent holds). The default runs hold() and calls `done` at once.
+    virtual void holdAsync(const HoldRequest& request, std::function<void(Result<HoldResult>)> done) {
+        done(hold(request));
+    }
     /// The hold with its status as of `now` (HELD turns into EXPIRED once expiresAt passed).
     virtual Result<std::optional<Hold>> findHold(const HoldId& id, EpochMs now) = 0;
     /// Releases a HELD hold of `user`: its seats are available again at once.

@@ -47,11 +47,10 @@ BookingService::BookingService(SeatMapService& seatmaps, Inventory& inventory, O
                                const Clock& clock, IdGenerator& ids, BookingSettings settings)
     : seatmaps_(seatmaps), inventory_(inventory), orders_(orders), clock_(clock), ids_(ids), settings_(settings) {}
 
-Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds) {
-    auto seating = seatmaps_.seating(show);
-    if (!seating) return std::move(seating).error();
+Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, const UserId& user,
+                                                const std::vector<std::string>& seatIds) {
     const EpochMs now = clock_.nowMs();
-    const Show& s = (*seating)->show;
+    const Show& s = seating.show;
     if (!s.saleOpenAt(now)) {
         const std::string when = now < s.saleOpensAt ? "opens at " + formatRfc3339(s.saleOpensAt)
                                                      : "closed at " + formatRfc3339(s.saleClosesAt);
@@ -64,38 +63,39 @@ Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const 
     std::unordered_set<std::string_view> seen;
     for (std::size_t i = 0; i < seatIds.size() && errs.size() < 20; ++i) {
         const std::string field = "seatIds[" + std::to_string(i) + "]";
-        if ((*seating)->seats->find(seatIds[i]) < 0)
+        if (seating.seats->find(seatIds[i]) < 0)
             errs.push_back({field, "no seat '" + seatIds[i] + "' in this show"});
         else if (!seen.insert(seatIds[i]).second)
             errs.push_back({field, "seat '" + seatIds[i] + "' is listed twice"});
     }
     if (!errs.empty()) return Error::validation(std::move(errs));
+    return HoldRequest{makeHoldId(s.id, compact(ids_.next())),
+                       s.id,
+                       user,
+                       seatIds,
+                       now,
+                       now + settings_.holdTtl.count(),
+                       settings_.maxSeatsPerUser};
+}
 
-    HoldRequest request{makeHoldId(show, compact(ids_.next())),
-                        show,
-                        user,
-                        seatIds,
-                        now,
-                        now + settings_.holdTtl.count(),
-                        settings_.maxSeatsPerUser};
-    auto r = inventory_.hold(request);
-    if (!r) return std::move(r).error();
-    switch (r->kind) {
+Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldResult& r) {
+    switch (r.kind) {
         case HoldResult::Kind::Held:
-            return Hold{request.holdId, show, user, seatIds, HoldStatus::Held, request.expiresAt, now, std::nullopt};
+            return Hold{request.holdId,   request.showId,    request.userId, request.seatIds,
+                        HoldStatus::Held, request.expiresAt, request.now,    std::nullopt};
         case HoldResult::Kind::Unavailable: {
             Error e{ErrorCode::SeatsUnavailable,
-                    std::to_string(r->unavailable.size()) + " of the seats are held or sold by someone else",
+                    std::to_string(r.unavailable.size()) + " of the seats are held or sold by someone else",
                     {},
                     {},
                     {}};
-            e.subjects = r->unavailable;
+            e.subjects = r.unavailable;
             return e;
         }
         case HoldResult::Kind::UserLimitReached:
             return Error{ErrorCode::SeatLimitReached,
                          "at most " + std::to_string(settings_.maxSeatsPerUser) +
-                             " seats per person for this show; you have " + std::to_string(r->userSeats),
+                             " seats per person for this show; you have " + std::to_string(r.userSeats),
                          {},
                          {},
                          {}};
@@ -103,6 +103,35 @@ Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const 
             break;
     }
     return Error{ErrorCode::DependencyUnavailable, "seat inventory unavailable", {}, {}, "hold store not ready"};
+}
+
+Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds) {
+    auto seating = seatmaps_.seating(show);
+    if (!seating) return std::move(seating).error();
+    auto request = prepareHold(**seating, user, seatIds);
+    if (!request) return std::move(request).error();
+    auto r = inventory_.hold(*request);
+    if (!r) return std::move(r).error();
+    return holdOutcome(*request, *r);
+}
+
+bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds,
+                                  std::function<void(Result<Hold>, bool retrySlow)> done) {
+    auto seating = seatmaps_.cachedSeating(show);
+    if (!seating) return false;
+    auto request = prepareHold(*seating, user, seatIds);
+    if (!request) {
+        done(std::move(request).error(), false);
+        return true;
+    }
+    inventory_.holds().holdAsync(*request, [this, req = *request, done = std::move(done)](Result<HoldResult> r) {
+        if (!r) return done(std::move(r).error(), false);
+        // A store that lost its state is restored from SQL, which may wait: not on this path.
+        if (r->kind == HoldResult::Kind::NotReady)
+            return done(Error{ErrorCode::DependencyUnavailable, "", {}, {}, {}}, true);
+        done(holdOutcome(req, *r), false);
+    });
+    return true;
 }
 
 Result<Hold> BookingService::findHold(const UserId& user, const HoldId& id) {

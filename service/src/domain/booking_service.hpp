@@ -2,6 +2,7 @@
 // The booking flow: hold seats, order them, confirm payment, cancel, and expire what was abandoned.
 // The hold store is the fast path; SQL is the truth and the final guard against overselling.
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ public:
                    IdGenerator& ids, BookingSettings settings);
 
     Result<Hold> hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds);
+    /// The fast path of hold() for a show whose seating is cached: validates without waiting on
+    /// anything and hands the hold to the store asynchronously; `done` may run on another thread.
+    /// Returns false (and never calls `done`) when it cannot go fast - the show is not cached, or
+    /// the store must first be restored - so the caller runs hold() where waiting is allowed.
+    bool tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds,
+                      std::function<void(Result<Hold>, bool retrySlow)> done);
     Result<Hold> findHold(const UserId& user, const HoldId& id);
     Result<Hold> release(const UserId& user, const HoldId& id);
 
@@ -46,6 +53,9 @@ public:
     const BookingSettings& settings() const { return settings_; }
 
 private:
+    Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user,
+                                    const std::vector<std::string>& seatIds);
+    Result<Hold> holdOutcome(const HoldRequest& request, const HoldResult& result);
     Result<Order> ownedOrder(const UserId& user, const OrderId& id);
     Result<Order> expire(const Order& order, const std::string& traceContext);
     OutboxMessage message(const Order& order, const std::string& eventType, const std::string& traceContext);

@@ -35,6 +35,16 @@ Result<std::shared_ptr<const SeatIndex>> SeatMapService::seatsOf(const VenueId& 
     return venues_.emplace(venueId, index).first->second;
 }
 
+std::shared_ptr<const ShowSeating> SeatMapService::cachedSeating(const ShowId& id) {
+    const EpochMs now = clock_.nowMs();
+    std::lock_guard lock(mu_);
+    auto it = shows_.find(id);
+    if (it == shows_.end()) return nullptr;
+    // Stale and nobody re-checking it: this caller goes the slow way and re-checks.
+    if (now - it->second.checkedAt >= showTtl_.count() && !it->second.refreshing) return nullptr;
+    return it->second.seating;
+}
+
 Result<std::shared_ptr<const ShowSeating>> SeatMapService::seating(const ShowId& id) {
     const EpochMs now = clock_.nowMs();
     std::shared_ptr<const ShowSeating> cached;

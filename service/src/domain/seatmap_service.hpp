@@ -29,6 +29,9 @@ public:
                    std::chrono::milliseconds showTtl, std::chrono::milliseconds availabilityTtl);
 
     Result<std::shared_ptr<const ShowSeating>> seating(const ShowId& id);
+    /// The cached seating when it is fresh, without touching the database; nullptr otherwise
+    /// (then seating() loads or re-checks it).
+    std::shared_ptr<const ShowSeating> cachedSeating(const ShowId& id);
     Result<std::shared_ptr<const AvailabilitySnapshot>> availability(const ShowSeating& seating);
 
 private:

@@ -64,9 +64,14 @@ std::optional<std::string> Request::header(const std::string& lowerName) const {
 }
 
 void Router::add(Method method, std::string pattern, Access access, Handler handler, Lane lane) {
-    Route r{method, pattern, access, std::move(handler), lane, {}};
+    Route r{method, pattern, access, std::move(handler), lane, {}, {}};
     for (auto s : split(pattern)) r.segments.emplace_back(s);
     routes_.push_back(std::move(r));
+}
+
+void Router::addAsync(Method method, std::string pattern, Access access, AsyncHandler async, Lane lane) {
+    add(method, std::move(pattern), access, {}, lane);
+    routes_.back().async = std::move(async);
 }
 
 RouteMatch Router::match(Method method, std::string_view path,

@@ -19,6 +19,14 @@ enum class Lane { Reactor, Fast, Database };
 /// Expected failures come back as errors; the server turns them into problem responses.
 using Handler = std::function<Result<Response>(const Request&)>;
 
+/// Answers a request later, from any thread. Called exactly once.
+using Responder = std::function<void(Result<Response>)>;
+/// Runs `handler` for this request on the route's lane (where waiting is allowed) and answers with it.
+using Deferrer = std::function<void(Handler handler)>;
+/// A handler that runs on a reactor thread and must not wait on anything: it answers through
+/// `respond` (possibly from another thread) or hands the request to `defer`.
+using AsyncHandler = std::function<void(const Request&, Responder respond, const Deferrer& defer)>;
+
 struct Route {
     Method method;
     std::string pattern;  // the template, also the `route` label of logs and metrics
@@ -26,6 +34,7 @@ struct Route {
     Handler handler;
     Lane lane = Lane::Database;
     std::vector<std::string> segments;
+    AsyncHandler async;  // when set, used instead of `handler` (which still serves defer())
 };
 
 struct RouteMatch {
@@ -37,6 +46,8 @@ struct RouteMatch {
 class Router {
 public:
     void add(Method method, std::string pattern, Access access, Handler handler, Lane lane = Lane::Database);
+    /// A route whose requests start on the reactor (`async`) and fall back to `handler` on `lane`.
+    void addAsync(Method method, std::string pattern, Access access, AsyncHandler async, Lane lane);
     /// Fills `params` on a match. Literal segments win over `{param}` segments.
     RouteMatch match(Method method, std::string_view path, std::unordered_map<std::string, std::string>& params) const;
     const std::vector<Route>& routes() const { return routes_; }

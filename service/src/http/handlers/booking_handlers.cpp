@@ -47,18 +47,35 @@ Result<std::pair<int, int>> page(const Request& req) {
 
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& idempotency, const Clock& clock) {
     const IdempotencySettings idem;
-    router.add(Method::Post, "/v1/holds", Access::User,
-               idempotent(idempotency, clock, idem,
-                          [&booking](const Request& req) -> Result<Response> {
-                              auto body = parseJsonObject(req);
-                              if (!body) return std::move(body).error();
-                              auto h = parseHoldBody(*body);
-                              if (!h) return std::move(h).error();
-                              auto hold = booking.hold(caller(req), h->showId, h->seatIds);
-                              if (!hold) return std::move(hold).error();
-                              return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
-                          }),
-               Lane::Fast);
+    Handler holdNow = idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+        auto body = parseJsonObject(req);
+        if (!body) return std::move(body).error();
+        auto h = parseHoldBody(*body);
+        if (!h) return std::move(h).error();
+        auto hold = booking.hold(caller(req), h->showId, h->seatIds);
+        if (!hold) return std::move(hold).error();
+        return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
+    });
+    // The hottest route of a sale: validated on the reactor thread and pipelined to the hold
+    // store, so no thread waits on Redis. Anything that may wait (an idempotency key, a show not
+    // in the cache, a store being restored) goes to holdNow on the fast lane instead.
+    router.addAsync(
+        Method::Post, "/v1/holds", Access::User,
+        [&booking, holdNow](const Request& req, Responder respond, const Deferrer& defer) {
+            if (req.header("idempotency-key")) return defer(holdNow);
+            auto body = parseJsonObject(req);
+            if (!body) return respond(std::move(body).error());
+            auto h = parseHoldBody(*body);
+            if (!h) return respond(std::move(h).error());
+            const bool started = booking.tryHoldAsync(
+                caller(req), h->showId, h->seatIds, [respond, defer, holdNow](Result<Hold> hold, bool retrySlow) {
+                    if (retrySlow) return defer(holdNow);
+                    if (!hold) return respond(std::move(hold).error());
+                    respond(jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str()));
+                });
+            if (!started) defer(holdNow);
+        },
+        Lane::Fast);
     router.add(
         Method::Get, "/v1/holds/{id}", Access::User,
         [&booking](const Request& req) -> Result<Response> {

@@ -193,51 +193,77 @@ Result<Reply> RedisHoldStore::eval(const Script& script, const std::vector<std::
     return reply;
 }
 
+Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& request) const {
+    // findHold() and release() find the record by the show inside the hold id alone.
+    const auto showOfId = showOfHold(request.holdId);
+    if (!showOfId || *showOfId != request.showId) {
+        return Error::internalError("hold id " + request.holdId.str() + " does not carry show " + request.showId.str());
+    }
+    if (request.seatIds.empty()) return Error::internalError("hold " + request.holdId.str() + " has no seats");
+    const ShowId& show = request.showId;
+    std::vector<std::string> argv{"EVALSHA",
+                                  hold_.sha1,
+                                  "5",
+                                  seatsKey(show),
+                                  holdKey(show, request.holdId),
+                                  userKey(show, request.userId),
+                                  readyKey(show),
+                                  versionKey(show),
+                                  request.holdId.str(),
+                                  request.userId.str(),
+                                  std::to_string(request.now),
+                                  std::to_string(request.expiresAt),
+                                  std::to_string(request.maxSeatsPerUser),
+                                  std::to_string(request.expiresAt + kRecordRetentionMs)};
+    argv.insert(argv.end(), request.seatIds.begin(), request.seatIds.end());
+    return argv;
+}
+
+Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const Reply& r) {
+    if (r.type == Reply::Type::Error) return errorFromReply(r, hold_.name);
+    if (r.type != Reply::Type::Array || r.elements.empty()) return unexpected("hold", r);
+    const std::string& kind = r.elements.front().str;
+    HoldResult out;
+    if (kind == "HELD") {
+        out.kind = HoldResult::Kind::Held;
+    } else if (kind == "TAKEN") {
+        out.kind = HoldResult::Kind::Unavailable;
+        for (std::size_t i = 1; i < r.elements.size(); ++i) out.unavailable.push_back(r.elements[i].str);
+    } else if (kind == "LIMIT" && r.elements.size() == 2 && r.elements[1].type == Reply::Type::Integer) {
+        out.kind = HoldResult::Kind::UserLimitReached;
+        out.userSeats = static_cast<int>(r.elements[1].integer);
+    } else if (kind == "NOTREADY") {
+        out.kind = HoldResult::Kind::NotReady;
+    } else if (kind == "DUPLICATE") {
+        return Error::internalError("hold id reused: " + request.holdId.str());
+    } else {
+        return unexpected("hold", r);
+    }
+    return out;
+}
+
 Result<HoldResult> RedisHoldStore::hold(const HoldRequest& request) {
     return guarded("hold", [&]() -> Result<HoldResult> {
-        // findHold() and release() find the record by the show inside the hold id alone.
-        const auto showOfId = showOfHold(request.holdId);
-        if (!showOfId || *showOfId != request.showId) {
-            return Error::internalError("hold id " + request.holdId.str() + " does not carry show " +
-                                        request.showId.str());
-        }
-        if (request.seatIds.empty()) return Error::internalError("hold " + request.holdId.str() + " has no seats");
-
-        const ShowId& show = request.showId;
-        std::vector<std::string> args{request.holdId.str(),
-                                      request.userId.str(),
-                                      std::to_string(request.now),
-                                      std::to_string(request.expiresAt),
-                                      std::to_string(request.maxSeatsPerUser),
-                                      std::to_string(request.expiresAt + kRecordRetentionMs)};
-        args.insert(args.end(), request.seatIds.begin(), request.seatIds.end());
-        auto reply = eval(hold_,
-                          {seatsKey(show), holdKey(show, request.holdId), userKey(show, request.userId), readyKey(show),
-                           versionKey(show)},
-                          args);
+        auto argv = holdCommand(request);
+        if (!argv) return std::move(argv).error();
+        // eval() takes keys and arguments apart: they start after EVALSHA, sha1 and the key count.
+        std::vector<std::string> keys(argv->begin() + 3, argv->begin() + 8);
+        std::vector<std::string> args(argv->begin() + 8, argv->end());
+        auto reply = eval(hold_, keys, args);
         if (!reply) return std::move(reply).error();
-
-        const Reply& r = *reply;
-        if (r.type != Reply::Type::Array || r.elements.empty()) return unexpected("hold", r);
-        const std::string& kind = r.elements.front().str;
-        HoldResult out;
-        if (kind == "HELD") {
-            out.kind = HoldResult::Kind::Held;
-        } else if (kind == "TAKEN") {
-            out.kind = HoldResult::Kind::Unavailable;
-            for (std::size_t i = 1; i < r.elements.size(); ++i) out.unavailable.push_back(r.elements[i].str);
-        } else if (kind == "LIMIT" && r.elements.size() == 2 && r.elements[1].type == Reply::Type::Integer) {
-            out.kind = HoldResult::Kind::UserLimitReached;
-            out.userSeats = static_cast<int>(r.elements[1].integer);
-        } else if (kind == "NOTREADY") {
-            out.kind = HoldResult::Kind::NotReady;
-        } else if (kind == "DUPLICATE") {
-            return Error::internalError("hold id reused: " + request.holdId.str());
-        } else {
-            return unexpected("hold", r);
-        }
-        return out;
+        return holdOutcome(request, *reply);
     });
+}
+
+void RedisHoldStore::holdAsync(const HoldRequest& request, std::function<void(Result<HoldResult>)> done) {
+    if (!batcher_) return HoldStore::holdAsync(request, std::move(done));
+    auto argv = holdCommand(request);
+    if (!argv) return done(std::move(argv).error());
+    batcher_->submit(std::move(argv).value(), &hold_.source,
+                     [this, request, done = std::move(done)](Result<Reply> reply) {
+                         if (!reply) return done(std::move(reply).error());
+                         done(holdOutcome(request, *reply));
+                     });
 }
 
 Result<std::optional<Hold>> RedisHoldStore::findHold(const HoldId& id, EpochMs now) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/booking_ports.hpp"
+#include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_pool.hpp"
 
 namespace boxoffice::redis {
@@ -27,6 +28,10 @@ public:
     RedisHoldStore& operator=(const RedisHoldStore&) = delete;
 
     Result<HoldResult> hold(const HoldRequest& request) override;
+    /// Pipelined through the batcher when one is set (useBatcher), else hold() inline.
+    void holdAsync(const HoldRequest& request, std::function<void(Result<HoldResult>)> done) override;
+    /// Concurrent holds then share pipelines on the batcher's connections. Not owned.
+    void useBatcher(RedisBatcher* batcher) { batcher_ = batcher; }
     Result<std::optional<Hold>> findHold(const HoldId& id, EpochMs now) override;
     Result<HoldChange> release(const HoldId& id, const UserId& user, EpochMs now) override;
     Result<HoldChange> attachToOrder(const HoldId& id, const UserId& user, const OrderId& order, EpochMs orderExpiresAt,
@@ -56,7 +61,11 @@ private:
     Result<Reply> eval(const Script& script, const std::vector<std::string>& keys,
                        const std::vector<std::string>& args);
 
+    Result<std::vector<std::string>> holdCommand(const HoldRequest& request) const;
+    Result<HoldResult> holdOutcome(const HoldRequest& request, const Reply& reply);
+
     RedisPool& pool_;
+    RedisBatcher* batcher_ = nullptr;
     Script hold_;
     Script release_;
     Script attach_;
