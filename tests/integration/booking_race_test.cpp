@@ -33,18 +33,6 @@ namespace {
 
 using nlohmann::json;
 
-int freePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 // A redis-server of this test's own, so flushing it cannot disturb tests running in parallel.
 class PrivateRedis {
 public:
@@ -52,7 +40,7 @@ public:
         dir_ = std::filesystem::temp_directory_path() /
                ("bx-redis-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::create_directories(dir_);
-        port_ = freePort();
+        port_ = freeLoopbackPort();
         pid_ = ::fork();
         if (pid_ == 0) {
             std::freopen((dir_ / "redis.log").c_str(), "w", stdout);

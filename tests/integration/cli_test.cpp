@@ -37,18 +37,6 @@ Run run(const std::string& command) {
     return r;
 }
 
-int freePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 const std::string kBin = BOXOFFICE_BIN;
 
 TEST(Cli, BadConfigurationExitsNonZeroWithAClearMessage) {
@@ -91,7 +79,7 @@ TEST(Cli, MigrateSeedAndTokenOnPostgres) {
 TEST(Cli, ServesTheEmbeddedDefaultAndStopsGracefullyOnSigterm) {
     const auto dir = std::filesystem::temp_directory_path() / ("boxoffice-cli-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    const int port = freePort();
+    const int port = freeLoopbackPort();
     const std::string db = (dir / "demo.db").string();
     ASSERT_EQ(run("env BOXOFFICE_SQLITE_PATH=" + db + " " + kBin + " seed --demo").exitCode, 0);
 

@@ -81,26 +81,12 @@ RedisOptions localOptions(int port) {
     return o;
 }
 
-// Bind port 0, read it back, let it go: nothing else on this box is likely to take it at once.
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        throw std::runtime_error("cannot bind a loopback port");
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 // A redis-server of this test's own, for what must not happen to the shared one (FLUSHALL, a
 // restart, cluster mode). Stopped by its PID, never by name.
 class ThrowawayRedis {
 public:
-    explicit ThrowawayRedis(std::vector<std::string> extra = {}) : port_(freePort()), extra_(std::move(extra)) {
+    explicit ThrowawayRedis(std::vector<std::string> extra = {})
+        : port_(testing::freeLoopbackPort()), extra_(std::move(extra)) {
         std::string tmpl = (std::filesystem::temp_directory_path() / "bx-redis-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         dir_ = tmpl;
@@ -488,7 +474,7 @@ TEST_F(RedisHoldStoreTest, RedisDownFailsFastWithAnErrorNotAnException) {
     int refusedPort = 0;
     {
         // A port that was just ours and is closed again: connecting is refused at once.
-        refusedPort = freePort();
+        refusedPort = testing::freeLoopbackPort();
     }
     RedisPool pool(localOptions(refusedPort), 2, milliseconds(500));
     RedisHoldStore store(pool);
@@ -584,7 +570,7 @@ TEST_F(RedisHoldStoreTest, ScriptsRunOnAClusteredRedis) {
     // touches a key of another slot, fails here with CROSSSLOT or a non-local-key error.
     // The bus port defaults to port + 10000, which overflows for a high ephemeral port.
     ThrowawayRedis server({"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-port",
-                           std::to_string(freePort())});
+                           std::to_string(testing::freeLoopbackPort())});
     RedisPool pool(server.options(), 2, milliseconds(2000));
     ASSERT_EQ(pool.call({"CLUSTER", "ADDSLOTSRANGE", "0", "16383"})->str, "OK");
     const auto deadline = SteadyClock::now() + std::chrono::seconds(10);

@@ -1,5 +1,10 @@
 #include "support/test_env.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -124,6 +129,18 @@ std::string tempSqliteUrl(const std::string& prefix) {
         throw std::runtime_error("mkdtemp(" + pattern + ") failed");
     }
     return "sqlite3://" + pattern + "/db.sqlite";
+}
+
+int freeLoopbackPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
 }
 
 }  // namespace boxoffice::testing

@@ -20,6 +20,9 @@ struct TestEnv {
 /// returns its URL. Each test gets its own database so tests may run in parallel.
 std::string createPgDatabase(const std::string& prefix);
 
+/// A TCP port on 127.0.0.1 that was free a moment ago (bind port 0 and read it back).
+int freeLoopbackPort();
+
 /// A unique SQLite URL (`sqlite3:///tmp/...db`) in a fresh temporary directory.
 std::string tempSqliteUrl(const std::string& prefix);
 

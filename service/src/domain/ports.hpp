@@ -47,6 +47,10 @@ struct AvailabilitySnapshot {
     bool ready = true;  // false: the source lost its state for this show and must be restored first
 };
 
+/// Fills the counts and the content version (FNV-1a of the statuses, so that even an expiry,
+/// which writes nothing, changes it) from `status`.
+void summarize(AvailabilitySnapshot& snapshot);
+
 /// Where seat statuses come from (the hold store in a sale).
 class SeatStatusSource {
 public:

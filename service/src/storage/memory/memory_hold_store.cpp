@@ -30,15 +30,6 @@ struct HoldRecord {
     EpochMs keepUntil = 0;
 };
 
-std::uint64_t fnv1a(const std::vector<SeatStatus>& status) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (const SeatStatus s : status) {
-        h ^= static_cast<std::uint8_t>(s);
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 }  // namespace
 
 struct MemoryHoldStore::ShowState {
@@ -277,20 +268,7 @@ Result<AvailabilitySnapshot> MemoryHoldStore::snapshot(const ShowId& show, const
                 owner.kind == SeatOwner::Kind::Sold ? SeatStatus::Sold : SeatStatus::Held;
         }
     }
-    for (const SeatStatus v : s.status) {
-        switch (v) {
-            case SeatStatus::Available:
-                ++s.available;
-                break;
-            case SeatStatus::Held:
-                ++s.held;
-                break;
-            case SeatStatus::Sold:
-                ++s.sold;
-                break;
-        }
-    }
-    s.version = fnv1a(s.status);
+    summarize(s);
     return s;
 }
 

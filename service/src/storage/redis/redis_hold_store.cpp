@@ -104,15 +104,6 @@ SeatStatus statusOfOwner(std::string_view owner, EpochMs now) {
     return expiresAt > now ? SeatStatus::Held : SeatStatus::Available;
 }
 
-std::uint64_t fnv1a(const std::vector<SeatStatus>& status) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (const SeatStatus s : status) {
-        h ^= static_cast<std::uint8_t>(s);
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 Result<HoldChange> holdChangeOf(std::string_view what, const Reply& r) {
     if (r.type == Reply::Type::String || r.type == Reply::Type::Status) {
         if (r.str == "DONE") return HoldChange::Done;
@@ -426,20 +417,7 @@ Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const 
             if (pos < 0) continue;  // a seat no longer in the layout: not ours to show
             s.status[static_cast<std::size_t>(pos)] = statusOfOwner(owners.elements[i + 1].str, now);
         }
-        for (const SeatStatus v : s.status) {
-            switch (v) {
-                case SeatStatus::Available:
-                    ++s.available;
-                    break;
-                case SeatStatus::Held:
-                    ++s.held;
-                    break;
-                case SeatStatus::Sold:
-                    ++s.sold;
-                    break;
-            }
-        }
-        s.version = fnv1a(s.status);
+        summarize(s);
         return s;
     });
 }
