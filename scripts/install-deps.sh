@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl jq tzdata openssl python3
   libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev
-  prometheus-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev libssl-dev
+  prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
 )

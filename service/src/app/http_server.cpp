@@ -24,6 +24,7 @@ struct HttpServer::State {
           databaseLane(std::make_unique<util::WorkQueue>("bx-db", config.databaseWorkers, config.queueCapacity)) {}
     const http::Router& router;
     const auth::JwtCodec& jwt;
+    auth::VerifiedTokenCache tokens{jwt, jwt.clock()};
     HttpConfig config;
     std::atomic<int> inFlight{0};
     std::unique_ptr<util::WorkQueue> fastLane;
@@ -175,11 +176,14 @@ public:
 private:
     void collect(const Ph::Request& request, http::Request& req) const {
         for (const auto& [name, raw] : request.headers().rawList()) req.headers[lower(name)] = raw.value();
-        // Registered headers (Authorization, Content-Type, ...) are parsed by Pistache and absent from rawList.
-        for (const auto& h : request.headers().list()) {
-            std::ostringstream os;
-            h->write(os);
-            req.headers[lower(h->name())] = os.str();
+        // Registered headers are parsed by Pistache and absent from rawList; of those, handlers
+        // read only these two (writing a header out costs an ostringstream: not for every one).
+        for (const char* name : {"Authorization", "Content-Type"}) {
+            if (auto h = request.headers().tryGet(name)) {
+                std::ostringstream os;
+                h->write(os);
+                req.headers[lower(name)] = os.str();
+            }
         }
         auto rid = req.header("x-request-id");
         req.requestId = rid && acceptableRequestId(*rid) ? *rid : newRequestId();
@@ -226,7 +230,7 @@ private:
         if (auto authz = req.header("authorization")) {
             if (authz->size() < 7 || lower(authz->substr(0, 7)) != "bearer ")
                 return fail(ex, {ErrorCode::Unauthenticated, "use Authorization: Bearer <token>", {}, {}, {}});
-            auto principal = state_->jwt.verify(std::string_view(*authz).substr(7));
+            auto principal = state_->tokens.verify(std::string_view(*authz).substr(7));
             if (!principal) return fail(ex, std::move(principal).error());
             req.principal = std::move(principal).value();
         }

@@ -103,6 +103,11 @@ std::string JwtCodec::mint(const TokenSpec& spec) const {
 }
 
 Result<Principal> JwtCodec::verify(std::string_view token) const {
+    EpochMs ignored = 0;
+    return verify(token, ignored);
+}
+
+Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs) const {
     if (token.size() > kMaxTokenBytes) return unauthenticated("token too large");
 
     const auto dot1 = token.find('.');
@@ -151,6 +156,7 @@ Result<Principal> JwtCodec::verify(std::string_view token) const {
         if (exp == claims->end()) return unauthenticated("missing expiry");
         if (!exp->is_number()) return unauthenticated("invalid expiry");
         if (nowMs >= exp->get<double>() * 1000.0 + leewayMs) return unauthenticated("token expired");
+        expiresAtMs = static_cast<EpochMs>(exp->get<double>() * 1000.0 + leewayMs);
 
         const auto nbf = claims->find("nbf");
         if (nbf != claims->end()) {
@@ -177,6 +183,30 @@ Result<Principal> JwtCodec::verify(std::string_view token) const {
         // Every access above is type-checked first; this is a backstop so a token can never turn into a 500.
         return unauthenticated("malformed token");
     }
+}
+
+VerifiedTokenCache::VerifiedTokenCache(const JwtCodec& codec, const Clock& clock, std::size_t capacity)
+    : codec_(codec), clock_(clock), capacityPerShard_(std::max<std::size_t>(1, capacity / 16)) {}
+
+Result<Principal> VerifiedTokenCache::verify(std::string_view token) {
+    if (token.size() > kMaxTokenBytes) return codec_.verify(token);
+    Shard& shard = shards_[std::hash<std::string_view>{}(token) % shards_.size()];
+    const EpochMs now = clock_.nowMs();
+    {
+        std::lock_guard lock(shard.mu);
+        auto it = shard.entries.find(std::string(token));
+        if (it != shard.entries.end()) {
+            if (now < it->second.expiresAt) return it->second.principal;
+            shard.entries.erase(it);
+        }
+    }
+    EpochMs expiresAt = 0;
+    auto principal = codec_.verify(token, expiresAt);
+    if (!principal) return principal;
+    std::lock_guard lock(shard.mu);
+    if (shard.entries.size() >= capacityPerShard_) shard.entries.clear();  // crude, bounded, rare
+    shard.entries.emplace(std::string(token), Entry{*principal, expiresAt});
+    return principal;
 }
 
 }  // namespace boxoffice::auth
