@@ -1,0 +1,41 @@
+#pragma once
+// What the crowd was told by the service: the verifier's evidence. The scenario runner of
+// boxoffice-load fills it while the sale runs; the verifier reads it afterwards. Plain data, no I/O.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace boxoffice::load {
+
+struct SeenTicket {
+    std::string ticketCode;
+    std::string seatId;
+};
+
+/// One order a client created (201 on POST /v1/orders), as that client last saw it.
+struct SeenOrder {
+    std::string orderId;
+    std::string userId;                // the JWT `sub` of its owner
+    std::vector<std::string> seatIds;  // as returned at creation
+    std::string lastStatus;            // last status a client was told: PAYMENT_PENDING, CONFIRMED, CANCELLED...
+    std::vector<SeenTicket> tickets;   // as returned by confirm-payment (only when CONFIRMED)
+    bool abandoned = false;            // the user walked away without paying or cancelling
+};
+
+struct Ledger {
+    std::string showId;
+    long long seatsOnSale = 0;        // seats of the show at the start of the sale
+    long long seatsWanted = 0;        // sum of every user's group size
+    bool anyoneAbandons = false;      // the scenario abandons or cancels holds/orders
+    bool faultsInjected = false;      // 5xx and transport errors are then expected and only listed
+    std::map<std::string, std::string> tokenOf;  // user id -> bearer token, for every virtual user
+    std::vector<SeenOrder> orders;               // every order a client created
+    long long http5xx = 0;
+    long long transportErrors = 0;
+    // Responses by endpoint and status, e.g. "POST /v1/holds 201" -> 4711 (route templates as the
+    // service registers them: "POST /v1/orders/{id}/confirm-payment 200").
+    std::map<std::string, long long> responses;
+};
+
+}  // namespace boxoffice::load
