@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "storage/sql/one_shot.hpp"
+#include "storage/sql/pg_prepared.hpp"
 #include "storage/sql/sql_errors.hpp"
 
 namespace boxoffice::sql {
@@ -30,38 +31,26 @@ namespace q {
 #define BOXOFFICE_OUTBOX_COLUMNS \
     "outbox (id, aggregate_type, aggregate_id, event_type, payload, headers, created_at, available_at)"
 #define BOXOFFICE_OUTBOX_VALUES ":mid, :mtype, :maggregate, :mevent, :mpayload, :mheaders, :mcreated, :mavailable"
-// In `INSERT ... SELECT` nothing gives an untyped parameter of the select list a type but text.
-#define BOXOFFICE_OUTBOX_SELECTED                                                           \
-    ":mid, :mtype, :maggregate, :mevent, :mpayload, :mheaders, CAST(:mcreated AS BIGINT), " \
-    "CAST(:mavailable AS BIGINT)"
 
 constexpr const char* kInsertOrder = "INSERT INTO orders (" BOXOFFICE_ORDER_COLUMNS ") VALUES " BOXOFFICE_ORDER_VALUES;
 constexpr const char* kInsertOrderSeat =
     "INSERT INTO order_seats (order_id, show_id, seat_id, tier, price_minor, active) "
     "VALUES (:order, :show, :seat, :tier, :price, 1)";
 constexpr const char* kInsertOutbox = "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS " VALUES (" BOXOFFICE_OUTBOX_VALUES ")";
-// The order, its seats (one array parameter each: any number of seats, one statement text) and
-// its outbox row in one statement. A unique violation anywhere aborts all of it.
-constexpr const char* kCreatePg =
-    "WITH placed AS (INSERT INTO orders (" BOXOFFICE_ORDER_COLUMNS ") VALUES " BOXOFFICE_ORDER_VALUES
-    " RETURNING id, show_id), "
-    "seated AS (INSERT INTO order_seats (order_id, show_id, seat_id, tier, price_minor, active) "
-    "SELECT placed.id, placed.show_id, s.seat_id, s.tier, s.price_minor, 1 FROM placed CROSS JOIN "
-    "unnest(CAST(:seats AS text[]), CAST(:tiers AS text[]), CAST(:prices AS bigint[])) AS s(seat_id, tier, "
-    "price_minor)) "
-    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS " VALUES (" BOXOFFICE_OUTBOX_VALUES ")";
 // After a unique violation: was it this order or its hold (a retried checkout)?
 constexpr const char* kCountSameOrderOrHold = "SELECT COUNT(*) FROM orders WHERE id = :id OR hold_id = :hold";
 // Completed by " IN (:s0, :s1, ...) ORDER BY seat_id" for the seats asked about.
 constexpr const char* kSelectTakenSeatsPrefix =
     "SELECT seat_id FROM order_seats WHERE show_id = :show AND active = 1 AND seat_id IN (";
 constexpr const char* kOrderColumns = "SELECT " BOXOFFICE_ORDER_COLUMNS " FROM orders ";
-// The order with its seats and valid tickets in one statement, hence one snapshot (a ticket is
-// never voided without being replaced, and there is at most one valid ticket per seat).
+// The order with its seats and their tickets in one statement, hence one snapshot. Voided
+// tickets are skipped by the caller, not by `voided = 0` here: that predicate lets the planner
+// (before any ANALYZE, as in a sale on fresh tables) pick the partial index
+// tickets_one_valid_per_seat and walk all of it for every seat.
 constexpr const char* kFindOrder =
     "SELECT " BOXOFFICE_ORDER_COLUMNS_OF("o") ", s.seat_id, s.tier, s.price_minor, t.code, t.show_id, t.user_id, "
-    "t.issued_at FROM orders o LEFT JOIN order_seats s ON s.order_id = o.id "
-    "LEFT JOIN tickets t ON t.order_id = o.id AND t.seat_id = s.seat_id AND t.voided = 0 "
+    "t.issued_at, t.voided FROM orders o LEFT JOIN order_seats s ON s.order_id = o.id "
+    "LEFT JOIN tickets t ON t.order_id = o.id AND t.seat_id = s.seat_id "
     "WHERE o.id = :id ORDER BY s.seat_id";
 constexpr const char* kSelectSeats =
     "SELECT seat_id, tier, price_minor FROM order_seats WHERE order_id = :id ORDER BY seat_id";
@@ -84,32 +73,55 @@ constexpr const char* kDeactivateSeats = "UPDATE order_seats SET active = 0 WHER
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at, voided) "
     "VALUES (:code, :order, :show, :seat, :user, :issued, 0)";
-// Confirmation on PostgreSQL, one autocommit statement: the UPDATE takes the row lock and its
-// WHERE is re-checked on the latest row version once the lock is granted (READ COMMITTED), so
-// "still pending and unexpired" is decided under the lock; tickets and outbox row are written
-// only from the row it changed, with show and user taken from that row, never from the caller.
-// Of concurrent confirms, expiries and cancellations exactly one UPDATE matches.
-constexpr const char* kConfirmPg =
-    "WITH changed AS (UPDATE orders SET status = 'CONFIRMED', payment_reference = :payment, confirmed_at = :now1, "
-    "updated_at = :now2 WHERE id = :id AND status = 'PAYMENT_PENDING' AND expires_at > :now3 "
+// PostgreSQL: prepared once per connection (pg_prepared.hpp), so $n placeholders.
+#define BOXOFFICE_PG_OUTBOX_VALUES(a, b, c, d, e, f, g) \
+    "$" a ", $" b ", $" c ", $" d ", $" e ", $" f ", CAST($" g " AS BIGINT), CAST($" g " AS BIGINT)"
+// The order, its seats (one array parameter each: any number of seats, one statement text) and
+// its outbox row in one autocommit statement. A unique violation anywhere aborts all of it.
+constexpr PgStatement kCreatePg{
+    "bx_order_create",
+    "WITH placed AS (INSERT INTO orders (" BOXOFFICE_ORDER_COLUMNS
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+    "$10, $11, $12, $13, $14, $15, $16) RETURNING id, show_id), "
+    "seated AS (INSERT INTO order_seats (order_id, show_id, seat_id, tier, price_minor, active) "
+    "SELECT placed.id, placed.show_id, s.seat_id, s.tier, s.price_minor, 1 FROM placed CROSS JOIN "
+    "unnest(CAST($17 AS TEXT[]), CAST($18 AS TEXT[]), CAST($19 AS BIGINT[])) AS s(seat_id, tier, price_minor)) "
+    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS
+    " SELECT " BOXOFFICE_PG_OUTBOX_VALUES("20", "21", "22", "23", "24", "25", "26")};
+constexpr PgStatement kFindPg{
+    "bx_order_find",
+    "SELECT " BOXOFFICE_ORDER_COLUMNS_OF("o") ", s.seat_id, s.tier, s.price_minor, t.code, t.show_id, t.user_id, "
+    "t.issued_at, t.voided FROM orders o LEFT JOIN order_seats s ON s.order_id = o.id "
+    "LEFT JOIN tickets t ON t.order_id = o.id AND t.seat_id = s.seat_id WHERE o.id = $1 ORDER BY s.seat_id"};
+// Confirmation, one autocommit statement: the UPDATE takes the row lock and its WHERE is
+// re-checked on the latest row version once the lock is granted (READ COMMITTED), so "still
+// pending and unexpired" is decided under the lock; tickets and the outbox row are written only
+// from the row it changed, with show and user taken from that row, never from the caller. Of
+// concurrent confirms, expiries and cancellations exactly one UPDATE matches.
+constexpr PgStatement kConfirmPg{
+    "bx_order_confirm",
+    "WITH changed AS (UPDATE orders SET status = 'CONFIRMED', payment_reference = $1, confirmed_at = $2, "
+    "updated_at = $2 WHERE id = $3 AND status = 'PAYMENT_PENDING' AND expires_at > $2 "
     "RETURNING " BOXOFFICE_ORDER_COLUMNS "), "
     "issued AS (INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at, voided) "
     "SELECT t.code, changed.id, changed.show_id, t.seat_id, changed.user_id, t.issued_at, 0 FROM changed CROSS JOIN "
-    "unnest(CAST(:codes AS text[]), CAST(:seats AS text[]), CAST(:issued AS bigint[])) AS t(code, seat_id, "
-    "issued_at)), "
-    "announced AS (INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS " SELECT " BOXOFFICE_OUTBOX_SELECTED " FROM changed) "
+    "unnest(CAST($4 AS TEXT[]), CAST($5 AS TEXT[]), CAST($6 AS BIGINT[])) AS t(code, seat_id, issued_at)), "
+    "announced AS (INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS " SELECT " BOXOFFICE_PG_OUTBOX_VALUES(
+        "7", "8", "9", "10", "11", "12", "13") " FROM changed) "
     "SELECT " BOXOFFICE_ORDER_COLUMNS_OF("changed") ", s.seat_id, s.tier, s.price_minor "
-    "FROM changed LEFT JOIN order_seats s ON s.order_id = changed.id ORDER BY s.seat_id";
-// Expiry, cancellation, failure on PostgreSQL, one statement: the order leaves PAYMENT_PENDING
-// and its seats are freed for the partial unique index in the same commit.
-constexpr const char* kClosePg =
-    "WITH changed AS (UPDATE orders SET status = :status, updated_at = :now WHERE id = :id "
-    "AND status = 'PAYMENT_PENDING' RETURNING " BOXOFFICE_ORDER_COLUMNS "), "
+    "FROM changed LEFT JOIN order_seats s ON s.order_id = changed.id ORDER BY s.seat_id"};
+// Expiry, cancellation, failure, one autocommit statement: the order leaves PAYMENT_PENDING and
+// its seats are freed for the partial unique index in the same commit.
+constexpr PgStatement kClosePg{
+    "bx_order_close",
+    "WITH changed AS (UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3 AND status = 'PAYMENT_PENDING' "
+    "RETURNING " BOXOFFICE_ORDER_COLUMNS "), "
     "freed AS (UPDATE order_seats SET active = 0 WHERE order_id IN (SELECT id FROM changed) "
     "RETURNING seat_id, tier, price_minor), "
-    "announced AS (INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS " SELECT " BOXOFFICE_OUTBOX_SELECTED " FROM changed) "
+    "announced AS (INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS " SELECT " BOXOFFICE_PG_OUTBOX_VALUES(
+        "4", "5", "6", "7", "8", "9", "10") " FROM changed) "
     "SELECT " BOXOFFICE_ORDER_COLUMNS_OF("changed") ", freed.seat_id, freed.tier, freed.price_minor "
-    "FROM changed LEFT JOIN freed ON TRUE ORDER BY freed.seat_id";
+    "FROM changed LEFT JOIN freed ON TRUE ORDER BY freed.seat_id"};
 constexpr const char* kSelectOrdersOfUser =
     "WHERE user_id = :user ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset";
 constexpr const char* kSelectTicketsOfUser =
@@ -133,7 +145,7 @@ constexpr const char* kCountUnpublished = "SELECT COUNT(*) FROM outbox WHERE pub
 #undef BOXOFFICE_ORDER_VALUES
 #undef BOXOFFICE_OUTBOX_COLUMNS
 #undef BOXOFFICE_OUTBOX_VALUES
-#undef BOXOFFICE_OUTBOX_SELECTED
+#undef BOXOFFICE_PG_OUTBOX_VALUES
 }  // namespace q
 
 // A seat lookup that finds nothing right after a unique violation means the other order let go of
@@ -206,14 +218,15 @@ struct SeatColumns {
 };
 
 // Runs a statement that returns one row per seat of one order (order columns first, then the seat
-// columns bound by the caller); nullopt when it returns no row. `row` and `seat` are the targets.
+// columns bound by the caller; rows of one seat in a row); nullopt when it returns no row.
+// `perRow` sees every row after its seat was added.
 std::optional<Order> fetchOrderPerSeat(soci::statement& st, OrderRow& row, SeatColumns& seat,
                                        const std::function<void(Order&)>& perRow = {}) {
     st.execute(false);
     std::optional<Order> order;
     while (st.fetch()) {
         if (!order) order = toOrder(row);
-        seat.addTo(*order);
+        if (order->seats.empty() || order->seats.back().seatId != seat.seatId) seat.addTo(*order);
         if (perRow) perRow(*order);
     }
     return order;
@@ -250,7 +263,9 @@ std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
     SeatColumns seat;
     std::string code, ticketShow, ticketUser;
     long long issued = 0;
-    soci::indicator codeInd = soci::i_null, showInd = soci::i_null, userInd = soci::i_null, issuedInd = soci::i_null;
+    int voided = 0;
+    soci::indicator codeInd = soci::i_null, showInd = soci::i_null, userInd = soci::i_null, issuedInd = soci::i_null,
+                    voidedInd = soci::i_null;
     soci::statement st(sql);
     bindOrder(st, row);
     seat.bind(st);
@@ -258,10 +273,11 @@ std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
     st.exchange(soci::into(ticketShow, showInd));
     st.exchange(soci::into(ticketUser, userInd));
     st.exchange(soci::into(issued, issuedInd));
+    st.exchange(soci::into(voided, voidedInd));
     st.exchange(soci::use(id));
     prepareOneShot(st, q::kFindOrder);
     return fetchOrderPerSeat(st, row, seat, [&](Order& o) {
-        if (codeInd == soci::i_ok && seat.seatInd == soci::i_ok) {
+        if (codeInd == soci::i_ok && voided == 0 && seat.seatInd == soci::i_ok) {
             o.tickets.push_back({code, seat.seatId, o.id, ShowId{ticketShow}, UserId{ticketUser}, issued});
         }
     });
@@ -364,6 +380,59 @@ void insertOutbox(soci::session& sql, const OutboxMessage& m) {
     st.execute(true);
 }
 
+std::string decimal(long long v) {
+    return std::to_string(v);
+}
+
+std::optional<std::string> optional(const std::string& v) {
+    if (v.empty()) return std::nullopt;
+    return v;
+}
+
+// The outbox parameters of the PostgreSQL statements, in the order of BOXOFFICE_PG_OUTBOX_VALUES.
+void addOutboxParams(PgParams& params, const OutboxMessage& m) {
+    params.insert(params.end(), {m.id, m.aggregateType, m.aggregateId, m.eventType, m.payload,
+                                 m.headers.empty() ? std::string("{}") : m.headers, decimal(m.createdAt)});
+}
+
+// The order columns (BOXOFFICE_ORDER_COLUMNS, from column 0) of `row`.
+Order orderOf(const PgRows& r, int row) {
+    Order o;
+    o.id = OrderId{r.text(row, 0)};
+    o.showId = ShowId{r.text(row, 1)};
+    o.userId = UserId{r.text(row, 2)};
+    o.holdId = HoldId{r.text(row, 3)};
+    // The CHECK constraint on orders.status admits only names parseOrderStatus knows.
+    o.status = parseOrderStatus(r.text(row, 4)).value_or(OrderStatus::Failed);
+    o.amountMinor = r.integer(row, 5);
+    o.currency = r.text(row, 6);
+    o.customer.name = r.text(row, 7);
+    o.customer.email = r.text(row, 8);
+    o.customer.phone = r.optionalText(row, 9).value_or("");
+    o.paymentReference = r.optionalText(row, 10);
+    o.traceContext = r.optionalText(row, 11).value_or("");
+    o.expiresAt = r.integer(row, 12);
+    o.createdAt = r.integer(row, 13);
+    o.updatedAt = r.integer(row, 14);
+    o.confirmedAt = r.optionalInteger(row, 15);
+    return o;
+}
+
+constexpr int kSeatColumn = 16;  // seat_id, tier, price_minor follow the order columns
+
+// Rows of one order, one (or more, for its tickets) per seat in seat order; nullopt for none.
+std::optional<Order> orderPerSeat(const PgRows& r) {
+    if (r.size() == 0) return std::nullopt;
+    Order o = orderOf(r, 0);
+    for (int i = 0; i < r.size(); ++i) {
+        if (r.null(i, kSeatColumn)) continue;
+        std::string seatId = r.text(i, kSeatColumn);
+        if (!o.seats.empty() && o.seats.back().seatId == seatId) continue;
+        o.seats.push_back({std::move(seatId), r.text(i, kSeatColumn + 1), r.integer(i, kSeatColumn + 2)});
+    }
+    return o;
+}
+
 void createPg(soci::session& sql, const Order& o, const OutboxMessage& created) {
     std::vector<std::string> seatIds, tiers;
     std::vector<long long> prices;
@@ -372,17 +441,41 @@ void createPg(soci::session& sql, const Order& o, const OutboxMessage& created) 
         tiers.push_back(s.tier);
         prices.push_back(s.priceMinor);
     }
-    const std::string seats = pgTextArray(seatIds), tierList = pgTextArray(tiers), priceList = pgIntArray(prices);
-    OrderParams order(o);
-    OutboxParams outbox(created);
-    soci::statement st(sql);
-    order.bind(st, o);
-    st.exchange(soci::use(seats));
-    st.exchange(soci::use(tierList));
-    st.exchange(soci::use(priceList));
-    outbox.bind(st, created);
-    prepareOneShot(st, q::kCreatePg);
-    st.execute(true);
+    PgParams params{o.id.str(),
+                    o.showId.str(),
+                    o.userId.str(),
+                    o.holdId.str(),
+                    std::string(orderStatusName(o.status)),
+                    decimal(o.amountMinor),
+                    o.currency,
+                    o.customer.name,
+                    o.customer.email,
+                    optional(o.customer.phone),
+                    o.paymentReference,
+                    optional(o.traceContext),
+                    decimal(o.expiresAt),
+                    decimal(o.createdAt),
+                    decimal(o.updatedAt),
+                    o.confirmedAt ? std::optional(decimal(*o.confirmedAt)) : std::nullopt,
+                    pgTextArray(seatIds),
+                    pgTextArray(tiers),
+                    pgIntArray(prices)};
+    addOutboxParams(params, created);
+    pgExecPrepared(sql, q::kCreatePg, params);
+}
+
+std::optional<Order> loadOrderPg(soci::session& sql, const std::string& id) {
+    const PgRows r = pgExecPrepared(sql, q::kFindPg, {id});
+    auto o = orderPerSeat(r);
+    if (!o) return o;
+    // Columns after the seat: code, show_id, user_id, issued_at, voided of its ticket, if any.
+    constexpr int kTicket = kSeatColumn + 3;
+    for (int i = 0; i < r.size(); ++i) {
+        if (r.null(i, kSeatColumn) || r.null(i, kTicket) || r.integer(i, kTicket + 4) != 0) continue;
+        o->tickets.push_back({r.text(i, kTicket), r.text(i, kSeatColumn), o->id, ShowId{r.text(i, kTicket + 1)},
+                              UserId{r.text(i, kTicket + 2)}, r.integer(i, kTicket + 3)});
+    }
+    return o;
 }
 
 // The seats of `order` that some active order of its show holds right now.
@@ -444,10 +537,6 @@ Error explainRefusal(soci::session& sql, const OrderTransition& t) {
 
 // One statement (kConfirmPg or kClosePg); the order after the change, or why there was none.
 Result<Order> transitionPg(soci::session& sql, const OrderTransition& t) {
-    OrderRow row;
-    SeatColumns seat;
-    OutboxParams outbox(t.message);
-    const long long now = t.now;
     std::optional<Order> after;
     if (t.to == OrderStatus::Confirmed) {
         std::vector<std::string> codes, seats;
@@ -457,23 +546,10 @@ Result<Order> transitionPg(soci::session& sql, const OrderTransition& t) {
             seats.push_back(ticket.seatId);
             issued.push_back(ticket.issuedAt);
         }
-        const std::string codeList = pgTextArray(codes), seatList = pgTextArray(seats), issuedList = pgIntArray(issued);
-        soci::indicator paymentInd = t.paymentReference ? soci::i_ok : soci::i_null;
-        const std::string payment = t.paymentReference.value_or("");
-        soci::statement st(sql);
-        bindOrder(st, row);
-        seat.bind(st);
-        st.exchange(soci::use(payment, paymentInd));
-        st.exchange(soci::use(now));
-        st.exchange(soci::use(now));
-        st.exchange(soci::use(t.id.str()));
-        st.exchange(soci::use(now));
-        st.exchange(soci::use(codeList));
-        st.exchange(soci::use(seatList));
-        st.exchange(soci::use(issuedList));
-        outbox.bind(st, t.message);
-        prepareOneShot(st, q::kConfirmPg);
-        after = fetchOrderPerSeat(st, row, seat);
+        PgParams params{t.paymentReference, decimal(t.now),     t.id.str(),
+                        pgTextArray(codes), pgTextArray(seats), pgIntArray(issued)};
+        addOutboxParams(params, t.message);
+        after = orderPerSeat(pgExecPrepared(sql, q::kConfirmPg, params));
         if (after) {
             // Exactly the tickets just inserted, with the show and owner of the locked row.
             for (const auto& ticket : t.tickets) {
@@ -484,16 +560,9 @@ Result<Order> transitionPg(soci::session& sql, const OrderTransition& t) {
                       [](const Ticket& a, const Ticket& b) { return a.seatId < b.seatId; });
         }
     } else {
-        const std::string to(orderStatusName(t.to));
-        soci::statement st(sql);
-        bindOrder(st, row);
-        seat.bind(st);
-        st.exchange(soci::use(to));
-        st.exchange(soci::use(now));
-        st.exchange(soci::use(t.id.str()));
-        outbox.bind(st, t.message);
-        prepareOneShot(st, q::kClosePg);
-        after = fetchOrderPerSeat(st, row, seat);
+        PgParams params{std::string(orderStatusName(t.to)), decimal(t.now), t.id.str()};
+        addOutboxParams(params, t.message);
+        after = orderPerSeat(pgExecPrepared(sql, q::kClosePg, params));
     }
     if (after) return std::move(*after);
     return explainRefusal(sql, t);
@@ -588,7 +657,8 @@ Result<void> SqlOrderRepository::create(const Order& order, const OutboxMessage&
 
 Result<Order> SqlOrderRepository::find(const OrderId& id) {
     std::optional<Order> order;
-    auto r = db_.run([&](soci::session& sql) { order = loadOrder(sql, id.str()); });
+    const bool pg = db_.dialect() == Dialect::Postgres;
+    auto r = db_.run([&](soci::session& sql) { order = pg ? loadOrderPg(sql, id.str()) : loadOrder(sql, id.str()); });
     if (!r) return std::move(r).error();
     if (!order) return Error::notFound("order");
     return std::move(*order);
