@@ -3,8 +3,11 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/sql/one_shot.hpp"
 #include "storage/sql/pg_prepared.hpp"
