@@ -24,6 +24,7 @@ using namespace boxoffice;
 using boxoffice::sql::Database;
 using boxoffice::sql::DatabaseOptions;
 using boxoffice::sql::Dialect;
+using boxoffice::testing::TestEnv;
 using namespace std::chrono_literals;
 
 constexpr EpochMs kNow = 1'800'000'000'000;
@@ -48,8 +49,9 @@ class OrderRepositoryTest : public ::testing::TestWithParam<Dialect> {
 protected:
     void SetUp() override {
         DatabaseOptions o;
-        o.url = GetParam() == Dialect::Postgres ? boxoffice::testing::createPgDatabase("ordertest")
-                                                : boxoffice::testing::tempSqliteUrl("ordertest");
+        url_ = GetParam() == Dialect::Postgres ? boxoffice::testing::createPgDatabase("ordertest")
+                                               : boxoffice::testing::tempSqliteUrl("ordertest");
+        o.url = url_;
         o.poolSize = 8;
         // Generous on a shared, noisy box: these tests assert outcomes, never timings.
         o.poolWait = 10s;
@@ -135,6 +137,7 @@ protected:
         return n;
     }
 
+    std::string url_;
     std::unique_ptr<Database> db_;
     std::unique_ptr<sql::SqlOrderRepository> repo_;
     std::atomic<int> counter_{0};
@@ -587,6 +590,34 @@ TEST_P(OrderRepositoryTest, OrdersOfAndTicketsOfPageNewestFirst) {
     EXPECT_TRUE(repo_->ticketsOf(UserId{"user-9"}, 10, 0)->empty());
 }
 
+TEST_P(OrderRepositoryTest, SeatIdsWithQuotesBackslashesCommasAndBracesRoundTrip) {
+    // On PostgreSQL the seats travel as one array literal: every character that literal treats
+    // specially must come back unchanged.
+    const std::vector<std::string> seats{"A\"1", "B\\2", "C,3", "D 4", "{E}", "NULL"};
+    Order o = makeOrder(seats);
+    ASSERT_TRUE(repo_->create(o, message(o, "order.created")).ok());
+    auto found = repo_->find(o.id);
+    ASSERT_TRUE(found.ok()) << found.error().internal;
+    EXPECT_EQ(seatIdsOf(*found), sorted(seats));
+
+    auto confirmed = confirm(o, kNow + 1);
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
+    std::vector<std::string> ticketSeats;
+    for (const auto& t : confirmed->tickets) {
+        EXPECT_EQ(t.code, "T-" + o.id.str() + "-" + t.seatId);
+        ticketSeats.push_back(t.seatId);
+    }
+    EXPECT_EQ(sorted(ticketSeats), sorted(seats));
+    EXPECT_EQ(repo_->find(o.id)->tickets.size(), seats.size());
+
+    // The same seat once more is refused by name, quotes and all.
+    Order again = makeOrder({"A\"1"}, "user-2");
+    auto r = repo_->create(again, message(again, "order.created"));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::SeatsUnavailable);
+    EXPECT_EQ(r.error().subjects, std::vector<std::string>{"A\"1"});
+}
+
 // Row locks exist on PostgreSQL only; SQLite serialises every writer instead.
 class OrderRepositoryPgTest : public OrderRepositoryTest {};
 
@@ -615,6 +646,79 @@ TEST_P(OrderRepositoryPgTest, ExpireDueSkipsOrdersAnotherSweeperHoldsInsteadOfWa
     ASSERT_TRUE(rest.ok());
     ASSERT_EQ(rest->size(), 1u);
     EXPECT_EQ((*rest)[0].id, due[0].id);
+}
+
+// The hot statements are prepared once per connection (pg_prepared.hpp): a connection that lost
+// them, or a new one after a reconnect, must prepare them again rather than fail.
+TEST_P(OrderRepositoryPgTest, StatementsForgottenByTheServerAreTransparentlyPreparedAgain) {
+    DatabaseOptions o;
+    o.url = url_;
+    o.poolSize = 1;  // one connection: every call below runs on the one that was DEALLOCATEd
+    auto db = Database::open(o);
+    sql::SqlOrderRepository repo(*db);
+    Order first = makeOrder({"FLOOR-A-1"});
+    ASSERT_TRUE(repo.create(first, message(first, "order.created")).ok());
+    ASSERT_TRUE(repo.find(first.id).ok());
+    long long prepared = 0;
+    ASSERT_TRUE(db->run([&](soci::session& s) {
+                      s << "SELECT COUNT(*) FROM pg_prepared_statements WHERE name LIKE 'bx_%'", soci::into(prepared);
+                      s << "DEALLOCATE ALL";
+                  }).ok());
+    EXPECT_EQ(prepared, 2);  // create and find, once each on this connection
+
+    Order second = makeOrder({"FLOOR-A-2"});
+    auto created = repo.create(second, message(second, "order.created"));
+    ASSERT_TRUE(created.ok()) << created.error().internal;
+    auto found = repo.find(second.id);
+    ASSERT_TRUE(found.ok()) << found.error().internal;
+    EXPECT_EQ(found->status, OrderStatus::PaymentPending);
+    OrderTransition t{
+        second.id, OrderStatus::Confirmed, kNow + 1, "pay", {}, message(second, "order.confirmed", kNow + 1)};
+    t.tickets.push_back({"T-2", "FLOOR-A-2", second.id, second.showId, second.userId, kNow + 1});
+    auto confirmed = repo.transition(t);
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
+    EXPECT_EQ(confirmed->tickets.size(), 1u);
+}
+
+TEST_P(OrderRepositoryPgTest, OrdersKeepWorkingAfterEveryPooledConnectionWasTerminated) {
+    Order o = makeOrder({"FLOOR-A-1", "FLOOR-A-2"});
+    ASSERT_TRUE(repo_->create(o, message(o, "order.created")).ok());
+    ASSERT_TRUE(repo_->find(o.id).ok());
+
+    std::string name;
+    ASSERT_TRUE(db_->run([&](soci::session& s) { s << "SELECT current_database()", soci::into(name); }).ok());
+    DatabaseOptions admin;
+    admin.url = TestEnv::get().pgUrl;
+    admin.poolSize = 1;
+    auto other = Database::open(admin);
+    long long alive = -1;
+    ASSERT_TRUE(other
+                    ->run([&](soci::session& s) {
+                        s << "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :d "
+                             "AND backend_type = 'client backend'",
+                            soci::use(name), soci::into(alive);
+                        for (int i = 0; i < 100 && alive > 0; ++i) {  // backends exit asynchronously
+                            std::this_thread::sleep_for(20ms);
+                            s << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = :d "
+                                 "AND backend_type = 'client backend'",
+                                soci::use(name), soci::into(alive);
+                        }
+                    })
+                    .ok());
+    ASSERT_EQ(alive, 0);
+
+    // Each call meets a dead connection, reconnects once, and prepares on the new one.
+    auto found = repo_->find(o.id);
+    ASSERT_TRUE(found.ok()) << found.error().internal;
+    EXPECT_EQ(found->seats.size(), 2u);
+    auto confirmed = confirm(o, kNow + 1);
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
+    EXPECT_EQ(confirmed->tickets.size(), 2u);
+    Order next = makeOrder({"FLOOR-A-3"});
+    ASSERT_TRUE(repo_->create(next, message(next, "order.created")).ok());
+    auto cancelled = moveTo(next, OrderStatus::Cancelled, kNow + 2, "order.cancelled");
+    ASSERT_TRUE(cancelled.ok()) << cancelled.error().internal;
+    EXPECT_EQ(cancelled->seats.size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, OrderRepositoryPgTest, ::testing::Values(Dialect::Postgres), dialectName);

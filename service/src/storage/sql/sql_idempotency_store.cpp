@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "storage/sql/one_shot.hpp"
+
 namespace boxoffice::sql {
 namespace {
 
@@ -43,13 +45,14 @@ Result<IdempotencyClaim> SqlIdempotencyStore::claim(const UserId& user, const st
         int status = 0;
         soci::indicator statusInd = soci::i_null, bodyInd = soci::i_null;
         auto r = db_.run([&](soci::session& sql) {
-            soci::statement st = (sql.prepare << q::kClaim, soci::use(user.str()), soci::use(key),
-                                  soci::use(requestHash), soci::use(at), soci::use(expires), soci::use(at));
+            // One-time statements (one_shot.hpp): one round trip each on PostgreSQL, not three.
+            soci::statement st = oneShot(sql, q::kClaim, soci::use(user.str()), soci::use(key), soci::use(requestHash),
+                                         soci::use(at), soci::use(expires), soci::use(at));
             st.execute(true);
             claimed = st.get_affected_rows() > 0;
             if (claimed) return;
-            soci::statement read = (sql.prepare << q::kSelect, soci::use(user.str()), soci::use(key), soci::into(hash),
-                                    soci::into(status, statusInd), soci::into(body, bodyInd));
+            soci::statement read = oneShot(sql, q::kSelect, soci::use(user.str()), soci::use(key), soci::into(hash),
+                                           soci::into(status, statusInd), soci::into(body, bodyInd));
             read.execute(true);
             found = read.got_data();
         });

@@ -4,7 +4,9 @@
 
 namespace boxoffice::sql {
 
-/// OrderRepository over SOCI; the same SQL runs on PostgreSQL and SQLite. The partial unique index
+/// OrderRepository over SOCI, on PostgreSQL and SQLite. On PostgreSQL every change of an order is
+/// one autocommit statement, prepared once per connection (create, find, confirm and close are one
+/// round trip each); SQLite runs the same changes as short transactions. The partial unique index
 /// order_seats_one_active_per_seat is what finally refuses a second live order for a seat.
 class SqlOrderRepository final : public OrderRepository {
 public:
