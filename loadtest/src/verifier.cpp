@@ -186,7 +186,16 @@ nlohmann::json toJson(const Verification& v) {
     nlohmann::json violations = nlohmann::json::array();
     for (const auto& x : v.violations)
         violations.push_back({{"check", x.check}, {"message", x.message}, {"seats", x.seats}, {"orders", x.orders}});
-    return {{"ok", v.ok()}, {"checks", checks}, {"violations", violations}};
+    long long passed = 0, failed = 0, skipped = 0;
+    for (const auto& c : v.checks) {
+        passed += c.outcome == CheckResult::Outcome::Passed ? 1 : 0;
+        failed += c.outcome == CheckResult::Outcome::Failed ? 1 : 0;
+        skipped += c.outcome == CheckResult::Outcome::Skipped ? 1 : 0;
+    }
+    return {{"ok", v.ok()},
+            {"summary", {{"passed", passed}, {"failed", failed}, {"skipped", skipped}}},
+            {"checks", checks},
+            {"violations", violations}};
 }
 
 }  // namespace boxoffice::load
