@@ -19,8 +19,9 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 // The seat map shares one availability snapshot among readers for a short while (250 ms by
-// default), so a disagreement right after the crowd stops is re-read for this long before it counts.
-constexpr milliseconds kSettle{2500};
+// default, at most 1 s: BOXOFFICE_SEATMAP_AVAILABILITY_TTL), so a disagreement right after the crowd
+// stops is re-read for this long before it counts. No longer: it would stretch expiryWait.
+constexpr milliseconds kSettle{1500};
 constexpr milliseconds kPoll{250};
 
 CheckOutput skipped(std::string why) {

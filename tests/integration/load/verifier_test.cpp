@@ -27,10 +27,10 @@ class VerifierOnARealSale : public ::testing::Test {
 protected:
     void SetUp() override { start(Backend::Postgres); }
 
-    void start(Backend backend) {
-        app_ = std::make_unique<TestApp>(backend, [](app::Config& c) {
-            // Short windows so abandoned holds and orders expire within the test.
-            c.booking.holdTtl = std::chrono::milliseconds(2000);
+    // Short windows by default, so abandoned holds and orders expire within the test.
+    void start(Backend backend, std::chrono::milliseconds holdTtl = std::chrono::milliseconds(2000)) {
+        app_ = std::make_unique<TestApp>(backend, [holdTtl](app::Config& c) {
+            c.booking.holdTtl = holdTtl;
             c.booking.paymentWindow = std::chrono::milliseconds(2000);
             c.booking.sweepInterval = std::chrono::milliseconds(50);
             c.seatmapAvailabilityTtl = std::chrono::milliseconds(1);
@@ -244,6 +244,24 @@ TEST_F(VerifierOnARealSale, AConfirmedOrderNoClientWasToldAboutFails) {
     EXPECT_TRUE(violated(v, "no-unknown-confirmed-orders/api", "FLOOR1-D-10", {"secret-order"})) << describe(v);
     // The hold store never sold it, so the seat map disagrees with the database as well.
     EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-10", {"secret-order"})) << describe(v);
+}
+
+// Capacity that does not come back within expiryWait is stranded: here a hold (TTL 60 s) outlives
+// a 300 ms wait, and its seats are named.
+TEST_F(VerifierOnARealSale, SeatsStillHeldAfterTheExpiryWaitAreStrandedCapacity) {
+    start(Backend::Postgres, std::chrono::seconds(60));
+    runSale(false);
+    addUser("hal");
+    ledger_.anyoneAbandons = true;
+    auto h = call("POST", "/v1/holds", "/v1/holds", "hal",
+                  {{"showId", ledger_.showId}, {"seatIds", {"FLOOR1-D-1", "FLOOR1-D-2"}}});
+    ASSERT_EQ(h.status, 201) << h.body;
+    options_.expiryWait = std::chrono::milliseconds(300);
+    const Verification v = load::verify(ledger_, options_);
+    EXPECT_FALSE(v.ok());
+    EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-1", {})) << describe(v);
+    EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-2", {})) << describe(v);
+    EXPECT_EQ(v.violations.size(), 2u) << "the api and db views both, nothing else:\n" << describe(v);
 }
 
 }  // namespace
