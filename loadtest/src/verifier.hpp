@@ -13,7 +13,7 @@
 namespace boxoffice::load {
 
 struct VerifyOptions {
-    std::string baseUrl;     // the service, e.g. http://127.0.0.1:8080
+    std::string baseUrl;      // the service, e.g. http://127.0.0.1:8080
     std::string postgresUrl;  // optional: direct read-only checks in the database
     std::string metricsUrl;   // optional: the service's /metrics, compared with the Ledger's counts
     // Longest wait for abandoned holds and pending orders to expire before the capacity checks
@@ -21,6 +21,15 @@ struct VerifyOptions {
     std::chrono::milliseconds expiryWait{0};
     // How long past its window an order may still show PAYMENT_PENDING (sweeper interval + slack).
     std::chrono::milliseconds pendingGrace{5000};
+    // Optional: a scrape of metricsUrl taken just before the sale, so the check compares what the
+    // sale added (empty: the counters are compared as they are, i.e. on a fresh service).
+    std::string metricsBefore;
+    // Concurrent keep-alive connections for reading every user's orders and tickets.
+    int connections = 32;
+    // With postgresUrl, the API lists only the owners of ledger orders (the database sees every
+    // other order and ticket of the show); true lists every user of tokenOf anyway. Without
+    // postgresUrl every user is always listed.
+    bool listEveryUser = false;
 };
 
 /// A broken invariant, naming what is involved so a human can look.
