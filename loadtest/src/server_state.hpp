@@ -1,0 +1,48 @@
+#pragma once
+// What one source (the API, read as every virtual user, or the database) says the sale left behind.
+// Plain data, filled by api_reader / sql_reader, compared with the Ledger by checks.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace boxoffice::load {
+
+struct ServerTicket {
+    std::string ticketCode;
+    std::string orderId;
+    std::string seatId;
+    std::string userId;
+};
+
+struct ServerOrder {
+    std::string orderId;
+    std::string userId;
+    std::string status;
+    std::vector<std::string> seatIds;
+    std::vector<ServerTicket> tickets;  // as the order itself lists them (only once CONFIRMED)
+    long long expiresAtMs = 0;
+};
+
+/// The seat map of a show: ids from /seatmap/layout, letters and counts from /seatmap/availability.
+struct SeatMap {
+    std::vector<std::string> seatIds;  // layout order
+    std::string statuses;              // one letter per seat: A, H, S
+    long long countAvailable = 0, countHeld = 0, countSold = 0;
+    long long seatCount = 0;
+};
+
+struct ServerState {
+    std::string source;                         // "api" or "db"
+    std::map<std::string, ServerOrder> orders;  // by order id: every order of the show this source sees
+    std::vector<ServerTicket> tickets;          // every valid ticket of the show this source sees
+    std::optional<long long> showSeatCount;     // from the database's venue, when known
+    long long nowMs = 0;                        // when it was read (service's clock for db, ours for api)
+};
+
+inline bool isActiveStatus(const std::string& status) {
+    return status == "PAYMENT_PENDING" || status == "CONFIRMED";
+}
+
+}  // namespace boxoffice::load
