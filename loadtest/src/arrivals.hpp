@@ -24,6 +24,8 @@ inline std::int64_t latencyMicros(std::int64_t plannedMicros, std::int64_t doneM
 
 /// The one-second slot of the timeline a moment (micros after the opening) falls into; moments
 /// before the opening (set-up) are slot 0.
-inline int secondSlot(std::int64_t micros) { return micros <= 0 ? 0 : static_cast<int>(micros / 1'000'000); }
+inline int secondSlot(std::int64_t micros) {
+    return micros <= 0 ? 0 : static_cast<int>(micros / 1'000'000);
+}
 
 }  // namespace boxoffice::load

@@ -50,10 +50,10 @@ Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t
         u.group = static_cast<std::uint8_t>(std::uniform_int_distribution<int>(s.groupMin, s.groupMax)(rng_));
         u.choice = drawChoice(s.choices, rng_);
         const double x = std::uniform_real_distribution<double>(0, 1)(rng_);
-        u.fate = x < s.abandonHold                                ? Fate::AbandonHold
-                 : x < s.abandonHold + s.abandonOrder             ? Fate::AbandonOrder
+        u.fate = x < s.abandonHold                               ? Fate::AbandonHold
+                 : x < s.abandonHold + s.abandonOrder            ? Fate::AbandonOrder
                  : x < s.abandonHold + s.abandonOrder + s.cancel ? Fate::Cancel
-                                                                  : Fate::Buy;
+                                                                 : Fate::Buy;
         users_.push_back(std::move(u));
     }
     view_.assign(ctx_.seats->size(), 'A');

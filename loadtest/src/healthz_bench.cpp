@@ -85,7 +85,8 @@ RunSummary runHealthzBench(const Scenario& s) {
         threads.emplace_back([&, k] {
             while (monoMicros() < opening) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             for (int i = 0; i < perLoop; ++i) handlers[static_cast<std::size_t>(k)]->fire();
-            evloops[static_cast<std::size_t>(k)]->run([&] { return handlers[static_cast<std::size_t>(k)]->finished(); });
+            evloops[static_cast<std::size_t>(k)]->run(
+                [&] { return handlers[static_cast<std::size_t>(k)]->finished(); });
             --running;
         });
     }

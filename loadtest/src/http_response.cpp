@@ -33,7 +33,8 @@ HeadParse parseResponseHead(std::string_view data, ResponseHead& out) {
     std::string_view head = data.substr(0, end);
     auto lineEnd = head.find("\r\n");
     std::string_view statusLine = head.substr(0, lineEnd);
-    if (statusLine.size() < 12 || statusLine.substr(0, 7) != "HTTP/1." || statusLine[8] != ' ') return HeadParse::Invalid;
+    if (statusLine.size() < 12 || statusLine.substr(0, 7) != "HTTP/1." || statusLine[8] != ' ')
+        return HeadParse::Invalid;
     int status = 0;
     auto [p, ec] = std::from_chars(statusLine.data() + 9, statusLine.data() + 12, status);
     if (ec != std::errc{} || p != statusLine.data() + 12 || status < 100) return HeadParse::Invalid;

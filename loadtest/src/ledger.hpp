@@ -25,10 +25,10 @@ struct SeenOrder {
 
 struct Ledger {
     std::string showId;
-    long long seatsOnSale = 0;        // seats of the show at the start of the sale
-    long long seatsWanted = 0;        // sum of every user's group size
-    bool anyoneAbandons = false;      // the scenario abandons or cancels holds/orders
-    bool faultsInjected = false;      // 5xx and transport errors are then expected and only listed
+    long long seatsOnSale = 0;                   // seats of the show at the start of the sale
+    long long seatsWanted = 0;                   // sum of every user's group size
+    bool anyoneAbandons = false;                 // the scenario abandons or cancels holds/orders
+    bool faultsInjected = false;                 // 5xx and transport errors are then expected and only listed
     std::map<std::string, std::string> tokenOf;  // user id -> bearer token, for every virtual user
     std::vector<SeenOrder> orders;               // every order a client created
     long long http5xx = 0;

@@ -39,7 +39,8 @@ long long Progress::tick(long long seatsOnSale, long long) {
     const Totals t = sum();
     if (seatsOnSale > 0 && soldOut_ < 0 && t.confirmedSeats >= seatsOnSale) soldOut_ = now - opening_;
     if (enabled_ && now - lastPrint_ >= 1'000'000 && now > opening_) {
-        const double rate = static_cast<double>(t.requests - lastRequests_) * 1e6 / static_cast<double>(now - lastPrint_);
+        const double rate =
+            static_cast<double>(t.requests - lastRequests_) * 1e6 / static_cast<double>(now - lastPrint_);
         lastPrint_ = now;
         lastRequests_ = t.requests;
         if (sale_)

@@ -10,8 +10,12 @@ namespace {
 
 nlohmann::json percentiles(const Histogram& h) {
     auto ms = [](std::int64_t us) { return std::round(static_cast<double>(us) / 10.0) / 100.0; };
-    return {{"count", h.count()},     {"p50Ms", ms(h.percentile(50))},    {"p90Ms", ms(h.percentile(90))},
-            {"p99Ms", ms(h.percentile(99))}, {"p999Ms", ms(h.percentile(99.9))}, {"maxMs", ms(h.max())},
+    return {{"count", h.count()},
+            {"p50Ms", ms(h.percentile(50))},
+            {"p90Ms", ms(h.percentile(90))},
+            {"p99Ms", ms(h.percentile(99))},
+            {"p999Ms", ms(h.percentile(99.9))},
+            {"maxMs", ms(h.max())},
             {"meanMs", std::round(h.mean() / 10.0) / 100.0}};
 }
 
@@ -104,9 +108,9 @@ std::string reportText(const RunSummary& r) {
     o << "== " << r.title << "\n";
     o << "   " << r.baseUrl;
     if (!r.showId.empty()) o << "  show " << r.showId << "  (" << r.seatsOnSale << " seats)";
-    o << "\n   " << requests << " requests in " << fmt("%.2f", r.seconds) << " s = "
-      << fmt("%.0f", r.seconds > 0 ? static_cast<double>(requests) / r.seconds : 0) << " req/s on " << r.connections
-      << " connections, " << r.threads << " loop threads\n";
+    o << "\n   " << requests << " requests in " << fmt("%.2f", r.seconds)
+      << " s = " << fmt("%.0f", r.seconds > 0 ? static_cast<double>(requests) / r.seconds : 0) << " req/s on "
+      << r.connections << " connections, " << r.threads << " loop threads\n";
     if (r.users > 0) {
         o << "   holds " << r.holds << ", conflicts " << r.conflicts << ", orders " << r.orders << ", confirmed "
           << r.confirmed << " orders / " << r.confirmedSeats << " seats\n";
@@ -122,8 +126,8 @@ std::string reportText(const RunSummary& r) {
         o << "\n";
     }
     char line[256];
-    std::snprintf(line, sizeof line, "   %-13s %9s %9s %9s %9s %9s %9s  %s\n", "endpoint", "count", "p50", "p90",
-                  "p99", "p99.9", "max", "statuses");
+    std::snprintf(line, sizeof line, "   %-13s %9s %9s %9s %9s %9s %9s  %s\n", "endpoint", "count", "p50", "p90", "p99",
+                  "p99.9", "max", "statuses");
     o << line;
     for (int e = 0; e < kEndpoints; ++e) {
         const auto& s = r.stats.endpoints[static_cast<std::size_t>(e)];
@@ -208,8 +212,8 @@ std::string reportSvg(const RunSummary& r) {
         if (!any) continue;
         o << "<polyline fill='none' stroke='" << kColors[e] << "' stroke-width='1.5' points='";
         for (std::size_t t = 0; t < tl.size(); ++t)
-            o << x(static_cast<double>(t)) << "," << yThroughput(static_cast<double>(tl[t].done[static_cast<std::size_t>(e)]))
-              << " ";
+            o << x(static_cast<double>(t)) << ","
+              << yThroughput(static_cast<double>(tl[t].done[static_cast<std::size_t>(e)])) << " ";
         o << "'/>\n<text x='" << W - right - 100 << "' y='" << top + 12 * legend << "' fill='" << kColors[e] << "'>"
           << endpointName(e) << "</text>\n";
         ++legend;

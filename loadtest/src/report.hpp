@@ -23,8 +23,8 @@ struct RunSummary {
     int threads = 0;
     double seconds = 0;  // opening to the last response
     long long holds = 0, conflicts = 0, orders = 0, confirmed = 0, confirmedSeats = 0;
-    std::int64_t soldOutMicros = -1;         // when clients' confirmed seats reached seatsOnSale
-    std::int64_t noneAvailableMicros = -1;   // first availability answer with no seat AVAILABLE
+    std::int64_t soldOutMicros = -1;        // when clients' confirmed seats reached seatsOnSale
+    std::int64_t noneAvailableMicros = -1;  // first availability answer with no seat AVAILABLE
     Stats stats;
     std::map<std::string, long long> failureReasons;
     nlohmann::json verification;  // null when not run

@@ -103,7 +103,9 @@ std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) 
     return std::chrono::milliseconds{static_cast<long long>(std::llround(ms))};
 }
 
-std::vector<std::string> presetNames() { return {"demo", "ci", "stress", "race"}; }
+std::vector<std::string> presetNames() {
+    return {"demo", "ci", "stress", "race"};
+}
 
 std::optional<Scenario> preset(const std::string& name) {
     Scenario s;
@@ -420,8 +422,8 @@ std::string describe(const Scenario& s) {
     for (std::size_t i = 0; i < s.choices.size(); ++i)
         o << (i ? "," : "") << choiceName(s.choices[i].choice) << ":" << s.choices[i].weight;
     o << ", retries " << s.retries << ", abandon hold/order " << s.abandonHold << "/" << s.abandonOrder << ", cancel "
-      << s.cancel << ", pay delay " << s.payDelayMin.count() << "-" << s.payDelayMax.count() << " ms, "
-      << s.connections << " connections";
+      << s.cancel << ", pay delay " << s.payDelayMin.count() << "-" << s.payDelayMax.count() << " ms, " << s.connections
+      << " connections";
     return o.str();
 }
 

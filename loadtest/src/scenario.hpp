@@ -23,8 +23,8 @@ struct ChoiceWeight {
 struct Scenario {
     std::string preset;  // the preset it started from ("" = defaults)
     std::string baseUrl = "http://127.0.0.1:8080";
-    std::string showId;           // sell an existing show; empty = create one with `seats` seats
-    long long seats = 1000;       // seats of the show the harness creates
+    std::string showId;      // sell an existing show; empty = create one with `seats` seats
+    long long seats = 1000;  // seats of the show the harness creates
     long long users = 2000;
     Arrival arrival = Arrival::Instant;
     std::chrono::milliseconds window{1000};  // Instant: everyone arrives within this opening window
@@ -33,12 +33,12 @@ struct Scenario {
     long long concurrency = 256;             // Closed: users active at once, each starts when one ends
     int groupMin = 1, groupMax = 4;          // seats per user, uniform in [min, max] (1-6)
     std::vector<ChoiceWeight> choices{{SeatChoice::Random, 1.0}};
-    int frontRows = 2;        // Front: how many of the best rows everyone wants
-    int retries = 3;          // further attempts after a conflict, then the user gives up
+    int frontRows = 2;              // Front: how many of the best rows everyone wants
+    int retries = 3;                // further attempts after a conflict, then the user gives up
     bool refetchOnConflict = true;  // re-read availability before retrying (else the last view seen)
-    double abandonHold = 0.0;   // share of users who hold and walk away (the hold expires)
-    double abandonOrder = 0.0;  // share who order and never pay (the order expires)
-    double cancel = 0.0;        // share who order and cancel
+    double abandonHold = 0.0;       // share of users who hold and walk away (the hold expires)
+    double abandonOrder = 0.0;      // share who order and never pay (the order expires)
+    double cancel = 0.0;            // share who order and cancel
     std::chrono::milliseconds payDelayMin{0}, payDelayMax{200};
     int connections = 1000;
     int threads = 2;

@@ -7,7 +7,9 @@
 namespace boxoffice::load {
 namespace {
 
-bool isFree(std::string_view statuses, std::size_t i) { return i < statuses.size() && statuses[i] == 'A'; }
+bool isFree(std::string_view statuses, std::size_t i) {
+    return i < statuses.size() && statuses[i] == 'A';
+}
 
 // The first run of `group` adjacent free seats starting in [from, to) (a run may not wrap).
 std::optional<std::size_t> firstRun(const SeatMap& map, std::string_view st, int group, std::size_t from,
@@ -52,8 +54,8 @@ std::vector<std::size_t> best(const SeatMap& map, std::string_view st, int group
     return scattered(map, st, group, 0);
 }
 
-std::vector<std::size_t> randomRun(const SeatMap& map, std::string_view st, int group, std::size_t from,
-                                   std::size_t to, std::mt19937_64& rng) {
+std::vector<std::size_t> randomRun(const SeatMap& map, std::string_view st, int group, std::size_t from, std::size_t to,
+                                   std::mt19937_64& rng) {
     if (to <= from) return {};
     const std::size_t start = from + std::uniform_int_distribution<std::size_t>(0, to - from - 1)(rng);
     if (auto r = firstRun(map, st, group, start, to)) return run(*r, group);

@@ -24,7 +24,8 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 }
 
 std::string idOf(const SetupResponse& r, const char* what) {
-    if (r.status != 201) throw std::runtime_error(std::string(what) + ": HTTP " + std::to_string(r.status) + " " + r.body);
+    if (r.status != 201)
+        throw std::runtime_error(std::string(what) + ": HTTP " + std::to_string(r.status) + " " + r.body);
     auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (!j.is_object() || !j.contains("id")) throw std::runtime_error(std::string(what) + ": no id in " + r.body);
     return j["id"].get<std::string>();

@@ -29,7 +29,7 @@ const char* endpointName(int e) {
 }
 
 const char* outcomeName(int o) {
-    static const char* names[] = {"confirmed", "sold_out_seen", "gave_up", "abandoned_hold", "abandoned_order",
+    static const char* names[] = {"confirmed", "sold_out_seen", "gave_up",  "abandoned_hold", "abandoned_order",
                                   "cancelled", "paid_too_late", "rejected", "failed"};
     return o >= 0 && o < kOutcomes ? names[o] : "?";
 }

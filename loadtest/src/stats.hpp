@@ -35,8 +35,8 @@ enum Outcome : std::uint8_t {
 const char* outcomeName(int outcome);
 
 struct EndpointStats {
-    Histogram latency;                     // from the planned start (open loop)
-    std::map<int, long long> statuses;     // HTTP status -> count
+    Histogram latency;                       // from the planned start (open loop)
+    std::map<int, long long> statuses;       // HTTP status -> count
     std::map<std::string, long long> codes;  // problem `code` of 4xx/5xx -> count
     long long transportErrors = 0;
     void merge(const EndpointStats& o);
@@ -52,8 +52,8 @@ struct Second {
 
 /// Written by one loop thread, read by the progress thread (relaxed: figures for a human).
 struct alignas(64) LiveCounters {
-    std::atomic<long long> requests{0}, holds{0}, conflicts{0}, orders{0}, confirmed{0}, confirmedSeats{0},
-        errors{0}, usersDone{0};
+    std::atomic<long long> requests{0}, holds{0}, conflicts{0}, orders{0}, confirmed{0}, confirmedSeats{0}, errors{0},
+        usersDone{0};
     std::atomic<long long> seatsLeft{-1};  // AVAILABLE in the latest availability seen
     static void bump(std::atomic<long long>& a, long long by = 1) {
         a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);

@@ -13,7 +13,7 @@
 namespace boxoffice::load {
 
 struct VerifyOptions {
-    std::string baseUrl;     // the service, e.g. http://127.0.0.1:8080
+    std::string baseUrl;      // the service, e.g. http://127.0.0.1:8080
     std::string postgresUrl;  // optional: direct read-only checks in the database
     std::string metricsUrl;   // optional: the service's /metrics, compared with the Ledger's counts
     // Longest wait for abandoned holds and pending orders to expire before the capacity checks

@@ -35,7 +35,7 @@ TEST(Histogram, PercentilesOfAUniformSpreadWithinThreePercent) {
 
 TEST(Histogram, TailIsNotHiddenByTheBulk) {
     Histogram h;
-    for (int i = 0; i < 9990; ++i) h.record(1000);  // 1 ms
+    for (int i = 0; i < 9990; ++i) h.record(1000);     // 1 ms
     for (int i = 0; i < 10; ++i) h.record(2'000'000);  // 2 s stalls: 0.1%
     EXPECT_LE(h.percentile(99), 1031);
     EXPECT_GE(h.percentile(99.95), 2'000'000 * 0.97);

@@ -7,7 +7,8 @@ namespace {
 
 TEST(HttpResponse, HeadWithContentLength) {
     ResponseHead h;
-    const std::string r = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\ncontent-length: 7\r\n\r\n{\"a\":1}";
+    const std::string r =
+        "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\ncontent-length: 7\r\n\r\n{\"a\":1}";
     ASSERT_EQ(parseResponseHead(r, h), HeadParse::Done);
     EXPECT_EQ(h.status, 201);
     EXPECT_EQ(h.contentLength, 7u);

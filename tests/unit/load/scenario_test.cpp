@@ -5,7 +5,9 @@
 namespace boxoffice::load {
 namespace {
 
-std::optional<std::string> noFiles(const std::string&) { return std::nullopt; }
+std::optional<std::string> noFiles(const std::string&) {
+    return std::nullopt;
+}
 
 TEST(Scenario, EveryPresetExistsAndValidatesWithASecret) {
     for (const auto& name : presetNames()) {
@@ -37,12 +39,12 @@ TEST(Scenario, FlagsOverrideConfigWhichOverridesThePreset) {
     auto e = parseCommandLine(s, {"--users", "42", "--config", "sale.conf", "--preset", "ci", "--cancel=0.2"}, files);
     ASSERT_FALSE(e) << e->message;
     EXPECT_EQ(s.preset, "ci");
-    EXPECT_EQ(s.seats, 500);    // from the preset
-    EXPECT_EQ(s.groupMin, 2);   // from the config
+    EXPECT_EQ(s.seats, 500);   // from the preset
+    EXPECT_EQ(s.groupMin, 2);  // from the config
     EXPECT_EQ(s.groupMax, 3);
     EXPECT_EQ(s.arrival, Arrival::Ramp);
     EXPECT_EQ(s.ramp, std::chrono::milliseconds(5000));
-    EXPECT_EQ(s.users, 42);     // the flag wins over the config
+    EXPECT_EQ(s.users, 42);  // the flag wins over the config
     EXPECT_DOUBLE_EQ(s.cancel, 0.2);
 }
 
