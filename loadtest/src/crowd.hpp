@@ -24,7 +24,7 @@ struct VirtualUser {
 /// Read-only inputs shared by every loop.
 struct SaleContext {
     const Scenario* scenario = nullptr;
-    const SeatMap* seats = nullptr;
+    const SeatPlan* seats = nullptr;
     const std::vector<VirtualUser>* users = nullptr;
     std::string showId;
     std::string hostHeader;

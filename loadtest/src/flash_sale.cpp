@@ -72,7 +72,7 @@ int runFlashSale(const Scenario& s) {
         return 2;
     }
     const auto layout = setup.request("GET", "/v1/shows/" + showId + "/seatmap/layout");
-    auto seats = layout.status == 200 ? SeatMap::fromLayoutJson(layout.body) : std::nullopt;
+    auto seats = layout.status == 200 ? SeatPlan::fromLayoutJson(layout.body) : std::nullopt;
     if (!seats) {
         std::fprintf(stderr, "boxoffice-load: GET /v1/shows/%s/seatmap/layout: HTTP %d %s\n", showId.c_str(),
                      layout.status, layout.body.substr(0, 300).c_str());
@@ -87,6 +87,21 @@ int runFlashSale(const Scenario& s) {
     if (seatsOnSale != static_cast<long long>(seats->size()))
         std::fprintf(stderr, "boxoffice-load: note: %lld of %zu seats are available at the start\n", seatsOnSale,
                      seats->size());
+
+    // The service's counters before the sale, so the metrics check compares only what it added.
+    std::string metricsBefore;
+    if (!s.metricsUrl.empty()) {
+        sockaddr_in maddr{};
+        std::string mhost, merror;
+        if (resolveBase(s.metricsUrl, maddr, mhost, merror)) {
+            const auto slash = s.metricsUrl.find('/', 7);
+            const auto scrape = SetupClient(maddr, mhost).request(
+                "GET", slash == std::string::npos ? "/metrics" : s.metricsUrl.substr(slash));
+            if (scrape.status == 200) metricsBefore = scrape.body;
+        }
+        if (metricsBefore.empty())
+            std::fprintf(stderr, "boxoffice-load: note: could not scrape %s before the sale\n", s.metricsUrl.c_str());
+    }
 
     SaleContext ctx;
     ctx.scenario = &s;
@@ -175,6 +190,7 @@ int runFlashSale(const Scenario& s) {
     vo.metricsUrl = s.metricsUrl;
     vo.expiryWait = s.expiryWait;
     vo.pendingGrace = s.pendingGrace;
+    vo.metricsBefore = metricsBefore;
     int exitCode = 0;
     std::fprintf(stderr, "boxoffice-load: verifying%s...\n",
                  s.expiryWait.count() ? (" (waiting up to " + std::to_string(s.expiryWait.count() / 1000) +

@@ -12,7 +12,7 @@ bool isFree(std::string_view statuses, std::size_t i) {
 }
 
 // The first run of `group` adjacent free seats starting in [from, to) (a run may not wrap).
-std::optional<std::size_t> firstRun(const SeatMap& map, std::string_view st, int group, std::size_t from,
+std::optional<std::size_t> firstRun(const SeatPlan& map, std::string_view st, int group, std::size_t from,
                                     std::size_t to) {
     std::size_t runStart = from, runLen = 0;
     for (std::size_t i = from; i < to; ++i) {
@@ -38,7 +38,7 @@ std::vector<std::size_t> run(std::size_t start, int group) {
 }
 
 // Free seats scanning from `from`, wrapping, up to `group` of them.
-std::vector<std::size_t> scattered(const SeatMap& map, std::string_view st, int group, std::size_t from) {
+std::vector<std::size_t> scattered(const SeatPlan& map, std::string_view st, int group, std::size_t from) {
     std::vector<std::size_t> out;
     const std::size_t n = map.size();
     for (std::size_t k = 0; k < n && out.size() < static_cast<std::size_t>(group); ++k) {
@@ -49,12 +49,12 @@ std::vector<std::size_t> scattered(const SeatMap& map, std::string_view st, int 
     return out;
 }
 
-std::vector<std::size_t> best(const SeatMap& map, std::string_view st, int group) {
+std::vector<std::size_t> best(const SeatPlan& map, std::string_view st, int group) {
     if (auto r = firstRun(map, st, group, 0, map.size())) return run(*r, group);
     return scattered(map, st, group, 0);
 }
 
-std::vector<std::size_t> randomRun(const SeatMap& map, std::string_view st, int group, std::size_t from, std::size_t to,
+std::vector<std::size_t> randomRun(const SeatPlan& map, std::string_view st, int group, std::size_t from, std::size_t to,
                                    std::mt19937_64& rng) {
     if (to <= from) return {};
     const std::size_t start = from + std::uniform_int_distribution<std::size_t>(0, to - from - 1)(rng);
@@ -66,7 +66,7 @@ std::vector<std::size_t> randomRun(const SeatMap& map, std::string_view st, int 
 
 }  // namespace
 
-SeatMap::SeatMap(std::vector<SeatInfo> seats) : seats_(std::move(seats)) {
+SeatPlan::SeatPlan(std::vector<SeatInfo> seats) : seats_(std::move(seats)) {
     for (std::size_t i = 0; i < seats_.size(); ++i) {
         if (i == 0 || seats_[i].row != seats_[i - 1].row) rowBegin_.push_back(i);
         byId_.emplace_back(seats_[i].seatId, i);
@@ -74,7 +74,7 @@ SeatMap::SeatMap(std::vector<SeatInfo> seats) : seats_(std::move(seats)) {
     std::sort(byId_.begin(), byId_.end());
 }
 
-std::optional<SeatMap> SeatMap::fromLayoutJson(std::string_view body) {
+std::optional<SeatPlan> SeatPlan::fromLayoutJson(std::string_view body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.contains("seats") || !j["seats"].is_array()) return std::nullopt;
     std::vector<SeatInfo> seats;
@@ -89,24 +89,24 @@ std::optional<SeatMap> SeatMap::fromLayoutJson(std::string_view body) {
         lastSection = section, lastRow = label;
         seats.push_back({s["seatId"].get<std::string>(), row, s["number"].get<int>()});
     }
-    return SeatMap(std::move(seats));
+    return SeatPlan(std::move(seats));
 }
 
-bool SeatMap::adjacent(std::size_t a, std::size_t b) const {
+bool SeatPlan::adjacent(std::size_t a, std::size_t b) const {
     if (a >= seats_.size() || b >= seats_.size()) return false;
     const auto& x = seats_[a];
     const auto& y = seats_[b];
     return x.row == y.row && (y.number - x.number == 1 || x.number - y.number == 1);
 }
 
-std::optional<std::size_t> SeatMap::indexOf(std::string_view seatId) const {
+std::optional<std::size_t> SeatPlan::indexOf(std::string_view seatId) const {
     auto it = std::lower_bound(byId_.begin(), byId_.end(), seatId,
                                [](const auto& e, std::string_view id) { return std::string_view(e.first) < id; });
     if (it == byId_.end() || it->first != seatId) return std::nullopt;
     return it->second;
 }
 
-std::vector<std::size_t> pickSeats(const SeatMap& map, std::string_view statuses, int group, SeatChoice choice,
+std::vector<std::size_t> pickSeats(const SeatPlan& map, std::string_view statuses, int group, SeatChoice choice,
                                    int frontRows, std::mt19937_64& rng) {
     if (map.size() == 0 || group < 1) return {};
     switch (choice) {

@@ -19,11 +19,11 @@ struct SeatInfo {
     int number = 0;
 };
 
-class SeatMap {
+class SeatPlan {
 public:
-    explicit SeatMap(std::vector<SeatInfo> seats);
+    explicit SeatPlan(std::vector<SeatInfo> seats);
     /// From the body of GET /v1/shows/{id}/seatmap/layout; nullopt when it does not parse.
-    static std::optional<SeatMap> fromLayoutJson(std::string_view body);
+    static std::optional<SeatPlan> fromLayoutJson(std::string_view body);
 
     std::size_t size() const { return seats_.size(); }
     const SeatInfo& seat(std::size_t i) const { return seats_[i]; }
@@ -48,7 +48,7 @@ private:
 ///   Random: a run starting at a random seat (scanning on from there).
 ///   Front:  a random run within the first `frontRows` rows, else Best.
 ///   Same:   the first `group` seats of the first row whatever their status (a race).
-std::vector<std::size_t> pickSeats(const SeatMap& map, std::string_view statuses, int group, SeatChoice choice,
+std::vector<std::size_t> pickSeats(const SeatPlan& map, std::string_view statuses, int group, SeatChoice choice,
                                    int frontRows, std::mt19937_64& rng);
 
 }  // namespace boxoffice::load

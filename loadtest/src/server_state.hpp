@@ -23,6 +23,8 @@ struct ServerOrder {
     std::vector<std::string> seatIds;
     std::vector<ServerTicket> tickets;  // as the order itself lists them (only once CONFIRMED)
     long long expiresAtMs = 0;
+    // Database only: the order_seats rows whose `active` flag is set, i.e. what the unique guard sees.
+    std::optional<std::vector<std::string>> flaggedActiveSeatIds;
 };
 
 /// The seat map of a show: ids from /seatmap/layout, letters and counts from /seatmap/availability.
@@ -38,7 +40,8 @@ struct ServerState {
     std::map<std::string, ServerOrder> orders;  // by order id: every order of the show this source sees
     std::vector<ServerTicket> tickets;          // every valid ticket of the show this source sees
     std::optional<long long> showSeatCount;     // from the database's venue, when known
-    long long nowMs = 0;                        // when it was read (service's clock for db, ours for api)
+    long long nowMs = 0;                        // when it was read (database clock for db, ours for api)
+    std::vector<std::string> readErrors;        // what could not be read (a user's orders, a page...)
 };
 
 inline bool isActiveStatus(const std::string& status) {

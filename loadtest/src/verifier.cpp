@@ -1,12 +1,167 @@
 #include "verifier.hpp"
 
+#include <chrono>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "api_reader.hpp"
+#include "checks.hpp"
+#include "prometheus_text.hpp"
+#include "seat_map.hpp"
+#include "sql_reader.hpp"
+
 namespace boxoffice::load {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// The seat map shares one availability snapshot among readers for a short while (250 ms by
+// default), so a disagreement right after the crowd stops is re-read for this long before it counts.
+constexpr milliseconds kSettle{2500};
+constexpr milliseconds kPoll{250};
+
+CheckOutput skipped(std::string why) {
+    CheckOutput out;
+    out.skipped = true;
+    out.detail = std::move(why);
+    return out;
+}
+
+// Violations of both snapshots of one check, an order named once.
+CheckOutput merged(CheckOutput first, const CheckOutput& second) {
+    std::set<std::string> named;
+    for (const auto& v : first.violations)
+        for (const auto& o : v.orders) named.insert(o);
+    for (const auto& v : second.violations) {
+        bool fresh = v.orders.empty();
+        for (const auto& o : v.orders) fresh = fresh || named.count(o) == 0;
+        if (fresh) first.violations.push_back(v);
+    }
+    first.detail = "at the start: " + first.detail + "; at the end: " + second.detail;
+    return first;
+}
+
+void checkState(Verification& v, const Ledger& ledger, const ServerState& state, const std::string& suffix) {
+    record(v, "no-seat-in-two-active-orders" + suffix, checkNoSeatInTwoActiveOrders(state));
+    record(v, "confirmed-seats-within-supply" + suffix, checkConfirmedWithinSupply(state, ledger.seatsOnSale));
+    record(v, "created-orders-exist" + suffix, checkCreatedOrdersExist(ledger, state));
+    record(v, "confirmed-orders-as-told" + suffix, checkConfirmedOrdersAsTold(ledger, state));
+    record(v, "tickets-belong-to-confirmed-orders" + suffix, checkTicketsBelongToConfirmedOrders(state));
+    record(v, "no-unknown-confirmed-orders" + suffix, checkNoUnknownConfirmedOrders(ledger, state));
+}
+
+struct MetricsScrape {
+    std::optional<std::string> text;
+    std::string error;
+};
+
+// Scraped before the verifier's own reads, so they are not counted; re-scraped a few times when it
+// disagrees, since the service may count a response just after the client received it.
+CheckOutput metricsCheck(ApiReader& api, const Ledger& ledger, const VerifyOptions& options) {
+    if (options.metricsUrl.empty()) return skipped("no metricsUrl given");
+    std::optional<std::vector<MetricSample>> before;
+    if (!options.metricsBefore.empty()) before = parsePrometheusText(options.metricsBefore);
+    CheckOutput out;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        if (attempt > 0) std::this_thread::sleep_for(milliseconds(500));
+        std::string text;
+        try {
+            text = api.fetch(options.metricsUrl);
+        } catch (const std::exception& e) {
+            return skipped(std::string("cannot scrape the metrics: ") + e.what());
+        }
+        out = checkMetrics(ledger, parsePrometheusText(text), before);
+        if (out.skipped || out.violations.empty()) return out;
+    }
+    return out;
+}
+
+}  // namespace
 
 Verification verify(const Ledger& ledger, const VerifyOptions& options) {
-    (void)ledger;
-    (void)options;
+    if (ledger.showId.empty()) throw std::invalid_argument("the ledger names no show");
+    if (options.baseUrl.empty()) throw std::invalid_argument("no baseUrl to verify against");
     Verification v;
-    v.checks.push_back({"not-implemented", CheckResult::Outcome::Skipped, "the verifier is being written"});
+    ApiReader api(options.baseUrl, options.connections);
+    const bool withDb = !options.postgresUrl.empty();
+
+    const CheckOutput metrics = metricsCheck(api, ledger, options);
+    record(v, "no-server-errors", checkServerErrors(ledger));
+
+    // Reading an order through the API expires it on the way, so the pending orders are looked at
+    // in the database before anything else reads them.
+    std::optional<ServerState> early;
+    if (withDb) early = readDatabase(options.postgresUrl, ledger.showId);
+
+    // Wait until abandoned holds and pending orders have expired (or the time is up).
+    std::string waited = "expiry not awaited";
+    if (options.expiryWait.count() > 0) {
+        const auto start = Clock::now();
+        const auto deadline = start + options.expiryWait;
+        long long held = 0, pending = 0;
+        while (true) {
+            held = api.availability(ledger.showId).countHeld;
+            pending = withDb ? countPendingOrders(options.postgresUrl, ledger.showId) : 0;
+            if ((held == 0 && pending == 0) || Clock::now() >= deadline) break;
+            std::this_thread::sleep_for(kPoll);
+        }
+        const auto ms = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
+        waited = "waited " + std::to_string(ms) + " ms for expiry: " + std::to_string(held) + " seats held, " +
+                 (withDb ? std::to_string(pending) + " orders pending" : "pending orders not counted (no database)") +
+                 " at the end";
+    }
+    const bool expiryAwaited = options.expiryWait.count() > 0;
+
+    std::optional<ServerState> db;
+    if (withDb) db = readDatabase(options.postgresUrl, ledger.showId);
+    std::optional<ServerState> users;
+    if (!ledger.tokenOf.empty()) users = api.readUsers(ledger);
+
+    if (users) {
+        record(v, "api-readable", checkReadable(*users));
+        checkState(v, ledger, *users, "/api");
+        record(v, "no-overdue-pending-orders/api", checkNoOverduePendingOrders(*users, options.pendingGrace));
+    } else {
+        record(v, "orders-through-the-api", skipped("the ledger has no user tokens"));
+    }
+    if (db) {
+        checkState(v, ledger, *db, "/db");
+        record(v, "order-seat-flags-follow-status/db", checkActiveFlags(*db));
+        record(v, "no-overdue-pending-orders/db",
+               merged(checkNoOverduePendingOrders(*early, options.pendingGrace),
+                      checkNoOverduePendingOrders(*db, options.pendingGrace)));
+    } else {
+        record(v, "database-checks", skipped("no postgresUrl given"));
+    }
+
+    // The seat map against the orders of each source; re-read while the shared snapshot settles.
+    const auto settleUntil = Clock::now() + kSettle;
+    while (true) {
+        SeatMap map = api.seatMap(ledger.showId);
+        std::vector<std::pair<std::string, CheckOutput>> outs;
+        outs.emplace_back("seatmap-consistent",
+                          checkSeatMapConsistent(map, ledger, db ? db->showSeatCount : std::nullopt));
+        if (users)
+            outs.emplace_back("seatmap-matches-orders/api", checkSeatMapMatchesOrders(map, *users, expiryAwaited));
+        if (db) outs.emplace_back("seatmap-matches-orders/db", checkSeatMapMatchesOrders(map, *db, expiryAwaited));
+        outs.emplace_back("counts-agree", checkLedgerCounts(map, ledger));
+        outs.emplace_back("sold-out-when-demand-exceeds-supply", checkSoldOut(map, ledger));
+        bool clean = true;
+        for (const auto& [name, out] : outs) clean = clean && out.violations.empty();
+        if (clean || Clock::now() >= settleUntil) {
+            for (auto& [name, out] : outs) {
+                if (expiryAwaited && name.rfind("seatmap-matches-orders", 0) == 0) out.detail += "; " + waited;
+                record(v, name, std::move(out));
+            }
+            break;
+        }
+        std::this_thread::sleep_for(kPoll);
+    }
+
+    record(v, "metrics-agree", metrics);
     return v;
 }
 

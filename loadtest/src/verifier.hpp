@@ -21,6 +21,11 @@ struct VerifyOptions {
     std::chrono::milliseconds expiryWait{0};
     // How long past its window an order may still show PAYMENT_PENDING (sweeper interval + slack).
     std::chrono::milliseconds pendingGrace{5000};
+    // Optional: a scrape of metricsUrl taken just before the sale, so the check compares what the
+    // sale added (empty: the counters are compared as they are, i.e. on a fresh service).
+    std::string metricsBefore;
+    // Concurrent keep-alive connections for reading every user's orders and tickets.
+    int connections = 32;
 };
 
 /// A broken invariant, naming what is involved so a human can look.

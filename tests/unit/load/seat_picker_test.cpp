@@ -8,12 +8,12 @@ namespace boxoffice::load {
 namespace {
 
 // Two rows of 5 (A-1..A-5, B-1..B-5), then a row C with a gap in its numbers (1, 2, 5, 6).
-SeatMap smallMap() {
+SeatPlan smallMap() {
     std::vector<SeatInfo> seats;
     for (int n = 1; n <= 5; ++n) seats.push_back({"S-A-" + std::to_string(n), 0, n});
     for (int n = 1; n <= 5; ++n) seats.push_back({"S-B-" + std::to_string(n), 1, n});
     for (int n : {1, 2, 5, 6}) seats.push_back({"S-C-" + std::to_string(n), 2, n});
-    return SeatMap(seats);
+    return SeatPlan(seats);
 }
 
 std::vector<std::size_t> idx(std::initializer_list<std::size_t> l) {
@@ -21,7 +21,7 @@ std::vector<std::size_t> idx(std::initializer_list<std::size_t> l) {
 }
 
 TEST(SeatPicker, LayoutJsonGivesRowsInOrder) {
-    auto map = SeatMap::fromLayoutJson(R"({"seats":[{"seatId":"F-A-1","section":"F","row":"A","number":1},)"
+    auto map = SeatPlan::fromLayoutJson(R"({"seats":[{"seatId":"F-A-1","section":"F","row":"A","number":1},)"
                                        R"({"seatId":"F-A-2","section":"F","row":"A","number":2},)"
                                        R"({"seatId":"F-B-1","section":"F","row":"B","number":1},)"
                                        R"({"seatId":"G-A-1","section":"G","row":"A","number":1}]})");
@@ -33,7 +33,7 @@ TEST(SeatPicker, LayoutJsonGivesRowsInOrder) {
     EXPECT_FALSE(map->adjacent(2, 3));  // another section's row A
     EXPECT_EQ(map->indexOf("F-B-1"), 2u);
     EXPECT_FALSE(map->indexOf("Z-Z-9"));
-    EXPECT_FALSE(SeatMap::fromLayoutJson("not json"));
+    EXPECT_FALSE(SeatPlan::fromLayoutJson("not json"));
 }
 
 TEST(SeatPicker, BestTakesTheFirstRunOfAdjacentSeats) {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# How long the verifier takes on a big crowd: N users (M of them bought 2 seats each), read through
+# the API with every user's token and in PostgreSQL, on the real stack (PostgreSQL + Redis).
+# Usage: loadtest/bench-verify.sh [users] [buyers] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+USERS=${1:-20000} BUYERS=${2:-5000} CONNECTIONS=${3:-32}
+export SEATS=${SEATS:-20000}
+source loadtest/stack.sh
+BENCH=${BUILD_DIR:-build}/loadtest/boxoffice-bench-verify
+[ -x "$BENCH" ] || scripts/build.sh --target boxoffice-bench-verify
+"$BENCH" --base "$BASE" --show "$SHOW" --secret "$BOXOFFICE_JWT_SECRET" --pg "$BOXOFFICE_DATABASE_URL" \
+  --users "$USERS" --buyers "$BUYERS" --seats "$SEATS" --connections "$CONNECTIONS"
