@@ -95,8 +95,9 @@ int runFlashSale(const Scenario& s) {
         std::string mhost, merror;
         if (resolveBase(s.metricsUrl, maddr, mhost, merror)) {
             const auto slash = s.metricsUrl.find('/', 7);
-            const auto scrape = SetupClient(maddr, mhost).request(
-                "GET", slash == std::string::npos ? "/metrics" : s.metricsUrl.substr(slash));
+            const auto scrape =
+                SetupClient(maddr, mhost)
+                    .request("GET", slash == std::string::npos ? "/metrics" : s.metricsUrl.substr(slash));
             if (scrape.status == 200) metricsBefore = scrape.body;
         }
         if (metricsBefore.empty())

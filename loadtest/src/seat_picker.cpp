@@ -54,8 +54,8 @@ std::vector<std::size_t> best(const SeatPlan& map, std::string_view st, int grou
     return scattered(map, st, group, 0);
 }
 
-std::vector<std::size_t> randomRun(const SeatPlan& map, std::string_view st, int group, std::size_t from, std::size_t to,
-                                   std::mt19937_64& rng) {
+std::vector<std::size_t> randomRun(const SeatPlan& map, std::string_view st, int group, std::size_t from,
+                                   std::size_t to, std::mt19937_64& rng) {
     if (to <= from) return {};
     const std::size_t start = from + std::uniform_int_distribution<std::size_t>(0, to - from - 1)(rng);
     if (auto r = firstRun(map, st, group, start, to)) return run(*r, group);

@@ -22,9 +22,9 @@ std::vector<std::size_t> idx(std::initializer_list<std::size_t> l) {
 
 TEST(SeatPicker, LayoutJsonGivesRowsInOrder) {
     auto map = SeatPlan::fromLayoutJson(R"({"seats":[{"seatId":"F-A-1","section":"F","row":"A","number":1},)"
-                                       R"({"seatId":"F-A-2","section":"F","row":"A","number":2},)"
-                                       R"({"seatId":"F-B-1","section":"F","row":"B","number":1},)"
-                                       R"({"seatId":"G-A-1","section":"G","row":"A","number":1}]})");
+                                        R"({"seatId":"F-A-2","section":"F","row":"A","number":2},)"
+                                        R"({"seatId":"F-B-1","section":"F","row":"B","number":1},)"
+                                        R"({"seatId":"G-A-1","section":"G","row":"A","number":1}]})");
     ASSERT_TRUE(map);
     EXPECT_EQ(map->size(), 4u);
     EXPECT_EQ(map->rowCount(), 3u);
