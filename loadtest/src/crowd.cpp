@@ -158,6 +158,13 @@ void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
     User& user = users_[u];
     const auto picks = pickSeats(*ctx_.seats, view_, user.group, user.choice, ctx_.scenario->frontRows, rng_);
     if (picks.empty()) {
+        // Nothing free in what this loop believes: read the real availability once before leaving,
+        // as a user reloads the page (a stale view must not make a crowd leave seats unsold).
+        if (!user.reloaded) {
+            user.reloaded = true;
+            readAvailability(u, planned);
+            return;
+        }
         finish(u, SoldOutSeen);
         return;
     }
@@ -217,9 +224,13 @@ void Crowd::onConflict(std::uint32_t u, std::string_view body, std::int64_t now)
     User& user = users_[u];
     // What the service said is taken is taken in this loop's view too, so the next pick (of any
     // user here) avoids it until a fresher availability arrives.
-    for (auto seat : conflictSeats(body))
+    // Only the seats the service named: the rest of the pick may well be free (marking them too
+    // would strand them when nobody re-reads the availability).
+    const auto taken = conflictSeats(body);
+    for (auto seat : taken)
         if (auto i = ctx_.seats->indexOf(seat)) view_[*i] = 'H';
-    for (auto i : user.picked) view_[i] = view_[i] == 'A' ? 'H' : view_[i];
+    if (taken.empty())
+        for (auto i : user.picked) view_[i] = view_[i] == 'A' ? 'H' : view_[i];
     if (user.attempts >= ctx_.scenario->retries) {
         finish(u, GaveUp);
         return;

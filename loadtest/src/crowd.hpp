@@ -61,6 +61,7 @@ private:
         SeatChoice choice = SeatChoice::Random;
         Fate fate = Fate::Buy;
         bool done = false;
+        bool reloaded = false;  // re-read availability after seeing nothing free
         std::vector<std::uint32_t> picked;
         std::string holdId;
         int order = -1;  // index into orders_

@@ -1,5 +1,6 @@
 #include "flash_sale.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "crowd.hpp"
 #include "progress.hpp"
 #include "report.hpp"
+#include "service_probe.hpp"
 #include "setup_client.hpp"
 #include "verifier.hpp"
 #include "virtual_users.hpp"
@@ -139,8 +141,15 @@ int runFlashSale(const Scenario& s) {
     std::vector<const LiveCounters*> live;
     for (auto& c : crowds) live.push_back(&c->live());
     Progress progress(live, opening, s.progress, true);
-    while (running > 0) progress.tick(seatsOnSale, 0);
+    std::optional<ProcessSample> before;
+    long long maxRss = 0;
+    while (running > 0) {
+        progress.tick(seatsOnSale, 0);
+        if (!before && monoMicros() >= opening) before = sampleProcess(s.servicePid);
+        if (auto now = sampleProcess(s.servicePid)) maxRss = std::max(maxRss, now->rssKiB);
+    }
     const std::int64_t endMicros = monoMicros();
+    const auto after = sampleProcess(s.servicePid);
     progress.done();
     for (auto& t : threads) t.join();
 
@@ -154,6 +163,11 @@ int runFlashSale(const Scenario& s) {
     r.threads = loops;
     r.seconds = static_cast<double>(endMicros - opening) / 1e6;
     r.soldOutMicros = progress.soldOutMicros();
+    if (before && after) {
+        r.serviceCpuSeconds = after->cpuSeconds - before->cpuSeconds;
+        r.serviceMaxRssMiB = static_cast<double>(std::max(maxRss, after->rssKiB)) / 1024.0;
+        r.servicePeakRssMiB = static_cast<double>(after->hwmKiB) / 1024.0;
+    }
     Ledger ledger;
     ledger.showId = showId;
     ledger.seatsOnSale = seatsOnSale;

@@ -94,6 +94,12 @@ nlohmann::json reportJson(const RunSummary& r) {
               {"confirmedSeats", r.confirmedSeats}}},
             {"soldOutSeconds", secondsOrNull(r.soldOutMicros)},
             {"noSeatAvailableSeconds", secondsOrNull(r.noneAvailableMicros)},
+            {"service", r.serviceCpuSeconds < 0
+                            ? nlohmann::json(nullptr)
+                            : nlohmann::json{{"cpuSeconds", r.serviceCpuSeconds},
+                                             {"cores", r.seconds > 0 ? r.serviceCpuSeconds / r.seconds : 0},
+                                             {"maxRssMiB", r.serviceMaxRssMiB},
+                                             {"peakRssMiBSinceStart", r.servicePeakRssMiB}}},
             {"outcomes", outcomes},
             {"endpoints", endpoints},
             {"failures", r.failureReasons},
@@ -125,6 +131,11 @@ std::string reportText(const RunSummary& r) {
                 o << " " << outcomeName(i) << " " << r.stats.outcomes[static_cast<std::size_t>(i)];
         o << "\n";
     }
+    if (r.serviceCpuSeconds >= 0)
+        o << "   service: " << fmt("%.1f", r.serviceCpuSeconds)
+          << " s CPU = " << fmt("%.2f", r.seconds > 0 ? r.serviceCpuSeconds / r.seconds : 0) << " cores; RSS max "
+          << fmt("%.0f", r.serviceMaxRssMiB) << " MiB (peak since start " << fmt("%.0f", r.servicePeakRssMiB)
+          << " MiB)\n";
     char line[256];
     std::snprintf(line, sizeof line, "   %-13s %9s %9s %9s %9s %9s %9s  %s\n", "endpoint", "count", "p50", "p90", "p99",
                   "p99.9", "max", "statuses");

@@ -136,7 +136,8 @@ std::optional<Scenario> preset(const std::string& name) {
         s.users = 100000;
         s.groupMin = 1, s.groupMax = 4;
         s.choices = {{SeatChoice::Random, 1.0}};
-        s.retries = 2;
+        // Persistent buyers (nobody abandons): the verifier then expects a sell-out.
+        s.retries = 10;
         s.refetchOnConflict = false;
         s.payDelayMin = milliseconds{0}, s.payDelayMax = milliseconds{0};
         s.connections = 4000;
@@ -287,6 +288,10 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
         s.chartPath = v;
     } else if (key == "healthz") {
         return duration(s.healthz, key, v);
+    } else if (key == "service-pid") {
+        auto n = parseInt(v);
+        if (!n || *n < 1) return bad(key, v, "a process id");
+        s.servicePid = static_cast<int>(*n);
     } else if (key == "seed") {
         auto n = parseInt(v);
         if (!n || *n < 0) return bad(key, v, "a non-negative integer");
@@ -447,6 +452,7 @@ std::string usage() {
   --expiry-wait D       let abandoned holds/orders expire before the capacity checks
   --pg URL  --metrics URL         extra verification in PostgreSQL (read-only) and against /metrics
   --report FILE.json  --chart FILE.svg  --quiet  --seed N
+  --service-pid PID     report the service's CPU and memory during the sale (same machine)
   --healthz D           instead of a sale: GET /healthz on every connection for D (harness ceiling)
 Exit code: 0 verified clean, 1 a violation (named in the report), 2 bad usage or setup failure.
 )";

@@ -53,6 +53,7 @@ struct Scenario {
     std::string chartPath;
     std::chrono::milliseconds healthz{0};  // > 0: benchmark GET /healthz for this long instead of a sale
     bool progress = true;
+    int servicePid = 0;           // > 0: sample the service's CPU and memory (same machine)
     unsigned long long seed = 0;  // 0 = random
 };
 
