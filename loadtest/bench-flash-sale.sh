@@ -33,6 +33,7 @@ jq -r '"sold out (every seat confirmed) at \(.soldOutSeconds // "never") s; no s
 jq -r '.timeline | "peak second: \(map(.byEndpoint.hold // 0) | max) hold answers/s (\(map(.holds) | max) holds granted), \(map(.byEndpoint.confirm // 0) | max) bookings confirmed/s"' "$r"
 jq -r '"holds granted \(.counts.holds) (\(.counts.holds / .seconds | round)/s over the sale), bookings \(.counts.confirmedOrders / .seconds | round)/s; conflicts \(.counts.conflicts), orders \(.counts.orders), confirmed \(.counts.confirmedOrders) orders / \(.counts.confirmedSeats) seats"' "$r"
 jq -r '.endpoints | to_entries[] | "  \(.key | . + "            " | .[0:13]) n=\(.value.latency.count)  p50 \(.value.latency.p50Ms) ms  p90 \(.value.latency.p90Ms)  p99 \(.value.latency.p99Ms)  p99.9 \(.value.latency.p999Ms)  max \(.value.latency.maxMs)"' "$r"
+jq -r '"harness during the sale: \(.harnessCpuSeconds * 10 | round / 10) s CPU = \(.harnessCpuSeconds / .seconds * 100 | round / 100) cores"' "$r"
 jq -r '.service | "service during the sale: \(.cpuSeconds) s CPU = \(.cores * 100 | round / 100) cores; RSS max \(.maxRssMiB | round) MiB (peak since start \(.peakRssMiBSinceStart | round) MiB)"' "$r"
 echo "verification: $(jq -r 'if .verification.ok then "CLEAN" else "VIOLATIONS" end' "$r") ($(jq '[.verification.checks[] | select(.outcome=="passed")] | length' "$r") checks passed)"
 exit $status

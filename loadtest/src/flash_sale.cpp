@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "crowd.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -27,6 +29,13 @@ std::string runId(std::mt19937_64& rng) {
     std::string s;
     for (int i = 0; i < 8; ++i) s += hex[rng() % 16];
     return s;
+}
+
+double ownCpuSeconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 bool writeFile(const std::string& path, const std::string& text) {
@@ -129,6 +138,7 @@ int runFlashSale(const Scenario& s) {
     const std::int64_t opening = monoMicros() + 300'000;
     for (auto& c : crowds) c->setOpening(opening);
 
+    const double harnessCpuBefore = ownCpuSeconds();
     std::atomic<int> running{loops};
     std::vector<std::thread> threads;
     for (int k = 0; k < loops; ++k) {
@@ -150,6 +160,7 @@ int runFlashSale(const Scenario& s) {
     }
     const std::int64_t endMicros = monoMicros();
     const auto after = sampleProcess(s.servicePid);
+    const double harnessCpu = ownCpuSeconds() - harnessCpuBefore;
     progress.done();
     for (auto& t : threads) t.join();
 
@@ -163,6 +174,7 @@ int runFlashSale(const Scenario& s) {
     r.threads = loops;
     r.seconds = static_cast<double>(endMicros - opening) / 1e6;
     r.soldOutMicros = progress.soldOutMicros();
+    r.harnessCpuSeconds = harnessCpu;
     if (before && after) {
         r.serviceCpuSeconds = after->cpuSeconds - before->cpuSeconds;
         r.serviceMaxRssMiB = static_cast<double>(std::max(maxRss, after->rssKiB)) / 1024.0;
@@ -213,9 +225,12 @@ int runFlashSale(const Scenario& s) {
                                             .c_str()
                                       : "");
     try {
+        const std::int64_t verifyStart = monoMicros();
         const Verification v = verify(ledger, vo);
+        const double verifySeconds = static_cast<double>(monoMicros() - verifyStart) / 1e6;
         r.verification = toJson(v);
-        std::printf("== verification: %s\n", v.ok() ? "CLEAN" : "VIOLATIONS");
+        r.verification["seconds"] = verifySeconds;
+        std::printf("== verification: %s (%.1f s)\n", v.ok() ? "CLEAN" : "VIOLATIONS", verifySeconds);
         for (const auto& c : v.checks)
             std::printf("   %-7s %-40s %s\n",
                         c.outcome == CheckResult::Outcome::Passed   ? "pass"

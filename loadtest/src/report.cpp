@@ -94,6 +94,7 @@ nlohmann::json reportJson(const RunSummary& r) {
               {"confirmedSeats", r.confirmedSeats}}},
             {"soldOutSeconds", secondsOrNull(r.soldOutMicros)},
             {"noSeatAvailableSeconds", secondsOrNull(r.noneAvailableMicros)},
+            {"harnessCpuSeconds", r.harnessCpuSeconds},
             {"service", r.serviceCpuSeconds < 0
                             ? nlohmann::json(nullptr)
                             : nlohmann::json{{"cpuSeconds", r.serviceCpuSeconds},
@@ -131,6 +132,9 @@ std::string reportText(const RunSummary& r) {
                 o << " " << outcomeName(i) << " " << r.stats.outcomes[static_cast<std::size_t>(i)];
         o << "\n";
     }
+    if (r.harnessCpuSeconds >= 0)
+        o << "   harness: " << fmt("%.1f", r.harnessCpuSeconds)
+          << " s CPU = " << fmt("%.2f", r.seconds > 0 ? r.harnessCpuSeconds / r.seconds : 0) << " cores\n";
     if (r.serviceCpuSeconds >= 0)
         o << "   service: " << fmt("%.1f", r.serviceCpuSeconds)
           << " s CPU = " << fmt("%.2f", r.seconds > 0 ? r.serviceCpuSeconds / r.seconds : 0) << " cores; RSS max "

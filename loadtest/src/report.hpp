@@ -27,6 +27,7 @@ struct RunSummary {
     std::int64_t noneAvailableMicros = -1;  // first availability answer with no seat AVAILABLE
     Stats stats;
     // The service's process during the sale (--service-pid); negative when not sampled.
+    double harnessCpuSeconds = -1;  // this process during the sale
     double serviceCpuSeconds = -1, serviceMaxRssMiB = -1, servicePeakRssMiB = -1;
     std::map<std::string, long long> failureReasons;
     nlohmann::json verification;  // null when not run

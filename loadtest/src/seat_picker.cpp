@@ -1,6 +1,7 @@
 #include "seat_picker.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -54,14 +55,30 @@ std::vector<std::size_t> best(const SeatPlan& map, std::string_view st, int grou
     return scattered(map, st, group, 0);
 }
 
+bool runStartsAt(const SeatPlan& map, std::string_view st, int group, std::size_t i, std::size_t to) {
+    if (i + static_cast<std::size_t>(group) > to || !isFree(st, i)) return false;
+    for (std::size_t k = 1; k < static_cast<std::size_t>(group); ++k)
+        if (!isFree(st, i + k) || !map.adjacent(i + k - 1, i + k)) return false;
+    return true;
+}
+
+// A run chosen uniformly among the runs of `group` free adjacent seats starting in [from, to).
+// Scanning on from a random start would favour the first run after every taken block, so a crowd
+// would pile onto the same few seats; random probes first (cheap while the hall is mostly free),
+// then one pass collecting every candidate.
 std::vector<std::size_t> randomRun(const SeatPlan& map, std::string_view st, int group, std::size_t from,
                                    std::size_t to, std::mt19937_64& rng) {
     if (to <= from) return {};
-    const std::size_t start = from + std::uniform_int_distribution<std::size_t>(0, to - from - 1)(rng);
-    if (auto r = firstRun(map, st, group, start, to)) return run(*r, group);
-    if (auto r = firstRun(map, st, group, from, std::min(to, start + static_cast<std::size_t>(group))))
-        return run(*r, group);
-    return {};
+    std::uniform_int_distribution<std::size_t> any(from, to - 1);
+    for (int probe = 0; probe < 32; ++probe) {
+        const std::size_t i = any(rng);
+        if (runStartsAt(map, st, group, i, to)) return run(i, group);
+    }
+    std::vector<std::size_t> starts;
+    for (std::size_t i = from; i < to; ++i)
+        if (runStartsAt(map, st, group, i, to)) starts.push_back(i);
+    if (starts.empty()) return {};
+    return run(starts[std::uniform_int_distribution<std::size_t>(0, starts.size() - 1)(rng)], group);
 }
 
 }  // namespace
@@ -128,8 +145,13 @@ std::vector<std::size_t> pickSeats(const SeatPlan& map, std::string_view statuse
         case SeatChoice::Random: {
             auto out = randomRun(map, statuses, group, 0, map.size(), rng);
             if (!out.empty()) return out;
-            const std::size_t from = std::uniform_int_distribution<std::size_t>(0, map.size() - 1)(rng);
-            return scattered(map, statuses, group, from);
+            // No run left: free seats chosen uniformly (not the first ones after a random start).
+            std::vector<std::size_t> free;
+            for (std::size_t i = 0; i < map.size(); ++i)
+                if (isFree(statuses, i)) free.push_back(i);
+            std::vector<std::size_t> chosen;
+            std::sample(free.begin(), free.end(), std::back_inserter(chosen), group, rng);
+            return chosen;
         }
     }
     return {};
