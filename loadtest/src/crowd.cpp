@@ -143,7 +143,7 @@ void Crowd::readAvailability(std::uint32_t u, std::int64_t planned) {
     send(u, Availability, planned, "GET", availabilityPath_, "", false);
 }
 
-void Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicros) {
+long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicros) {
     const auto statuses = jsonStringField(body, "statuses");
     if (statuses.size() == view_.size()) view_.assign(statuses.data(), statuses.size());
     // The counts object comes first: "counts":{"AVAILABLE":n,...}
@@ -151,7 +151,9 @@ void Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicros) {
         live_.seatsLeft.store(*left, std::memory_order_relaxed);
         if (*left == 0 && stats_.firstNoneAvailableMicros < 0 && doneMicros > ctx_.openingMicros)
             stats_.firstNoneAvailableMicros = doneMicros - ctx_.openingMicros;
+        return *left;
     }
+    return -1;
 }
 
 void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
@@ -232,7 +234,10 @@ void Crowd::onConflict(std::uint32_t u, std::string_view body, std::int64_t now)
     if (taken.empty())
         for (auto i : user.picked) view_[i] = view_[i] == 'A' ? 'H' : view_[i];
     if (user.attempts >= ctx_.scenario->retries) {
-        finish(u, GaveUp);
+        // Out of attempts: one last look tells "sold out" (nothing free anywhere) from giving up
+        // while seats were still on sale, which the verifier must treat like walking away.
+        user.lastLook = true;
+        readAvailability(u, now);
         return;
     }
     ++user.attempts;
@@ -267,7 +272,11 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
     switch (call.endpoint) {
         case Availability:
             if (r.status == 200) {
-                absorbAvailability(r.body, doneMicros);
+                const long long left = absorbAvailability(r.body, doneMicros);
+                if (user.lastLook) {
+                    finish(u, left == 0 ? SoldOutSeen : GaveUp);
+                    return;
+                }
                 tryHold(u, doneMicros);
             } else {
                 finish(u, r.status >= 500 ? Failed : Rejected);

@@ -62,6 +62,7 @@ private:
         Fate fate = Fate::Buy;
         bool done = false;
         bool reloaded = false;  // re-read availability after seeing nothing free
+        bool lastLook = false;  // out of attempts: reading availability once more before leaving
         std::vector<std::uint32_t> picked;
         std::string holdId;
         int order = -1;  // index into orders_
@@ -76,7 +77,8 @@ private:
     void finish(std::uint32_t u, Outcome outcome);
     void send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,
               const std::string& body, bool auth);
-    void absorbAvailability(std::string_view body, std::int64_t doneMicros);
+    /// Takes the statuses into this loop's view; returns the AVAILABLE count (-1 when absent).
+    long long absorbAvailability(std::string_view body, std::int64_t doneMicros);
     void onConflict(std::uint32_t u, std::string_view body, std::int64_t now);
     std::int64_t payDelayMicros();
 

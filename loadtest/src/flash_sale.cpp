@@ -196,6 +196,9 @@ int runFlashSale(const Scenario& s) {
         for (auto& o : c->orders()) ledger.orders.push_back(std::move(o));
     }
     r.noneAvailableMicros = r.stats.firstNoneAvailableMicros;
+    // Users who ran out of attempts while seats were still available walked away from demand: a
+    // sell-out is then no longer promised (the verifier skips that check).
+    if (r.stats.outcomes[GaveUp] > 0) ledger.anyoneAbandons = true;
     for (int e = 0; e < kEndpoints; ++e) {
         const auto& st = r.stats.endpoints[static_cast<std::size_t>(e)];
         for (const auto& [status, n] : st.statuses) {

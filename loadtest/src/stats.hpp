@@ -22,8 +22,8 @@ const char* endpointName(int endpoint);
 
 enum Outcome : std::uint8_t {
     Confirmed,       // paid, tickets received
-    SoldOutSeen,     // saw no available seat and left
-    GaveUp,          // conflicts on every attempt
+    SoldOutSeen,     // saw no available seat (after a reload) and left
+    GaveUp,          // conflicts on every attempt, left while seats were still available
     AbandonedHold,   // held and walked away (the hold expires)
     AbandonedOrder,  // ordered and never paid (the order expires)
     Cancelled,       // ordered and cancelled
