@@ -1,6 +1,7 @@
 #include "api_reader.hpp"
 
 #include <chrono>
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -77,12 +78,23 @@ std::string ApiReader::fetch(const std::string& url) {
     return r.body;
 }
 
-ServerState ApiReader::readUsers(const Ledger& ledger) {
+ServerState ApiReader::readUsers(const Ledger& ledger, bool everyone) {
     ServerState state;
     state.source = "api";
     // Taken before the first read: a pending order seen later was pending at least this late.
     state.nowMs = nowMs();
-    std::vector<std::pair<std::string, std::string>> users(ledger.tokenOf.begin(), ledger.tokenOf.end());
+    std::vector<std::pair<std::string, std::string>> users;
+    if (everyone) {
+        users.assign(ledger.tokenOf.begin(), ledger.tokenOf.end());
+    } else {
+        std::set<std::string> owners;
+        for (const auto& o : ledger.orders) owners.insert(o.userId);
+        for (const auto& id : owners) {
+            const auto token = ledger.tokenOf.find(id);
+            if (token != ledger.tokenOf.end()) users.emplace_back(id, token->second);
+        }
+    }
+    state.usersRead = static_cast<long long>(users.size());
     std::vector<HttpGet> requests;
     requests.reserve(users.size() * 2);
     auto page = [&](std::size_t user, bool tickets, long long offset) {

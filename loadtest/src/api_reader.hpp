@@ -19,9 +19,10 @@ public:
     /// Only the availability letters and counts, on the layout read before (for polling).
     SeatMap availability(const std::string& showId);
 
-    /// GET /v1/me/orders and /v1/me/tickets (every page) for every user of `ledger.tokenOf`, keeping
-    /// this show's, then GET /v1/orders/{id} for any ledger order the listings did not show.
-    ServerState readUsers(const Ledger& ledger);
+    /// GET /v1/me/orders and /v1/me/tickets (every page) for every user of `ledger.tokenOf` (or,
+    /// unless `everyone`, only the owners of ledger orders), keeping this show's, then
+    /// GET /v1/orders/{id} for any ledger order the listings did not show.
+    ServerState readUsers(const Ledger& ledger, bool everyone);
 
     /// GET of an absolute URL (a metrics scrape); throws when it is not a 200.
     std::string fetch(const std::string& url);

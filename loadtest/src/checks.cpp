@@ -95,7 +95,7 @@ CheckOutput checkServerErrors(const Ledger& ledger) {
 CheckOutput checkReadable(const ServerState& state) {
     CheckOutput out;
     out.detail = std::to_string(state.orders.size()) + " orders and " + std::to_string(state.tickets.size()) +
-                 " tickets of the show read";
+                 " tickets of the show read, listing " + std::to_string(state.usersRead) + " users";
     if (!state.readErrors.empty())
         out.violations.push_back({"",
                                   std::to_string(state.readErrors.size()) +

@@ -41,6 +41,7 @@ struct ServerState {
     std::vector<ServerTicket> tickets;          // every valid ticket of the show this source sees
     std::optional<long long> showSeatCount;     // from the database's venue, when known
     long long nowMs = 0;                        // when it was read (database clock for db, ours for api)
+    long long usersRead = 0;                    // api: whose orders and tickets were listed
     std::vector<std::string> readErrors;        // what could not be read (a user's orders, a page...)
 };
 

@@ -26,6 +26,10 @@ struct VerifyOptions {
     std::string metricsBefore;
     // Concurrent keep-alive connections for reading every user's orders and tickets.
     int connections = 32;
+    // With postgresUrl, the API lists only the owners of ledger orders (the database sees every
+    // other order and ticket of the show); true lists every user of tokenOf anyway. Without
+    // postgresUrl every user is always listed.
+    bool listEveryUser = false;
 };
 
 /// A broken invariant, naming what is involved so a human can look.

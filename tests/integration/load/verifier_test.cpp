@@ -25,10 +25,12 @@ using nlohmann::json;
 
 class VerifierOnARealSale : public ::testing::Test {
 protected:
-    void SetUp() override {
-        app_ = std::make_unique<TestApp>(Backend::Postgres, [](app::Config& c) {
-            // Short windows so abandoned holds and orders expire within the test.
-            c.booking.holdTtl = std::chrono::milliseconds(2000);
+    void SetUp() override { start(Backend::Postgres); }
+
+    // Short windows by default, so abandoned holds and orders expire within the test.
+    void start(Backend backend, std::chrono::milliseconds holdTtl = std::chrono::milliseconds(2000)) {
+        app_ = std::make_unique<TestApp>(backend, [holdTtl](app::Config& c) {
+            c.booking.holdTtl = holdTtl;
             c.booking.paymentWindow = std::chrono::milliseconds(2000);
             c.booking.sweepInterval = std::chrono::milliseconds(50);
             c.seatmapAvailabilityTtl = std::chrono::milliseconds(1);
@@ -147,6 +149,8 @@ protected:
                              [&](const SeenOrder& o) { return o.userId == user; });
     }
 
+    void expectClean();
+
     static std::string describe(const Verification& v) { return load::toJson(v).dump(2); }
     static const CheckResult* check(const Verification& v, const std::string& name) {
         for (const auto& c : v.checks)
@@ -173,6 +177,17 @@ protected:
 
 TEST_F(VerifierOnARealSale, ACleanSaleWithAbandonsAndACancelVerifies) {
     runSale(true);
+    expectClean();
+}
+
+// The same sale on the deployed stack: holds in Redis, expiry and the seat map from there.
+TEST_F(VerifierOnARealSale, ACleanSaleOnPostgresAndRedisVerifies) {
+    start(Backend::PostgresRedis);
+    runSale(true);
+    expectClean();
+}
+
+void VerifierOnARealSale::expectClean() {
     const Verification v = load::verify(ledger_, options_);
     EXPECT_TRUE(v.ok()) << describe(v);
     for (const std::string name :
@@ -229,6 +244,24 @@ TEST_F(VerifierOnARealSale, AConfirmedOrderNoClientWasToldAboutFails) {
     EXPECT_TRUE(violated(v, "no-unknown-confirmed-orders/api", "FLOOR1-D-10", {"secret-order"})) << describe(v);
     // The hold store never sold it, so the seat map disagrees with the database as well.
     EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-10", {"secret-order"})) << describe(v);
+}
+
+// Capacity that does not come back within expiryWait is stranded: here a hold (TTL 60 s) outlives
+// a 300 ms wait, and its seats are named.
+TEST_F(VerifierOnARealSale, SeatsStillHeldAfterTheExpiryWaitAreStrandedCapacity) {
+    start(Backend::Postgres, std::chrono::seconds(60));
+    runSale(false);
+    addUser("hal");
+    ledger_.anyoneAbandons = true;
+    auto h = call("POST", "/v1/holds", "/v1/holds", "hal",
+                  {{"showId", ledger_.showId}, {"seatIds", {"FLOOR1-D-1", "FLOOR1-D-2"}}});
+    ASSERT_EQ(h.status, 201) << h.body;
+    options_.expiryWait = std::chrono::milliseconds(300);
+    const Verification v = load::verify(ledger_, options_);
+    EXPECT_FALSE(v.ok());
+    EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-1", {})) << describe(v);
+    EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-2", {})) << describe(v);
+    EXPECT_EQ(v.violations.size(), 2u) << "the api and db views both, nothing else:\n" << describe(v);
 }
 
 }  // namespace

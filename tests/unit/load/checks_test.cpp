@@ -205,6 +205,7 @@ TEST(CheckRecording, OutcomesFollowViolations) {
     EXPECT_EQ(j["ok"], false);
     EXPECT_EQ(j["violations"][0]["seats"][0], "S-1");
     EXPECT_EQ(j["checks"][2]["outcome"], "skipped");
+    EXPECT_EQ(j["summary"], (nlohmann::json{{"passed", 1}, {"failed", 1}, {"skipped", 1}}));
 }
 
 }  // namespace
