@@ -18,6 +18,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# A ctest timeout or Ctrl-C must not leave servers behind (they would keep any inherited lock).
+trap 'exit 143' TERM INT
 scripts/test-servers.sh start "$WORK/servers" >/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PG_URL=$(sed -n 's/^PG_URL=//p' "$WORK/servers/env")

@@ -25,6 +25,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# A ctest timeout or Ctrl-C must not leave servers behind (they would keep any inherited lock).
+trap 'exit 143' TERM INT
 
 export BOXOFFICE_SQLITE_PATH=$WORK/demo.db
 export BOXOFFICE_PORT=${BOXOFFICE_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
