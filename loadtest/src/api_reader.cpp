@@ -64,6 +64,7 @@ SeatMap ApiReader::availability(const std::string& showId) {
     const json a = parseOk("seat map availability", http_.get(base_ + "/v1/shows/" + showId + "/seatmap/availability"));
     SeatMap m = seatMapFrom(json{{"seats", json::array()}}, a);
     m.seatIds = layout_.seatIds;
+    m.readAtMs = nowMs();
     return m;
 }
 

@@ -33,6 +33,7 @@ struct SeatMap {
     std::string statuses;              // one letter per seat: A, H, S
     long long countAvailable = 0, countHeld = 0, countSold = 0;
     long long seatCount = 0;
+    long long readAtMs = 0;  // our clock when the availability was read
 };
 
 struct ServerState {

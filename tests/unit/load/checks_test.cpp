@@ -149,6 +149,17 @@ TEST_F(Checks, TheSeatMapMustMatchTheOrders) {
     EXPECT_FALSE(checkSeatMapConsistent(map, ledger, 5).violations.empty());
 }
 
+TEST_F(Checks, APendingSeatShownAvailableIsCaughtOnlyWhileItsWindowIsOpen) {
+    state.orders["o5"] = {"o5", "bob", "PAYMENT_PENDING", {"S-A-4"}, {}, 200000, std::vector<std::string>{"S-A-4"}};
+    map.readAtMs = 100000;
+    auto out = checkSeatMapMatchesOrders(map, state, true);
+    ASSERT_EQ(out.violations.size(), 1u);
+    EXPECT_EQ(out.violations[0].seats, std::vector<std::string>{"S-A-4"});
+    EXPECT_EQ(out.violations[0].orders, std::vector<std::string>{"o5"});
+    map.readAtMs = 200500;  // its window is over: the hold store let the seat go before the sweeper ran
+    EXPECT_TRUE(checkSeatMapMatchesOrders(map, state, true).violations.empty());
+}
+
 TEST_F(Checks, DemandOverSupplyWithoutAbandonsMustSellOut) {
     ledger.seatsWanted = 10;
     auto out = checkSoldOut(map, ledger);
