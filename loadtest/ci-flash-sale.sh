@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# CI's flash sale (ctest `flash_sale.ci`, label integration): real PostgreSQL + Redis from
+# scripts/test-servers.sh, boxoffice on a free loopback port with short hold TTL and payment window,
+# then `boxoffice-load --preset ci` (2,000 users for 500 seats, some abandoning, expiry waited out)
+# and `--preset race` (500 users for one seat), each verified against the API and PostgreSQL.
+# Exit 0 only when both verify clean.
+#   loadtest/ci-flash-sale.sh [BOXOFFICE_BIN] [BOXOFFICE_LOAD_BIN]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-${BUILD_DIR:-build}/service/boxoffice}
+LOAD=${2:-${BUILD_DIR:-build}/loadtest/boxoffice-load}
+WORK=$(mktemp -d)
+chmod 755 "$WORK"  # the postgres user must reach the servers' directory
+SERVER_PID=
+cleanup() {
+  [[ -n $SERVER_PID ]] && { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; }
+  scripts/test-servers.sh stop "$WORK/servers" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+# A ctest timeout or Ctrl-C must not leave servers behind (they would keep any inherited lock).
+trap 'exit 143' TERM INT
+scripts/test-servers.sh start "$WORK/servers" >/dev/null
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PG_URL=$(sed -n 's/^PG_URL=//p' "$WORK/servers/env")
+export BOXOFFICE_DATABASE_URL=$PG_URL
+export BOXOFFICE_REDIS_URL=$(sed -n 's/^REDIS_URL=//p' "$WORK/servers/env")
+export BOXOFFICE_JWT_SECRET=ci-flash-sale-secret-0123456789-abcdef
+export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
+# Short windows, so abandoned holds and orders expire within the test and the verifier sees it.
+export BOXOFFICE_HOLD_TTL=4s BOXOFFICE_PAYMENT_WINDOW=4s BOXOFFICE_SWEEP_INTERVAL=500ms
+"$BIN" migrate up >/dev/null
+BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 "$BIN" serve 2>"$WORK/serve.log" &
+SERVER_PID=$!
+BASE=http://127.0.0.1:$PORT
+for _ in $(seq 100); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.1; done
+curl -sf "$BASE/readyz" >/dev/null || { echo "boxoffice did not become ready"; tail -20 "$WORK/serve.log"; exit 1; }
+METRICS=()
+curl -sf -o /dev/null "$BASE/metrics" && METRICS=(--metrics "$BASE/metrics")
+
+status=0
+echo "--- flash sale: --preset ci"
+"$LOAD" --preset ci --base "$BASE" --pg "$PG_URL" "${METRICS[@]}" --expiry-wait 20s --quiet \
+  --report "$WORK/ci.json" || status=1
+echo "--- race: --preset race"
+"$LOAD" --preset race --base "$BASE" --pg "$PG_URL" "${METRICS[@]}" --quiet --report "$WORK/race.json" || status=1
+if [[ $status -ne 0 ]]; then
+  echo "--- last lines of the service's log"
+  tail -20 "$WORK/serve.log"
+fi
+exit $status

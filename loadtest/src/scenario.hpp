@@ -1,0 +1,94 @@
+#pragma once
+// A flash-sale scenario: who arrives when, what they want, and how they behave. Built from a named
+// preset, then a `key = value` config file, then command-line flags (later ones win). Pure: no I/O
+// beyond what the caller hands in.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boxoffice::load {
+
+enum class Arrival { Instant, Ramp, Rate, Closed };
+enum class SeatChoice { Best, Random, Front, Same };
+
+struct ChoiceWeight {
+    SeatChoice choice = SeatChoice::Random;
+    double weight = 1.0;
+};
+
+struct Scenario {
+    std::string preset;  // the preset it started from ("" = defaults)
+    std::string baseUrl = "http://127.0.0.1:8080";
+    std::string showId;      // sell an existing show; empty = create one with `seats` seats
+    long long seats = 1000;  // seats of the show the harness creates
+    long long users = 2000;
+    Arrival arrival = Arrival::Instant;
+    std::chrono::milliseconds window{1000};  // Instant: everyone arrives within this opening window
+    std::chrono::milliseconds ramp{10000};   // Ramp: the arrival rate grows linearly over this time
+    double rate = 1000;                      // Rate: arrivals per second
+    long long concurrency = 256;             // Closed: users active at once, each starts when one ends
+    int groupMin = 1, groupMax = 4;          // seats per user, uniform in [min, max] (1-6)
+    std::vector<ChoiceWeight> choices{{SeatChoice::Random, 1.0}};
+    int frontRows = 2;              // Front: how many of the best rows everyone wants
+    int retries = 3;                // further attempts after a conflict, then the user gives up
+    bool refetchOnConflict = true;  // re-read availability before retrying (else the last view seen)
+    double abandonHold = 0.0;       // share of users who hold and walk away (the hold expires)
+    double abandonOrder = 0.0;      // share who order and never pay (the order expires)
+    double cancel = 0.0;            // share who order and cancel
+    std::chrono::milliseconds payDelayMin{0}, payDelayMax{200};
+    int connections = 1000;
+    int threads = 2;
+    std::chrono::milliseconds timeout{30000};  // per request
+    std::chrono::milliseconds expiryWait{0};   // before the capacity checks: wait out TTLs
+    std::chrono::milliseconds pendingGrace{5000};
+    std::string secret;
+    std::string tokensFile;
+    std::string postgresUrl;
+    std::string metricsUrl;
+    std::string reportPath;
+    std::string chartPath;
+    std::chrono::milliseconds healthz{0};  // > 0: benchmark GET /healthz for this long instead of a sale
+    bool progress = true;
+    int servicePid = 0;           // > 0: sample the service's CPU and memory (same machine)
+    unsigned long long seed = 0;  // 0 = random
+};
+
+struct ParseError {
+    std::string message;
+};
+
+/// Known presets: demo, ci, stress, race.
+std::vector<std::string> presetNames();
+std::optional<Scenario> preset(const std::string& name);
+
+/// Applies one setting (`users`, `arrival`, `group`, ...; the flag name without `--`). Returns an
+/// error naming the key and what was wrong.
+std::optional<ParseError> applySetting(Scenario& s, const std::string& key, const std::string& value);
+
+/// `key = value` lines, `#` comments, blank lines ignored.
+std::optional<ParseError> applyConfig(Scenario& s, const std::string& text);
+
+/// Whole command line (without argv[0]): `--preset` first, then `--config`, then the other flags in
+/// order. `--flag value` or `--flag=value`; `--quiet` / `--no-progress` take no value.
+/// `readFile` returns a config file's text (nullopt when it cannot be read).
+using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
+std::optional<ParseError> parseCommandLine(Scenario& s, const std::vector<std::string>& args,
+                                           const FileReader& readFile);
+
+/// Cross-field checks (shares sum to <= 1, group within 1-6, a secret or tokens, ...).
+std::optional<ParseError> validate(const Scenario& s);
+
+/// "250ms", "2s", "1.5m", "1h"; a bare number is milliseconds.
+std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);
+
+std::string arrivalName(Arrival a);
+std::string choiceName(SeatChoice c);
+std::string describe(const Scenario& s);  // one line for the report
+
+std::string usage();
+
+}  // namespace boxoffice::load
