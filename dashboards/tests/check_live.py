@@ -92,6 +92,8 @@ def main():
         "$show": shows[0] if shows else "none",
     }
 
+    query(base, 'sum(count_over_time(up{job="boxoffice"}[10m]))')
+    print(f"scrapes of the service: {LAST_VALUES[0] if LAST_VALUES else 0:g}")
     for path in boards:
         board = json.load(open(path))
         print(f"dashboard {board['uid']} ({board['title']}):")

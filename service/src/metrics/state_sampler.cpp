@@ -47,8 +47,7 @@ void StateSampler::loop() {
 }
 
 void StateSampler::sampleOnce() {
-    static std::mutex once;  // the loop and a test may sample at the same time
-    std::lock_guard guard(once);
+    std::lock_guard guard(sampleMu_);  // the loop and a test may sample at the same time
     const EpochMs now = clock_.nowMs();
     sampleDependencies();
     sampleShows(now);

@@ -70,6 +70,7 @@ private:
     std::chrono::milliseconds interval_;
     int maxShows_;
     std::unordered_map<std::string, ShowGauges> shows_;
+    std::mutex sampleMu_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;
