@@ -12,6 +12,7 @@
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/sql_order_repository.hpp"
 #include "util/log.hpp"
+#include "util/redact.hpp"
 
 namespace boxoffice::app {
 
@@ -159,7 +160,8 @@ void Application::sweepLoop() {
         for (int round = 0; round < 100; ++round) {
             auto n = booking_->sweep(kBatch);
             if (!n) {
-                log::warn("order sweep failed", {{"error", n.error().detail}, {"internal", n.error().internal}});
+                log::warn("order sweep failed",
+                          {{"error", n.error().detail}, {"internal", util::redactSecrets(n.error().internal)}});
                 ok = false;
                 break;
             }
