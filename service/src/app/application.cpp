@@ -114,7 +114,7 @@ Application::Application(Config config, const Clock* clock)
 
     httpMetrics_ = std::make_unique<metrics::HttpMetrics>(*metrics_, router_.routes());
     metricsQueries_ = std::make_unique<sql::SqlMetricsQueries>(*db_);
-    sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, clock_,
+    sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
                                                        std::move(dependencies), config_.metrics.sampleInterval);
     server_ = std::make_unique<HttpServer>(config_.http, router_, *jwt_, httpMetrics_.get());
 }

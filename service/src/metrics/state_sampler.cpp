@@ -7,11 +7,12 @@
 namespace boxoffice::metrics {
 
 StateSampler::StateSampler(Metrics& metrics, sql::SqlMetricsQueries& queries, SeatMapService& seatmaps,
-                           const Clock& clock, std::vector<DependencySource> dependencies,
+                           SeatStatusSource& statuses, const Clock& clock, std::vector<DependencySource> dependencies,
                            std::chrono::milliseconds interval, int maxShows)
     : metrics_(metrics),
       queries_(queries),
       seatmaps_(seatmaps),
+      statuses_(statuses),
       clock_(clock),
       dependencies_(std::move(dependencies)),
       interval_(interval),
@@ -85,7 +86,7 @@ void StateSampler::sampleShows(EpochMs now) {
     for (const auto& id : *onSale) {
         auto seating = seatmaps_.seating(ShowId{id});
         if (!seating) continue;
-        auto snap = seatmaps_.availability(**seating);
+        auto snap = statuses_.snapshot(ShowId{id}, *(*seating)->seats, now);
         if (!snap) continue;
         seen.insert(id);
         auto it = shows_.find(id);
@@ -97,9 +98,9 @@ void StateSampler::sampleShows(EpochMs now) {
                                              &f.Add({{"show", id}, {"state", "sold"}})})
                      .first;
         }
-        it->second.available->Set((*snap)->available);
-        it->second.held->Set((*snap)->held);
-        it->second.sold->Set((*snap)->sold);
+        it->second.available->Set(snap->available);
+        it->second.held->Set(snap->held);
+        it->second.sold->Set(snap->sold);
     }
     // A show whose sale closed leaves the metrics, so the series stay bounded by maxShows.
     for (auto it = shows_.begin(); it != shows_.end();) {

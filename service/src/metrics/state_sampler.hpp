@@ -37,8 +37,11 @@ struct DependencySource {
 class StateSampler {
 public:
     /// At most `maxShows` shows on sale get seat gauges (bounded cardinality).
-    StateSampler(Metrics& metrics, sql::SqlMetricsQueries& queries, SeatMapService& seatmaps, const Clock& clock,
-                 std::vector<DependencySource> dependencies, std::chrono::milliseconds interval, int maxShows = 50);
+    /// Seat counts are read from `statuses` itself, not through the seat map's shared snapshots, so
+    /// sampling never decides what a reader of the seat map sees.
+    StateSampler(Metrics& metrics, sql::SqlMetricsQueries& queries, SeatMapService& seatmaps,
+                 SeatStatusSource& statuses, const Clock& clock, std::vector<DependencySource> dependencies,
+                 std::chrono::milliseconds interval, int maxShows = 50);
     ~StateSampler();
     StateSampler(const StateSampler&) = delete;
     StateSampler& operator=(const StateSampler&) = delete;
@@ -64,6 +67,7 @@ private:
     Metrics& metrics_;
     sql::SqlMetricsQueries& queries_;
     SeatMapService& seatmaps_;
+    SeatStatusSource& statuses_;
     const Clock& clock_;
     std::vector<DependencySource> dependencies_;
     std::vector<PoolHandles> pools_;
