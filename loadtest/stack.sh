@@ -1,5 +1,5 @@
 # Sourced by the bench-*.sh scripts: starts PostgreSQL + Redis (scripts/test-servers.sh), migrates,
-# seeds the demo arena and serves boxoffice on a free loopback port. Sets BIN, WORK, PORT, SHOW,
+# seeds the demo arena and serves boxoffice on a free loopback port. Sets BIN, WORK, PORT, METRICS_PORT, SHOW,
 # BASE and BOXOFFICE_JWT_SECRET; everything stops on exit.
 BIN=${BUILD_DIR:-build}/service/boxoffice
 [ -x "$BIN" ] || scripts/build.sh
@@ -12,7 +12,10 @@ export BOXOFFICE_REDIS_URL=$(sed -n 's/^REDIS_URL=//p' "$WORK/servers/env")
 export BOXOFFICE_JWT_SECRET=bench-secret-0123456789-0123456789-0123 BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 "$BIN" migrate up >/dev/null
 SHOW=$("$BIN" seed --demo --seats "${SEATS:-20000}" 2>/dev/null)
-BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 "$BIN" serve 2>"$WORK/serve.log" &
+# Metrics on a free port too: benchmarks of several worktrees may run one after another.
+METRICS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_PORT=$METRICS_PORT BOXOFFICE_METRICS_ADDRESS=127.0.0.1 \
+  "$BIN" serve 2>"$WORK/serve.log" &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; scripts/test-servers.sh stop "$WORK/servers" >/dev/null; rm -rf "$WORK"' EXIT
 BASE=http://127.0.0.1:$PORT

@@ -9,6 +9,7 @@ PACKAGES=(
   prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
+  prometheus
 )
 
 missing=()

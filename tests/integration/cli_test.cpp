@@ -88,6 +88,8 @@ TEST(Cli, ServesTheEmbeddedDefaultAndStopsGracefullyOnSigterm) {
         ::setenv("BOXOFFICE_SQLITE_PATH", db.c_str(), 1);
         ::setenv("BOXOFFICE_PORT", std::to_string(port).c_str(), 1);
         ::setenv("BOXOFFICE_LISTEN_ADDRESS", "127.0.0.1", 1);
+        ::setenv("BOXOFFICE_METRICS_ADDRESS", "127.0.0.1", 1);
+        ::setenv("BOXOFFICE_METRICS_PORT", "0", 1);  // tests run in parallel: never the fixed default
         ::setenv("BOXOFFICE_SHUTDOWN_GRACE", "300ms", 1);
         std::freopen((dir / "serve.log").c_str(), "w", stderr);
         ::execl(kBin.c_str(), kBin.c_str(), "serve", static_cast<char*>(nullptr));

@@ -23,6 +23,8 @@ TestApp::TestApp(Backend backend, const std::function<void(app::Config&)>& tweak
     c.http.address = "127.0.0.1";
     c.http.port = 0;
     c.http.threads = 2;
+    c.metrics.address = "127.0.0.1";
+    c.metrics.port = 0;
     c.jwtSecret = secret();
     c.jwtSecretIsDevDefault = false;
     c.autoMigrate = true;

@@ -1,12 +1,18 @@
 #include "app/application.hpp"
 
 #include "http/handlers/routes.hpp"
+#include "metrics/build_info.hpp"
+#include "metrics/metered_hold_store.hpp"
+#include "metrics/metered_idempotency_store.hpp"
+#include "metrics/metered_order_repository.hpp"
+#include "metrics/process_collector.hpp"
 #include "storage/memory/memory_hold_store.hpp"
 #include "storage/redis/redis_hold_store.hpp"
 #include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/sql_order_repository.hpp"
 #include "util/log.hpp"
+#include "util/redact.hpp"
 
 namespace boxoffice::app {
 
@@ -22,7 +28,9 @@ std::unique_ptr<sql::Database> openDatabase(const DatabaseConfig& c) {
 
 Application::Application(Config config, const Clock* clock)
     : config_(std::move(config)), clock_(clock ? *clock : systemClock_) {
+    metrics_ = std::make_unique<metrics::Metrics>(metrics::buildVersion(), metrics::buildCommit());
     db_ = openDatabase(config_.database);
+    const std::string dbName = db_->dialect() == sql::Dialect::Postgres ? "postgresql" : "sqlite";
     sql::Migrator migrator(*db_, sql::embeddedMigrations());
     if (config_.autoMigrate) {
         auto applied = migrator.up();
@@ -39,11 +47,22 @@ Application::Application(Config config, const Clock* clock)
     readiness_.addCheck({"database", [this] { return db_->ping(); }});
 
     catalogRepo_ = std::make_unique<sql::SqlCatalogRepository>(*db_);
-    orderRepo_ = std::make_unique<sql::SqlOrderRepository>(*db_);
-    idempotency_ = std::make_unique<sql::SqlIdempotencyStore>(*db_);
+    sqlOrderRepo_ = std::make_unique<sql::SqlOrderRepository>(*db_);
+    orderRepo_ = std::make_unique<metrics::MeteredOrderRepository>(*sqlOrderRepo_, *metrics_, dbName);
+    sqlIdempotency_ = std::make_unique<sql::SqlIdempotencyStore>(*db_);
+    idempotency_ = std::make_unique<metrics::MeteredIdempotencyStore>(*sqlIdempotency_, *metrics_, dbName);
+    std::vector<metrics::DependencySource> dependencies;
+    dependencies.push_back({dbName,
+                            [this] {
+                                const auto s = db_->poolStats();
+                                return metrics::PoolSample{db_->poolSize(), db_->inUse(),  s.acquired,
+                                                           s.exhausted,     s.waitSeconds, s.reconnects};
+                            },
+                            [this] { return db_->ping(); }});
 
     if (config_.redis.url.empty()) {
-        holdStore_ = std::make_unique<memory::MemoryHoldStore>();
+        rawHoldStore_ = std::make_unique<memory::MemoryHoldStore>();
+        holdStore_ = std::make_unique<metrics::MeteredHoldStore>(*rawHoldStore_, *metrics_, "memory");
     } else {
         std::string err;
         auto endpoint = redis::parseRedisUrl(config_.redis.url, err);
@@ -57,7 +76,8 @@ Application::Application(Config config, const Clock* clock)
         redisBatcher_ = std::make_unique<redis::RedisBatcher>(ro, config_.redis.pipelines);
         auto store = std::make_unique<redis::RedisHoldStore>(*redisPool_);
         store->useBatcher(redisBatcher_.get());
-        holdStore_ = std::move(store);
+        rawHoldStore_ = std::move(store);
+        holdStore_ = std::make_unique<metrics::MeteredHoldStore>(*rawHoldStore_, *metrics_, "redis");
         readiness_.addCheck(
             {"redis", [this]() -> Result<void> {
                  auto reply = redisPool_->call({"PING"});
@@ -66,6 +86,13 @@ Application::Application(Config config, const Clock* clock)
                      return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, reply->str};
                  return {};
              }});
+        dependencies.push_back({"redis",
+                                [this] {
+                                    const auto s = redisPool_->poolStats();
+                                    return metrics::PoolSample{redisPool_->size(), s.inUse,       s.acquired,
+                                                               s.exhausted,        s.waitSeconds, s.reconnects};
+                                },
+                                readiness_.checks().back().check});
     }
     inventory_ = std::make_unique<Inventory>(*holdStore_, *orderRepo_);
 
@@ -85,10 +112,16 @@ Application::Application(Config config, const Clock* clock)
     http::registerSeatMapRoutes(router_, *seatmaps_, renderer_);
     http::registerBookingRoutes(router_, *booking_, *idempotency_, clock_);
 
-    server_ = std::make_unique<HttpServer>(config_.http, router_, *jwt_);
+    httpMetrics_ = std::make_unique<metrics::HttpMetrics>(*metrics_, router_.routes());
+    metricsQueries_ = std::make_unique<sql::SqlMetricsQueries>(*db_);
+    sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
+                                                       std::move(dependencies), config_.metrics.sampleInterval);
+    server_ = std::make_unique<HttpServer>(config_.http, router_, *jwt_, httpMetrics_.get());
 }
 
 Application::~Application() {
+    metricsServer_.reset();
+    if (sampler_) sampler_->stop();
     {
         std::lock_guard lock(sweepMu_);
         stopping_ = true;
@@ -100,9 +133,15 @@ Application::~Application() {
 
 void Application::start() {
     server_->start();
+    metricsServer_ = std::make_unique<metrics::MetricsServer>(
+        config_.metrics.address, config_.metrics.port,
+        std::vector<std::shared_ptr<prometheus::Collectable>>{metrics_->registry(),
+                                                              std::make_shared<metrics::ProcessCollector>()});
+    sampler_->start();
     sweeper_ = std::thread([this] { sweepLoop(); });
     log::info("listening", {{"address", config_.http.address},
                             {"port", server_->port()},
+                            {"metricsPort", metricsServer_->port()},
                             {"database", config_.database.embedded() ? "sqlite (embedded)" : "postgresql"},
                             {"holds", config_.redis.url.empty() ? "in-process" : "redis"}});
 }
@@ -114,16 +153,26 @@ void Application::sweepLoop() {
         sweepCv_.wait_for(lock, config_.booking.sweepInterval, [this] { return stopping_; });
         if (stopping_) break;
         lock.unlock();
+        const metrics::SweeperMetrics& m = metrics_->sweeper();
+        const auto started = std::chrono::steady_clock::now();
+        bool ok = true;
         // Full batches mean a backlog: keep going until it is drained.
         for (int round = 0; round < 100; ++round) {
             auto n = booking_->sweep(kBatch);
             if (!n) {
-                log::warn("order sweep failed", {{"error", n.error().detail}, {"internal", n.error().internal}});
+                log::warn("order sweep failed",
+                          {{"error", n.error().detail}, {"internal", util::redactSecrets(n.error().internal)}});
+                ok = false;
                 break;
             }
             if (*n > 0) log::info("orders expired", {{"count", *n}});
             if (*n < kBatch) break;
         }
+        m.duration->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        (ok ? m.runsOk : m.runsFailed)->Increment();
+        // Wall time, not clock_: alerts compare it with time().
+        if (ok)
+            m.lastRun->Set(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
         lock.lock();
     }
 }
@@ -141,6 +190,8 @@ void Application::drainAndStop() {
     }
     sweepCv_.notify_all();
     if (sweeper_.joinable()) sweeper_.join();
+    sampler_->stop();
+    metricsServer_.reset();
     log::info("stopped");
 }
 

@@ -16,6 +16,10 @@
 #include "http/readiness.hpp"
 #include "http/router.hpp"
 #include "http/seatmap_renderer.hpp"
+#include "metrics/http_metrics.hpp"
+#include "metrics/metrics.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/state_sampler.hpp"
 #include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_pool.hpp"
 #include "storage/sql/database.hpp"
@@ -33,9 +37,13 @@ public:
     explicit Application(Config config, const Clock* clock = nullptr);
     ~Application();
 
-    /// Starts the listener and the order sweeper.
+    /// Starts the listener, the metrics listener, the metrics sampler and the order sweeper.
     void start();
     int port() const { return server_->port(); }
+    /// The port of GET /metrics (after start()).
+    int metricsPort() const { return metricsServer_ ? metricsServer_->port() : 0; }
+    metrics::Metrics& metrics() { return *metrics_; }
+    metrics::StateSampler& metricsSampler() { return *sampler_; }
     /// SIGTERM path: readiness fails first, then after the grace period the listener closes once
     /// in-flight requests finish (at most shutdownTimeout).
     void drainAndStop();
@@ -54,11 +62,16 @@ private:
     SystemClock systemClock_;
     const Clock& clock_;
     util::RandomIdGenerator ids_;
+    std::unique_ptr<metrics::Metrics> metrics_;
     std::unique_ptr<sql::Database> db_;
     std::unique_ptr<sql::SqlCatalogRepository> catalogRepo_;
+    // The SQL and hold-store adapters, and the metered decorators everything else uses.
+    std::unique_ptr<OrderRepository> sqlOrderRepo_;
     std::unique_ptr<OrderRepository> orderRepo_;
+    std::unique_ptr<IdempotencyStore> sqlIdempotency_;
     std::unique_ptr<IdempotencyStore> idempotency_;
     std::unique_ptr<redis::RedisPool> redisPool_;
+    std::unique_ptr<HoldStore> rawHoldStore_;
     std::unique_ptr<HoldStore> holdStore_;
     std::unique_ptr<Inventory> inventory_;
     std::unique_ptr<CatalogService> catalog_;
@@ -68,6 +81,10 @@ private:
     http::Readiness readiness_;
     http::Router router_;
     std::unique_ptr<auth::JwtCodec> jwt_;
+    std::unique_ptr<metrics::HttpMetrics> httpMetrics_;
+    std::unique_ptr<sql::SqlMetricsQueries> metricsQueries_;
+    std::unique_ptr<metrics::StateSampler> sampler_;
+    std::unique_ptr<metrics::MetricsServer> metricsServer_;
     std::unique_ptr<HttpServer> server_;
     // Destroyed before the server: a batched hold still in flight answers while its handler lives.
     std::unique_ptr<redis::RedisBatcher> redisBatcher_;

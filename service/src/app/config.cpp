@@ -88,6 +88,10 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
             c.http.accessLogSample = d;
     }
 
+    env.str("BOXOFFICE_METRICS_ADDRESS", c.metrics.address);
+    env.integer("BOXOFFICE_METRICS_PORT", c.metrics.port, 0, 65535);
+    env.duration("BOXOFFICE_METRICS_SAMPLE_INTERVAL", c.metrics.sampleInterval, 100, 3'600'000);
+
     env.str("BOXOFFICE_DATABASE_URL", c.database.url);
     env.str("BOXOFFICE_SQLITE_PATH", c.database.sqlitePath);
     env.integer("BOXOFFICE_DB_POOL_SIZE", c.database.poolSize, 1, 256);

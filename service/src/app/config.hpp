@@ -55,8 +55,15 @@ struct BookingConfig {
     milliseconds sweepInterval{1'000};  // how often pending orders past their window are expired
 };
 
+struct MetricsConfig {
+    std::string address = "0.0.0.0";
+    int port = 9090;                     // GET /metrics, on a listener of its own; 0 picks a free one
+    milliseconds sampleInterval{1'000};  // seats per show, outbox, sweeper lag, pools, dependency checks
+};
+
 struct Config {
     HttpConfig http;
+    MetricsConfig metrics;
     DatabaseConfig database;
     RedisConfig redis;
     BookingConfig booking;

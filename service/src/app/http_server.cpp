@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "http/problem.hpp"
+#include "metrics/http_metrics.hpp"
 #include "util/log.hpp"
+#include "util/redact.hpp"
 #include "util/work_queue.hpp"
 
 namespace boxoffice::app {
@@ -16,14 +18,16 @@ namespace boxoffice::app {
 namespace Ph = Pistache::Http;
 
 struct HttpServer::State {
-    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c)
+    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c, metrics::HttpMetrics* m)
         : router(r),
           jwt(j),
+          metrics(m),
           config(std::move(c)),
           fastLane(std::make_unique<util::WorkQueue>("bx-fast", config.fastWorkers, config.queueCapacity)),
           databaseLane(std::make_unique<util::WorkQueue>("bx-db", config.databaseWorkers, config.queueCapacity)) {}
     const http::Router& router;
     const auth::JwtCodec& jwt;
+    metrics::HttpMetrics* metrics;
     auth::VerifiedTokenCache tokens{jwt, jwt.clock()};
     HttpConfig config;
     std::atomic<int> inFlight{0};
@@ -127,6 +131,7 @@ void setHeader(Ph::Header::Collection& headers, const std::string& name, const s
 struct Exchange {
     http::Request req;
     std::string route = "unmatched";
+    int routeIndex = -1;  // in the router's table; names the request in metrics
     std::string internal;
     bool forceKeepAlive = false;
     Clock::time_point started = Clock::now();
@@ -140,6 +145,7 @@ public:
 
     void onRequest(const Ph::Request& request, Ph::ResponseWriter writer) override {
         state_->inFlight.fetch_add(1);
+        if (state_->metrics) state_->metrics->started();
         auto ex = std::make_shared<Exchange>();
         // Pistache answers "Connection: Close" to an HTTP/1.1 request without a Connection header,
         // yet keeps the socket open; clients then reconnect for every request. HTTP/1.1 means
@@ -170,6 +176,7 @@ public:
                                   ex.req.requestId);
         resp.with("Connection", "close");
         (void)request;
+        if (state_->metrics) state_->metrics->rejected(resp.status);
         send(ex, writer, resp);
     }
 
@@ -226,6 +233,7 @@ private:
         }
         route = match.route;
         ex.route = route->pattern;
+        ex.routeIndex = static_cast<int>(route - state_->router.routes().data());
 
         if (auto authz = req.header("authorization")) {
             if (authz->size() < 7 || lower(authz->substr(0, 7)) != "bearer ")
@@ -288,8 +296,11 @@ private:
     }
 
     void finish(Exchange& ex, Ph::ResponseWriter& writer, http::Response resp) const {
+        const double seconds = std::chrono::duration<double>(Clock::now() - ex.started).count();
+        // Counted before the answer leaves: a client that stops and scrapes sees every answer it got.
+        if (state_->metrics) state_->metrics->finished(ex.routeIndex, ex.req.method, resp.status, seconds);
         send(ex, writer, resp);
-        accessLog(ex, resp.status);
+        accessLog(ex, resp.status, seconds);
         state_->inFlight.fetch_sub(1);
     }
 
@@ -314,8 +325,8 @@ private:
         writer.send(static_cast<Ph::Code>(resp.status), body);
     }
 
-    void accessLog(const Exchange& ex, int status) const {
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - ex.started).count();
+    void accessLog(const Exchange& ex, int status, double seconds) const {
+        const double ms = seconds * 1000.0;
         const bool isError = status >= 500;
         if (!isError) {
             const double sample = state_->config.accessLogSample;
@@ -332,7 +343,9 @@ private:
                          {"status", status},
                          {"latencyMs", static_cast<double>(static_cast<long long>(ms * 1000)) / 1000.0}};
         if (req.principal) f["userId"] = req.principal->userId;
-        if (!ex.internal.empty()) f["error"] = ex.internal;
+        if (auto trace = util::traceIdOf(req.header("traceparent"))) f["traceId"] = *trace;
+        // Internal messages may quote a database error, which may quote a row: scrub it.
+        if (!ex.internal.empty()) f["error"] = util::redactSecrets(ex.internal);
         log::write(isError ? log::Level::Error : log::Level::Info, "request", f);
     }
 
@@ -341,8 +354,9 @@ private:
 
 }  // namespace
 
-HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt)
-    : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_)) {}
+HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt,
+                       metrics::HttpMetrics* metrics)
+    : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_, metrics)) {}
 
 HttpServer::~HttpServer() {
     stop();

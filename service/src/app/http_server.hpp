@@ -14,11 +14,17 @@ namespace Pistache::Http {
 class Endpoint;
 }
 
+namespace boxoffice::metrics {
+class HttpMetrics;
+}
+
 namespace boxoffice::app {
 
 class HttpServer {
 public:
-    HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt);
+    /// `metrics` (may be null) must have been built from `router`'s final table and outlive the server.
+    HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt,
+               metrics::HttpMetrics* metrics = nullptr);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

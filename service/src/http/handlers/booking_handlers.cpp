@@ -1,6 +1,7 @@
 #include "http/booking_dto.hpp"
 #include "http/handlers/routes.hpp"
 #include "http/idempotency.hpp"
+#include "util/redact.hpp"
 
 namespace boxoffice::http {
 namespace {
@@ -9,16 +10,11 @@ UserId caller(const Request& req) {
     return UserId{req.principal->userId};
 }
 
-// W3C traceparent: version-traceid-parentid-flags. Anything else is dropped, not propagated.
+// W3C traceparent: version-traceid-parentid-flags. Anything else is dropped, not propagated
+// (the same check as the access log's traceId, so what is logged is what is propagated).
 std::string traceContext(const Request& req) {
     auto tp = req.header("traceparent");
-    if (!tp || tp->size() != 55) return {};
-    for (std::size_t i = 0; i < tp->size(); ++i) {
-        const char c = (*tp)[i];
-        const bool dash = i == 2 || i == 35 || i == 52;
-        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return {};
-    }
-    return *tp;
+    return util::traceIdOf(tp) ? *tp : std::string{};
 }
 
 Result<std::pair<int, int>> page(const Request& req) {

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <string_view>
@@ -182,6 +183,8 @@ struct RedisConnection::Impl {
     SslPtr ssl;
     ReaderPtr reader;
     bool ready = false;  // true only after TCP, TLS, AUTH and SELECT all succeeded
+    bool connectedBefore = false;
+    std::atomic<std::uint64_t> reconnects{0};  // read by metrics from another thread
     std::array<char, 16384> readBuf{};
 
     Error fail(Error e) {
@@ -504,6 +507,8 @@ struct RedisConnection::Impl {
         if (!reader) return fail(unavailable("redisReaderCreate: out of memory"));
         if (auto r = handshake(budget); !r) return fail(std::move(r).error());
         ready = true;
+        if (connectedBefore) reconnects.fetch_add(1, std::memory_order_relaxed);
+        connectedBefore = true;
         return {};
     }
 
@@ -528,6 +533,10 @@ Result<void> RedisConnection::connect() {
 
 bool RedisConnection::connected() const {
     return impl_->ready;
+}
+
+std::uint64_t RedisConnection::reconnects() const {
+    return impl_->reconnects.load(std::memory_order_relaxed);
 }
 
 void RedisConnection::close() {

@@ -2,6 +2,7 @@
 // One Redis connection: hiredis's protocol writer/reader driven over our own socket, plain or
 // OpenSSL TLS (hiredis 0.14 has no TLS), with connect and command deadlines, AUTH and SELECT.
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ public:
     Result<void> connect();
     bool connected() const;
     void close();
+    /// Successful connects after the first one (a lost connection re-established), for metrics.
+    std::uint64_t reconnects() const;
 
     /// Sends one command and waits for its reply (connecting first if needed). A Redis error
     /// reply is returned as a Reply of Type::Error, not as a failed Result.

@@ -40,9 +40,25 @@ RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds w
 
 RedisPool::~RedisPool() = default;
 
+RedisPool::PoolStats RedisPool::poolStats() {
+    PoolStats s{acquired_.load(std::memory_order_relaxed), exhausted_.load(std::memory_order_relaxed),
+                static_cast<double>(waitNanos_.load(std::memory_order_relaxed)) / 1e9, 0, 0};
+    for (const auto& c : connections_) s.reconnects += c->reconnects();
+    std::lock_guard lock(mu_);
+    s.inUse = static_cast<int>(connections_.size() - free_.size());
+    return s;
+}
+
 Result<RedisLease> RedisPool::lease() {
+    const auto started = std::chrono::steady_clock::now();
     std::unique_lock lock(mu_);
-    if (!freed_.wait_for(lock, wait_, [this] { return !free_.empty(); })) {
+    const bool got = freed_.wait_for(lock, wait_, [this] { return !free_.empty(); });
+    waitNanos_.fetch_add(
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count()),
+        std::memory_order_relaxed);
+    (got ? acquired_ : exhausted_).fetch_add(1, std::memory_order_relaxed);
+    if (!got) {
         return Error{ErrorCode::DependencyUnavailable,
                      "redis unavailable",
                      {},

@@ -63,6 +63,16 @@ public:
     /// Exchanges with Redis so far (a pipeline counts once): lets tests check round trips honestly.
     std::uint64_t roundTrips() const { return roundTrips_.load(std::memory_order_relaxed); }
 
+    /// Counters since start, for metrics (same meaning as sql::Database::PoolStats).
+    struct PoolStats {
+        std::uint64_t acquired = 0;
+        std::uint64_t exhausted = 0;
+        double waitSeconds = 0;
+        std::uint64_t reconnects = 0;
+        int inUse = 0;
+    };
+    PoolStats poolStats();
+
 private:
     friend class RedisLease;
     void giveBack(std::size_t slot);
@@ -73,6 +83,9 @@ private:
     std::condition_variable freed_;
     std::vector<std::size_t> free_;  // a stack: the most recently used connection is the warmest
     std::atomic<std::uint64_t> roundTrips_{0};
+    std::atomic<std::uint64_t> acquired_{0};
+    std::atomic<std::uint64_t> exhausted_{0};
+    std::atomic<std::uint64_t> waitNanos_{0};
 };
 
 /// The one translation of a Redis error reply: transient server states (loading after a restart,

@@ -236,11 +236,25 @@ int Database::inUse() const {
     return static_cast<int>(slots_.size() - free_.size());
 }
 
+Database::PoolStats Database::poolStats() const {
+    return {acquired_.load(std::memory_order_relaxed), exhausted_.load(std::memory_order_relaxed),
+            static_cast<double>(waitNanos_.load(std::memory_order_relaxed)) / 1e9,
+            reconnects_.load(std::memory_order_relaxed)};
+}
+
 Result<Database::Slot*> Database::acquire() {
+    const auto started = std::chrono::steady_clock::now();
     std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, options_.poolWait, [this] { return !free_.empty(); })) {
+    const bool got = cv_.wait_for(lock, options_.poolWait, [this] { return !free_.empty(); });
+    waitNanos_.fetch_add(
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count()),
+        std::memory_order_relaxed);
+    if (!got) {
+        exhausted_.fetch_add(1, std::memory_order_relaxed);
         return poolExhausted(options_.poolWait);
     }
+    acquired_.fetch_add(1, std::memory_order_relaxed);
     Slot* slot = free_.back();
     free_.pop_back();
     return slot;
@@ -291,9 +305,11 @@ Result<void> Database::run(const std::function<void(soci::session&)>& fn) {
     ScopeExit releaseOnExit([this, slot] { release(slot); });
 
     for (int attempt = 0;; ++attempt) {
+        const bool wasBroken = slot->broken;
         if (auto repaired = repair(slot->session, slot->broken, dialect_, options_.statementTimeout); !repaired.ok()) {
             return repaired;
         }
+        if (wasBroken) reconnects_.fetch_add(1, std::memory_order_relaxed);
         try {
             fn(slot->session);
             return {};
@@ -343,9 +359,11 @@ Result<void> Database::transact(const std::function<Result<void>(soci::session&)
     // then writes can fail with SQLITE_BUSY on the upgrade, which busy_timeout does not wait out.
     const char* begin = dialect_ == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
     for (int attempt = 0;; ++attempt) {
+        const bool wasBroken = slot->broken;
         if (auto repaired = repair(slot->session, slot->broken, dialect_, options_.statementTimeout); !repaired.ok()) {
             return repaired;
         }
+        if (wasBroken) reconnects_.fetch_add(1, std::memory_order_relaxed);
         try {
             slot->session << begin;
             break;

@@ -1,6 +1,8 @@
 #pragma once
 // SOCI adapter core: a bounded pool of sessions on PostgreSQL or SQLite, every call with a deadline.
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -57,6 +59,15 @@ public:
     /// Pool figures, for metrics.
     int poolSize() const;
     int inUse() const;
+    /// Counters since start, for metrics: leases handed out, leases refused after poolWait, time
+    /// spent waiting for a lease, and broken sessions reconnected.
+    struct PoolStats {
+        std::uint64_t acquired = 0;
+        std::uint64_t exhausted = 0;
+        double waitSeconds = 0;
+        std::uint64_t reconnects = 0;
+    };
+    PoolStats poolStats() const;
 
 private:
     struct Slot;
@@ -70,6 +81,10 @@ private:
     std::vector<Slot*> free_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
+    std::atomic<std::uint64_t> acquired_{0};
+    std::atomic<std::uint64_t> exhausted_{0};
+    std::atomic<std::uint64_t> waitNanos_{0};
+    std::atomic<std::uint64_t> reconnects_{0};
 };
 
 }  // namespace boxoffice::sql
