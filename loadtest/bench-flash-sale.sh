@@ -24,7 +24,7 @@ printf '%-34s %10.0f req/s  p50 %-9s p99 %-9s\n' "boxoffice-load GET /healthz" \
 run_wrk "wrk GET /healthz" "$BASE/healthz"
 
 status=0
-"$LOAD" --preset stress --users "$USERS" --base "$BASE" --show "$SHOW" --pg "$BOXOFFICE_DATABASE_URL" --quiet \
+"$LOAD" --preset stress --users "$USERS" --base "$BASE" --show "$SHOW" --pg "$BOXOFFICE_DATABASE_URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --quiet \
   --service-pid "$SERVER_PID" \
   --report "$OUT/sale.json" --chart "$OUT/sale.svg" >"$OUT/sale.txt" || status=$?
 r=$OUT/sale.json

@@ -11,4 +11,4 @@ export BOXOFFICE_SWEEP_INTERVAL=${BOXOFFICE_SWEEP_INTERVAL:-1s}
 LOAD=${BUILD_DIR:-build}/loadtest/boxoffice-load
 [ -x "$LOAD" ] || scripts/build.sh --target boxoffice-load
 source loadtest/stack.sh
-"$LOAD" --base "$BASE" --show "$SHOW" --pg "$BOXOFFICE_DATABASE_URL" "$@"
+"$LOAD" --base "$BASE" --show "$SHOW" --pg "$BOXOFFICE_DATABASE_URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" "$@"

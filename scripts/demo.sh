@@ -30,7 +30,8 @@ trap 'exit 143' TERM INT
 
 export BOXOFFICE_SQLITE_PATH=$WORK/demo.db
 export BOXOFFICE_PORT=${BOXOFFICE_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
-export BOXOFFICE_LISTEN_ADDRESS=127.0.0.1
+export BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_ADDRESS=127.0.0.1
+export BOXOFFICE_METRICS_PORT=${BOXOFFICE_METRICS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 export BOXOFFICE_JWT_SECRET=${BOXOFFICE_JWT_SECRET:-demo-secret-0123456789-0123456789-abcdef}
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 # Short windows so that what the abandoning users held comes back within the demo, and is verified.
@@ -43,8 +44,8 @@ BASE=http://127.0.0.1:$BOXOFFICE_PORT
 for _ in $(seq 100); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.1; done
 curl -sf "$BASE/readyz" >/dev/null || { echo "boxoffice did not become ready:"; tail -20 "$WORK/serve.log"; exit 2; }
 echo "boxoffice serving on $BASE (embedded SQLite, hold TTL $BOXOFFICE_HOLD_TTL, payment window $BOXOFFICE_PAYMENT_WINDOW); show $SHOW"
-METRICS=()
-curl -sf -o /dev/null "$BASE/metrics" && METRICS=(--metrics "$BASE/metrics")
+# The service's own counters, on their own listener, are compared with what the crowd counted.
+METRICS=(--metrics "http://127.0.0.1:$BOXOFFICE_METRICS_PORT/metrics")
 status=0
 "$LOAD" --preset demo --base "$BASE" --show "$SHOW" "${METRICS[@]}" --expiry-wait 30s \
   --report "$OUT/report.json" --chart "$OUT/chart.svg" "$@" || status=$?

@@ -207,9 +207,8 @@ int runFlashSale(const Scenario& s) {
         }
         ledger.transportErrors += st.transportErrors;
     }
-    // The seat map and layout reads of set-up are counted too, so the service's metrics can match.
-    ledger.responses[std::string(endpointRoute(Layout)) + " " + std::to_string(layout.status)] += 1;
-    ledger.responses[std::string(endpointRoute(Availability)) + " " + std::to_string(avail.status)] += 1;
+    // The layout and availability reads of set-up happen before the baseline scrape above, so they
+    // are not in the ledger: the metrics check compares only what the service counted since then.
 
     std::printf("%s", reportText(r).c_str());
     std::fflush(stdout);
