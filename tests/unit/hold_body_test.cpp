@@ -38,24 +38,24 @@ TEST(PlainHoldBody, LeavesEverythingElseToTheJsonReader) {
     const std::vector<std::string> declined = {
         "",
         "{}",
-        R"({ "showId":"s","seatIds":["a"]})",                 // whitespace
-        R"({"seatIds":["a"],"showId":"s"})",                  // other key order
-        R"({"showId":"s","seatIds":["a"],"extra":1})",        // extra key
-        R"({"showId":"s","seatIds":["a"]} )",                 // trailing bytes
-        R"({"showId":"s","seatIds":["a"]}{})",                // two documents
-        R"({"showId":"","seatIds":["a"]})",                   // empty show (422 from the JSON reader)
-        R"({"showId":"s","seatIds":[""]})",                   // empty seat
-        R"({"showId":"s","seatIds":["a\"b"]})",               // escape
-        R"({"showId":"s","seatIds":["a\u0041"]})",            // unicode escape
-        "{\"showId\":\"s\",\"seatIds\":[\"caf\xc3\xa9\"]}",   // non-ASCII
-        "{\"showId\":\"s\",\"seatIds\":[\"a\tb\"]}",          // control byte
-        R"({"showId":"s","seatIds":["a",]})",                 // trailing comma
-        R"({"showId":"s","seatIds":["a"})",                   // unterminated array
-        R"({"showId":"s","seatIds":["a)",                     // unterminated string
-        R"({"showId":1,"seatIds":["a"]})",                    // wrong type
-        R"({"showId":"s","seatIds":[1]})",                    // wrong type
-        R"({"showId":"s","seatIds":"a"})",                    // not an array
-        "{\"showId\":\"s\",\"seatIds\":[" + seats(101) + "]}",  // too many seats (422)
+        R"({ "showId":"s","seatIds":["a"]})",                                 // whitespace
+        R"({"seatIds":["a"],"showId":"s"})",                                  // other key order
+        R"({"showId":"s","seatIds":["a"],"extra":1})",                        // extra key
+        R"({"showId":"s","seatIds":["a"]} )",                                 // trailing bytes
+        R"({"showId":"s","seatIds":["a"]}{})",                                // two documents
+        R"({"showId":"","seatIds":["a"]})",                                   // empty show (422 from the JSON reader)
+        R"({"showId":"s","seatIds":[""]})",                                   // empty seat
+        R"({"showId":"s","seatIds":["a\"b"]})",                               // escape
+        R"({"showId":"s","seatIds":["a\u0041"]})",                            // unicode escape
+        "{\"showId\":\"s\",\"seatIds\":[\"caf\xc3\xa9\"]}",                   // non-ASCII
+        "{\"showId\":\"s\",\"seatIds\":[\"a\tb\"]}",                          // control byte
+        R"({"showId":"s","seatIds":["a",]})",                                 // trailing comma
+        R"({"showId":"s","seatIds":["a"})",                                   // unterminated array
+        R"({"showId":"s","seatIds":["a)",                                     // unterminated string
+        R"({"showId":1,"seatIds":["a"]})",                                    // wrong type
+        R"({"showId":"s","seatIds":[1]})",                                    // wrong type
+        R"({"showId":"s","seatIds":"a"})",                                    // not an array
+        "{\"showId\":\"s\",\"seatIds\":[" + seats(101) + "]}",                // too many seats (422)
         "{\"showId\":\"" + std::string(65, 'x') + "\",\"seatIds\":[\"a\"]}",  // too long (422)
     };
     for (const auto& body : declined) EXPECT_FALSE(parsePlainHoldBody(body).has_value()) << body;
