@@ -2,15 +2,34 @@
 # Hold throughput on real PostgreSQL + Redis, side by side with GET /healthz of the same build in
 # the same run (wrk on the same box, keep-alive), then the same holds while PostgreSQL is stalled
 # (every order table locked): holds never touch the database, so they must not slow down.
-# Usage: loadtest/bench-holds.sh [seconds] [connections]
+# Usage: [SEATS=20000] [HOLD_TTL=2s] [USERS=1000] loadtest/bench-holds.sh [seconds] [connections]
+# Each hold row says how many answers were 201 (held) and how many were not (409 SEATS_UNAVAILABLE:
+# with a short TTL and random pairs most seats are taken); a bigger show (SEATS=200000, HOLD_TTL=1s,
+# USERS=10000) gives a row where most holds succeed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10} CONNS=${2:-256}
 export BOXOFFICE_MAX_SEATS_PER_USER=1000 BOXOFFICE_HOLD_TTL=${HOLD_TTL:-2s}
 source loadtest/stack.sh
-"$BIN" token --user bench --count 1000 > "$WORK/tokens"
-echo "wrk -t2 -c$CONNS -d${DURATION}s, keep-alive, PostgreSQL + Redis, ${SEATS:-20000}-seat show, 2-seat holds, hold TTL $BOXOFFICE_HOLD_TTL"
+"$BIN" token --user bench --count "${USERS:-1000}" > "$WORK/tokens"
+echo "wrk -t2 -c$CONNS -d${DURATION}s, keep-alive, PostgreSQL + Redis, ${SEATS:-20000}-seat show, 2-seat holds, hold TTL $BOXOFFICE_HOLD_TTL, ${USERS:-1000} users"
+
+# run_wrk from stack.sh, plus the outcomes: requests, and how many were not 2xx.
+run_wrk() {
+  local name=$1; shift
+  local out
+  out=$(wrk -t2 -c"${CONNS:-256}" -d"${DURATION:-10}s" --latency "$@")
+  local total non2xx
+  total=$(awk '/requests in/ {print $1}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '%-34s %10s req/s  p50 %-9s p99 %-9s %9s requests, %s not 2xx\n' "$name" \
+    "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
+    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$total" "${non2xx:-0}"
+}
 export SHOW TOKENS=$WORK/tokens SEATS=${SEATS:-20000}
+# Warm-up, not reported: the first holds of a show load its seating from the database (on the
+# fast lane, off the reactor) and Redis grows its seat hash.
+DURATION=2 run_wrk "(warm-up)" -s loadtest/holds.lua "$BASE" >/dev/null
 run_wrk "GET /healthz" "$BASE/healthz"
 run_wrk "POST /v1/holds" -s loadtest/holds.lua "$BASE"
 run_wrk "GET /healthz (again)" "$BASE/healthz"

@@ -14,6 +14,8 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -25,6 +27,7 @@
 #include "domain/booking_ports.hpp"
 #include "domain/clock.hpp"
 #include "domain/hold_id.hpp"
+#include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_hold_store.hpp"
 #include "storage/redis/redis_pool.hpp"
 #include "storage/redis/redis_url.hpp"
@@ -657,6 +660,87 @@ TEST_F(RedisHoldStoreTest, TwoHundredThreadsRaceForOneSeatEachRound) {
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->held, kRounds);
     EXPECT_EQ(s->available, static_cast<int>(seatIndex().size()) - kRounds);
+}
+
+}  // namespace
+}  // namespace boxoffice::redis
+
+namespace boxoffice::redis {
+namespace {
+
+// The batcher writes one batch while it hands out the replies of the one before: every caller
+// must still get its own reply, including the callers whose command met an empty script cache.
+TEST(RedisBatcherTest, EveryCallerGetsItsOwnReplyWhileBatchesOverlapAndAcrossAScriptFlush) {
+    ThrowawayRedis server;  // SCRIPT FLUSH on the shared server would disturb parallel tests
+    RedisConnection admin(server.options());
+    const std::string script = "return ARGV[1]";
+    auto loaded = admin.command({"SCRIPT", "LOAD", script});
+    ASSERT_TRUE(loaded.ok());
+    const std::string sha = loaded->str;
+
+    constexpr int kCallers = 4;
+    constexpr int kPerCaller = 1500;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::string> got(kCallers * kPerCaller);
+    int answered = 0;
+    int errors = 0;
+    {
+        RedisBatcher batcher(server.options(), 2, /*maxBatch=*/8);  // small batches: many overlaps
+        std::vector<std::thread> callers;
+        for (int c = 0; c < kCallers; ++c) {
+            callers.emplace_back([&, c] {
+                for (int i = 0; i < kPerCaller; ++i) {
+                    const int n = c * kPerCaller + i;
+                    if (c == 0 && i == kPerCaller / 2) {
+                        // From here some commands meet NOSCRIPT and go through LOAD + retry.
+                        EXPECT_EQ(admin.command({"SCRIPT", "FLUSH"})->str, "OK");
+                    }
+                    batcher.submit({"EVALSHA", sha, "0", std::to_string(n)}, &script, [&, n](Result<Reply> r) {
+                        std::lock_guard lock(mu);
+                        if (r && r->type == Reply::Type::String)
+                            got[static_cast<std::size_t>(n)] = r->str;
+                        else
+                            ++errors;
+                        if (++answered == kCallers * kPerCaller) cv.notify_all();
+                    });
+                }
+            });
+        }
+        for (auto& t : callers) t.join();
+        std::unique_lock lock(mu);
+        ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return answered == kCallers * kPerCaller; }))
+            << answered << " of " << kCallers * kPerCaller << " answered";
+    }
+    EXPECT_EQ(errors, 0);
+    for (int n = 0; n < kCallers * kPerCaller; ++n) ASSERT_EQ(got[static_cast<std::size_t>(n)], std::to_string(n));
+}
+
+// Redis going away answers every queued and in-flight command with an error, none is lost.
+TEST(RedisBatcherTest, RedisGoingDownAnswersEveryCommandWithAnError) {
+    auto server = std::make_unique<ThrowawayRedis>();
+    RedisOptions options = server->options();
+    options.connectTimeout = milliseconds(300);
+    options.commandTimeout = milliseconds(300);
+    std::mutex mu;
+    std::condition_variable cv;
+    int ok = 0, failed = 0;
+    constexpr int kCommands = 2000;
+    {
+        RedisBatcher batcher(options, 2, 16);
+        for (int n = 0; n < kCommands; ++n) {
+            if (n == kCommands / 2) server.reset();
+            batcher.submit({"PING"}, nullptr, [&](Result<Reply> r) {
+                std::lock_guard lock(mu);
+                (r && r->str == "PONG" ? ok : failed)++;
+                cv.notify_all();
+            });
+        }
+        std::unique_lock lock(mu);
+        ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return ok + failed == kCommands; }));
+    }
+    EXPECT_GT(ok, 0);
+    EXPECT_GT(failed, 0);
 }
 
 }  // namespace

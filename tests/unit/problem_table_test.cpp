@@ -54,3 +54,36 @@ TEST(Problem, BodyHasTheProblemFieldsAndHidesInternals) {
 
 }  // namespace
 }  // namespace boxoffice::http
+
+namespace boxoffice::http {
+namespace {
+
+// problem() writes plain bodies itself; they must be byte for byte what the JSON tree gives.
+TEST(Problem, FastBodyIsByteForByteTheJsonTreeBody) {
+    std::vector<Error> cases;
+    for (ErrorCode c : kAllErrorCodes) {
+        cases.push_back(Error{c, "", {}, {}, {}});
+        cases.push_back(Error{c, "2 of the seats are held or sold by someone else", {}, {}, "internal"});
+    }
+    Error taken{ErrorCode::SeatsUnavailable, "2 of the seats are held or sold by someone else", {}, {}, {}};
+    taken.subjects = {"FLOOR1-A-1", "FLOOR1-A-2"};
+    cases.push_back(taken);
+    cases.push_back(Error::validation({{"seatIds[0]", "no seat 'X-1' in this show"}, {"showId", "is required"}}));
+    // Strings that need escaping or UTF-8 handling take the JSON tree; the result is the same.
+    cases.push_back(Error{ErrorCode::NotFound, "quote \" backslash \\ newline \n tab \t", {}, {}, {}});
+    cases.push_back(Error{ErrorCode::NotFound, "caf\xc3\xa9 and a bad byte \xff here", {}, {}, {}});
+    cases.push_back(Error::validation("seatIds[1]", "seat '\x01\x7f' is listed twice"));
+    Error odd{ErrorCode::SeatsUnavailable, "x", {}, {}, {}};
+    odd.subjects = {"A\"B", "plain"};
+    cases.push_back(odd);
+    for (const Error& e : cases) {
+        for (std::string_view rid : {"0123456789abcdef0123456789abcdef", "", "r\"id"}) {
+            const Response r = problem(e, rid);
+            EXPECT_EQ(r.body, problemBody(e, rid)) << e.detail;
+            EXPECT_TRUE(nlohmann::json::accept(r.body)) << r.body;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace boxoffice::http

@@ -104,9 +104,21 @@ std::string percentDecode(const std::string& in) {
     return out;
 }
 
+char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Header names and the "Bearer" scheme are ASCII: no locale lookup per character.
 std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : s) c = lowerAscii(c);
     return s;
+}
+
+bool startsWithLower(std::string_view s, std::string_view lowerPrefix) {
+    if (s.size() < lowerPrefix.size()) return false;
+    for (std::size_t i = 0; i < lowerPrefix.size(); ++i)
+        if (lowerAscii(s[i]) != lowerPrefix[i]) return false;
+    return true;
 }
 
 // Pistache writes only typed headers into responses (addRaw ones are silently dropped), so every
@@ -182,14 +194,20 @@ public:
 
 private:
     void collect(const Ph::Request& request, http::Request& req) const {
-        for (const auto& [name, raw] : request.headers().rawList()) req.headers[lower(name)] = raw.value();
+        const auto& raw = request.headers().rawList();
+        req.headers.reserve(raw.size() + 2);
+        for (const auto& [name, value] : raw) req.headers[lower(name)] = value.value();
         // Registered headers are parsed by Pistache and absent from rawList; of those, handlers
-        // read only these two (writing a header out costs an ostringstream: not for every one).
-        for (const char* name : {"Authorization", "Content-Type"}) {
+        // read only these two. A header is written out through an ostream: one per thread, reused,
+        // since building one per request (and its locale) costs more than the write.
+        thread_local std::ostringstream os;
+        for (auto [name, key] : {std::pair<const char*, const char*>{"Authorization", "authorization"},
+                                 {"Content-Type", "content-type"}}) {
             if (auto h = request.headers().tryGet(name)) {
-                std::ostringstream os;
+                os.str(std::string());
+                os.clear();
                 h->write(os);
-                req.headers[lower(name)] = os.str();
+                req.headers[key] = os.str();
             }
         }
         auto rid = req.header("x-request-id");
@@ -235,10 +253,10 @@ private:
         ex.route = route->pattern;
         ex.routeIndex = static_cast<int>(route - state_->router.routes().data());
 
-        if (auto authz = req.header("authorization")) {
-            if (authz->size() < 7 || lower(authz->substr(0, 7)) != "bearer ")
+        if (auto authz = req.headers.find("authorization"); authz != req.headers.end()) {
+            if (!startsWithLower(authz->second, "bearer "))
                 return fail(ex, {ErrorCode::Unauthenticated, "use Authorization: Bearer <token>", {}, {}, {}});
-            auto principal = state_->tokens.verify(std::string_view(*authz).substr(7));
+            auto principal = state_->tokens.verify(std::string_view(authz->second).substr(7));
             if (!principal) return fail(ex, std::move(principal).error());
             req.principal = std::move(principal).value();
         }

@@ -194,7 +194,7 @@ Result<Principal> VerifiedTokenCache::verify(std::string_view token) {
     const EpochMs now = clock_.nowMs();
     {
         std::lock_guard lock(shard.mu);
-        auto it = shard.entries.find(std::string(token));
+        auto it = shard.entries.find(token);
         if (it != shard.entries.end()) {
             if (now < it->second.expiresAt) return it->second.principal;
             shard.entries.erase(it);

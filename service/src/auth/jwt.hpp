@@ -2,6 +2,7 @@
 // HS256 JSON Web Tokens: minted for development and load tests, verified on every request.
 #include <array>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 #include <optional>
@@ -65,9 +66,14 @@ private:
         Principal principal;
         EpochMs expiresAt = 0;
     };
+    // Transparent, so a lookup hashes the token's view without copying it into a string.
+    struct TokenHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
     struct Shard {
         std::mutex mu;
-        std::unordered_map<std::string, Entry> entries;
+        std::unordered_map<std::string, Entry, TokenHash, std::equal_to<>> entries;
     };
     const JwtCodec& codec_;
     const Clock& clock_;

@@ -61,12 +61,14 @@ Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, cons
     if (static_cast<int>(seatIds.size()) > settings_.maxSeatsPerHold)
         errs.push_back({"seatIds", "at most " + std::to_string(settings_.maxSeatsPerHold) + " seats per hold"});
     std::unordered_set<std::string_view> seen;
+    seen.reserve(seatIds.size());
     for (std::size_t i = 0; i < seatIds.size() && errs.size() < 20; ++i) {
-        const std::string field = "seatIds[" + std::to_string(i) + "]";
+        // The field name is only spelled out for an error: this loop runs for every hold.
+        const auto field = [i] { return "seatIds[" + std::to_string(i) + "]"; };
         if (seating.seats->find(seatIds[i]) < 0)
-            errs.push_back({field, "no seat '" + seatIds[i] + "' in this show"});
+            errs.push_back({field(), "no seat '" + seatIds[i] + "' in this show"});
         else if (!seen.insert(seatIds[i]).second)
-            errs.push_back({field, "seat '" + seatIds[i] + "' is listed twice"});
+            errs.push_back({field(), "seat '" + seatIds[i] + "' is listed twice"});
     }
     if (!errs.empty()) return Error::validation(std::move(errs));
     return HoldRequest{makeHoldId(s.id, compact(ids_.next())),

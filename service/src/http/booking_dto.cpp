@@ -52,6 +52,46 @@ Result<HoldBody> parseHoldBody(const Json& body) {
     return h;
 }
 
+std::optional<HoldBody> parsePlainHoldBody(std::string_view body) {
+    std::size_t pos = 0;
+    const auto literal = [&](std::string_view text) {
+        if (body.substr(pos, text.size()) != text) return false;
+        pos += text.size();
+        return true;
+    };
+    // A string with no escapes, control or non-ASCII bytes (those need the JSON parser's
+    // checks), 1 to 64 bytes: the limits parseHoldBody puts on both fields.
+    const auto plainString = [&]() -> std::optional<std::string_view> {
+        if (pos >= body.size() || body[pos] != '"') return std::nullopt;
+        const std::size_t start = ++pos;
+        while (pos < body.size() && body[pos] != '"') {
+            const auto c = static_cast<unsigned char>(body[pos]);
+            if (c < 0x20 || c > 0x7e || c == '\\') return std::nullopt;
+            ++pos;
+        }
+        if (pos >= body.size()) return std::nullopt;
+        const std::string_view s = body.substr(start, pos - start);
+        ++pos;
+        if (s.empty() || s.size() > 64) return std::nullopt;
+        return s;
+    };
+    HoldBody h;
+    if (!literal("{\"showId\":")) return std::nullopt;
+    const auto show = plainString();
+    if (!show || !literal(",\"seatIds\":[")) return std::nullopt;
+    h.showId = ShowId{std::string(*show)};
+    if (!literal("]")) {
+        do {
+            const auto seat = plainString();
+            if (!seat || h.seatIds.size() == 100) return std::nullopt;
+            h.seatIds.emplace_back(*seat);
+        } while (literal(","));
+        if (!literal("]")) return std::nullopt;
+    }
+    if (!literal("}") || pos != body.size()) return std::nullopt;
+    return h;
+}
+
 Result<OrderBody> parseOrderBody(const Json& body) {
     std::vector<FieldError> errs;
     FieldReader r(body, "", errs);

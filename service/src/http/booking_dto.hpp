@@ -1,4 +1,6 @@
 #pragma once
+#include <optional>
+#include <string_view>
 // Booking JSON <-> domain (camelCase).
 #include "domain/booking.hpp"
 #include "http/json_body.hpp"
@@ -15,6 +17,10 @@ struct OrderBody {
 };
 
 Result<HoldBody> parseHoldBody(const Json& body);
+/// The commonest hold body, `{"showId":"..","seatIds":["..",..]}` written compactly with plain
+/// ASCII strings, read without building a JSON tree. A value only when parseHoldBody would accept
+/// the same body with the same result; nullopt for anything else (then parse it as JSON).
+std::optional<HoldBody> parsePlainHoldBody(std::string_view body);
 Result<OrderBody> parseOrderBody(const Json& body);
 Result<std::string> parsePaymentReference(const Json& body);
 

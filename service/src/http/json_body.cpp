@@ -2,15 +2,20 @@
 
 namespace boxoffice::http {
 
-Result<Json> parseJsonObject(const Request& request) {
-    if (auto ct = request.header("content-type")) {
+Result<void> checkJsonContentType(const Request& request) {
+    if (auto ct = request.headers.find("content-type"); ct != request.headers.end()) {
         std::string lower;
-        for (char c : *ct) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        for (char c : ct->second) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
         const auto semi = lower.find(';');
         const std::string media = lower.substr(0, semi);
         if (media != "application/json" && !(media.size() > 5 && media.ends_with("+json")))
             return Error{ErrorCode::UnsupportedMediaType, "Content-Type must be application/json", {}, {}, {}};
     }
+    return {};
+}
+
+Result<Json> parseJsonObject(const Request& request) {
+    if (auto ct = checkJsonContentType(request); !ct) return std::move(ct).error();
     if (request.body.empty())
         return Error{ErrorCode::MalformedJson, "request body is empty; a JSON object is expected", {}, {}, {}};
     Json j = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);

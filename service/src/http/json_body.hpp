@@ -18,6 +18,8 @@ using Json = nlohmann::json;
 /// Parses the body as a JSON object (MalformedJson otherwise; ValidationFailed if not an object).
 /// Rejects a declared Content-Type that is not JSON (UnsupportedMediaType).
 Result<Json> parseJsonObject(const Request& request);
+/// The Content-Type check of parseJsonObject alone (absent is fine).
+Result<void> checkJsonContentType(const Request& request);
 
 /// Serializes without throwing on invalid UTF-8 (replaced).
 std::string dump(const Json& j);

@@ -1,5 +1,6 @@
 #pragma once
 // RFC 9457 problem details from the one ErrorCode -> HTTP status table.
+#include <string>
 #include <string_view>
 
 #include "domain/error.hpp"
@@ -19,5 +20,9 @@ ErrorSpec errorSpec(ErrorCode code);
 /// `application/problem+json` with type, title, status, detail, code, requestId and, when present,
 /// `errors: [{field, message}]` and `seats` (the subjects, e.g. unavailable seat ids).
 Response problem(const Error& error, std::string_view requestId);
+
+/// The body of problem() built as a JSON tree and serialized: the reference its faster writer
+/// for plain strings is tested against.
+std::string problemBody(const Error& error, std::string_view requestId);
 
 }  // namespace boxoffice::http

@@ -58,10 +58,14 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
     router.addAsync(
         Method::Post, "/v1/holds", Access::User,
         [&booking, holdNow](const Request& req, Responder respond, const Deferrer& defer) {
-            if (req.header("idempotency-key")) return defer(holdNow);
-            auto body = parseJsonObject(req);
-            if (!body) return respond(std::move(body).error());
-            auto h = parseHoldBody(*body);
+            if (req.headers.count("idempotency-key")) return defer(holdNow);
+            auto h = [&req]() -> Result<HoldBody> {
+                if (auto ct = checkJsonContentType(req); !ct) return std::move(ct).error();
+                if (auto plain = parsePlainHoldBody(req.body)) return std::move(*plain);
+                auto body = parseJsonObject(req);
+                if (!body) return std::move(body).error();
+                return parseHoldBody(*body);
+            }();
             if (!h) return respond(std::move(h).error());
             const bool started = booking.tryHoldAsync(
                 caller(req), h->showId, h->seatIds, [respond, defer, holdNow](Result<Hold> hold, bool retrySlow) {

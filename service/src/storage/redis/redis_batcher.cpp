@@ -31,7 +31,7 @@ void RedisBatcher::submit(std::vector<std::string> evalsha, const std::string* s
 
 void RedisBatcher::run(RedisConnection& connection) {
     std::vector<Item> batch;
-    std::vector<std::vector<std::string>> commands;
+    std::vector<const std::vector<std::string>*> commands;
     for (;;) {
         batch.clear();
         {
@@ -44,8 +44,8 @@ void RedisBatcher::run(RedisConnection& connection) {
             }
         }
         commands.clear();
-        for (const auto& item : batch) commands.push_back(item.argv);
-        auto replies = connection.pipeline(commands);
+        for (const auto& item : batch) commands.push_back(&item.argv);  // no copy of the arguments
+        auto replies = connection.pipelineRefs(commands);
         if (!replies || replies->size() != batch.size()) {
             Error e = replies ? Error{ErrorCode::Internal, "internal error", {}, {}, "redis pipeline reply count"}
                               : std::move(replies).error();

@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <climits>
 #include <string_view>
 #include <system_error>
@@ -65,9 +66,6 @@ struct ReaderFree {
 struct ReplyFree {
     void operator()(redisReply* p) const noexcept { freeReplyObject(p); }
 };
-struct CommandFree {
-    void operator()(char* p) const noexcept { redisFreeCommand(p); }
-};
 struct AddrInfoFree {
     void operator()(addrinfo* p) const noexcept { freeaddrinfo(p); }
 };
@@ -75,7 +73,6 @@ using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
 using SslPtr = std::unique_ptr<SSL, SslFree>;
 using ReaderPtr = std::unique_ptr<redisReader, ReaderFree>;
 using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
-using CommandPtr = std::unique_ptr<char, CommandFree>;
 using AddrInfoPtr = std::unique_ptr<addrinfo, AddrInfoFree>;
 
 // The one place a Redis transport failure becomes an ErrorCode: clients see only the fixed
@@ -142,23 +139,24 @@ Reply toReply(const redisReply& r) {
     return out;
 }
 
-// Appends one command in RESP form; hiredis does the encoding so binary-safe arguments (CR, LF,
-// NUL) need no care here.
+// Appends one command in RESP form (an array of bulk strings). Every argument carries its
+// length, so binary arguments (CR, LF, NUL) need no care; written here rather than through
+// redisFormatCommandArgv because this runs for every hold and needs no allocation of its own.
 bool appendCommand(const std::vector<std::string>& argv, std::string& wire) {
     if (argv.empty() || argv.size() > static_cast<std::size_t>(INT_MAX)) return false;
-    std::vector<const char*> ptrs;
-    std::vector<std::size_t> lens;
-    ptrs.reserve(argv.size());
-    lens.reserve(argv.size());
+    char num[24];
+    const auto appendHeader = [&](char kind, std::size_t n) {
+        wire.push_back(kind);
+        const auto [end, ec] = std::to_chars(num, num + sizeof num, n);
+        wire.append(num, end);
+        wire.append("\r\n", 2);
+    };
+    appendHeader('*', argv.size());
     for (const auto& a : argv) {
-        ptrs.push_back(a.data());
-        lens.push_back(a.size());
+        appendHeader('$', a.size());
+        wire.append(a);
+        wire.append("\r\n", 2);
     }
-    char* raw = nullptr;
-    const int len = redisFormatCommandArgv(&raw, static_cast<int>(argv.size()), ptrs.data(), lens.data());
-    CommandPtr cmd(raw);
-    if (len < 0 || !cmd) return false;
-    wire.append(cmd.get(), static_cast<std::size_t>(len));
     return true;
 }
 
@@ -556,6 +554,15 @@ Result<std::vector<Reply>> RedisConnection::pipeline(const std::vector<std::vect
     std::string wire;
     for (const auto& argv : commands) {
         if (!appendCommand(argv, wire)) return Error::internalError("redis: cannot encode an empty command");
+    }
+    return impl_->run(wire, commands.size());
+}
+
+Result<std::vector<Reply>> RedisConnection::pipelineRefs(const std::vector<const std::vector<std::string>*>& commands) {
+    if (commands.empty()) return std::vector<Reply>{};
+    std::string wire;
+    for (const auto* argv : commands) {
+        if (!appendCommand(*argv, wire)) return Error::internalError("redis: cannot encode an empty command");
     }
     return impl_->run(wire, commands.size());
 }

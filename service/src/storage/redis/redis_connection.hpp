@@ -53,6 +53,8 @@ public:
 
     /// Sends all commands in one write, then reads all replies in order (pipelining).
     Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string>>& commands);
+    /// The same, for commands owned elsewhere (their arguments are not copied).
+    Result<std::vector<Reply>> pipelineRefs(const std::vector<const std::vector<std::string>*>& commands);
 
 private:
     struct Impl;

@@ -9,7 +9,6 @@
 
 -- After a flush the sold seats are gone too: holding now could sell a seat twice.
 if redis.call('EXISTS', KEYS[4]) == 0 then return {'NOTREADY'} end
-if redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE'} end
 
 local holdId, user, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local maxSeats = tonumber(ARGV[5])
@@ -31,6 +30,9 @@ for i, seat in ipairs(seats) do
   if liveOwner(owners[i]) then taken[#taken + 1] = seat end
 end
 if #taken > 1 then return taken end
+-- Only a hold that is about to be written can clash with an existing record; checked after the
+-- seats so the common answer in a sale (TAKEN) costs one call fewer.
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE'} end
 
 -- The user's set may name seats that expired, were released or changed hands since: they are
 -- checked against the seats hash and dropped here, so the count is exact. Sold seats keep counting.
