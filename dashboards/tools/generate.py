@@ -79,7 +79,7 @@ def series(name, labels, values):
     return {"series": f"{name}{{{lbl}}}", "values": values}
 
 
-INST = {"instance": "app-1:9090", "job": "boxoffice"}
+INST = {"instance": "app-1:9464", "job": "boxoffice"}
 
 
 def traffic(route, method, ok_code, ok_per_min, bad_per_min, fast_per_min):

@@ -57,7 +57,7 @@ struct BookingConfig {
 
 struct MetricsConfig {
     std::string address = "0.0.0.0";
-    int port = 9090;                     // GET /metrics, on a listener of its own; 0 picks a free one
+    int port = 9464;                     // GET /metrics, on a listener of its own; 0 picks a free one
     milliseconds sampleInterval{1'000};  // seats per show, outbox, sweeper lag, pools, dependency checks
 };
 
