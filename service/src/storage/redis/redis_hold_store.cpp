@@ -26,6 +26,8 @@ constexpr EpochMs kRecordRetentionMs = 24LL * 60 * 60 * 1000;
 // Claims per restore call: each call blocks Redis while it runs, so a hall of 100k sold seats is
 // loaded in ~100 short steps rather than one long stall of every other show.
 constexpr std::size_t kRestoreChunk = 1000;
+// The show's ready flag, a field of its seats hash (see the header); the scripts name it too.
+constexpr std::string_view kReadyField = "#ready";
 
 std::string tagOf(const ShowId& show) {
     return "bx:{" + show.str() + "}:";
@@ -118,9 +120,6 @@ Result<HoldChange> holdChangeOf(std::string_view what, const Reply& r) {
 std::string RedisHoldStore::seatsKey(const ShowId& show) {
     return tagOf(show) + "seats";
 }
-std::string RedisHoldStore::readyKey(const ShowId& show) {
-    return tagOf(show) + "ready";
-}
 std::string RedisHoldStore::versionKey(const ShowId& show) {
     return tagOf(show) + "ver";
 }
@@ -194,11 +193,10 @@ Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& 
     const ShowId& show = request.showId;
     std::vector<std::string> argv{"EVALSHA",
                                   hold_.sha1,
-                                  "5",
+                                  "4",
                                   seatsKey(show),
                                   holdKey(show, request.holdId),
                                   userKey(show, request.userId),
-                                  readyKey(show),
                                   versionKey(show),
                                   request.holdId.str(),
                                   request.userId.str(),
@@ -238,8 +236,8 @@ Result<HoldResult> RedisHoldStore::hold(const HoldRequest& request) {
         auto argv = holdCommand(request);
         if (!argv) return std::move(argv).error();
         // eval() takes keys and arguments apart: they start after EVALSHA, sha1 and the key count.
-        std::vector<std::string> keys(argv->begin() + 3, argv->begin() + 8);
-        std::vector<std::string> args(argv->begin() + 8, argv->end());
+        std::vector<std::string> keys(argv->begin() + 3, argv->begin() + 7);
+        std::vector<std::string> args(argv->begin() + 7, argv->end());
         auto reply = eval(hold_, keys, args);
         if (!reply) return std::move(reply).error();
         return holdOutcome(request, *reply);
@@ -365,7 +363,7 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
         // do/while: a show with nothing sold yet still needs the one call that marks it ready.
         do {
             const std::size_t end = std::min(claims.size(), next + kRestoreChunk);
-            std::vector<std::string> keys{seatsKey(show), readyKey(show), versionKey(show)};
+            std::vector<std::string> keys{seatsKey(show), versionKey(show)};
             std::unordered_map<std::string, std::size_t> keyIndexOfUser;  // 1-based, as Lua sees KEYS
             std::vector<std::string> args{std::to_string(now), end == claims.size() ? "1" : "0"};
             args.reserve(2 + 5 * (end - next));
@@ -389,30 +387,31 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
 
 Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {
     return guarded("snapshot", [&]() -> Result<AvailabilitySnapshot> {
-        // One round trip for any hall: the seats hash holds only seats that were ever taken, and
-        // the statuses are worked out here rather than in a script that would block Redis.
+        // One call for any hall: the seats hash holds only seats that were ever taken (and the
+        // ready flag), and the statuses are worked out here rather than in a script that would
+        // block Redis.
         auto lease = pool_.lease();
         if (!lease) return std::move(lease).error();
-        auto replies = lease->pipeline({{"EXISTS", readyKey(show)}, {"HGETALL", seatsKey(show)}});
-        if (!replies) return std::move(replies).error();
-        for (const Reply& r : *replies) {
-            if (r.type == Reply::Type::Error) {
-                if (replyNeedsReconnect(r)) lease->discard();
-                return errorFromReply(r, "snapshot");
-            }
+        auto reply = lease->command({"HGETALL", seatsKey(show)});
+        if (!reply) return std::move(reply).error();
+        const Reply& owners = *reply;
+        if (owners.type == Reply::Type::Error) {
+            if (replyNeedsReconnect(owners)) lease->discard();
+            return errorFromReply(owners, "snapshot");
         }
-        const Reply& ready = replies->at(0);
-        const Reply& owners = replies->at(1);
-        if (ready.type != Reply::Type::Integer) return unexpected("snapshot EXISTS", ready);
         if (owners.type != Reply::Type::Array || owners.elements.size() % 2 != 0) {
             return unexpected("snapshot HGETALL", owners);
         }
 
         AvailabilitySnapshot s;
         s.epoch = "redis";
-        s.ready = ready.integer == 1;
+        s.ready = false;
         s.status.assign(seats.size(), SeatStatus::Available);
         for (std::size_t i = 0; i + 1 < owners.elements.size(); i += 2) {
+            if (owners.elements[i].str == kReadyField) {
+                s.ready = true;
+                continue;
+            }
             const long pos = seats.find(owners.elements[i].str);
             if (pos < 0) continue;  // a seat no longer in the layout: not ours to show
             s.status[static_cast<std::size_t>(pos)] = statusOfOwner(owners.elements[i + 1].str, now);

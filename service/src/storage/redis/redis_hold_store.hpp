@@ -14,10 +14,12 @@ namespace boxoffice::redis {
 /// Keys of show S (all tagged {S}):
 ///   bx:{S}:seats         HASH seatId -> "KIND|expiresAt|ownerId|userId"; KIND H (hold), O (pending
 ///                        order), S (sold, expiresAt 0). An H/O owner past expiresAt is free.
+///                        Also field "#ready" = "1" once the show's truth is loaded (a seat id
+///                        always has a '-'); gone with the hash after a flush -> NotReady. One
+///                        HMGET in hold.lua reads it with the seats.
 ///   bx:{S}:hold:<holdId> HASH user, seats, status (HELD|RELEASED|ORDERED), expiresAt, createdAt, orderId;
 ///                        kept a day past the hold's (or order's) end so a client learns it EXPIRED.
 ///   bx:{S}:user:<userId> SET of seats the user may own; checked against `seats` when counted.
-///   bx:{S}:ready         "1" once the show's truth is loaded; absent after a flush -> NotReady.
 ///   bx:{S}:ver           counter bumped by every change (for debugging).
 /// Thread-safe: it keeps no state of its own beyond the pool.
 class RedisHoldStore final : public HoldStore {
@@ -44,7 +46,6 @@ public:
     Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) override;
 
     static std::string seatsKey(const ShowId& show);
-    static std::string readyKey(const ShowId& show);
     static std::string holdKey(const ShowId& show, const HoldId& id);
     static std::string userKey(const ShowId& show, const UserId& user);
     static std::string versionKey(const ShowId& show);

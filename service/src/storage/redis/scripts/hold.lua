@@ -1,14 +1,13 @@
 -- Holds every seat in ARGV[7..] for one hold, or none of them.
--- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 ready flag, 5 version counter
+-- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 version counter
 -- ARGV: 1 hold id, 2 user id, 3 now (ms), 4 expiresAt (ms), 5 max seats per user,
 --       6 when the hold record may go (ms, PEXPIREAT), 7.. seat ids (distinct, validated by the caller)
 -- Seat owners are "KIND|expiresAt|ownerId|userId": KIND H (hold), O (pending order) or S (sold,
 -- expiresAt 0). The user id comes last because it is the only free-form part. An H or O owner
 -- whose expiresAt has passed is free: expiry costs nothing until someone wants the seat.
+-- The seats hash also holds the show's ready flag, field '#ready' (a seat id always has a '-'), so
+-- one HMGET answers both: most holds in a sale are conflicts, and this is their only call.
 -- Replies: {'HELD'} | {'TAKEN', seat...} | {'LIMIT', seatsTheUserHas} | {'NOTREADY'} | {'DUPLICATE'}
-
--- After a flush the sold seats are gone too: holding now could sell a seat twice.
-if redis.call('EXISTS', KEYS[4]) == 0 then return {'NOTREADY'} end
 
 local holdId, user, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local maxSeats = tonumber(ARGV[5])
@@ -22,17 +21,29 @@ local function liveOwner(owner)
   return {kind = kind, id = id, user = who}
 end
 
-local seats = {}
-for i = 7, #ARGV do seats[#seats + 1] = ARGV[i] end
-local owners = redis.call('HMGET', KEYS[1], unpack(seats))
+-- liveOwner(owner) ~= nil without building its parts: the same pattern, so the same verdicts.
+local function isLive(owner)
+  if not owner then return false end
+  if string.byte(owner) == 83 then return true end  -- 'S': sold, or unparseable; live either way
+  local exp = string.match(owner, '^%u|(%d+)|[^|]*|')
+  return not exp or tonumber(exp) > now
+end
+
+local owners = redis.call('HMGET', KEYS[1], '#ready', unpack(ARGV, 7))
+-- After a flush the sold seats are gone too (and the flag with them): holding now could sell a
+-- seat twice.
+if not owners[1] then return {'NOTREADY'} end
 local taken = {'TAKEN'}
-for i, seat in ipairs(seats) do
-  if liveOwner(owners[i]) then taken[#taken + 1] = seat end
+for i = 7, #ARGV do
+  if isLive(owners[i - 5]) then taken[#taken + 1] = ARGV[i] end  -- ARGV[7] is owners[2]
 end
 if #taken > 1 then return taken end
 -- Only a hold that is about to be written can clash with an existing record; checked after the
 -- seats so the common answer in a sale (TAKEN) costs one call fewer.
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE'} end
+
+local seats = {}
+for i = 7, #ARGV do seats[#seats + 1] = ARGV[i] end
 
 -- The user's set may name seats that expired, were released or changed hands since: they are
 -- checked against the seats hash and dropped here, so the count is exact. Sold seats keep counting.
@@ -60,5 +71,5 @@ redis.call('SADD', KEYS[3], unpack(seats))
 redis.call('HSET', KEYS[2], 'user', user, 'seats', table.concat(seats, ','), 'status', 'HELD',
            'expiresAt', expiresAt, 'createdAt', ARGV[3])
 redis.call('PEXPIREAT', KEYS[2], ARGV[6])
-redis.call('INCR', KEYS[5])
+redis.call('INCR', KEYS[4])
 return {'HELD'}

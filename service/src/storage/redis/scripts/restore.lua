@@ -2,7 +2,8 @@
 -- seat sets. A claim wins over a hold; a sold seat is never overwritten. Live holds the claims do
 -- not mention are kept. The caller sends large restores in chunks; the last chunk (even an empty
 -- one: a show with nothing sold yet) marks the show ready, and holds are refused until then.
--- KEYS: 1 seats hash, 2 ready flag, 3 version counter, 4.. user seat sets (referenced by index)
+-- KEYS: 1 seats hash (with the ready flag, field '#ready'), 2 version counter, 3.. user seat sets
+--       (referenced by index)
 -- ARGV: 1 now (ms), 2 '1' on the last chunk, then per claim 5 values:
 --       seat id, expiresAt (ms, 0 when sold), order id, user id, index into KEYS of the user's set
 -- Reply: the number of seats written.
@@ -21,6 +22,6 @@ for i = 3, #ARGV, 5 do
     end
   end
 end
-if ARGV[2] == '1' then redis.call('SET', KEYS[2], '1') end
-redis.call('INCR', KEYS[3])
+if ARGV[2] == '1' then redis.call('HSET', KEYS[1], '#ready', '1') end
+redis.call('INCR', KEYS[2])
 return written
