@@ -16,21 +16,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/demo_seed.hpp"
 #include "auth/jwt.hpp"
 #include "support/http_client.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string seatName(int index, int seats) {
-    const int sections = (seats + 999) / 1000;
-    const int section = index / 1000, row = (index % 1000) / 50, n = index % 50 + 1;
-    const double share = static_cast<double>(section) / sections;
-    const std::string prefix = share < 0.1 ? "FLOOR" : (share < 0.4 ? "L" : "U");
-    return prefix + std::to_string(section + 1) + "-" + std::string(1, static_cast<char>('A' + row)) + "-" +
-           std::to_string(n);
-}
 
 double pct(std::vector<double>& v, double p) {
     if (v.empty()) return 0;
@@ -93,12 +85,13 @@ int main(int argc, char** argv) {
                 const std::vector<std::string> auth{"Content-Type: application/json", "Authorization: Bearer " + token,
                                                     "Connection: keep-alive"};
                 const auto t0 = Clock::now();
-                auto hr =
-                    c.request("POST", "/v1/holds",
-                              nlohmann::json{{"showId", show},
-                                             {"seatIds", {seatName(pair * 2, seats), seatName(pair * 2 + 1, seats)}}}
-                                  .dump(),
-                              auth);
+                auto hr = c.request("POST", "/v1/holds",
+                                    nlohmann::json{{"showId", show},
+                                                   {"seatIds",
+                                                    {boxoffice::app::arenaSeatId(pair * 2, seats),
+                                                     boxoffice::app::arenaSeatId(pair * 2 + 1, seats)}}}
+                                        .dump(),
+                                    auth);
                 const auto t1 = Clock::now();
                 if (hr.status != 201) {
                     ++failures;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/demo_seed.hpp"
 #include "auth/jwt.hpp"
 #include "support/http_client.hpp"
 #include "verifier.hpp"
@@ -20,16 +21,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Layout order of the demo arena (see bench_bookings.cpp): sections of 1000 seats, rows of 50.
-std::string seatName(int index, int seats) {
-    const int sections = (seats + 999) / 1000;
-    const int section = index / 1000, row = (index % 1000) / 50, n = index % 50 + 1;
-    const double share = static_cast<double>(section) / sections;
-    const std::string prefix = share < 0.1 ? "FLOOR" : (share < 0.4 ? "L" : "U");
-    return prefix + std::to_string(section + 1) + "-" + std::string(1, static_cast<char>('A' + row)) + "-" +
-           std::to_string(n);
-}
 
 double secondsSince(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
@@ -80,7 +71,8 @@ int main(int argc, char** argv) {
                 const std::string id = "crowd-" + std::to_string(b);
                 const std::vector<std::string> h{"Content-Type: application/json", "Connection: keep-alive",
                                                  "Authorization: Bearer " + ledger.tokenOf.at(id)};
-                const nlohmann::json seatIds = {seatName(2 * b, seats), seatName(2 * b + 1, seats)};
+                const nlohmann::json seatIds = {boxoffice::app::arenaSeatId(2 * b, seats),
+                                                boxoffice::app::arenaSeatId(2 * b + 1, seats)};
                 auto hold =
                     c.request("POST", "/v1/holds", nlohmann::json{{"showId", show}, {"seatIds", seatIds}}.dump(), h);
                 if (hold.status != 201) continue;

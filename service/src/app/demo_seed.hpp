@@ -18,6 +18,9 @@ DemoIds defaultDemoIds();
 /// the next three tenths LOWER, the rest UPPER.
 Layout arenaLayout(int seats);
 
+/// The id of the seat at `index` (0-based, layout order) of arenaLayout(seats), e.g. "FLOOR1-A-1".
+std::string arenaSeatId(int index, int seats);
+
 struct DemoResult {
     Venue venue;
     Event event;
