@@ -1,19 +1,19 @@
 #pragma once
-// Reads the Prometheus text format of a real scrape, for assertions on named series.
+// Reads the Prometheus text format of a real scrape, for assertions on named series. The parsing is
+// the flash-sale verifier's (loadtest/src/prometheus_text.*); this only makes it strict.
 #include <map>
 #include <string>
 #include <vector>
 
+#include "prometheus_text.hpp"
+
 namespace boxoffice::testing {
 
-struct Sample {
-    std::string name;
-    std::map<std::string, std::string> labels;
-    double value = 0;
-};
+using Sample = load::MetricSample;
 
 class MetricsText {
 public:
+    /// Throws when any sample line does not parse: a test scrape must be well-formed.
     explicit MetricsText(const std::string& text);
     /// Sum of every sample named `name` whose labels include `labels` (0 when none).
     double sum(const std::string& name, const std::map<std::string, std::string>& labels = {}) const;
