@@ -1,4 +1,5 @@
-// storage/sql/sql_idempotency_store against real PostgreSQL and SQLite, schema from migrations/.
+// One contract for every IdempotencyStore: storage/sql/sql_idempotency_store against real PostgreSQL
+// and SQLite (schema from migrations/), storage/redis/redis_idempotency_store against a real Redis.
 #include "storage/sql/sql_idempotency_store.hpp"
 
 #include <gtest/gtest.h>
@@ -8,30 +9,51 @@
 #include <latch>
 #include <thread>
 
+#include "storage/redis/redis_idempotency_store.hpp"
 #include "storage/sql/migrator.hpp"
 #include "support/test_env.hpp"
+#include "util/random_id.hpp"
 
 namespace {
 
 using namespace boxoffice;
 using boxoffice::sql::Database;
 using boxoffice::sql::DatabaseOptions;
-using boxoffice::sql::Dialect;
 using Kind = IdempotencyClaim::Kind;
 using namespace std::chrono_literals;
 
 constexpr EpochMs kNow = 1'800'000'000'000;
 constexpr EpochMs kTtl = 24 * 3600 * 1000;
 
-std::string dialectName(const ::testing::TestParamInfo<Dialect>& info) {
-    return info.param == Dialect::Postgres ? "Postgres" : "Sqlite";
+enum class Backend { Postgres, Sqlite, Redis };
+
+std::string backendName(const ::testing::TestParamInfo<Backend>& info) {
+    switch (info.param) {
+        case Backend::Postgres:
+            return "Postgres";
+        case Backend::Sqlite:
+            return "Sqlite";
+        case Backend::Redis:
+            return "Redis";
+    }
+    return "?";
 }
 
-class IdempotencyStoreTest : public ::testing::TestWithParam<Dialect> {
+class IdempotencyStoreTest : public ::testing::TestWithParam<Backend> {
 protected:
     void SetUp() override {
+        // Users are tagged per test so a shared Redis (and its key count) sees only this test's keys.
+        tag_ = util::RandomIdGenerator().next().substr(0, 8) + "-";
+        if (GetParam() == Backend::Redis) {
+            std::string err;
+            redis::RedisOptions ro;
+            ro.endpoint = *redis::parseRedisUrl(boxoffice::testing::TestEnv::get().redisUrl, err);
+            pool_ = std::make_unique<redis::RedisPool>(ro, 8, 2s);
+            store_ = std::make_unique<redis::RedisIdempotencyStore>(*pool_);
+            return;
+        }
         DatabaseOptions o;
-        o.url = GetParam() == Dialect::Postgres ? boxoffice::testing::createPgDatabase("idemtest")
+        o.url = GetParam() == Backend::Postgres ? boxoffice::testing::createPgDatabase("idemtest")
                                                 : boxoffice::testing::tempSqliteUrl("idemtest");
         o.poolSize = 8;
         o.poolWait = 10s;
@@ -41,37 +63,55 @@ protected:
         store_ = std::make_unique<sql::SqlIdempotencyStore>(*db_);
     }
 
-    Kind claim(const std::string& user, const std::string& key, const std::string& hash, EpochMs now = kNow) {
-        auto r = store_->claim(UserId{user}, key, hash, now, now + kTtl);
+    UserId U(const std::string& user) const { return UserId{tag_ + user}; }
+    static IdempotencyLease lease(EpochMs until = kNow + 10'000, const std::string& owner = "o1") {
+        return {owner, until};
+    }
+
+    // `owner` names the request; another request claiming the same key passes another owner.
+    Kind claim(const std::string& user, const std::string& key, const std::string& hash, EpochMs now = kNow,
+               const std::string& owner = "o1") {
+        auto r = store_->claim(U(user), key, hash, now, now + kTtl, lease(now + 10'000, owner));
         EXPECT_TRUE(r.ok()) << r.error().internal;
         return r.ok() ? r->kind : Kind::Mismatch;
     }
 
     long long rows() {
         long long n = -1;
-        auto r = db_->run([&](soci::session& s) { s << "SELECT COUNT(*) FROM idempotency_keys", soci::into(n); });
+        if (GetParam() == Backend::Redis) {
+            auto r = pool_->call({"KEYS", "bx:idem:*" + tag_ + "*"});
+            EXPECT_TRUE(r.ok());
+            return r.ok() ? static_cast<long long>(r->elements.size()) : -1;
+        }
+        auto r = db_->run([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM idempotency_keys WHERE user_id LIKE :tag", soci::use(tag_ + "%"), soci::into(n);
+        });
         EXPECT_TRUE(r.ok());
         return n;
     }
 
+    std::string tag_;
     std::unique_ptr<Database> db_;
-    std::unique_ptr<sql::SqlIdempotencyStore> store_;
+    std::unique_ptr<redis::RedisPool> pool_;
+    std::unique_ptr<IdempotencyStore> store_;
 };
 
 TEST_P(IdempotencyStoreTest, ClaimRunCompleteThenReplay) {
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Claimed);
-    EXPECT_EQ(claim("u1", "k1", "h1"), Kind::InProgress);
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 201, R"({"id":"order-1"})").ok());
+    EXPECT_EQ(claim("u1", "k1", "h1", kNow, "o2"), Kind::InProgress);
+    // The same claim sent again (a resend after a dead connection) is still its owner's.
+    EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Claimed);
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 201, R"({"id":"order-1"})").ok());
 
-    auto replay = store_->claim(UserId{"u1"}, "k1", "h1", kNow + 1000, kNow + 1000 + kTtl);
+    auto replay = store_->claim(U("u1"), "k1", "h1", kNow + 1000, kNow + 1000 + kTtl, lease());
     ASSERT_TRUE(replay.ok());
     EXPECT_EQ(replay->kind, Kind::Replay);
     EXPECT_EQ(replay->status, 201);
     EXPECT_EQ(replay->body, R"({"id":"order-1"})");
 
     // A stored response is final: a second completion does not overwrite it.
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 500, "oops").ok());
-    auto still = store_->claim(UserId{"u1"}, "k1", "h1", kNow, kNow + kTtl);
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 500, "oops").ok());
+    auto still = store_->claim(U("u1"), "k1", "h1", kNow, kNow + kTtl, lease());
     ASSERT_TRUE(still.ok());
     EXPECT_EQ(still->status, 201);
     EXPECT_EQ(rows(), 1);
@@ -79,8 +119,8 @@ TEST_P(IdempotencyStoreTest, ClaimRunCompleteThenReplay) {
 
 TEST_P(IdempotencyStoreTest, AnEmptyBodyReplaysAsEmpty) {
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Claimed);
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 204, "").ok());
-    auto replay = store_->claim(UserId{"u1"}, "k1", "h1", kNow, kNow + kTtl);
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 204, "").ok());
+    auto replay = store_->claim(U("u1"), "k1", "h1", kNow, kNow + kTtl, lease());
     ASSERT_TRUE(replay.ok());
     EXPECT_EQ(replay->kind, Kind::Replay);
     EXPECT_EQ(replay->status, 204);
@@ -90,7 +130,7 @@ TEST_P(IdempotencyStoreTest, AnEmptyBodyReplaysAsEmpty) {
 TEST_P(IdempotencyStoreTest, SameKeyForADifferentRequestIsAMismatch) {
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Claimed);
     EXPECT_EQ(claim("u1", "k1", "h2"), Kind::Mismatch);
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 201, "{}").ok());
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 201, "{}").ok());
     EXPECT_EQ(claim("u1", "k1", "h2"), Kind::Mismatch);
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Replay);
 }
@@ -103,36 +143,36 @@ TEST_P(IdempotencyStoreTest, KeysAreScopedToTheUser) {
 
 TEST_P(IdempotencyStoreTest, AbandonedClaimCanBeClaimedAgainButACompletedOneStays) {
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Claimed);
-    ASSERT_TRUE(store_->abandon(UserId{"u1"}, "k1").ok());
+    ASSERT_TRUE(store_->abandon(U("u1"), "k1", "o1").ok());
     EXPECT_EQ(rows(), 0);
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Claimed);
 
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 201, "{}").ok());
-    ASSERT_TRUE(store_->abandon(UserId{"u1"}, "k1").ok());
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 201, "{}").ok());
+    ASSERT_TRUE(store_->abandon(U("u1"), "k1", "o1").ok());
     EXPECT_EQ(claim("u1", "k1", "h1"), Kind::Replay);
 
     // Forgetting what was never claimed is harmless.
-    EXPECT_TRUE(store_->abandon(UserId{"u1"}, "unknown").ok());
-    EXPECT_TRUE(store_->complete(UserId{"u1"}, "unknown", 200, "{}").ok());
+    EXPECT_TRUE(store_->abandon(U("u1"), "unknown", "o1").ok());
+    EXPECT_TRUE(store_->complete(U("u1"), "unknown", "o1", 200, "{}").ok());
     EXPECT_EQ(rows(), 1);
 }
 
 TEST_P(IdempotencyStoreTest, ExpiredKeyIsReclaimedWhateverItHeld) {
-    ASSERT_EQ(store_->claim(UserId{"u1"}, "k1", "h1", kNow, kNow + 1000)->kind, Kind::Claimed);
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 201, "old").ok());
-    ASSERT_EQ(store_->claim(UserId{"u1"}, "k2", "h1", kNow, kNow + 1000)->kind, Kind::Claimed);  // never completed
+    ASSERT_EQ(store_->claim(U("u1"), "k1", "h1", kNow, kNow + 1000, lease())->kind, Kind::Claimed);
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 201, "old").ok());
+    ASSERT_EQ(store_->claim(U("u1"), "k2", "h1", kNow, kNow + 1000, lease())->kind, Kind::Claimed);  // never completed
 
     // One millisecond before expiry the old answer still holds.
     EXPECT_EQ(claim("u1", "k1", "h2", kNow + 999), Kind::Mismatch);
-    EXPECT_EQ(claim("u1", "k2", "h1", kNow + 999), Kind::InProgress);
+    EXPECT_EQ(claim("u1", "k2", "h1", kNow + 999, "o2"), Kind::InProgress);
 
     EXPECT_EQ(claim("u1", "k1", "h2", kNow + 1000), Kind::Claimed);
     EXPECT_EQ(claim("u1", "k2", "h1", kNow + 1000), Kind::Claimed);
     // The new claims replaced the old rows: fresh hash, no response, a new lifetime.
-    EXPECT_EQ(claim("u1", "k1", "h2", kNow + 2000), Kind::InProgress);
+    EXPECT_EQ(claim("u1", "k1", "h2", kNow + 2000, "o2"), Kind::InProgress);
     EXPECT_EQ(claim("u1", "k1", "h1", kNow + 2000), Kind::Mismatch);
-    ASSERT_TRUE(store_->complete(UserId{"u1"}, "k1", 202, "new").ok());
-    auto replay = store_->claim(UserId{"u1"}, "k1", "h2", kNow + 3000, kNow + 3000 + kTtl);
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "o1", 202, "new").ok());
+    auto replay = store_->claim(U("u1"), "k1", "h2", kNow + 3000, kNow + 3000 + kTtl, lease());
     ASSERT_TRUE(replay.ok());
     EXPECT_EQ(replay->kind, Kind::Replay);
     EXPECT_EQ(replay->status, 202);
@@ -150,7 +190,8 @@ TEST_P(IdempotencyStoreTest, ConcurrentClaimsOfOneKeyLetExactlyOneRun) {
         for (int i = 0; i < kThreads; ++i) {
             threads.emplace_back([&, i] {
                 start.arrive_and_wait();
-                results[i] = store_->claim(UserId{"u1"}, key, "h1", kNow, kNow + kTtl);
+                results[i] =
+                    store_->claim(U("u1"), key, "h1", kNow, kNow + kTtl, lease(kNow + 10'000, "o" + std::to_string(i)));
             });
         }
         for (auto& t : threads) t.join();
@@ -166,7 +207,27 @@ TEST_P(IdempotencyStoreTest, ConcurrentClaimsOfOneKeyLetExactlyOneRun) {
     EXPECT_EQ(rows(), 5);
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, IdempotencyStoreTest, ::testing::Values(Dialect::Postgres, Dialect::Sqlite),
-                         dialectName);
+// A process that died between claiming a key and storing its answer: before the lease passes a
+// retry is told to wait; after it, the retry takes the key over, and only the new owner's answer
+// counts (the dead request, if it was only slow, cannot overwrite or forget it).
+TEST_P(IdempotencyStoreTest, ADeadClaimIsTakenOverOnceItsLeasePasses) {
+    ASSERT_EQ(store_->claim(U("u1"), "k1", "h1", kNow, kNow + kTtl, lease(kNow + 1000, "dead"))->kind, Kind::Claimed);
+    EXPECT_EQ(claim("u1", "k1", "h1", kNow + 999, "retry"), Kind::InProgress);
+    EXPECT_EQ(claim("u1", "k1", "h2", kNow + 1000, "other"), Kind::Mismatch) << "another request never takes it over";
+    EXPECT_EQ(claim("u1", "k1", "h1", kNow + 1000, "retry"), Kind::Claimed);
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "dead", 500, "late").ok());
+    ASSERT_TRUE(store_->abandon(U("u1"), "k1", "dead").ok());
+    EXPECT_EQ(claim("u1", "k1", "h1", kNow + 1001, "third"), Kind::InProgress) << "the retry's claim survived";
+    ASSERT_TRUE(store_->complete(U("u1"), "k1", "retry", 201, "real").ok());
+    auto replay = store_->claim(U("u1"), "k1", "h1", kNow + 2000, kNow + kTtl, lease(kNow + 12'000, "fourth"));
+    ASSERT_TRUE(replay.ok());
+    EXPECT_EQ(replay->kind, Kind::Replay);
+    EXPECT_EQ(replay->status, 201);
+    EXPECT_EQ(replay->body, "real");
+    EXPECT_EQ(rows(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, IdempotencyStoreTest,
+                         ::testing::Values(Backend::Postgres, Backend::Sqlite, Backend::Redis), backendName);
 
 }  // namespace

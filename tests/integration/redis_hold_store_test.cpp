@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <future>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
@@ -552,18 +553,35 @@ TEST(RedisPool, WaitingForAFreeConnectionIsBounded) {
     waiter.join();
 }
 
-TEST(RedisPool, AFailedConnectionReconnectsOnItsNextUse) {
+// A pooled connection that died with the old server (a restart, a failover, an idle cut) used to
+// fail its first call: the script runner now reconnects and sends the command again.
+TEST(RedisPool, ADeadPooledConnectionIsReconnectedWithinTheSameCall) {
     ThrowawayRedis server;
     RedisPool pool(server.options(), 1, milliseconds(500));
     ASSERT_EQ(pool.call({"PING"})->str, "PONG");
     // Kill every client connection from the server's side: the pooled one is dead now.
     ASSERT_TRUE(pool.call({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"}).ok());
-    auto broken = pool.call({"PING"});
-    ASSERT_FALSE(broken.ok());
-    EXPECT_EQ(broken.error().code, ErrorCode::DependencyUnavailable);
-    auto again = pool.call({"PING"});
-    ASSERT_TRUE(again.ok()) << again.error().internal;
-    EXPECT_EQ(again->str, "PONG");
+    auto first = pool.call({"PING"});
+    ASSERT_TRUE(first.ok()) << first.error().internal;
+    EXPECT_EQ(first->str, "PONG");
+    EXPECT_EQ(pool.poolStats().reconnects, 1u);
+}
+
+// The pipelined path has the same repair: its connections died too.
+TEST(RedisBatcherTest, ADeadPipelineConnectionIsReconnectedWithinTheSameCall) {
+    ThrowawayRedis server;
+    RedisBatcher batcher(server.options(), 1);
+    RedisConnection admin(server.options());
+    const auto ping = [&] {
+        std::promise<Result<Reply>> p;
+        batcher.submit({"PING"}, nullptr, [&](Result<Reply> r) { p.set_value(std::move(r)); });
+        return p.get_future().get();
+    };
+    ASSERT_EQ(ping()->str, "PONG");
+    ASSERT_TRUE(admin.command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"}).ok());
+    auto first = ping();
+    ASSERT_TRUE(first.ok()) << first.error().internal;
+    EXPECT_EQ(first->str, "PONG");
 }
 
 // ---- a clustered Redis ---------------------------------------------------------------------
@@ -677,6 +695,7 @@ TEST(RedisBatcherTest, EveryCallerGetsItsOwnReplyWhileBatchesOverlapAndAcrossASc
     auto loaded = admin.command({"SCRIPT", "LOAD", script});
     ASSERT_TRUE(loaded.ok());
     const std::string sha = loaded->str;
+    const LuaScript lua{"inline.lua", script, sha};
 
     constexpr int kCallers = 4;
     constexpr int kPerCaller = 1500;
@@ -696,7 +715,7 @@ TEST(RedisBatcherTest, EveryCallerGetsItsOwnReplyWhileBatchesOverlapAndAcrossASc
                         // From here some commands meet NOSCRIPT and go through LOAD + retry.
                         EXPECT_EQ(admin.command({"SCRIPT", "FLUSH"})->str, "OK");
                     }
-                    batcher.submit({"EVALSHA", sha, "0", std::to_string(n)}, &script, [&, n](Result<Reply> r) {
+                    batcher.submit({"EVALSHA", sha, "0", std::to_string(n)}, &lua, [&, n](Result<Reply> r) {
                         std::lock_guard lock(mu);
                         if (r && r->type == Reply::Type::String)
                             got[static_cast<std::size_t>(n)] = r->str;

@@ -25,6 +25,7 @@ public:
         return std::vector<Order>(3);
     }
     Result<std::vector<SeatClaim>> activeClaims(const ShowId&) override { return std::vector<SeatClaim>{}; }
+    Result<long long> soldSeatCount(const ShowId&) override { return 0LL; }
     Result<long long> outboxDepth() override { return 0LL; }
 };
 

@@ -8,6 +8,7 @@
 #include "metrics/process_collector.hpp"
 #include "storage/memory/memory_hold_store.hpp"
 #include "storage/redis/redis_hold_store.hpp"
+#include "storage/redis/redis_idempotency_store.hpp"
 #include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/sql_order_repository.hpp"
@@ -78,6 +79,8 @@ Application::Application(Config config, const Clock* clock)
         store->useBatcher(redisBatcher_.get());
         rawHoldStore_ = std::move(store);
         holdStore_ = std::make_unique<metrics::MeteredHoldStore>(*rawHoldStore_, *metrics_, "redis");
+        rawHoldIdempotency_ = std::make_unique<redis::RedisIdempotencyStore>(*redisPool_);
+        holdIdempotency_ = std::make_unique<metrics::MeteredIdempotencyStore>(*rawHoldIdempotency_, *metrics_, "redis");
         readiness_.addCheck(
             {"redis", [this]() -> Result<void> {
                  auto reply = redisPool_->call({"PING"});
@@ -94,7 +97,11 @@ Application::Application(Config config, const Clock* clock)
                                 },
                                 readiness_.checks().back().check});
     }
-    inventory_ = std::make_unique<Inventory>(*holdStore_, *orderRepo_);
+    // The store keeps an expired order's seats until the sweeper frees them in SQL (a few sweeps),
+    // and never longer than that plus a margin if the sweeper's release is lost.
+    const auto releaseGrace = std::max(std::chrono::milliseconds(2'000), 3 * config_.booking.sweepInterval);
+    inventory_ = std::make_unique<Inventory>(*holdStore_, *orderRepo_, releaseGrace);
+    reconciler_ = std::make_unique<Reconciler>(*inventory_, *orderRepo_, clock_);
 
     catalog_ = std::make_unique<CatalogService>(*catalogRepo_, clock_, ids_);
     seatmaps_ = std::make_unique<SeatMapService>(*catalogRepo_, *inventory_, clock_, config_.seatmapShowTtl,
@@ -110,7 +117,10 @@ Application::Application(Config config, const Clock* clock)
     http::registerEventRoutes(router_, *catalog_);
     http::registerShowRoutes(router_, *catalog_);
     http::registerSeatMapRoutes(router_, *seatmaps_, renderer_);
-    http::registerBookingRoutes(router_, *booking_, *idempotency_, clock_);
+    http::IdempotencySettings idempotency;
+    idempotency.lease = config_.booking.idempotencyLease;
+    http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
+                                clock_, ids_, idempotency);
 
     httpMetrics_ = std::make_unique<metrics::HttpMetrics>(*metrics_, router_.routes());
     metricsQueries_ = std::make_unique<sql::SqlMetricsQueries>(*db_);
@@ -122,13 +132,18 @@ Application::Application(Config config, const Clock* clock)
 Application::~Application() {
     metricsServer_.reset();
     if (sampler_) sampler_->stop();
+    stopBackground();
+    server_->stop();
+}
+
+void Application::stopBackground() {
     {
         std::lock_guard lock(sweepMu_);
         stopping_ = true;
     }
     sweepCv_.notify_all();
     if (sweeper_.joinable()) sweeper_.join();
-    server_->stop();
+    if (reconcilerThread_.joinable()) reconcilerThread_.join();
 }
 
 void Application::start() {
@@ -139,6 +154,7 @@ void Application::start() {
                                                               std::make_shared<metrics::ProcessCollector>()});
     sampler_->start();
     sweeper_ = std::thread([this] { sweepLoop(); });
+    reconcilerThread_ = std::thread([this] { reconcileLoop(); });
     log::info("listening", {{"address", config_.http.address},
                             {"port", server_->port()},
                             {"metricsPort", metricsServer_->port()},
@@ -177,6 +193,32 @@ void Application::sweepLoop() {
     }
 }
 
+void Application::reconcileLoop() {
+    std::unique_lock lock(sweepMu_);
+    bool failing = false;
+    while (!stopping_) {
+        sweepCv_.wait_for(lock, config_.booking.reconcileInterval, [this] { return stopping_; });
+        if (stopping_) break;
+        lock.unlock();
+        auto pass = reconciler_->runOnce();
+        if (!pass) {
+            // Logged once per outage, not once per pass.
+            if (!failing)
+                log::warn("hold store reconciliation failed",
+                          {{"error", pass.error().detail}, {"internal", util::redactSecrets(pass.error().internal)}});
+            failing = true;
+        } else {
+            if (failing) log::info("hold store reconciliation recovered");
+            failing = false;
+            if (pass->restored > 0 || pass->generationChanged)
+                log::warn("hold store repaired from the database", {{"shows", pass->restored},
+                                                                    {"checked", pass->checked},
+                                                                    {"storeRestarted", pass->generationChanged}});
+        }
+        lock.lock();
+    }
+}
+
 void Application::drainAndStop() {
     readiness_.startDraining();
     log::info("draining", {{"graceMs", config_.shutdownGrace.count()}});
@@ -184,12 +226,7 @@ void Application::drainAndStop() {
     std::this_thread::sleep_for(config_.shutdownGrace);
     if (!server_->waitIdle(config_.shutdownTimeout)) log::warn("stopping with requests still in flight");
     server_->stop();
-    {
-        std::lock_guard lock(sweepMu_);
-        stopping_ = true;
-    }
-    sweepCv_.notify_all();
-    if (sweeper_.joinable()) sweeper_.join();
+    stopBackground();
     sampler_->stop();
     metricsServer_.reset();
     log::info("stopped");

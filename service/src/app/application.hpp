@@ -12,6 +12,7 @@
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/inventory.hpp"
+#include "domain/reconciler.hpp"
 #include "domain/seatmap_service.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
@@ -57,6 +58,8 @@ public:
 
 private:
     void sweepLoop();
+    void reconcileLoop();
+    void stopBackground();
 
     Config config_;
     SystemClock systemClock_;
@@ -70,10 +73,14 @@ private:
     std::unique_ptr<OrderRepository> orderRepo_;
     std::unique_ptr<IdempotencyStore> sqlIdempotency_;
     std::unique_ptr<IdempotencyStore> idempotency_;
+    // Idempotency-Keys of holds live where the holds are (Redis), or in SQL on the embedded default.
+    std::unique_ptr<IdempotencyStore> rawHoldIdempotency_;
+    std::unique_ptr<IdempotencyStore> holdIdempotency_;
     std::unique_ptr<redis::RedisPool> redisPool_;
     std::unique_ptr<HoldStore> rawHoldStore_;
     std::unique_ptr<HoldStore> holdStore_;
     std::unique_ptr<Inventory> inventory_;
+    std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<CatalogService> catalog_;
     std::unique_ptr<SeatMapService> seatmaps_;
     std::unique_ptr<BookingService> booking_;
@@ -90,6 +97,7 @@ private:
     std::unique_ptr<redis::RedisBatcher> redisBatcher_;
 
     std::thread sweeper_;
+    std::thread reconcilerThread_;
     std::mutex sweepMu_;
     std::condition_variable sweepCv_;
     bool stopping_ = false;

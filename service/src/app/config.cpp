@@ -115,6 +115,8 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.integer("BOXOFFICE_MAX_SEATS_PER_HOLD", c.booking.maxSeatsPerHold, 1, 100);
     env.integer("BOXOFFICE_MAX_SEATS_PER_USER", c.booking.maxSeatsPerUser, 1, 1000);
     env.duration("BOXOFFICE_SWEEP_INTERVAL", c.booking.sweepInterval, 10, 3'600'000);
+    env.duration("BOXOFFICE_RECONCILE_INTERVAL", c.booking.reconcileInterval, 10, 3'600'000);
+    env.duration("BOXOFFICE_IDEMPOTENCY_LEASE", c.booking.idempotencyLease, 100, 3'600'000);
     if (!c.redis.url.empty() && c.redis.url.rfind("redis://", 0) != 0 && c.redis.url.rfind("rediss://", 0) != 0)
         env.fail("BOXOFFICE_REDIS_URL", "must start with redis:// or rediss://");
 

@@ -51,8 +51,10 @@ struct BookingConfig {
     milliseconds holdTtl{10 * 60 * 1000};
     milliseconds paymentWindow{5 * 60 * 1000};
     int maxSeatsPerHold = 10;
-    int maxSeatsPerUser = 10;           // per show, across holds and orders
-    milliseconds sweepInterval{1'000};  // how often pending orders past their window are expired
+    int maxSeatsPerUser = 10;               // per show, across holds and orders
+    milliseconds sweepInterval{1'000};      // how often pending orders past their window are expired
+    milliseconds reconcileInterval{1'000};  // how often the hold store is checked against SQL
+    milliseconds idempotencyLease{10'000};  // how long an unanswered Idempotency-Key claim blocks retries
 };
 
 struct MetricsConfig {

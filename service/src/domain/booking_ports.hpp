@@ -49,6 +49,12 @@ struct SeatClaim {
     EpochMs expiresAt = 0;  // 0: sold (confirmed order); otherwise the pending order's window
 };
 
+/// What a hold store believes of a show, compared with SQL by the reconciler.
+struct StoreShowState {
+    bool ready = false;       // the show's truth was loaded (restore) since the store last lost it
+    long long soldSeats = 0;  // seats the store has marked SOLD
+};
+
 /// Seat holds with TTLs. Every operation is atomic per show: two concurrent holds on one seat
 /// cannot both succeed. Time comes from the caller (`now`), so tests inject it. Expired holds and
 /// order windows count as free without any background work (lazy expiry).
@@ -74,9 +80,17 @@ public:
     /// Frees the order's seats (expired, cancelled, failed) - only those the order still owns.
     virtual Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                                       const std::vector<std::string>& seatIds, EpochMs now) = 0;
+    /// Undoes attachToOrder when the order could not be created: the hold is HELD again (with its
+    /// own expiry) and owns the seats the order still owned. Idempotent.
+    virtual Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) = 0;
     /// Loads the truth for a show that is NotReady (or to repair it): sold seats and seats of pending
     /// orders, with the users' seat counts; live holds still in the store are kept. Marks it ready.
     virtual Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) = 0;
+    /// The store's view of a show: whether it is ready, and how many seats it has sold.
+    virtual Result<StoreShowState> showState(const ShowId& show) = 0;
+    /// Names the store's dataset: it changes whenever the store may have lost or regained state
+    /// behind our back (a Redis restart, even one that came back with old data, or a failover).
+    virtual Result<std::string> generation() = 0;
 };
 
 struct OrderTransition {
@@ -117,6 +131,8 @@ public:
                                                  const std::function<OutboxMessage(const Order&)>& message) = 0;
     /// Seats of the show's active orders (for restoring a hold store).
     virtual Result<std::vector<SeatClaim>> activeClaims(const ShowId& show) = 0;
+    /// How many seats of the show are in confirmed orders (for checking a hold store).
+    virtual Result<long long> soldSeatCount(const ShowId& show) = 0;
     /// Test-and-metrics helper: how many outbox messages are unpublished.
     virtual Result<long long> outboxDepth() = 0;
 };
@@ -124,9 +140,9 @@ public:
 /// What a client's Idempotency-Key claims.
 struct IdempotencyClaim {
     enum class Kind {
-        Claimed,     // first use: run the request, then complete() or abandon()
+        Claimed,     // first use, or a takeover of a dead claim: run the request, then complete() or abandon()
         Replay,      // completed before with the same request: send `status` and `body` again
-        InProgress,  // the first request with this key is still running
+        InProgress,  // the first request with this key is still running (its lease has not passed)
         Mismatch,    // the key was used for a different request
     };
     Kind kind = Kind::Claimed;
@@ -134,15 +150,28 @@ struct IdempotencyClaim {
     std::string body;
 };
 
+/// Who runs the request of a claim, and until when: an in-progress claim whose lease has passed is
+/// dead (its process crashed, or it could not store the answer) and the next retry takes it over.
+/// The lease must outlast the longest request (its deadlines), or a slow first request and the
+/// retry run at once; the operations behind keys are guarded by their stores, so that costs a
+/// second execution, never a second effect.
+struct IdempotencyLease {
+    std::string owner;  // unique per claim attempt
+    EpochMs until = 0;
+};
+
 class IdempotencyStore {
 public:
     virtual ~IdempotencyStore() = default;
-    /// Keys are scoped to the user. `requestHash` covers method, route and body.
+    /// Keys are scoped to the user. `requestHash` covers method, route and body. The key is
+    /// remembered until `expiresAt`; an unanswered claim only until `lease.until`.
     virtual Result<IdempotencyClaim> claim(const UserId& user, const std::string& key, const std::string& requestHash,
-                                           EpochMs now, EpochMs expiresAt) = 0;
-    virtual Result<void> complete(const UserId& user, const std::string& key, int status, const std::string& body) = 0;
-    /// Forgets a claim whose request failed on the server's side, so a retry runs again.
-    virtual Result<void> abandon(const UserId& user, const std::string& key) = 0;
+                                           EpochMs now, EpochMs expiresAt, const IdempotencyLease& lease) = 0;
+    /// Stores the answer, if `owner` still holds the claim (a stored answer is never overwritten).
+    virtual Result<void> complete(const UserId& user, const std::string& key, const std::string& owner, int status,
+                                  const std::string& body) = 0;
+    /// Forgets `owner`'s claim whose request failed on the server's side, so a retry runs again.
+    virtual Result<void> abandon(const UserId& user, const std::string& key, const std::string& owner) = 0;
 };
 
 }  // namespace boxoffice

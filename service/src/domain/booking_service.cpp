@@ -7,6 +7,7 @@
 
 #include "domain/hold_id.hpp"
 #include "domain/time.hpp"
+#include "util/sha256.hpp"
 
 namespace boxoffice {
 namespace {
@@ -24,6 +25,23 @@ std::string ticketCode(const std::string& uuid) {
     std::string out = "T-";
     for (std::size_t i = 0; i < 16 && i < hex.size(); ++i)
         out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i]))));
+    return out;
+}
+
+// One order per hold, named by it: a retry of an order whose creation seemed to fail (a timeout
+// after the commit) finds the order it already made instead of making a second one.
+OrderId orderIdOf(const HoldId& hold) {
+    std::string h = util::sha256Hex("order-of-hold:" + hold.str()).substr(0, 32);
+    h[12] = '5';  // a name-based UUID (RFC 9562, version 5 layout)
+    h[16] = "89ab"[std::stoi(std::string(1, h[16]), nullptr, 16) & 3];  // variant 10xx
+    return OrderId{h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+                   h.substr(20)};
+}
+
+std::vector<std::string> seatIdsOf(const Order& o) {
+    std::vector<std::string> out;
+    out.reserve(o.seats.size());
+    for (const auto& s : o.seats) out.push_back(s.seatId);
     return out;
 }
 
@@ -126,7 +144,7 @@ bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const 
         done(std::move(request).error(), false);
         return true;
     }
-    inventory_.holds().holdAsync(*request, [this, req = *request, done = std::move(done)](Result<HoldResult> r) {
+    inventory_.holdAsync(*request, [this, req = *request, done = std::move(done)](Result<HoldResult> r) {
         if (!r) return done(std::move(r).error(), false);
         // A store that lost its state is restored from SQL, which may wait: not on this path.
         if (r->kind == HoldResult::Kind::NotReady)
@@ -161,6 +179,18 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
                                          const std::string& traceContext) {
     auto hold = findHold(user, holdId);
     if (!hold) return std::move(hold).error();
+    if (hold->status == HoldStatus::Ordered && hold->orderId) {
+        // Ordered already: by a request whose answer was lost (a crash, a timeout after the
+        // commit), which the client now retries. The order is the true outcome.
+        auto existing = orders_.find(*hold->orderId);
+        if (existing && existing->userId == user) return existing;
+        if (!existing && existing.error().code != ErrorCode::NotFound) return std::move(existing).error();
+        // Attached to an order that was never created, and not given back then: give it back now.
+        auto back = inventory_.holds().detachFromOrder(holdId, user, *hold->orderId);
+        if (!back) return std::move(back).error();
+        hold = findHold(user, holdId);
+        if (!hold) return std::move(hold).error();
+    }
     if (hold->status != HoldStatus::Held)
         return Error{ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(hold->status)), {}, {}, {}};
     auto seating = seatmaps_.seating(hold->showId);
@@ -170,7 +200,7 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
 
     const EpochMs now = clock_.nowMs();
     Order order;
-    order.id = OrderId{ids_.next()};
+    order.id = orderIdOf(holdId);
     order.showId = hold->showId;
     order.userId = user;
     order.holdId = holdId;
@@ -191,7 +221,9 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
         order.amountMinor += *price;
     }
 
-    auto attached = inventory_.holds().attachToOrder(holdId, user, order.id, order.expiresAt, now);
+    // The store keeps the seats for the order until SQL frees them (see Inventory::releaseAt).
+    auto attached =
+        inventory_.holds().attachToOrder(holdId, user, order.id, inventory_.releaseAt(order.expiresAt), now);
     if (!attached) return std::move(attached).error();
     if (*attached == HoldChange::NotFound) return notFound("hold");
     if (*attached == HoldChange::NotHeld)
@@ -199,8 +231,13 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
 
     auto created = orders_.create(order, message(order, "order.created", traceContext));
     if (!created) {
-        // The seats were moved to an order that does not exist: give them back at once.
-        (void)inventory_.holds().releaseOrder(order.showId, order.id, user, hold->seatIds, clock_.nowMs());
+        // A failure may still have committed (a timeout after the commit, or this order made by
+        // an earlier attempt): what SQL holds is the answer.
+        if (auto existing = orders_.find(order.id); existing && existing->userId == user) return existing;
+        // Not created: the hold gets its seats back, so a retry can succeed. A refusal by the
+        // final guard means the store did not know a seat was taken: it is repaired from SQL.
+        if (created.error().code == ErrorCode::SeatsUnavailable) inventory_.markSuspect(order.showId);
+        (void)inventory_.holds().detachFromOrder(holdId, user, order.id);
         return std::move(created).error();
     }
     return order;
@@ -225,9 +262,8 @@ Result<Order> BookingService::expire(const Order& order, const std::string& trac
         if (r.error().code == ErrorCode::Conflict) return orders_.find(order.id);  // someone else moved it first
         return r;
     }
-    std::vector<std::string> seatIds;
-    for (const auto& s : r->seats) seatIds.push_back(s.seatId);
-    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIds, clock_.nowMs());
+    // A release that fails leaves the seats with the order until Inventory::releaseAt: late, never early.
+    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIdsOf(*r), clock_.nowMs());
     return r;
 }
 
@@ -242,7 +278,11 @@ Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, con
                                       const std::string& traceContext) {
     auto o = ownedOrder(user, id);
     if (!o) return o;
-    if (o->status == OrderStatus::Confirmed) return o;
+    if (o->status == OrderStatus::Confirmed) {
+        // A retry: the first confirmation may have died between the commit and the store's sale.
+        recordSale(*o);
+        return o;
+    }
     if (o->status != OrderStatus::PaymentPending) return notPending(*o);
     const EpochMs now = clock_.nowMs();
     if (o->expiresAt <= now) {
@@ -270,16 +310,24 @@ Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, con
             // A concurrent confirm (or expiry) won the row: answer with what is stored.
             auto now2 = orders_.find(id);
             if (!now2) return now2;
-            if (now2->status == OrderStatus::Confirmed) return now2;
+            if (now2->status == OrderStatus::Confirmed) {
+                recordSale(*now2);
+                return now2;
+            }
             return notPending(*now2);
         }
         return r;
     }
-    std::vector<std::string> seatIds;
-    for (const auto& s : r->seats) seatIds.push_back(s.seatId);
-    // SQL already holds the sale; a failure here only delays the seat map until the store is restored.
-    (void)inventory_.holds().sell(r->showId, r->id, r->userId, seatIds, clock_.nowMs());
+    recordSale(*r);
     return r;
+}
+
+void BookingService::recordSale(const Order& o) {
+    // SQL holds the sale; the store must show it, or the seat map lies and the seat is held again.
+    const auto seatIds = seatIdsOf(o);
+    if (inventory_.holds().sell(o.showId, o.id, o.userId, seatIds, clock_.nowMs())) return;
+    if (inventory_.holds().sell(o.showId, o.id, o.userId, seatIds, clock_.nowMs())) return;
+    inventory_.markSuspect(o.showId);  // the reconciler restores the show from SQL
 }
 
 Result<Order> BookingService::cancel(const UserId& user, const OrderId& id, const std::string& traceContext) {
@@ -297,9 +345,7 @@ Result<Order> BookingService::cancel(const UserId& user, const OrderId& id, cons
         if (current->status == OrderStatus::Cancelled) return current;
         return notPending(*current);
     }
-    std::vector<std::string> seatIds;
-    for (const auto& s : r->seats) seatIds.push_back(s.seatId);
-    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIds, clock_.nowMs());
+    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIdsOf(*r), clock_.nowMs());
     return r;
 }
 
@@ -316,11 +362,8 @@ Result<int> BookingService::sweep(int limit) {
     auto expired =
         orders_.expireDue(now, limit, [this](const Order& o) { return message(o, "order.expired", o.traceContext); });
     if (!expired) return std::move(expired).error();
-    for (const auto& o : *expired) {
-        std::vector<std::string> seatIds;
-        for (const auto& s : o.seats) seatIds.push_back(s.seatId);
-        (void)inventory_.holds().releaseOrder(o.showId, o.id, o.userId, seatIds, clock_.nowMs());
-    }
+    for (const auto& o : *expired)
+        (void)inventory_.holds().releaseOrder(o.showId, o.id, o.userId, seatIdsOf(o), clock_.nowMs());
     return static_cast<int>(expired->size());
 }
 

@@ -58,6 +58,9 @@ private:
     Result<Hold> holdOutcome(const HoldRequest& request, const HoldResult& result);
     Result<Order> ownedOrder(const UserId& user, const OrderId& id);
     Result<Order> expire(const Order& order, const std::string& traceContext);
+    /// Marks a confirmed order's seats SOLD in the store (retried; failing that, the show is left
+    /// to the reconciler).
+    void recordSale(const Order& order);
     OutboxMessage message(const Order& order, const std::string& eventType, const std::string& traceContext);
 
     SeatMapService& seatmaps_;

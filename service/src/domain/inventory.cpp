@@ -1,14 +1,31 @@
 #include "domain/inventory.hpp"
 
 namespace boxoffice {
+namespace {
+// Shows remembered as in use; past it the oldest are forgotten (they are checked again once used).
+constexpr std::size_t kMaxTrackedShows = 4096;
+}  // namespace
+
+Inventory::Inventory(HoldStore& holds, OrderRepository& orders, std::chrono::milliseconds releaseGrace)
+    : holds_(holds), orders_(orders), releaseGrace_(releaseGrace) {}
 
 Result<void> Inventory::restore(const ShowId& show, EpochMs now) {
     auto claims = orders_.activeClaims(show);
     if (!claims) return std::move(claims).error();
+    // The store keeps a pending order's seats as long as SQL may (see releaseAt).
+    for (auto& c : *claims)
+        if (c.expiresAt != 0) c.expiresAt = releaseAt(c.expiresAt);
     return holds_.restore(show, *claims, now);
 }
 
+void Inventory::noteUsed(const ShowId& show, EpochMs now) {
+    std::lock_guard lock(mu_);
+    if (lastUsed_.size() >= kMaxTrackedShows && !lastUsed_.contains(show)) lastUsed_.clear();
+    lastUsed_[show] = now;
+}
+
 Result<HoldResult> Inventory::hold(const HoldRequest& request) {
+    noteUsed(request.showId, request.now);
     auto r = holds_.hold(request);
     if (!r || r->kind != HoldResult::Kind::NotReady) return r;
     if (auto restored = restore(request.showId, request.now); !restored) return std::move(restored).error();
@@ -22,11 +39,37 @@ Result<HoldResult> Inventory::hold(const HoldRequest& request) {
     return r;
 }
 
+void Inventory::holdAsync(const HoldRequest& request, std::function<void(Result<HoldResult>)> done) {
+    noteUsed(request.showId, request.now);
+    holds_.holdAsync(request, std::move(done));
+}
+
 Result<AvailabilitySnapshot> Inventory::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {
+    noteUsed(show, now);
     auto s = holds_.snapshot(show, seats, now);
     if (!s || s->ready) return s;
     if (auto restored = restore(show, now); !restored) return std::move(restored).error();
     return holds_.snapshot(show, seats, now);
+}
+
+void Inventory::markSuspect(const ShowId& show) {
+    std::lock_guard lock(mu_);
+    suspects_.insert(show);
+}
+
+std::vector<ShowId> Inventory::takeSuspects() {
+    std::lock_guard lock(mu_);
+    std::vector<ShowId> out(suspects_.begin(), suspects_.end());
+    suspects_.clear();
+    return out;
+}
+
+std::vector<ShowId> Inventory::showsUsedSince(EpochMs since) {
+    std::lock_guard lock(mu_);
+    std::vector<ShowId> out;
+    for (const auto& [show, at] : lastUsed_)
+        if (at >= since) out.push_back(show);
+    return out;
 }
 
 }  // namespace boxoffice

@@ -102,9 +102,17 @@ Result<std::shared_ptr<const AvailabilitySnapshot>> SeatMapService::availability
         if (entry.snapshot && clock_.nowMs() - entry.fetchedAt < availabilityTtl_.count()) return entry.snapshot;
         refreshMu = entry.refreshMu;
     }
-    // One reader refreshes a show's snapshot; the others wait for it rather than all asking the
-    // store at once when the snapshot goes stale under load.
-    std::lock_guard refresh(*refreshMu);
+    // One reader refreshes a show's snapshot at a time. The others never wait for it: they are
+    // served the last snapshot (a stalled or frozen store must not tie up the threads holds need).
+    // Only when there is none yet do they wait, since there is nothing else to show.
+    std::unique_lock refresh(*refreshMu, std::try_to_lock);
+    if (!refresh.owns_lock()) {
+        {
+            std::lock_guard lock(mu_);
+            if (auto& entry = availability_[id]; entry.snapshot) return entry.snapshot;
+        }
+        refresh.lock();
+    }
     {
         std::lock_guard lock(mu_);
         auto& entry = availability_[id];
@@ -114,9 +122,13 @@ Result<std::shared_ptr<const AvailabilitySnapshot>> SeatMapService::availability
     if (!fresh) {
         // Reads degrade gracefully: while the hold store is unreachable, the last known seat map
         // (marked by its version) beats an error page for everyone watching the sale.
+        // The next refresh waits a TTL, so readers are not queued behind one failed attempt after another.
         std::lock_guard lock(mu_);
         auto& entry = availability_[id];
-        if (entry.snapshot) return entry.snapshot;
+        if (entry.snapshot) {
+            entry.fetchedAt = clock_.nowMs();
+            return entry.snapshot;
+        }
         return std::move(fresh).error();
     }
     auto shared = std::make_shared<const AvailabilitySnapshot>(std::move(fresh).value());

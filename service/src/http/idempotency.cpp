@@ -22,10 +22,21 @@ Response replay(const IdempotencyClaim& c) {
     return r;
 }
 
+// Forgetting a claim that failed is retried: a claim left behind blocks the key's retries until
+// its lease passes.
+void abandonClaim(IdempotencyStore& store, const UserId& user, const std::string& key, const std::string& owner) {
+    constexpr int kAttempts = 3;
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+        if (store.abandon(user, key, owner)) return;
+        if (attempt < kAttempts) std::this_thread::sleep_for(std::chrono::milliseconds(25 * attempt));
+    }
+}
+
 }  // namespace
 
-Handler idempotent(IdempotencyStore& store, const Clock& clock, IdempotencySettings settings, Handler inner) {
-    return [&store, &clock, settings, inner = std::move(inner)](const Request& req) -> Result<Response> {
+Handler idempotent(IdempotencyStore& store, const Clock& clock, IdGenerator& ids, IdempotencySettings settings,
+                   Handler inner) {
+    return [&store, &clock, &ids, settings, inner = std::move(inner)](const Request& req) -> Result<Response> {
         auto key = req.header("idempotency-key");
         if (!key || !req.principal) return inner(req);
         if (!validKey(*key)) return Error::validation("Idempotency-Key", "must be 1-255 visible ASCII characters");
@@ -33,9 +44,11 @@ Handler idempotent(IdempotencyStore& store, const Clock& clock, IdempotencySetti
         const std::string hash =
             util::sha256Hex(std::string(methodName(req.method)) + " " + req.path + "\n" + req.body);
         const auto deadline = std::chrono::steady_clock::now() + settings.waitForFirst;
+        const std::string owner = ids.next();
         for (;;) {
             const EpochMs now = clock.nowMs();
-            auto claim = store.claim(user, *key, hash, now, now + settings.retention.count());
+            auto claim = store.claim(user, *key, hash, now, now + settings.retention.count(),
+                                     IdempotencyLease{owner, now + settings.lease.count()});
             if (!claim) return std::move(claim).error();
             switch (claim->kind) {
                 case IdempotencyClaim::Kind::Mismatch:
@@ -63,10 +76,11 @@ Handler idempotent(IdempotencyStore& store, const Clock& clock, IdempotencySetti
         auto result = inner(req);
         Response response = result ? std::move(result).value() : problem(result.error(), req.requestId);
         if (response.status >= 500) {
-            (void)store.abandon(user, *key);
+            abandonClaim(store, user, *key, owner);
         } else {
             const std::string& body = response.sharedBody ? *response.sharedBody : response.body;
-            if (auto done = store.complete(user, *key, response.status, body); !done) (void)store.abandon(user, *key);
+            if (auto done = store.complete(user, *key, owner, response.status, body); !done)
+                abandonClaim(store, user, *key, owner);
         }
         return response;
     };

@@ -14,7 +14,10 @@ MeteredHoldStore::MeteredHoldStore(HoldStore& inner, Metrics& m, const std::stri
       attach_(m.dependencyOp(dep, "attach_to_order")),
       sell_(m.dependencyOp(dep, "sell")),
       releaseOrder_(m.dependencyOp(dep, "release_order")),
-      restore_(m.dependencyOp(dep, "restore")) {}
+      restore_(m.dependencyOp(dep, "restore")),
+      detach_(m.dependencyOp(dep, "detach_from_order")),
+      showState_(m.dependencyOp(dep, "show_state")),
+      generation_(m.dependencyOp(dep, "generation")) {}
 
 Result<AvailabilitySnapshot> MeteredHoldStore::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {
     Stopwatch w;
@@ -67,6 +70,21 @@ Result<void> MeteredHoldStore::releaseOrder(const ShowId& show, const OrderId& o
 Result<void> MeteredHoldStore::restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) {
     Stopwatch w;
     return record(restore_, w, inner_.restore(show, claims, now));
+}
+
+Result<HoldChange> MeteredHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) {
+    Stopwatch w;
+    return record(detach_, w, inner_.detachFromOrder(id, user, order));
+}
+
+Result<StoreShowState> MeteredHoldStore::showState(const ShowId& show) {
+    Stopwatch w;
+    return record(showState_, w, inner_.showState(show));
+}
+
+Result<std::string> MeteredHoldStore::generation() {
+    Stopwatch w;
+    return record(generation_, w, inner_.generation());
 }
 
 }  // namespace boxoffice::metrics

@@ -22,12 +22,16 @@ public:
                       const std::vector<std::string>& seatIds, EpochMs now) override;
     Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                               const std::vector<std::string>& seatIds, EpochMs now) override;
+    Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) override;
     Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;
+    Result<StoreShowState> showState(const ShowId& show) override;
+    Result<std::string> generation() override;
 
 private:
     HoldStore& inner_;
     const BookingMetrics& booking_;
-    const DependencyOp &snapshot_, &hold_, &findHold_, &release_, &attach_, &sell_, &releaseOrder_, &restore_;
+    const DependencyOp &snapshot_, &hold_, &findHold_, &release_, &attach_, &sell_, &releaseOrder_, &restore_, &detach_,
+        &showState_, &generation_;
 };
 
 }  // namespace boxoffice::metrics

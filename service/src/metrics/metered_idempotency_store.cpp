@@ -12,24 +12,24 @@ MeteredIdempotencyStore::MeteredIdempotencyStore(IdempotencyStore& inner, Metric
       abandon_(m.dependencyOp(dep, "idempotency_abandon")) {}
 
 Result<IdempotencyClaim> MeteredIdempotencyStore::claim(const UserId& user, const std::string& key,
-                                                        const std::string& requestHash, EpochMs now,
-                                                        EpochMs expiresAt) {
+                                                        const std::string& requestHash, EpochMs now, EpochMs expiresAt,
+                                                        const IdempotencyLease& lease) {
     Stopwatch w;
-    auto r = inner_.claim(user, key, requestHash, now, expiresAt);
+    auto r = inner_.claim(user, key, requestHash, now, expiresAt, lease);
     note(claim_, w, r);
     if (r && r->kind == IdempotencyClaim::Kind::Replay) booking_.idempotentReplays->Increment();
     return r;
 }
 
-Result<void> MeteredIdempotencyStore::complete(const UserId& user, const std::string& key, int status,
-                                               const std::string& body) {
+Result<void> MeteredIdempotencyStore::complete(const UserId& user, const std::string& key, const std::string& owner,
+                                               int status, const std::string& body) {
     Stopwatch w;
-    return record(complete_, w, inner_.complete(user, key, status, body));
+    return record(complete_, w, inner_.complete(user, key, owner, status, body));
 }
 
-Result<void> MeteredIdempotencyStore::abandon(const UserId& user, const std::string& key) {
+Result<void> MeteredIdempotencyStore::abandon(const UserId& user, const std::string& key, const std::string& owner) {
     Stopwatch w;
-    return record(abandon_, w, inner_.abandon(user, key));
+    return record(abandon_, w, inner_.abandon(user, key, owner));
 }
 
 }  // namespace boxoffice::metrics

@@ -10,9 +10,10 @@ public:
     MeteredIdempotencyStore(IdempotencyStore& inner, Metrics& metrics, const std::string& dependency);
 
     Result<IdempotencyClaim> claim(const UserId& user, const std::string& key, const std::string& requestHash,
-                                   EpochMs now, EpochMs expiresAt) override;
-    Result<void> complete(const UserId& user, const std::string& key, int status, const std::string& body) override;
-    Result<void> abandon(const UserId& user, const std::string& key) override;
+                                   EpochMs now, EpochMs expiresAt, const IdempotencyLease& lease) override;
+    Result<void> complete(const UserId& user, const std::string& key, const std::string& owner, int status,
+                          const std::string& body) override;
+    Result<void> abandon(const UserId& user, const std::string& key, const std::string& owner) override;
 
 private:
     IdempotencyStore& inner_;

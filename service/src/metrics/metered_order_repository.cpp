@@ -14,6 +14,7 @@ MeteredOrderRepository::MeteredOrderRepository(OrderRepository& inner, Metrics& 
       ticketsOf_(m.dependencyOp(dep, "tickets_of_user")),
       expireDue_(m.dependencyOp(dep, "order_expire_due")),
       activeClaims_(m.dependencyOp(dep, "active_claims")),
+      soldSeatCount_(m.dependencyOp(dep, "sold_seat_count")),
       outboxDepth_(m.dependencyOp(dep, "outbox_depth")) {}
 
 Result<void> MeteredOrderRepository::create(const Order& order, const OutboxMessage& created) {
@@ -72,6 +73,11 @@ Result<std::vector<Order>> MeteredOrderRepository::expireDue(
 Result<std::vector<SeatClaim>> MeteredOrderRepository::activeClaims(const ShowId& show) {
     Stopwatch w;
     return record(activeClaims_, w, inner_.activeClaims(show));
+}
+
+Result<long long> MeteredOrderRepository::soldSeatCount(const ShowId& show) {
+    Stopwatch w;
+    return record(soldSeatCount_, w, inner_.soldSeatCount(show));
 }
 
 Result<long long> MeteredOrderRepository::outboxDepth() {

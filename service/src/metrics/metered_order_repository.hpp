@@ -19,13 +19,14 @@ public:
     Result<std::vector<Order>> expireDue(EpochMs now, int limit,
                                          const std::function<OutboxMessage(const Order&)>& message) override;
     Result<std::vector<SeatClaim>> activeClaims(const ShowId& show) override;
+    Result<long long> soldSeatCount(const ShowId& show) override;
     Result<long long> outboxDepth() override;
 
 private:
     OrderRepository& inner_;
     const BookingMetrics& booking_;
     const DependencyOp &create_, &find_, &transition_, &ordersOf_, &ticketsOf_, &expireDue_, &activeClaims_,
-        &outboxDepth_;
+        &soldSeatCount_, &outboxDepth_;
 };
 
 }  // namespace boxoffice::metrics

@@ -41,9 +41,10 @@ Result<std::pair<int, int>> page(const Request& req) {
 
 }  // namespace
 
-void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& idempotency, const Clock& clock) {
-    const IdempotencySettings idem;
-    Handler holdNow = idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
+                           IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
+                           const IdempotencySettings& idem) {
+    Handler holdNow = idempotent(holdKeys, clock, ids, idem, [&booking](const Request& req) -> Result<Response> {
         auto body = parseJsonObject(req);
         if (!body) return std::move(body).error();
         auto h = parseHoldBody(*body);
@@ -94,7 +95,7 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
         Lane::Fast);
 
     router.add(Method::Post, "/v1/orders", Access::User,
-               idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+               idempotent(orderKeys, clock, ids, idem, [&booking](const Request& req) -> Result<Response> {
                    auto body = parseJsonObject(req);
                    if (!body) return std::move(body).error();
                    auto o = parseOrderBody(*body);
@@ -109,7 +110,7 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
         return jsonResponse(200, toJson(*order));
     });
     router.add(Method::Post, "/v1/orders/{id}/confirm-payment", Access::User,
-               idempotent(idempotency, clock, idem, [&booking](const Request& req) -> Result<Response> {
+               idempotent(orderKeys, clock, ids, idem, [&booking](const Request& req) -> Result<Response> {
                    auto body = parseJsonObject(req);
                    if (!body) return std::move(body).error();
                    auto ref = parsePaymentReference(*body);

@@ -3,6 +3,7 @@
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/seatmap_service.hpp"
+#include "http/idempotency.hpp"
 #include "http/json_body.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
@@ -14,7 +15,11 @@ void registerHealthRoutes(Router& router, Readiness& readiness);
 void registerVenueRoutes(Router& router, CatalogService& catalog);
 void registerEventRoutes(Router& router, CatalogService& catalog);
 void registerShowRoutes(Router& router, CatalogService& catalog);
-void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& idempotency, const Clock& clock);
+/// `holdKeys` keeps the Idempotency-Keys of holds (where the holds are: a hold never waits on SQL),
+/// `orderKeys` those of orders and payments (in SQL, beside them).
+void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
+                           IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
+                           const IdempotencySettings& settings);
 void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
+#include <random>
 #include <unordered_set>
 
 #include "domain/hold_id.hpp"
@@ -40,6 +41,7 @@ struct MemoryHoldStore::ShowState {
     // and are dropped when counted, so a count never trusts them without checking `seats`.
     std::unordered_map<UserId, std::unordered_set<std::string>> seatsOfUser;
     EpochMs nextCollectAt = 0;
+    long long sold = 0;  // seats marked Sold (never unsold)
 
     const SeatOwner* liveOwner(const std::string& seatId, EpochMs now) const {
         const auto it = seats.find(seatId);
@@ -48,6 +50,10 @@ struct MemoryHoldStore::ShowState {
     }
 
     void own(const std::string& seatId, SeatOwner owner) {
+        if (owner.kind == SeatOwner::Kind::Sold) {
+            const auto it = seats.find(seatId);
+            if (it == seats.end() || it->second.kind != SeatOwner::Kind::Sold) ++sold;
+        }
         seatsOfUser[owner.user].insert(seatId);
         seats.insert_or_assign(seatId, std::move(owner));
     }
@@ -91,7 +97,7 @@ struct MemoryHoldStore::ShowState {
     }
 };
 
-MemoryHoldStore::MemoryHoldStore() = default;
+MemoryHoldStore::MemoryHoldStore() : generation_("memory-" + std::to_string(std::random_device{}())) {}
 MemoryHoldStore::~MemoryHoldStore() = default;
 
 MemoryHoldStore::ShowState* MemoryHoldStore::find(const ShowId& show) {
@@ -248,6 +254,40 @@ Result<void> MemoryHoldStore::restore(const ShowId& show, const std::vector<Seat
             st.own(claim.seatId, {SeatOwner::Kind::Order, claim.orderId.str(), claim.userId, claim.expiresAt});
     }
     return {};
+}
+
+Result<HoldChange> MemoryHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) {
+    const auto show = showOfHold(id);
+    if (!show) return HoldChange::NotFound;
+    ShowState* st = find(*show);
+    if (st == nullptr) return HoldChange::NotFound;
+
+    std::lock_guard lock(st->mu);
+    const auto it = st->holds.find(id);
+    if (it == st->holds.end() || it->second.hold.userId != user) return HoldChange::NotFound;
+    Hold& h = it->second.hold;
+    if (h.status == HoldStatus::Held) return HoldChange::Done;
+    if (h.status != HoldStatus::Ordered || h.orderId != order) return HoldChange::NotHeld;
+    for (const auto& seatId : h.seatIds) {
+        const auto seat = st->seats.find(seatId);
+        if (seat != st->seats.end() && seat->second.kind == SeatOwner::Kind::Order &&
+            seat->second.ownerId == order.str())
+            st->own(seatId, {SeatOwner::Kind::Hold, id.str(), user, h.expiresAt});
+    }
+    h.status = HoldStatus::Held;
+    h.orderId.reset();
+    return HoldChange::Done;
+}
+
+Result<StoreShowState> MemoryHoldStore::showState(const ShowId& show) {
+    ShowState* st = find(show);
+    if (st == nullptr) return StoreShowState{false, 0};
+    std::lock_guard lock(st->mu);
+    return StoreShowState{true, st->sold};
+}
+
+Result<std::string> MemoryHoldStore::generation() {
+    return generation_;
 }
 
 Result<AvailabilitySnapshot> MemoryHoldStore::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {

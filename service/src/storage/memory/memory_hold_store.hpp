@@ -28,7 +28,11 @@ public:
                       const std::vector<std::string>& seatIds, EpochMs now) override;
     Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                               const std::vector<std::string>& seatIds, EpochMs now) override;
+    Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) override;
     Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;
+    Result<StoreShowState> showState(const ShowId& show) override;
+    /// This process's store: one generation for its whole life (a restart forgets everything).
+    Result<std::string> generation() override;
     Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) override;
 
 private:
@@ -42,6 +46,7 @@ private:
 
     std::shared_mutex mapMu_;  // guards shows_ only; released before a show's mutex is taken
     std::unordered_map<ShowId, std::unique_ptr<ShowState>> shows_;
+    std::string generation_;
 };
 
 }  // namespace boxoffice::memory

@@ -1,8 +1,11 @@
 #include "storage/redis/redis_batcher.hpp"
 
+#include <algorithm>
+
 namespace boxoffice::redis {
 
-RedisBatcher::RedisBatcher(RedisOptions options, int connections, std::size_t maxBatch) : maxBatch_(maxBatch) {
+RedisBatcher::RedisBatcher(RedisOptions options, int connections, std::size_t maxBatch, std::size_t maxQueued)
+    : commandTimeout_(options.commandTimeout), maxBatch_(maxBatch), maxQueued_(std::max<std::size_t>(1, maxQueued)) {
     for (int i = 0; i < std::max(1, connections); ++i) {
         connections_.push_back(std::make_unique<RedisConnection>(options));
         threads_.emplace_back([this, c = connections_.back().get()] { run(*c); });
@@ -21,51 +24,79 @@ RedisBatcher::~RedisBatcher() {
         item.done(Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "shutting down"});
 }
 
-void RedisBatcher::submit(std::vector<std::string> evalsha, const std::string* scriptSource, Callback done) {
+void RedisBatcher::submit(std::vector<std::string> argv, const LuaScript* script, Callback done) {
+    const auto now = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(mu_);
-        queue_.push_back({std::move(evalsha), scriptSource, std::move(done)});
+        if (queue_.size() < maxQueued_) {
+            ++submitted_;
+            queue_.push_back({std::move(argv), script, std::move(done), now, now + commandTimeout_});
+            cv_.notify_one();
+            return;
+        }
+        ++refused_;
     }
-    cv_.notify_one();
+    done(Error{ErrorCode::DependencyUnavailable,
+               "redis unavailable",
+               {},
+               {},
+               "redis pipeline queue full (" + std::to_string(maxQueued_) + " commands waiting)"});
+}
+
+RedisBatcher::Stats RedisBatcher::stats() {
+    Stats s;
+    for (const auto& c : connections_) s.reconnects += c->reconnects();
+    std::lock_guard lock(mu_);
+    s.submitted = submitted_;
+    s.refused = refused_;
+    s.expired = expired_;
+    s.queuedSeconds = queuedSeconds_;
+    s.queued = queue_.size();
+    return s;
 }
 
 void RedisBatcher::run(RedisConnection& connection) {
     std::vector<Item> batch;
-    std::vector<const std::vector<std::string>*> commands;
+    std::vector<Item> late;
+    std::vector<ScriptCommand> commands;
     for (;;) {
         batch.clear();
+        late.clear();
         {
             std::unique_lock lock(mu_);
             cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
+            const auto now = std::chrono::steady_clock::now();
             while (!queue_.empty() && batch.size() < maxBatch_) {
-                batch.push_back(std::move(queue_.front()));
+                Item& front = queue_.front();
+                queuedSeconds_ += std::chrono::duration<double>(now - front.queuedAt).count();
+                // Its answer was due already (a frozen server held the connection): sending it
+                // now could only make a late effect nobody waits for.
+                (now >= front.deadline ? late : batch).push_back(std::move(front));
                 queue_.pop_front();
             }
+            expired_ += late.size();
         }
+        for (auto& item : late)
+            item.done(Error{ErrorCode::DependencyTimeout,
+                            "redis timed out",
+                            {},
+                            {},
+                            "redis command waited past its deadline in the pipeline queue"});
+        if (batch.empty()) continue;
         commands.clear();
-        for (const auto& item : batch) commands.push_back(&item.argv);  // no copy of the arguments
-        auto replies = connection.pipelineRefs(commands);
-        if (!replies || replies->size() != batch.size()) {
-            Error e = replies ? Error{ErrorCode::Internal, "internal error", {}, {}, "redis pipeline reply count"}
-                              : std::move(replies).error();
-            for (auto& item : batch) item.done(e);
+        // FIFO: the first item's answer is due first, and no item may wait past its own deadline.
+        auto deadline = batch.front().deadline;
+        for (const auto& item : batch) {
+            commands.push_back({&item.argv, item.script});
+            deadline = std::min(deadline, item.deadline);
+        }
+        auto replies = runBatch(connection, commands, deadline);
+        if (!replies) {
+            for (auto& item : batch) item.done(replies.error());
             continue;
         }
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            Reply& r = (*replies)[i];
-            if (r.type == Reply::Type::Error && r.str.rfind("NOSCRIPT", 0) == 0 && batch[i].script) {
-                // The script cache is empty (restart, failover, SCRIPT FLUSH): load and retry once.
-                auto both = connection.pipeline({{"SCRIPT", "LOAD", *batch[i].script}, batch[i].argv});
-                if (!both) {
-                    batch[i].done(std::move(both).error());
-                    continue;
-                }
-                batch[i].done(std::move(both->back()));
-                continue;
-            }
-            batch[i].done(std::move(r));
-        }
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move((*replies)[i]));
     }
 }
 

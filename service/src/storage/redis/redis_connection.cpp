@@ -491,12 +491,13 @@ struct RedisConnection::Impl {
         return {};
     }
 
-    Result<void> connect() {
+    Result<void> connect(std::optional<Clock::time_point> due = {}) {
         if (ready) return {};
         drop();
         // One budget covers TCP, TLS and AUTH/SELECT: the caller cares how long connecting took,
         // not which step was slow.
-        const Budget budget{Clock::now() + options.connectTimeout, options.connectTimeout, "connect"};
+        Budget budget{Clock::now() + options.connectTimeout, options.connectTimeout, "connect"};
+        if (due && *due < budget.deadline) budget.deadline = *due;
         if (auto r = connectTcp(budget); !r) return fail(std::move(r).error());
         if (options.endpoint.tls) {
             if (auto r = startTls(budget); !r) return fail(std::move(r).error());
@@ -510,9 +511,11 @@ struct RedisConnection::Impl {
         return {};
     }
 
-    Result<std::vector<Reply>> run(const std::string& wire, std::size_t count) {
-        if (auto c = connect(); !c) return std::move(c).error();
-        const Budget budget{Clock::now() + options.commandTimeout, options.commandTimeout, "command"};
+    Result<std::vector<Reply>> run(const std::string& wire, std::size_t count,
+                                   std::optional<Clock::time_point> due = {}) {
+        if (auto c = connect(due); !c) return std::move(c).error();
+        Budget budget{Clock::now() + options.commandTimeout, options.commandTimeout, "command"};
+        if (due && *due < budget.deadline) budget.deadline = *due;
         auto replies = exchange(wire, count, budget);
         if (!replies) return fail(std::move(replies).error());
         return replies;
@@ -558,13 +561,15 @@ Result<std::vector<Reply>> RedisConnection::pipeline(const std::vector<std::vect
     return impl_->run(wire, commands.size());
 }
 
-Result<std::vector<Reply>> RedisConnection::pipelineRefs(const std::vector<const std::vector<std::string>*>& commands) {
+Result<std::vector<Reply>> RedisConnection::pipelineRefs(
+    const std::vector<const std::vector<std::string>*>& commands,
+    std::optional<std::chrono::steady_clock::time_point> deadline) {
     if (commands.empty()) return std::vector<Reply>{};
     std::string wire;
     for (const auto* argv : commands) {
         if (!appendCommand(*argv, wire)) return Error::internalError("redis: cannot encode an empty command");
     }
-    return impl_->run(wire, commands.size());
+    return impl_->run(wire, commands.size(), deadline);
 }
 
 }  // namespace boxoffice::redis

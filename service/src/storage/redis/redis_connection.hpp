@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,11 @@ public:
 
     /// Sends all commands in one write, then reads all replies in order (pipelining).
     Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string>>& commands);
-    /// The same, for commands owned elsewhere (their arguments are not copied).
-    Result<std::vector<Reply>> pipelineRefs(const std::vector<const std::vector<std::string>*>& commands);
+    /// The same, for commands owned elsewhere (their arguments are not copied), finished by
+    /// `deadline` at the latest: connecting and the exchange then get what is left of it when that
+    /// is less than their own timeouts (a caller's answer is due by then, whatever the step).
+    Result<std::vector<Reply>> pipelineRefs(const std::vector<const std::vector<std::string>*>& commands,
+                                            std::optional<std::chrono::steady_clock::time_point> deadline = {});
 
 private:
     struct Impl;

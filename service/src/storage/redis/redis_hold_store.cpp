@@ -1,6 +1,6 @@
 #include "storage/redis/redis_hold_store.hpp"
 
-#include <openssl/evp.h>
+#include <string>
 
 #include <algorithm>
 #include <charconv>
@@ -16,9 +16,6 @@
 
 namespace boxoffice::redis {
 
-// Generated from scripts/*.lua at build time (cmake/embed_files.cmake): {file name, content}.
-const std::vector<std::pair<std::string, std::string>>& embeddedLuaScripts();
-
 namespace {
 
 // Hold records outlive their end so a client polling its hold sees EXPIRED, not 404.
@@ -28,34 +25,15 @@ constexpr EpochMs kRecordRetentionMs = 24LL * 60 * 60 * 1000;
 constexpr std::size_t kRestoreChunk = 1000;
 // The show's ready flag, a field of its seats hash (see the header); the scripts name it too.
 constexpr std::string_view kReadyField = "#ready";
+constexpr std::string_view kSoldField = "#sold";
 
 std::string tagOf(const ShowId& show) {
     return "bx:{" + show.str() + "}:";
 }
 
-std::string sha1Hex(const std::string& text) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha1(), nullptr) != 1) {
-        throw std::runtime_error("SHA1 unavailable in this OpenSSL build");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * len);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 0x0f]);
-    }
-    return out;
-}
-
 bool parseInt(std::string_view text, std::int64_t& out) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return ec == std::errc{} && end == text.data() + text.size();
-}
-
-bool isNoScript(const Reply& r) {
-    return r.type == Reply::Type::Error && r.str.rfind("NOSCRIPT", 0) == 0;
 }
 
 Error unexpected(std::string_view what, const Reply& r) {
@@ -130,56 +108,24 @@ std::string RedisHoldStore::userKey(const ShowId& show, const UserId& user) {
     return tagOf(show) + "user:" + user.str();
 }
 
-RedisHoldStore::RedisHoldStore(RedisPool& pool) : pool_(pool) {
-    const auto load = [](const std::string& name) {
-        for (const auto& [file, content] : embeddedLuaScripts()) {
-            if (file == name) return Script{name, content, sha1Hex(content)};
-        }
-        throw std::logic_error("Lua script " + name + " is not embedded in this build");
-    };
-    hold_ = load("hold.lua");
-    release_ = load("release.lua");
-    attach_ = load("attach.lua");
-    sell_ = load("sell.lua");
-    releaseOrder_ = load("release_order.lua");
-    restore_ = load("restore.lua");
-}
+RedisHoldStore::RedisHoldStore(RedisPool& pool)
+    : pool_(pool),
+      hold_(LuaScript::embedded("hold.lua")),
+      release_(LuaScript::embedded("release.lua")),
+      attach_(LuaScript::embedded("attach.lua")),
+      sell_(LuaScript::embedded("sell.lua")),
+      releaseOrder_(LuaScript::embedded("release_order.lua")),
+      restore_(LuaScript::embedded("restore.lua")),
+      detach_(LuaScript::embedded("detach.lua")) {}
 
-Result<Reply> RedisHoldStore::eval(const Script& script, const std::vector<std::string>& keys,
+Result<Reply> RedisHoldStore::eval(const LuaScript& script, const std::vector<std::string>& keys,
                                    const std::vector<std::string>& args) {
-    std::vector<std::string> evalsha;
-    evalsha.reserve(3 + keys.size() + args.size());
-    evalsha.push_back("EVALSHA");
-    evalsha.push_back(script.sha1);
-    evalsha.push_back(std::to_string(keys.size()));
-    evalsha.insert(evalsha.end(), keys.begin(), keys.end());
-    evalsha.insert(evalsha.end(), args.begin(), args.end());
-
+    const auto argv = evalshaCommand(script, keys, args);
     auto lease = pool_.lease();
     if (!lease) return std::move(lease).error();
-    auto reply = lease->command(evalsha);
+    auto reply = lease->command(argv, &script);
     if (!reply) return std::move(reply).error();
-
-    if (isNoScript(*reply)) {
-        // The script cache is empty after a restart, a failover or SCRIPT FLUSH. LOAD and the
-        // retry go in one write: the retry cannot overtake the LOAD on one connection.
-        auto both = lease->pipeline({{"SCRIPT", "LOAD", script.source}, evalsha});
-        if (!both) return std::move(both).error();
-        const Reply& loaded = both->front();
-        if (loaded.type == Reply::Type::Error) {
-            if (replyNeedsReconnect(loaded)) lease->discard();
-            return errorFromReply(loaded, script.name + " SCRIPT LOAD");
-        }
-        if (loaded.str != script.sha1) {
-            return Error::internalError("redis " + script.name + ": SCRIPT LOAD returned sha1 " + loaded.str +
-                                        ", expected " + script.sha1);
-        }
-        reply = std::move(both->back());
-    }
-    if (reply->type == Reply::Type::Error) {
-        if (replyNeedsReconnect(*reply)) lease->discard();
-        return errorFromReply(*reply, script.name);
-    }
+    if (reply->type == Reply::Type::Error) return errorFromReply(*reply, script.name);
     return reply;
 }
 
@@ -248,11 +194,10 @@ void RedisHoldStore::holdAsync(const HoldRequest& request, std::function<void(Re
     if (!batcher_) return HoldStore::holdAsync(request, std::move(done));
     auto argv = holdCommand(request);
     if (!argv) return done(std::move(argv).error());
-    batcher_->submit(std::move(argv).value(), &hold_.source,
-                     [this, request, done = std::move(done)](Result<Reply> reply) {
-                         if (!reply) return done(std::move(reply).error());
-                         done(holdOutcome(request, *reply));
-                     });
+    batcher_->submit(std::move(argv).value(), &hold_, [this, request, done = std::move(done)](Result<Reply> reply) {
+        if (!reply) return done(std::move(reply).error());
+        done(holdOutcome(request, *reply));
+    });
 }
 
 Result<std::optional<Hold>> RedisHoldStore::findHold(const HoldId& id, EpochMs now) {
@@ -385,6 +330,48 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
     });
 }
 
+Result<HoldChange> RedisHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) {
+    return guarded("detachFromOrder", [&]() -> Result<HoldChange> {
+        const auto show = showOfHold(id);
+        if (!show) return HoldChange::NotFound;
+        auto reply = eval(detach_, {seatsKey(*show), holdKey(*show, id), versionKey(*show)},
+                          {id.str(), user.str(), order.str()});
+        if (!reply) return std::move(reply).error();
+        return holdChangeOf("detach", *reply);
+    });
+}
+
+Result<StoreShowState> RedisHoldStore::showState(const ShowId& show) {
+    return guarded("showState", [&]() -> Result<StoreShowState> {
+        auto reply = pool_.call({"HMGET", seatsKey(show), std::string(kReadyField), std::string(kSoldField)});
+        if (!reply) return std::move(reply).error();
+        if (reply->type == Reply::Type::Error) return errorFromReply(*reply, "showState");
+        if (reply->type != Reply::Type::Array || reply->elements.size() != 2) return unexpected("showState", *reply);
+        StoreShowState out;
+        out.ready = reply->elements[0].type == Reply::Type::String;
+        std::int64_t sold = 0;
+        if (reply->elements[1].type == Reply::Type::String && !parseInt(reply->elements[1].str, sold))
+            return unexpected("showState #sold", reply->elements[1]);
+        out.soldSeats = sold;
+        return out;
+    });
+}
+
+Result<std::string> RedisHoldStore::generation() {
+    return guarded("generation", [&]() -> Result<std::string> {
+        auto reply = pool_.call({"INFO", "server"});
+        if (!reply) return std::move(reply).error();
+        if (reply->type == Reply::Type::Error) return errorFromReply(*reply, "generation");
+        constexpr std::string_view kRunId = "run_id:";
+        const std::string& info = reply->str;
+        const auto at = info.find(kRunId);
+        if (reply->type != Reply::Type::String || at == std::string::npos) return unexpected("INFO server", *reply);
+        const auto from = at + kRunId.size();
+        const auto end = info.find_first_of("\r\n", from);
+        return info.substr(from, end == std::string::npos ? std::string::npos : end - from);
+    });
+}
+
 Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) {
     return guarded("snapshot", [&]() -> Result<AvailabilitySnapshot> {
         // One call for any hall: the seats hash holds only seats that were ever taken (and the
@@ -395,10 +382,7 @@ Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const 
         auto reply = lease->command({"HGETALL", seatsKey(show)});
         if (!reply) return std::move(reply).error();
         const Reply& owners = *reply;
-        if (owners.type == Reply::Type::Error) {
-            if (replyNeedsReconnect(owners)) lease->discard();
-            return errorFromReply(owners, "snapshot");
-        }
+        if (owners.type == Reply::Type::Error) return errorFromReply(owners, "snapshot");
         if (owners.type != Reply::Type::Array || owners.elements.size() % 2 != 0) {
             return unexpected("snapshot HGETALL", owners);
         }
@@ -408,8 +392,10 @@ Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const 
         s.ready = false;
         s.status.assign(seats.size(), SeatStatus::Available);
         for (std::size_t i = 0; i + 1 < owners.elements.size(); i += 2) {
-            if (owners.elements[i].str == kReadyField) {
-                s.ready = true;
+            const std::string& field = owners.elements[i].str;
+            if (!field.empty() && field[0] == '#') {
+                // The show's own fields (ready flag, sold count): a seat id never starts with '#'.
+                s.ready = s.ready || field == kReadyField;
                 continue;
             }
             const long pos = seats.find(owners.elements[i].str);

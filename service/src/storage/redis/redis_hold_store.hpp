@@ -16,7 +16,8 @@ namespace boxoffice::redis {
 ///                        order), S (sold, expiresAt 0). An H/O owner past expiresAt is free.
 ///                        Also field "#ready" = "1" once the show's truth is loaded (a seat id
 ///                        always has a '-'); gone with the hash after a flush -> NotReady. One
-///                        HMGET in hold.lua reads it with the seats.
+///                        HMGET in hold.lua reads it with the seats. Field "#sold" counts the
+///                        seats marked S (compared with SQL by the reconciler).
 ///   bx:{S}:hold:<holdId> HASH user, seats, status (HELD|RELEASED|ORDERED), expiresAt, createdAt, orderId;
 ///                        kept a day past the hold's (or order's) end so a client learns it EXPIRED.
 ///   bx:{S}:user:<userId> SET of seats the user may own; checked against `seats` when counted.
@@ -42,8 +43,13 @@ public:
                       const std::vector<std::string>& seatIds, EpochMs now) override;
     Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                               const std::vector<std::string>& seatIds, EpochMs now) override;
+    Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) override;
     Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;
     Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) override;
+    Result<StoreShowState> showState(const ShowId& show) override;
+    /// The server's run_id (INFO server): new after every restart, whatever data it came back
+    /// with, and different on the replica a failover promoted.
+    Result<std::string> generation() override;
 
     static std::string seatsKey(const ShowId& show);
     static std::string holdKey(const ShowId& show, const HoldId& id);
@@ -51,15 +57,9 @@ public:
     static std::string versionKey(const ShowId& show);
 
 private:
-    struct Script {
-        std::string name;
-        std::string source;
-        std::string sha1;  // hex, computed here so EVALSHA can go first without a SCRIPT LOAD
-    };
-
-    /// EVALSHA; on NOSCRIPT (a restart, a failover, SCRIPT FLUSH) SCRIPT LOAD and EVALSHA again,
-    /// pipelined in one more round trip. Error replies are translated here.
-    Result<Reply> eval(const Script& script, const std::vector<std::string>& keys,
+    /// EVALSHA through the script runner (script_runner.hpp) on a pooled connection. Error
+    /// replies are translated here.
+    Result<Reply> eval(const LuaScript& script, const std::vector<std::string>& keys,
                        const std::vector<std::string>& args);
 
     Result<std::vector<std::string>> holdCommand(const HoldRequest& request) const;
@@ -67,12 +67,13 @@ private:
 
     RedisPool& pool_;
     RedisBatcher* batcher_ = nullptr;
-    Script hold_;
-    Script release_;
-    Script attach_;
-    Script sell_;
-    Script releaseOrder_;
-    Script restore_;
+    LuaScript hold_;
+    LuaScript release_;
+    LuaScript attach_;
+    LuaScript sell_;
+    LuaScript releaseOrder_;
+    LuaScript restore_;
+    LuaScript detach_;
 };
 
 }  // namespace boxoffice::redis

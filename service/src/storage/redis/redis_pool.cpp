@@ -5,27 +5,32 @@
 
 namespace boxoffice::redis {
 
-RedisLease::RedisLease(RedisLease&& other) noexcept : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_) {}
+RedisLease::RedisLease(RedisLease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), slot_(other.slot_), deadline_(other.deadline_) {}
 
 RedisLease::~RedisLease() {
     if (pool_ != nullptr) pool_->giveBack(slot_);
 }
 
-Result<Reply> RedisLease::command(const std::vector<std::string>& argv) {
-    pool_->roundTrips_.fetch_add(1, std::memory_order_relaxed);
-    return pool_->connections_[slot_]->command(argv);
+Result<Reply> RedisLease::command(const std::vector<std::string>& argv, const LuaScript* script) {
+    auto replies = run({ScriptCommand{&argv, script}});
+    if (!replies) return std::move(replies).error();
+    return std::move(replies->front());
 }
 
-Result<std::vector<Reply>> RedisLease::pipeline(const std::vector<std::vector<std::string>>& commands) {
-    pool_->roundTrips_.fetch_add(1, std::memory_order_relaxed);
-    return pool_->connections_[slot_]->pipeline(commands);
+Result<std::vector<Reply>> RedisLease::run(const std::vector<ScriptCommand>& batch) {
+    int exchanges = 0;
+    auto replies = runBatch(*pool_->connections_[slot_], batch, deadline_, &exchanges);
+    pool_->roundTrips_.fetch_add(static_cast<std::uint64_t>(exchanges), std::memory_order_relaxed);
+    return replies;
 }
 
 void RedisLease::discard() {
     pool_->connections_[slot_]->close();
 }
 
-RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait) : wait_(wait) {
+RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait)
+    : wait_(wait), commandTimeout_(options.commandTimeout) {
     // Zero would mean "fail at once" for the wait and "no connections" for the size: both are
     // configuration mistakes, caught at start-up rather than as a 503 under load.
     if (size <= 0) throw std::invalid_argument("redis pool size must be positive");
@@ -51,8 +56,10 @@ RedisPool::PoolStats RedisPool::poolStats() {
 
 Result<RedisLease> RedisPool::lease() {
     const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + commandTimeout_;
     std::unique_lock lock(mu_);
-    const bool got = freed_.wait_for(lock, wait_, [this] { return !free_.empty(); });
+    // Waiting longer than the answer is due would only turn a 503 into a later 503.
+    const bool got = freed_.wait_for(lock, std::min(wait_, commandTimeout_), [this] { return !free_.empty(); });
     waitNanos_.fetch_add(
         static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count()),
@@ -63,11 +70,12 @@ Result<RedisLease> RedisPool::lease() {
                      "redis unavailable",
                      {},
                      {},
-                     "redis pool exhausted: no free connection within " + std::to_string(wait_.count()) + " ms"};
+                     "redis pool exhausted: no free connection within " +
+                         std::to_string(std::min(wait_, commandTimeout_).count()) + " ms"};
     }
     const std::size_t slot = free_.back();
     free_.pop_back();
-    return RedisLease(this, slot);
+    return RedisLease(this, slot, deadline);
 }
 
 void RedisPool::giveBack(std::size_t slot) {

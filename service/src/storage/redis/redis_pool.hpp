@@ -12,6 +12,7 @@
 
 #include "domain/result.hpp"
 #include "storage/redis/redis_connection.hpp"
+#include "storage/redis/script_runner.hpp"
 
 namespace boxoffice::redis {
 
@@ -27,19 +28,24 @@ public:
     RedisLease& operator=(const RedisLease&) = delete;
     ~RedisLease();
 
-    /// One command, one round trip. A Redis error reply is a Reply of Type::Error.
-    Result<Reply> command(const std::vector<std::string>& argv);
-    /// Several commands written at once, one round trip.
-    Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string>>& commands);
+    /// One command, one round trip (more only for the script runner's repairs). A Redis error
+    /// reply is a Reply of Type::Error.
+    Result<Reply> command(const std::vector<std::string>& argv, const LuaScript* script = nullptr);
+    /// Several commands written at once, one round trip, through the one script runner.
+    Result<std::vector<Reply>> run(const std::vector<ScriptCommand>& batch);
     /// Closes the connection so the next user reconnects (e.g. after READONLY: a failover moved the primary).
     void discard();
 
 private:
     friend class RedisPool;
-    RedisLease(RedisPool* pool, std::size_t slot) : pool_(pool), slot_(slot) {}
+    RedisLease(RedisPool* pool, std::size_t slot, std::chrono::steady_clock::time_point deadline)
+        : pool_(pool), slot_(slot), deadline_(deadline) {}
 
     RedisPool* pool_;
     std::size_t slot_;
+    // The caller's answer is due one command timeout after it asked for a connection: waiting for
+    // the lease, connecting and the exchange all come out of that one budget.
+    std::chrono::steady_clock::time_point deadline_;
 };
 
 /// `size` connections, created lazily: nothing connects until first used, so a service starts
@@ -78,6 +84,7 @@ private:
     void giveBack(std::size_t slot);
 
     std::chrono::milliseconds wait_;
+    std::chrono::milliseconds commandTimeout_;
     std::vector<std::unique_ptr<RedisConnection>> connections_;
     std::mutex mu_;
     std::condition_variable freed_;

@@ -143,6 +143,9 @@ constexpr const char* kSelectActiveClaims =
     "SELECT s.seat_id, o.id, o.user_id, o.status, o.expires_at FROM order_seats s "
     "JOIN orders o ON o.id = s.order_id WHERE s.show_id = :show AND s.active = 1 ORDER BY s.seat_id";
 constexpr const char* kCountUnpublished = "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL";
+constexpr const char* kCountSold =
+    "SELECT COUNT(*) FROM order_seats s JOIN orders o ON o.id = s.order_id "
+    "WHERE s.show_id = :show AND s.active = 1 AND o.status = 'CONFIRMED'";
 #undef BOXOFFICE_ORDER_COLUMNS
 #undef BOXOFFICE_ORDER_COLUMNS_OF
 #undef BOXOFFICE_ORDER_VALUES
@@ -774,6 +777,13 @@ Result<std::vector<SeatClaim>> SqlOrderRepository::activeClaims(const ShowId& sh
     });
     if (!r) return std::move(r).error();
     return claims;
+}
+
+Result<long long> SqlOrderRepository::soldSeatCount(const ShowId& show) {
+    long long sold = 0;
+    auto r = db_.run([&](soci::session& sql) { sql << q::kCountSold, soci::use(show.str()), soci::into(sold); });
+    if (!r) return std::move(r).error();
+    return sold;
 }
 
 Result<long long> SqlOrderRepository::outboxDepth() {

@@ -20,6 +20,7 @@ public:
     Result<std::vector<Order>> expireDue(EpochMs now, int limit,
                                          const std::function<OutboxMessage(const Order&)>& message) override;
     Result<std::vector<SeatClaim>> activeClaims(const ShowId& show) override;
+    Result<long long> soldSeatCount(const ShowId& show) override;
     Result<long long> outboxDepth() override;
 
 private:

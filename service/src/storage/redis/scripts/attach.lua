@@ -3,9 +3,13 @@
 -- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 version counter
 -- ARGV: 1 hold id, 2 user id, 3 order id, 4 order expiresAt (ms), 5 now (ms),
 --       6 how long the hold record outlives the later of the hold's and the order's end (ms)
+-- Safe to run twice: a hold already ORDERED for this very order answers DONE again.
+-- An order's seats stay its own until ARGV[4]; the caller adds to the payment window the time
+-- SQL needs to expire the order, so the store never frees them before SQL does.
 -- Replies: 'DONE' | 'NOTFOUND' | 'NOTHELD'
-local rec = redis.call('HMGET', KEYS[2], 'user', 'status', 'expiresAt', 'seats')
+local rec = redis.call('HMGET', KEYS[2], 'user', 'status', 'expiresAt', 'seats', 'orderId')
 if not rec[1] or rec[1] ~= ARGV[2] then return 'NOTFOUND' end
+if rec[2] == 'ORDERED' and rec[5] == ARGV[3] then return 'DONE' end
 if rec[2] ~= 'HELD' or tonumber(rec[3]) <= tonumber(ARGV[5]) then return 'NOTHELD' end
 
 -- Only a restored claim or a sale can have taken a seat of a live hold; the hold is then no

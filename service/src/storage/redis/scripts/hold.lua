@@ -7,6 +7,8 @@
 -- whose expiresAt has passed is free: expiry costs nothing until someone wants the seat.
 -- The seats hash also holds the show's ready flag, field '#ready' (a seat id always has a '-'), so
 -- one HMGET answers both: most holds in a sale are conflicts, and this is their only call.
+-- Running it twice is safe (the script runner resends a batch after a dead connection): a hold
+-- that finds every seat already owned by itself was granted by the first run and says HELD again.
 -- Replies: {'HELD'} | {'TAKEN', seat...} | {'LIMIT', seatsTheUserHas} | {'NOTREADY'} | {'DUPLICATE'}
 
 local holdId, user, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -37,7 +39,15 @@ local taken = {'TAKEN'}
 for i = 7, #ARGV do
   if isLive(owners[i - 5]) then taken[#taken + 1] = ARGV[i] end  -- ARGV[7] is owners[2]
 end
-if #taken > 1 then return taken end
+if #taken > 1 then
+  if #taken == #ARGV - 5 then
+    local mine = 'H|' .. expiresAt .. '|' .. holdId .. '|' .. user
+    local replay = true
+    for i = 7, #ARGV do replay = replay and owners[i - 5] == mine end
+    if replay then return {'HELD'} end
+  end
+  return taken
+end
 -- Only a hold that is about to be written can clash with an existing record; checked after the
 -- seats so the common answer in a sale (TAKEN) costs one call fewer.
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE'} end

@@ -11,13 +11,15 @@ local now = tonumber(ARGV[1])
 local written = 0
 for i = 3, #ARGV, 5 do
   local seat, exp, order, user, keyIndex = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4])
-  -- A closed payment window owns nothing; the sweeper will expire the order in SQL.
+  -- A closed payment window owns nothing; the sweeper will expire the order in SQL. (The caller
+  -- has already added the time SQL needs for that to the window.)
   if exp == '0' or tonumber(exp) > now then
     local owner = redis.call('HGET', KEYS[1], seat)
     if not (owner and string.sub(owner, 1, 2) == 'S|') then
       local kind = exp == '0' and 'S' or 'O'
       redis.call('HSET', KEYS[1], seat, kind .. '|' .. exp .. '|' .. order .. '|' .. user)
       redis.call('SADD', KEYS[keyIndex], seat)
+      if kind == 'S' then redis.call('HINCRBY', KEYS[1], '#sold', 1) end
       written = written + 1
     end
   end

@@ -9,6 +9,8 @@
 -- A show that is not ready is written too: a restore may have read this order from SQL while it
 -- was still pending, and restore never overwrites a sold seat, so the sale survives either order.
 -- Holds stay refused until the restore marks the show ready.
+-- Field '#sold' of the seats hash counts the seats marked S (here and by restore.lua): the
+-- reconciler compares it with SQL's count of sold seats to find sales the store missed.
 local now = tonumber(ARGV[3])
 local sold = 'S|0|' .. ARGV[1] .. '|' .. ARGV[2]
 local conflicts = {}
@@ -25,6 +27,7 @@ for i = 4, #ARGV do
     if kind ~= 'S' then
       redis.call('HSET', KEYS[1], seat, sold)
       redis.call('SADD', KEYS[2], seat)
+      redis.call('HINCRBY', KEYS[1], '#sold', 1)
     end
   end
 end

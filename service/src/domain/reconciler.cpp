@@ -1,0 +1,63 @@
+#include "domain/reconciler.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_set>
+
+namespace boxoffice {
+
+Reconciler::Reconciler(Inventory& inventory, OrderRepository& orders, const Clock& clock,
+                       std::chrono::milliseconds horizon)
+    : inventory_(inventory), orders_(orders), clock_(clock), horizon_(horizon) {}
+
+Result<bool> Reconciler::restoreIfDrifted(const ShowId& show, bool force, EpochMs now) {
+    // The store is read before SQL: a sale committed between the two reads is in SQL's count of
+    // this pass, which is compared only with the store's count of the next one.
+    auto state = inventory_.holds().showState(show);
+    if (!state) return std::move(state).error();
+    const auto before = sqlSoldBefore_.find(show);
+    const bool behind = before != sqlSoldBefore_.end() && state->soldSeats < before->second;
+    auto sold = orders_.soldSeatCount(show);
+    if (!sold) return std::move(sold).error();
+    sqlSoldBefore_[show] = *sold;
+    if (!force && state->ready && !behind) return false;
+    if (auto restored = inventory_.restore(show, now); !restored) {
+        inventory_.markSuspect(show);  // not repaired yet: try again next pass
+        return std::move(restored).error();
+    }
+    return true;
+}
+
+Result<Reconciler::Pass> Reconciler::runOnce() {
+    const EpochMs now = clock_.nowMs();
+    Pass pass;
+    auto generation = inventory_.holds().generation();
+    if (!generation) return std::move(generation).error();
+    pass.generationChanged = !generation_.empty() && *generation != generation_;
+
+    std::unordered_set<ShowId> suspects;
+    for (auto& s : inventory_.takeSuspects()) suspects.insert(std::move(s));
+    auto shows = inventory_.showsUsedSince(now - horizon_.count());
+    for (const auto& s : suspects)
+        if (std::find(shows.begin(), shows.end(), s) == shows.end()) shows.push_back(s);
+
+    std::optional<Error> failed;
+    for (const auto& show : shows) {
+        const bool force = pass.generationChanged || suspects.contains(show);
+        auto r = restoreIfDrifted(show, force, now);
+        ++pass.checked;
+        if (!r) {
+            if (force) inventory_.markSuspect(show);
+            if (!failed) failed = std::move(r).error();
+            continue;
+        }
+        if (*r) ++pass.restored;
+    }
+    // A pass that could not finish a forced restore keeps the old generation, so the next pass
+    // forces again.
+    if (!failed || !pass.generationChanged) generation_ = *generation;
+    if (failed) return std::move(*failed);
+    return pass;
+}
+
+}  // namespace boxoffice

@@ -1,0 +1,50 @@
+#pragma once
+// Brings the hold store back into agreement with SQL, the truth. The store can drift in three
+// ways, and each pass looks for all three:
+//  1. it lost or regained state behind our back: a Redis restart (empty, or with an old snapshot)
+//     or a failover. The store's generation (Redis's run_id) changes: every show in use is
+//     restored from SQL.
+//  2. a sale SQL committed never reached the store (the sell failed, or the process died between
+//     the commit and the sell). The store counts its sold seats; SQL counts its own. A store that
+//     is behind SQL's count of the previous pass (a sale in flight has had a whole pass to land)
+//     is restored. Sold seats only grow, so equal counts mean equal sets.
+//  3. a caller saw a store operation fail after SQL changed (markSuspect): restored next pass.
+// A show that is not ready (flushed) is restored too, so the first hold after a flush finds it
+// ready. Restoring only adds SQL's claims (a claim wins over a hold, a sale is never overwritten),
+// so a pass that races live traffic cannot lose a hold or a sale.
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+#include "domain/clock.hpp"
+#include "domain/inventory.hpp"
+
+namespace boxoffice {
+
+class Reconciler {
+public:
+    /// `horizon`: shows used within it are checked (holds and seat maps mark a show used).
+    Reconciler(Inventory& inventory, OrderRepository& orders, const Clock& clock,
+               std::chrono::milliseconds horizon = std::chrono::minutes(30));
+
+    struct Pass {
+        int checked = 0;
+        int restored = 0;
+        bool generationChanged = false;
+    };
+    /// One pass over the shows in use. An error means the store or SQL could not be asked; the
+    /// shows it did not reach are checked on the next pass.
+    Result<Pass> runOnce();
+
+private:
+    Result<bool> restoreIfDrifted(const ShowId& show, bool force, EpochMs now);
+
+    Inventory& inventory_;
+    OrderRepository& orders_;
+    const Clock& clock_;
+    std::chrono::milliseconds horizon_;
+    std::string generation_;
+    std::unordered_map<ShowId, long long> sqlSoldBefore_;  // SQL's sold seats per show at the last pass
+};
+
+}  // namespace boxoffice

@@ -1,0 +1,142 @@
+#include "storage/redis/script_runner.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+#include <utility>
+
+#include "storage/redis/redis_pool.hpp"
+
+namespace boxoffice::redis {
+
+// Generated from scripts/*.lua at build time (cmake/embed_files.cmake): {file name, content}.
+const std::vector<std::pair<std::string, std::string>>& embeddedLuaScripts();
+
+namespace {
+
+std::string sha1Hex(const std::string& text) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha1(), nullptr) != 1) {
+        throw std::runtime_error("SHA1 unavailable in this OpenSSL build");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * len);
+    for (unsigned int i = 0; i < len; ++i) {
+        out.push_back(kHex[md[i] >> 4]);
+        out.push_back(kHex[md[i] & 0x0f]);
+    }
+    return out;
+}
+
+bool isNoScript(const Reply& r) {
+    return r.type == Reply::Type::Error && r.str.rfind("NOSCRIPT", 0) == 0;
+}
+
+Result<std::vector<Reply>> exchange(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
+                                    std::chrono::steady_clock::time_point deadline) {
+    std::vector<const std::vector<std::string>*> argvs;
+    argvs.reserve(batch.size());
+    for (const auto& c : batch) argvs.push_back(c.argv);
+    return connection.pipelineRefs(argvs, deadline);
+}
+
+// NOSCRIPT for some commands of a batch: LOAD each missing script (its SHA checked) and send those
+// commands again, in one more round trip. The retry cannot overtake the LOAD on one connection.
+Result<void> loadAndRetry(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
+                          std::vector<Reply>& replies, std::chrono::steady_clock::time_point deadline, int& exchanges) {
+    std::vector<std::vector<std::string>> loads;
+    std::vector<const LuaScript*> loaded;
+    std::vector<std::size_t> again;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!isNoScript(replies[i]) || !batch[i].script) continue;
+        again.push_back(i);
+        bool known = false;
+        for (const auto* s : loaded) known = known || s == batch[i].script;
+        if (!known) {
+            loaded.push_back(batch[i].script);
+            loads.push_back({"SCRIPT", "LOAD", batch[i].script->source});
+        }
+    }
+    if (again.empty()) return {};
+    std::vector<const std::vector<std::string>*> argvs;
+    for (const auto& l : loads) argvs.push_back(&l);
+    for (std::size_t i : again) argvs.push_back(batch[i].argv);
+    ++exchanges;
+    auto both = connection.pipelineRefs(argvs, deadline);
+    if (!both) return std::move(both).error();
+    for (std::size_t k = 0; k < loaded.size(); ++k) {
+        const Reply& r = (*both)[k];
+        if (r.type == Reply::Type::Error) {
+            if (replyNeedsReconnect(r)) connection.close();
+            return errorFromReply(r, loaded[k]->name + " SCRIPT LOAD");
+        }
+        // A proxy or a different server answering with another digest would run something else.
+        if (r.str != loaded[k]->sha1) {
+            return Error::internalError("redis " + loaded[k]->name + ": SCRIPT LOAD returned sha1 " + r.str +
+                                        ", expected " + loaded[k]->sha1);
+        }
+    }
+    for (std::size_t j = 0; j < again.size(); ++j) replies[again[j]] = std::move((*both)[loaded.size() + j]);
+    return {};
+}
+
+bool anyNeedsReconnect(const std::vector<Reply>& replies) {
+    for (const auto& r : replies)
+        if (replyNeedsReconnect(r)) return true;
+    return false;
+}
+
+}  // namespace
+
+LuaScript LuaScript::embedded(const std::string& file) {
+    for (const auto& [name, content] : embeddedLuaScripts()) {
+        if (name == file) return LuaScript{name, content, sha1Hex(content)};
+    }
+    throw std::logic_error("Lua script " + file + " is not embedded in this build");
+}
+
+std::vector<std::string> evalshaCommand(const LuaScript& script, const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args) {
+    std::vector<std::string> argv;
+    argv.reserve(3 + keys.size() + args.size());
+    argv.push_back("EVALSHA");
+    argv.push_back(script.sha1);
+    argv.push_back(std::to_string(keys.size()));
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+Result<std::vector<Reply>> runBatch(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
+                                    std::chrono::steady_clock::time_point deadline, int* exchanges) {
+    if (batch.empty()) return std::vector<Reply>{};
+    int local = 0;
+    int& count = exchanges ? *exchanges : local;
+    for (int attempt = 1;; ++attempt) {
+        // Only a connection that was up before this call can have died under us: a failure to
+        // connect afresh is the server's state, and trying again at once would not change it.
+        const bool reused = connection.connected();
+        ++count;
+        auto replies = exchange(connection, batch, deadline);
+        const bool early = std::chrono::steady_clock::now() < deadline;
+        if (!replies) {
+            // A timeout is a slow or frozen server: waiting on it again would only be slower.
+            if (attempt == 1 && reused && early && replies.error().code == ErrorCode::DependencyUnavailable) continue;
+            return replies;
+        }
+        if (replies->size() != batch.size())
+            return Error{ErrorCode::Internal, "internal error", {}, {}, "redis pipeline reply count"};
+        if (anyNeedsReconnect(*replies)) {
+            // A failover turned this server into a replica: the next connect finds the primary.
+            connection.close();
+            if (attempt == 1 && early) continue;
+            return replies;
+        }
+        if (auto loaded = loadAndRetry(connection, batch, *replies, deadline, count); !loaded) return loaded.error();
+        return replies;
+    }
+}
+
+}  // namespace boxoffice::redis

@@ -1,0 +1,45 @@
+#pragma once
+// The one way a command reaches Redis, for the pool and the pipelines alike: EVALSHA first; on
+// NOSCRIPT (a restart, a failover, SCRIPT FLUSH) SCRIPT LOAD, the returned SHA checked, and the
+// command sent again; on a dead connection (a pooled one that died with the old server) or on a
+// server that is no longer the primary (READONLY, MASTERDOWN), reconnect and send once more - all
+// within the caller's deadline. Every script the store runs is safe to run twice (a replay finds
+// its own earlier effect and answers as the first run did), which is what makes the resend safe.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/result.hpp"
+#include "storage/redis/redis_connection.hpp"
+
+namespace boxoffice::redis {
+
+/// A Lua script embedded at build time (scripts/*.lua), with its SHA-1 for EVALSHA.
+struct LuaScript {
+    std::string name;
+    std::string source;
+    std::string sha1;  // hex
+
+    /// Throws std::logic_error if `file` is not embedded in this build (a start-up failure).
+    static LuaScript embedded(const std::string& file);
+};
+
+/// One command of a batch: its arguments (not copied) and, for an EVALSHA, its script.
+struct ScriptCommand {
+    const std::vector<std::string>* argv = nullptr;
+    const LuaScript* script = nullptr;  // nullptr: a plain command
+};
+
+/// Runs `batch` pipelined on `connection` by `deadline`, with the repairs above. Returns one reply
+/// per command, in order; a Redis error reply stays a Reply of Type::Error (translate it with
+/// errorFromReply). A failed Result means no reply is known for any command of the batch.
+/// `exchanges`, when given, is increased by the round trips it took.
+Result<std::vector<Reply>> runBatch(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
+                                    std::chrono::steady_clock::time_point deadline, int* exchanges = nullptr);
+
+/// EVALSHA `script` with `keys` and `args`, as a command for runBatch.
+std::vector<std::string> evalshaCommand(const LuaScript& script, const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args);
+
+}  // namespace boxoffice::redis

@@ -1,0 +1,19 @@
+-- Gives a hold back whose order could not be created (SQL failed after attach.lua): the hold is
+-- HELD again with its own expiry, and the seats the order still owns go back to it, so a retry of
+-- the order can succeed. Safe to run twice.
+-- KEYS: 1 seats hash, 2 hold record, 3 version counter
+-- ARGV: 1 hold id, 2 user id, 3 order id
+-- Replies: 'DONE' | 'NOTFOUND' | 'NOTHELD' (not ordered for this order)
+local rec = redis.call('HMGET', KEYS[2], 'user', 'status', 'expiresAt', 'seats', 'orderId')
+if not rec[1] or rec[1] ~= ARGV[2] then return 'NOTFOUND' end
+if rec[2] == 'HELD' then return 'DONE' end
+if rec[2] ~= 'ORDERED' or rec[5] ~= ARGV[3] then return 'NOTHELD' end
+local mine = 'H|' .. rec[3] .. '|' .. ARGV[1] .. '|' .. ARGV[2]
+for seat in string.gmatch(rec[4], '[^,]+') do
+  local owner = redis.call('HGET', KEYS[1], seat)
+  if owner and string.match(owner, '^O|%d+|([^|]*)|') == ARGV[3] then redis.call('HSET', KEYS[1], seat, mine) end
+end
+redis.call('HSET', KEYS[2], 'status', 'HELD')
+redis.call('HDEL', KEYS[2], 'orderId')
+redis.call('INCR', KEYS[3])
+return 'DONE'
