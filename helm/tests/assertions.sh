@@ -253,6 +253,34 @@ assert "dev: PostgreSQL and Redis StatefulSets of one pod, the service pointed a
     (.BOXOFFICE_REDIS_URL | @base64d) == \"redis://rel-boxoffice-redis:6379\")"
 assert "dev: nothing of it by default" "$D" "map(select(.kind==\"StatefulSet\")) | length == 0"
 
+# --- NOTES.txt ----------------------------------------------------------------------------------
+# helm template does not render NOTES.txt: a copy of the chart renders it into a ConfigMap.
+cp -r "$CHART" "$WORK/notes"
+{ echo '{{- define "boxoffice.notesUnderTest" }}'; cat "$CHART/templates/NOTES.txt"; echo '{{- end }}'; } > "$WORK/notes/templates/_notes.tpl"
+printf '%s\n' 'apiVersion: v1' 'kind: ConfigMap' 'metadata:' '  name: notes' 'data:' \
+  '  notes: {{ include "boxoffice.notesUnderTest" . | quote }}' > "$WORK/notes/templates/notes-under-test.yaml"
+notes() {  # notes [helm flags...] -> the rendered NOTES.txt
+  "$HELM" template rel "$WORK/notes" --namespace tickets --kube-version "$KUBE_FLOOR" --show-only templates/notes-under-test.yaml "$@" | yq -r .data.notes
+}
+notes -f "$CHART/ci/minimal-values.yaml" > "$WORK/notes-minimal.txt"
+notes -f "$CHART/ci/ingress-tls-values.yaml" > "$WORK/notes-ingress.txt"
+notes -f "$CHART/ci/dev-values.yaml" > "$WORK/notes-dev.txt"
+has() { grep -qF -- "$2" "$1"; }
+if has "$WORK/notes-minimal.txt" "kubectl -n tickets create secret generic boxoffice-secrets" &&
+   has "$WORK/notes-minimal.txt" "kubectl -n tickets port-forward svc/rel-boxoffice 8080:80" &&
+   has "$WORK/notes-minimal.txt" "helm test rel -n tickets" &&
+   has "$WORK/notes-minimal.txt" "--set loadtest.enabled=true" &&
+   has "$WORK/notes-minimal.txt" "logs job/rel-boxoffice-loadtest" &&
+   has "$WORK/notes-minimal.txt" "boxoffice token --user ops --role admin"; then
+  pass "NOTES: the Secret to create, how to reach the service, mint tokens, run the tests and the verified sale"
+else cat "$WORK/notes-minimal.txt"; fail "NOTES: the Secret to create, how to reach the service, mint tokens, run the tests and the verified sale"; fi
+if has "$WORK/notes-ingress.txt" "BASE=https://tickets.example.com" && ! has "$WORK/notes-ingress.txt" "port-forward"; then
+  pass "NOTES: with an Ingress, its https URL"
+else cat "$WORK/notes-ingress.txt"; fail "NOTES: with an Ingress, its https URL"; fi
+if has "$WORK/notes-dev.txt" "DEV DEPENDENCIES ARE ON (PostgreSQL and Redis" && ! has "$WORK/notes-dev.txt" "create secret"; then
+  pass "NOTES: dev dependencies are announced as not for production"
+else cat "$WORK/notes-dev.txt"; fail "NOTES: dev dependencies are announced as not for production"; fi
+
 # --- what the templates refuse ------------------------------------------------------------------
 refuses() {  # refuses DESCRIPTION MESSAGE_PART [helm flags...]
   local what=$1 message=$2; shift 2
