@@ -7,18 +7,19 @@
 //     and the kind must exist there; the CRDs' fields come from the prometheus-operator package's
 //     type declarations.
 //  3. What the API server would refuse beyond the schema: names and label values.
-// Usage: node validate.mjs TOOLS_DIR FILE.jsonl   (exit 1 and one line per problem when invalid)
+// Usage: node validate.mjs TOOLS_DIR FILE.jsonl...   (per file a line `ok` or `FAIL` after its problems;
+// exit 1 when any file has one)
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
-const [toolsDir, file] = process.argv.slice(2);
+const [toolsDir, ...files] = process.argv.slice(2);
 const nodeModules = path.join(path.resolve(toolsDir), 'node_modules');
 const require = createRequire(path.join(nodeModules, 'noop.js'));
 const k8s = require('k8s-client-1.30');
 const importFrom = (spec) => import(path.join(nodeModules, spec, 'index.js'));
 
-const problems = [];
+let problems = [];
 
 // --- 2. unknown fields against the client-node (Kubernetes 1.30) models ------------------------
 function checkType(type, value, where) {
@@ -111,11 +112,16 @@ function checkLabels(labels, where) {
 const labelNamed = new Set(['Service', 'Pod', 'StatefulSet', 'Job']);
 
 // --- the objects --------------------------------------------------------------------------------
+async function validateFile(file) {
 const objects = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && l.trim() !== 'null').map((l) => JSON.parse(l));
 if (objects.length === 0) problems.push(`${file}: no objects`);
 const seen = new Set();
 for (const obj of objects) {
   const { apiVersion, kind } = obj;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    problems.push(`an object without apiVersion or kind: ${JSON.stringify(obj).slice(0, 80)}`);
+    continue;
+  }
   const name = obj.metadata && obj.metadata.name;
   const where = `${kind}/${name}`;
   const id = `${apiVersion}/${kind}/${obj.metadata && obj.metadata.namespace}/${name}`;
@@ -161,6 +167,14 @@ for (const obj of objects) {
   const template = obj.spec && obj.spec.template;
   if (template) checkLabels(template.metadata && template.metadata.labels, `${where} spec.template.metadata.labels`);
 }
-for (const p of problems) console.log(`  ${p}`);
-console.log(`${problems.length ? 'FAIL' : 'ok  '} ${path.basename(file)}: ${objects.length} objects, ${problems.length} problems`);
-process.exit(problems.length ? 1 : 0);
+return objects.length;
+}
+let failedFiles = 0;
+for (const file of files) {
+  problems = [];
+  const count = await validateFile(file);
+  for (const p of problems) console.log(`  ${p}`);
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${path.basename(file)}: ${count} objects, ${problems.length} problems`);
+  if (problems.length) failedFiles++;
+}
+process.exit(failedFiles ? 1 : 0);
