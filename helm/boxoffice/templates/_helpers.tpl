@@ -149,7 +149,7 @@ Secret is only created after the pre-install hooks have run).
 {{- end }}
 
 {{/*
-Whether Redis is configured at all (a key for its URL, or the dev Redis).
+Whether Redis is configured at all: a Secret key for its URL (the dev Redis fills that key too).
 */}}
 {{- define "boxoffice.redisEnabled" -}}
 {{- if .Values.secrets.keys.redisUrl }}true{{ end }}
