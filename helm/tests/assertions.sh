@@ -201,6 +201,15 @@ if [ "$(jq length "$WORK/groups-repo.json")" -gt 0 ] && cmp -s "$WORK/groups-rep
 else
   { diff "$WORK/groups-repo.json" "$WORK/groups-chart.json" | head -20 || true; }; fail "PrometheusRule: its groups equal dashboards/prometheus/*.yaml"
 fi
+# What the operator hands to Prometheus: the rendered groups load in promtool (Prometheus' own parser).
+if command -v promtool >/dev/null; then
+  jq -s 'map(select(.kind=="PrometheusRule"))[0].spec | {groups}' "$P" | yq -y . > "$WORK/rendered-rules.yaml"
+  if promtool check rules "$WORK/rendered-rules.yaml" > "$WORK/promtool" 2>&1; then
+    pass "PrometheusRule: the rendered groups pass promtool check rules ($(grep -o 'SUCCESS: [0-9]* rules found' "$WORK/promtool"))"
+  else cat "$WORK/promtool"; fail "PrometheusRule: the rendered groups pass promtool check rules"; fi
+else
+  fail "PrometheusRule: promtool is missing (scripts/install-deps.sh installs prometheus)"
+fi
 ok=1
 for f in "$ROOT"/dashboards/grafana/*.json; do
   name=$(basename "$f")
