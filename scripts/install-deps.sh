@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
   prometheus
+  yq yamllint unzip  # the Helm chart's checks (helm/tests)
 )
 
 missing=()
