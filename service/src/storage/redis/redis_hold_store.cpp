@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 #include <exception>
+#include <future>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -178,13 +179,20 @@ Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const
 }
 
 Result<HoldResult> RedisHoldStore::hold(const HoldRequest& request) {
+    if (batcher_) {
+        // One hold path: a caller that may wait (a hold with an Idempotency-Key, a cold show)
+        // waits for the pipelined hold rather than taking a second way to Redis.
+        std::promise<Result<HoldResult>> answer;
+        auto future = answer.get_future();
+        holdAsync(request, [&answer](Result<HoldResult> r) { answer.set_value(std::move(r)); });
+        return future.get();
+    }
     return guarded("hold", [&]() -> Result<HoldResult> {
         auto argv = holdCommand(request);
         if (!argv) return std::move(argv).error();
-        // eval() takes keys and arguments apart: they start after EVALSHA, sha1 and the key count.
-        std::vector<std::string> keys(argv->begin() + 3, argv->begin() + 7);
-        std::vector<std::string> args(argv->begin() + 7, argv->end());
-        auto reply = eval(hold_, keys, args);
+        auto lease = pool_.lease();
+        if (!lease) return std::move(lease).error();
+        auto reply = lease->command(*argv, &hold_);
         if (!reply) return std::move(reply).error();
         return holdOutcome(request, *reply);
     });

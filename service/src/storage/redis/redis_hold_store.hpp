@@ -30,6 +30,7 @@ public:
     RedisHoldStore(const RedisHoldStore&) = delete;
     RedisHoldStore& operator=(const RedisHoldStore&) = delete;
 
+    /// Waits for holdAsync() when a batcher is set: every hold goes through the pipelines.
     Result<HoldResult> hold(const HoldRequest& request) override;
     /// Pipelined through the batcher when one is set (useBatcher), else hold() inline.
     void holdAsync(const HoldRequest& request, std::function<void(Result<HoldResult>)> done) override;
