@@ -73,8 +73,11 @@ Application::Application(Config config, const Clock* clock)
         ro.connectTimeout = config_.redis.connectTimeout;
         ro.commandTimeout = config_.redis.commandTimeout;
         ro.caFile = config_.redis.caFile;
-        redisPool_ = std::make_unique<redis::RedisPool>(ro, config_.redis.poolSize, config_.redis.poolWait);
-        redisBatcher_ = std::make_unique<redis::RedisBatcher>(ro, config_.redis.pipelines);
+        redisHealth_ = std::make_unique<redis::RedisHealth>();
+        redisPool_ =
+            std::make_unique<redis::RedisPool>(ro, config_.redis.poolSize, config_.redis.poolWait, redisHealth_.get());
+        redisBatcher_ =
+            std::make_unique<redis::RedisBatcher>(ro, config_.redis.pipelines, 256, 8192, redisHealth_.get());
         auto store = std::make_unique<redis::RedisHoldStore>(*redisPool_);
         store->useBatcher(redisBatcher_.get());
         rawHoldStore_ = std::move(store);

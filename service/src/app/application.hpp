@@ -76,6 +76,7 @@ private:
     // Idempotency-Keys of holds live where the holds are (Redis), or in SQL on the embedded default.
     std::unique_ptr<IdempotencyStore> rawHoldIdempotency_;
     std::unique_ptr<IdempotencyStore> holdIdempotency_;
+    std::unique_ptr<redis::RedisHealth> redisHealth_;
     std::unique_ptr<redis::RedisPool> redisPool_;
     std::unique_ptr<HoldStore> rawHoldStore_;
     std::unique_ptr<HoldStore> holdStore_;

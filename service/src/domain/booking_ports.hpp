@@ -80,9 +80,11 @@ public:
     /// Frees the order's seats (expired, cancelled, failed) - only those the order still owns.
     virtual Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                                       const std::vector<std::string>& seatIds, EpochMs now) = 0;
-    /// Undoes attachToOrder when the order could not be created: the hold is HELD again (with its
-    /// own expiry) and owns the seats the order still owned. Idempotent.
-    virtual Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) = 0;
+    /// Undoes attachToOrder when the order could not be created: the hold is HELD again and owns
+    /// the seats the order still owned, until its own expiry or `keepUntil`, whichever is later (a
+    /// failure on our side must not cost the buyer the hold while they retry). Idempotent.
+    virtual Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                               EpochMs keepUntil) = 0;
     /// Loads the truth for a show that is NotReady (or to repair it): sold seats and seats of pending
     /// orders, with the users' seat counts; live holds still in the store are kept. Marks it ready.
     virtual Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) = 0;

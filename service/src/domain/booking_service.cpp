@@ -185,14 +185,13 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
         auto existing = orders_.find(*hold->orderId);
         if (existing && existing->userId == user) return existing;
         if (!existing && existing.error().code != ErrorCode::NotFound) return std::move(existing).error();
-        // Attached to an order that was never created, and not given back then: give it back now.
-        auto back = inventory_.holds().detachFromOrder(holdId, user, *hold->orderId);
-        if (!back) return std::move(back).error();
-        hold = findHold(user, holdId);
-        if (!hold) return std::move(hold).error();
-    }
-    if (hold->status != HoldStatus::Held)
+        // Attached, never created (the process died in between): made again below, as long as
+        // the order still owns the seats in the store (attachToOrder checks that).
+        if (*hold->orderId != orderIdOf(holdId))
+            return Error{ErrorCode::HoldNotActive, "the hold is ORDERED", {}, {}, {}};
+    } else if (hold->status != HoldStatus::Held) {
         return Error{ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(hold->status)), {}, {}, {}};
+    }
     auto seating = seatmaps_.seating(hold->showId);
     if (!seating) return std::move(seating).error();
     const Show& show = (*seating)->show;
@@ -237,7 +236,9 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
         // Not created: the hold gets its seats back, so a retry can succeed. A refusal by the
         // final guard means the store did not know a seat was taken: it is repaired from SQL.
         if (created.error().code == ErrorCode::SeatsUnavailable) inventory_.markSuspect(order.showId);
-        (void)inventory_.holds().detachFromOrder(holdId, user, order.id);
+        // The hold lives on for at least one more hold TTL (at most a minute) so the retry has time.
+        const EpochMs keepUntil = clock_.nowMs() + std::min<EpochMs>(settings_.holdTtl.count(), 60'000);
+        (void)inventory_.holds().detachFromOrder(holdId, user, order.id, keepUntil);
         return std::move(created).error();
     }
     return order;

@@ -72,9 +72,10 @@ Result<void> MeteredHoldStore::restore(const ShowId& show, const std::vector<Sea
     return record(restore_, w, inner_.restore(show, claims, now));
 }
 
-Result<HoldChange> MeteredHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) {
+Result<HoldChange> MeteredHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                                     EpochMs keepUntil) {
     Stopwatch w;
-    return record(detach_, w, inner_.detachFromOrder(id, user, order));
+    return record(detach_, w, inner_.detachFromOrder(id, user, order, keepUntil));
 }
 
 Result<StoreShowState> MeteredHoldStore::showState(const ShowId& show) {

@@ -189,6 +189,21 @@ Result<HoldChange> MemoryHoldStore::attachToOrder(const HoldId& id, const UserId
     if (st == nullptr) return HoldChange::NotFound;
 
     std::lock_guard lock(st->mu);
+    if (const auto it = st->holds.find(id); it != st->holds.end() && it->second.hold.userId == user &&
+                                            it->second.hold.status == HoldStatus::Ordered &&
+                                            it->second.hold.orderId == order) {
+        // Attached to this very order before (an order whose creation was cut short, made again):
+        // done while the order still owns every seat, which then take the new window.
+        for (const auto& seatId : it->second.hold.seatIds) {
+            const SeatOwner* owner = st->liveOwner(seatId, now);
+            if (owner == nullptr || owner->kind != SeatOwner::Kind::Order || owner->ownerId != order.str())
+                return HoldChange::NotHeld;
+        }
+        for (const auto& seatId : it->second.hold.seatIds)
+            st->own(seatId, {SeatOwner::Kind::Order, order.str(), user, orderExpiresAt});
+        it->second.keepUntil = std::max(it->second.hold.expiresAt, orderExpiresAt) + kRecordRetentionMs;
+        return HoldChange::Done;
+    }
     HoldRecord* rec = nullptr;
     if (const HoldChange c = st->checkHeld(id, user, now, rec); c != HoldChange::Done) return c;
     // Only a restored claim can have taken a seat of a live hold; the hold is then no longer
@@ -256,7 +271,8 @@ Result<void> MemoryHoldStore::restore(const ShowId& show, const std::vector<Seat
     return {};
 }
 
-Result<HoldChange> MemoryHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) {
+Result<HoldChange> MemoryHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                                    EpochMs keepUntil) {
     const auto show = showOfHold(id);
     if (!show) return HoldChange::NotFound;
     ShowState* st = find(*show);
@@ -268,6 +284,8 @@ Result<HoldChange> MemoryHoldStore::detachFromOrder(const HoldId& id, const User
     Hold& h = it->second.hold;
     if (h.status == HoldStatus::Held) return HoldChange::Done;
     if (h.status != HoldStatus::Ordered || h.orderId != order) return HoldChange::NotHeld;
+    h.expiresAt = std::max(h.expiresAt, keepUntil);
+    it->second.keepUntil = std::max(it->second.keepUntil, h.expiresAt + kRecordRetentionMs);
     for (const auto& seatId : h.seatIds) {
         const auto seat = st->seats.find(seatId);
         if (seat != st->seats.end() && seat->second.kind == SeatOwner::Kind::Order &&

@@ -28,7 +28,8 @@ public:
                       const std::vector<std::string>& seatIds, EpochMs now) override;
     Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                               const std::vector<std::string>& seatIds, EpochMs now) override;
-    Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) override;
+    Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                       EpochMs keepUntil) override;
     Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;
     Result<StoreShowState> showState(const ShowId& show) override;
     /// This process's store: one generation for its whole life (a restart forgets everything).

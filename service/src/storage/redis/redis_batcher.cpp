@@ -4,8 +4,12 @@
 
 namespace boxoffice::redis {
 
-RedisBatcher::RedisBatcher(RedisOptions options, int connections, std::size_t maxBatch, std::size_t maxQueued)
-    : commandTimeout_(options.commandTimeout), maxBatch_(maxBatch), maxQueued_(std::max<std::size_t>(1, maxQueued)) {
+RedisBatcher::RedisBatcher(RedisOptions options, int connections, std::size_t maxBatch, std::size_t maxQueued,
+                           RedisHealth* health)
+    : commandTimeout_(options.commandTimeout),
+      maxBatch_(maxBatch),
+      maxQueued_(std::max<std::size_t>(1, maxQueued)),
+      health_(health) {
     for (int i = 0; i < std::max(1, connections); ++i) {
         connections_.push_back(std::make_unique<RedisConnection>(options));
         threads_.emplace_back([this, c = connections_.back().get()] { run(*c); });
@@ -91,7 +95,7 @@ void RedisBatcher::run(RedisConnection& connection) {
             commands.push_back({&item.argv, item.script});
             deadline = std::min(deadline, item.deadline);
         }
-        auto replies = runBatch(connection, commands, deadline);
+        auto replies = runBatch(connection, commands, deadline, nullptr, health_);
         if (!replies) {
             for (auto& item : batch) item.done(replies.error());
             continue;

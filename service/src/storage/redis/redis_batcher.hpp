@@ -23,7 +23,9 @@ public:
 
     /// `maxQueued` bounds the commands waiting for a connection: past it submit() answers
     /// DependencyUnavailable at once rather than queueing work that could not be answered in time.
-    RedisBatcher(RedisOptions options, int connections, std::size_t maxBatch = 256, std::size_t maxQueued = 8192);
+    /// `health` (not owned, may be shared with the pool) fails commands fast while Redis is frozen.
+    RedisBatcher(RedisOptions options, int connections, std::size_t maxBatch = 256, std::size_t maxQueued = 8192,
+                 RedisHealth* health = nullptr);
     ~RedisBatcher();
     RedisBatcher(const RedisBatcher&) = delete;
     RedisBatcher& operator=(const RedisBatcher&) = delete;
@@ -59,6 +61,7 @@ private:
     std::chrono::milliseconds commandTimeout_;
     std::size_t maxBatch_;
     std::size_t maxQueued_;
+    RedisHealth* health_;
     std::vector<std::unique_ptr<RedisConnection>> connections_;
     std::vector<std::thread> threads_;
     std::mutex mu_;

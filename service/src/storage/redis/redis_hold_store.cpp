@@ -338,12 +338,14 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
     });
 }
 
-Result<HoldChange> RedisHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order) {
+Result<HoldChange> RedisHoldStore::detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order,
+                                                   EpochMs keepUntil) {
     return guarded("detachFromOrder", [&]() -> Result<HoldChange> {
         const auto show = showOfHold(id);
         if (!show) return HoldChange::NotFound;
-        auto reply = eval(detach_, {seatsKey(*show), holdKey(*show, id), versionKey(*show)},
-                          {id.str(), user.str(), order.str()});
+        auto reply =
+            eval(detach_, {seatsKey(*show), holdKey(*show, id), versionKey(*show)},
+                 {id.str(), user.str(), order.str(), std::to_string(keepUntil), std::to_string(kRecordRetentionMs)});
         if (!reply) return std::move(reply).error();
         return holdChangeOf("detach", *reply);
     });

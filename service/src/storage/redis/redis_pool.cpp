@@ -20,7 +20,7 @@ Result<Reply> RedisLease::command(const std::vector<std::string>& argv, const Lu
 
 Result<std::vector<Reply>> RedisLease::run(const std::vector<ScriptCommand>& batch) {
     int exchanges = 0;
-    auto replies = runBatch(*pool_->connections_[slot_], batch, deadline_, &exchanges);
+    auto replies = runBatch(*pool_->connections_[slot_], batch, deadline_, &exchanges, pool_->health_);
     pool_->roundTrips_.fetch_add(static_cast<std::uint64_t>(exchanges), std::memory_order_relaxed);
     return replies;
 }
@@ -29,8 +29,8 @@ void RedisLease::discard() {
     pool_->connections_[slot_]->close();
 }
 
-RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait)
-    : wait_(wait), commandTimeout_(options.commandTimeout) {
+RedisPool::RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait, RedisHealth* health)
+    : wait_(wait), commandTimeout_(options.commandTimeout), health_(health) {
     // Zero would mean "fail at once" for the wait and "no connections" for the size: both are
     // configuration mistakes, caught at start-up rather than as a 503 under load.
     if (size <= 0) throw std::invalid_argument("redis pool size must be positive");

@@ -54,8 +54,9 @@ private:
 /// Thread-safe. Must outlive every lease it handed out.
 class RedisPool {
 public:
-    /// `wait` bounds how long lease() waits for a free connection; must be > 0.
-    RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait);
+    /// `wait` bounds how long lease() waits for a free connection; must be > 0. `health` (not
+    /// owned, may be shared with the pipelines) fails commands fast while Redis is frozen.
+    RedisPool(RedisOptions options, int size, std::chrono::milliseconds wait, RedisHealth* health = nullptr);
     ~RedisPool();
     RedisPool(const RedisPool&) = delete;
     RedisPool& operator=(const RedisPool&) = delete;
@@ -85,6 +86,7 @@ private:
 
     std::chrono::milliseconds wait_;
     std::chrono::milliseconds commandTimeout_;
+    RedisHealth* health_;
     std::vector<std::unique_ptr<RedisConnection>> connections_;
     std::mutex mu_;
     std::condition_variable freed_;

@@ -88,6 +88,10 @@ bool anyNeedsReconnect(const std::vector<Reply>& replies) {
     return false;
 }
 
+// runBatch() without the health check: the attempts and repairs.
+Result<std::vector<Reply>> runBatchOnce(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
+                                        std::chrono::steady_clock::time_point deadline, int* exchanges);
+
 }  // namespace
 
 LuaScript LuaScript::embedded(const std::string& file) {
@@ -110,8 +114,29 @@ std::vector<std::string> evalshaCommand(const LuaScript& script, const std::vect
 }
 
 Result<std::vector<Reply>> runBatch(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
-                                    std::chrono::steady_clock::time_point deadline, int* exchanges) {
+                                    std::chrono::steady_clock::time_point deadline, int* exchanges,
+                                    RedisHealth* health) {
     if (batch.empty()) return std::vector<Reply>{};
+    if (health && !health->admit())
+        return Error{ErrorCode::DependencyUnavailable,
+                     "redis unavailable",
+                     {},
+                     {},
+                     "redis is not answering (a command timed out): failing fast until a probe succeeds"};
+    auto replies = runBatchOnce(connection, batch, deadline, exchanges);
+    if (health) {
+        if (replies)
+            health->succeeded();
+        else if (replies.error().code == ErrorCode::DependencyTimeout)
+            health->timedOut();
+    }
+    return replies;
+}
+
+namespace {
+
+Result<std::vector<Reply>> runBatchOnce(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
+                                        std::chrono::steady_clock::time_point deadline, int* exchanges) {
     int local = 0;
     int& count = exchanges ? *exchanges : local;
     for (int attempt = 1;; ++attempt) {
@@ -138,5 +163,7 @@ Result<std::vector<Reply>> runBatch(RedisConnection& connection, const std::vect
         return replies;
     }
 }
+
+}  // namespace
 
 }  // namespace boxoffice::redis

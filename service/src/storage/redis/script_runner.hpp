@@ -12,6 +12,7 @@
 
 #include "domain/result.hpp"
 #include "storage/redis/redis_connection.hpp"
+#include "storage/redis/redis_health.hpp"
 
 namespace boxoffice::redis {
 
@@ -34,9 +35,11 @@ struct ScriptCommand {
 /// Runs `batch` pipelined on `connection` by `deadline`, with the repairs above. Returns one reply
 /// per command, in order; a Redis error reply stays a Reply of Type::Error (translate it with
 /// errorFromReply). A failed Result means no reply is known for any command of the batch.
-/// `exchanges`, when given, is increased by the round trips it took.
+/// `exchanges`, when given, is increased by the round trips it took. With `health`, a batch is not
+/// sent at all while the server is taken for frozen (redis_health.hpp), and its outcome is noted.
 Result<std::vector<Reply>> runBatch(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
-                                    std::chrono::steady_clock::time_point deadline, int* exchanges = nullptr);
+                                    std::chrono::steady_clock::time_point deadline, int* exchanges = nullptr,
+                                    RedisHealth* health = nullptr);
 
 /// EVALSHA `script` with `keys` and `args`, as a command for runBatch.
 std::vector<std::string> evalshaCommand(const LuaScript& script, const std::vector<std::string>& keys,

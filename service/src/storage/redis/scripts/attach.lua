@@ -3,13 +3,28 @@
 -- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 version counter
 -- ARGV: 1 hold id, 2 user id, 3 order id, 4 order expiresAt (ms), 5 now (ms),
 --       6 how long the hold record outlives the later of the hold's and the order's end (ms)
--- Safe to run twice: a hold already ORDERED for this very order answers DONE again.
+-- Safe to run twice, and the way an order whose creation was cut short is made again: a hold
+-- already ORDERED for this very order answers DONE while the order still owns every seat, and
+-- gives them the new window (the retry's order row will carry it); NOTHELD once it lost any.
 -- An order's seats stay its own until ARGV[4]; the caller adds to the payment window the time
 -- SQL needs to expire the order, so the store never frees them before SQL does.
 -- Replies: 'DONE' | 'NOTFOUND' | 'NOTHELD'
 local rec = redis.call('HMGET', KEYS[2], 'user', 'status', 'expiresAt', 'seats', 'orderId')
 if not rec[1] or rec[1] ~= ARGV[2] then return 'NOTFOUND' end
-if rec[2] == 'ORDERED' and rec[5] == ARGV[3] then return 'DONE' end
+local owner = 'O|' .. ARGV[4] .. '|' .. ARGV[3] .. '|' .. ARGV[2]
+if rec[2] == 'ORDERED' and rec[5] == ARGV[3] then
+  local seats = {}
+  for seat in string.gmatch(rec[4], '[^,]+') do
+    local o = redis.call('HGET', KEYS[1], seat) or ''
+    local exp, id = string.match(o, '^O|(%d+)|([^|]*)|')
+    if id ~= ARGV[3] or tonumber(exp) <= tonumber(ARGV[5]) then return 'NOTHELD' end
+    seats[#seats + 1] = seat
+  end
+  for _, seat in ipairs(seats) do redis.call('HSET', KEYS[1], seat, owner) end
+  redis.call('PEXPIREAT', KEYS[2], math.max(tonumber(rec[3]), tonumber(ARGV[4])) + tonumber(ARGV[6]))
+  redis.call('INCR', KEYS[4])
+  return 'DONE'
+end
 if rec[2] ~= 'HELD' or tonumber(rec[3]) <= tonumber(ARGV[5]) then return 'NOTHELD' end
 
 -- Only a restored claim or a sale can have taken a seat of a live hold; the hold is then no
@@ -21,7 +36,6 @@ for seat in string.gmatch(rec[4], '[^,]+') do
   seats[#seats + 1] = seat
 end
 
-local owner = 'O|' .. ARGV[4] .. '|' .. ARGV[3] .. '|' .. ARGV[2]
 for _, seat in ipairs(seats) do redis.call('HSET', KEYS[1], seat, owner) end
 -- Already in the user's set since the hold; added again so the set never depends on that.
 redis.call('SADD', KEYS[3], unpack(seats))
