@@ -237,21 +237,28 @@ CheckOutput checkNoStrandedHolds(const SeatMap& map, const ServerState& db) {
     return out;
 }
 
-CheckOutput checkOrdersOnLiveHoldsAccepted(const History& h, std::int64_t holdTtlUs, std::int64_t slackUs) {
+CheckOutput checkOrdersOnLiveHoldsAccepted(const History& h, std::int64_t holdTtlUs, std::int64_t slackUs,
+                                           std::int64_t holdsLostBeforeUs) {
     CheckOutput out;
     std::map<std::string, long long> codes;
     std::vector<std::string> holds;
-    long long late = 0;
+    long long late = 0, lost = 0;
     for (const auto& r : h.ordersRefused) {
         if (r.sentUs >= r.holdSentUs + holdTtlUs - slackUs) {
             ++late;
+            continue;
+        }
+        if (holdsLostBeforeUs >= 0 && r.holdSentUs < holdsLostBeforeUs) {
+            ++lost;
             continue;
         }
         ++codes[std::to_string(r.status) + " " + r.code + (r.attempts > 1 ? " on a retry" : " on the first attempt")];
         holds.push_back(r.holdId);
     }
     out.detail = std::to_string(h.orders.size()) + " orders accepted, " + std::to_string(h.ordersRefused.size()) +
-                 " refused (" + std::to_string(late) + " of them sent near or after the hold's expiry)";
+                 " refused (" + std::to_string(late) + " of them sent near or after the hold's expiry" +
+                 (holdsLostBeforeUs >= 0 ? ", " + std::to_string(lost) + " on holds the fault's data loss took" : "") +
+                 ")";
     if (!holds.empty()) {
         std::vector<std::string> items;
         for (const auto& [k, v] : codes) items.push_back(k + " x" + std::to_string(v));

@@ -48,8 +48,10 @@ CheckOutput checkNoStrandedHolds(const SeatMap& map, const ServerState& db);
 
 /// An order sent while its hold was surely still live (before the hold's request + `holdTtlUs` -
 /// `slackUs`) is not refused: neither after a 503 that left the hold burnt, nor because the store
-/// freed seats that PostgreSQL still counts.
-CheckOutput checkOrdersOnLiveHoldsAccepted(const History& h, std::int64_t holdTtlUs, std::int64_t slackUs);
+/// freed seats that PostgreSQL still counts. Holds live only in the hold store: when the fault
+/// loses its data, holds requested before `holdsLostBeforeUs` (>= 0) are not promised to survive.
+CheckOutput checkOrdersOnLiveHoldsAccepted(const History& h, std::int64_t holdTtlUs, std::int64_t slackUs,
+                                           std::int64_t holdsLostBeforeUs = -1);
 
 /// For faults that leave Redis alone (PostgreSQL restarted or stalled): no hold was answered 5xx
 /// or lost, since holds never touch PostgreSQL.

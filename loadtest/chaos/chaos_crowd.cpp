@@ -226,7 +226,6 @@ void ChaosCrowd::onResponse(Call& call, const Response& r, std::int64_t now) {
     }
     const bool inProgress = r.status == 409 && !user.req.key.empty() && isInProgressCode(code);
     if (r.status >= 500 || r.status == 429 || inProgress) {
-        if (ep == Hold && user.req.key.empty()) ++history_.unkeyedHoldsUnknown;
         retryOrGiveUp(u, now, retryAfterMicros(r.head), inProgress, r.status);
         return;
     }

@@ -55,6 +55,7 @@ struct Options {
     milliseconds grace{2000};
     milliseconds holdTtl{4000}, paymentWindow{4000}, sweep{250}, seatmapTtl{250};
     bool holdsWithoutPostgres = false;  // the fault leaves Redis alone: holds must not fail
+    bool storeLosesHolds = false;       // the fault loses Redis data: holds granted before it may be gone
     milliseconds failFast{0};           // > 0: p99 of holds and seat-map reads during the fault
     unsigned long long seed = 0;
 };
@@ -69,7 +70,8 @@ const char* kUsage =
     "  --grace 2s (errors allowed after the restore)  --hold-ttl 4s --payment-window 4s --sweep 250ms\n"
     "  --seatmap-ttl 250ms (the service's BOXOFFICE_SEATMAP_AVAILABILITY_TTL)  --seed N\n"
     "  --holds-without-postgres yes|no (no): the fault leaves Redis alone, so no hold may fail\n"
-    "  --fail-fast 600ms (off): p99 of holds and seat-map reads sent during the fault\n";
+    "  --fail-fast 600ms (off): p99 of holds and seat-map reads sent during the fault\n"
+    "  --store-loses-holds yes|no (no): the fault loses Redis data, so holds granted before it may vanish\n";
 
 using Setter = std::function<std::optional<std::string>(const std::string&)>;
 
@@ -140,6 +142,7 @@ std::optional<std::string> parse(Options& o, const std::vector<std::string>& arg
         {"--seatmap-ttl", duration(o.seatmapTtl)},
         {"--holds-without-postgres", yesNo(o.holdsWithoutPostgres)},
         {"--fail-fast", duration(o.failFast)},
+        {"--store-loses-holds", yesNo(o.storeLosesHolds)},
         {"--seed", number(o.seed)},
     };
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -327,7 +330,8 @@ int run(const Options& o) {
         record(v, "no-stranded-holds", checkNoStrandedHolds(map, db));
         record(v, "no-hold-on-acknowledged-sale", checkNoHoldOnAcknowledgedSale(h));
         record(v, "orders-on-live-holds-accepted",
-               checkOrdersOnLiveHoldsAccepted(h, o.holdTtl.count() * 1000, kHoldExpirySlackUs));
+               checkOrdersOnLiveHoldsAccepted(h, o.holdTtl.count() * 1000, kHoldExpirySlackUs,
+                                              o.storeLosesHolds ? window.restoreUs : -1));
         if (o.holdsWithoutPostgres) {
             record(v, "holds-without-postgresql", checkHoldsWithoutPostgres(h));
         } else {
@@ -358,8 +362,10 @@ int run(const Options& o) {
     for (const auto& e : h.errors) (e.status == 0 ? lost : fiveHundreds) += 1;
     Histogram all503;
     for (const auto& hist : h.latency503) all503.merge(hist);
-    std::printf("== chaos %s: %zu holds, %zu orders, %zu confirmations acknowledged; %lld 5xx, %lld lost answers\n",
-                o.fault.c_str(), h.holds.size(), h.orders.size(), h.confirms.size(), fiveHundreds, lost);
+    std::printf(
+        "== chaos %s: %zu holds, %zu orders, %zu confirmations acknowledged; %lld 5xx, %lld lost answers "
+        "(%lld of holds without a key, retried as new holds)\n",
+        o.fault.c_str(), h.holds.size(), h.orders.size(), h.confirms.size(), fiveHundreds, lost, h.unkeyedHoldsUnknown);
     for (int e = 0; e < kEndpoints; ++e)
         if (h.latency503[e].count() > 0)
             std::printf("   503 on %-12s x%-5lld p50 %s  p99 %s  max %s\n", endpointName(e),

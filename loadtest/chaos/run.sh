@@ -106,6 +106,8 @@ fault_args=()
 # Redis frozen or gone: holds fail within one command deadline (500 ms by default), seat-map reads
 # come from the last snapshot.
 [[ $FAULT == redis-* ]] && fault_args+=(--fail-fast "${CHAOS_FAIL_FAST:-600ms}")
+# Holds live only in Redis: one that comes back empty or from an older snapshot may have lost them.
+[[ $FAULT == redis-restart-empty || $FAULT == redis-restart-data ]] && fault_args+=(--store-loses-holds yes)
 set +e
 # shellcheck disable=SC2086  # CHAOS_ARGS is a list of flags
 "$CHAOS" --fault "$FAULT" "${fault_args[@]}" --base "$BASE" --pg "$PG_URL" --secret "$SECRET" \

@@ -196,6 +196,10 @@ TEST(ChaosChecks, AnOrderOnALiveHoldMustNotBeRefused) {
     EXPECT_EQ(out.violations[0].orders, std::vector<std::string>{"h3"});
     EXPECT_NE(out.violations[0].message.find("HOLD_NOT_ACTIVE on a retry"), std::string::npos)
         << out.violations[0].message;
+
+    // A Redis that came back without its data took holds granted before the restore with it.
+    EXPECT_TRUE(checkOrdersOnLiveHoldsAccepted(h, 4'000'000, 250'000, 1'500'000).violations.empty());
+    EXPECT_EQ(checkOrdersOnLiveHoldsAccepted(h, 4'000'000, 250'000, 500'000).violations.size(), 1u);
 }
 
 TEST(ChaosChecks, HoldsMustNotFailWhenOnlyPostgresIsFaulty) {
