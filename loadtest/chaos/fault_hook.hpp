@@ -23,9 +23,7 @@ public:
     void start(std::string command, std::int64_t atUs);
     /// Waits for the command to exit.
     void join();
-    bool started() const { return thread_.joinable() || exitCode_ != kNotRun; }
-    /// -1 until the fault hit; the restore moment once reported (or the command's exit).
-    std::int64_t injectUs() const { return inject_.load(); }
+    /// -1 until reported (or, failing that, until the command exits): read from any thread.
     std::int64_t restoreUs() const { return restore_.load(); }
     FaultWindow window() const { return {inject_.load(), restore_.load()}; }
     /// The command's exit status after join() (kNotRun without a command).
