@@ -134,7 +134,9 @@ start_all() {
   command -v python3 >/dev/null || die "python3 not found (needed to pick free ports)"
   id postgres >/dev/null 2>&1 || die "no 'postgres' system user (initdb refuses to run as root)"
   # Debian builds redis with TLS; a build without it would only fail later with a vague log line.
-  if ! ldd "$(readlink -f "$(command -v redis-server)")" 2>/dev/null | grep -q 'libssl'; then
+  # grep reads all of ldd's output: `grep -q` would exit at the match, ldd would die of SIGPIPE and,
+  # under pipefail, fail this check ~2% of the time.
+  if ! ldd "$(readlink -f "$(command -v redis-server)")" 2>/dev/null | grep 'libssl' >/dev/null; then
     die "this redis-server was built without TLS support (need --tls-port); install Debian's redis-server"
   fi
 

@@ -245,7 +245,8 @@ void EventLoop::onReadable(Conn& c) {
     Call call = std::move(c.call);
     --inFlight_;
     c.state = Conn::State::Idle;  // not yet offered: the handler's next request may take another one
-    const Response r{c.head.status, data.substr(c.head.headerBytes, c.head.contentLength)};
+    const Response r{c.head.status, data.substr(c.head.headerBytes, c.head.contentLength),
+                     data.substr(0, c.head.headerBytes)};
     handler_.onResponse(call, r, monoMicros());
     c.len = 0;
     c.haveHead = false;

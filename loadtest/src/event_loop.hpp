@@ -33,6 +33,7 @@ struct Call {
 struct Response {
     int status = 0;
     std::string_view body;  // valid during the callback only
+    std::string_view head;  // status line and headers (headerValue() reads them), same lifetime
 };
 
 class LoopHandler {

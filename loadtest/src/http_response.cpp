@@ -66,6 +66,19 @@ HeadParse parseResponseHead(std::string_view data, ResponseHead& out) {
     return HeadParse::Done;
 }
 
+std::string_view headerValue(std::string_view head, std::string_view name) {
+    auto lineEnd = head.find("\r\n");
+    while (lineEnd != std::string_view::npos) {
+        head.remove_prefix(lineEnd + 2);
+        lineEnd = head.find("\r\n");
+        const std::string_view line = head.substr(0, lineEnd);
+        const auto colon = line.find(':');
+        if (colon != std::string_view::npos && iequals(line.substr(0, colon), name))
+            return trim(line.substr(colon + 1));
+    }
+    return {};
+}
+
 std::string_view jsonStringField(std::string_view body, std::string_view name) {
     std::string key;
     key.reserve(name.size() + 3);

@@ -21,6 +21,10 @@ enum class HeadParse { Incomplete, Done, Invalid };
 /// for anything but `HTTP/1.x NNN`, a chunked body or a missing/garbled Content-Length.
 HeadParse parseResponseHead(std::string_view data, ResponseHead& out);
 
+/// The value of header `name` (case-insensitive) in a response head as parseResponseHead saw it;
+/// empty when absent.
+std::string_view headerValue(std::string_view head, std::string_view name);
+
 /// The value of JSON string field `"name":"..."` in a flat body (ids and codes never contain
 /// escapes), without parsing the whole document; empty when absent.
 std::string_view jsonStringField(std::string_view body, std::string_view name);

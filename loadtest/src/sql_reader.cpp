@@ -29,6 +29,13 @@ constexpr const char* kTickets =
 constexpr const char* kSeatCount =
     "SELECT v.seat_count FROM shows s JOIN venues v ON v.id = s.venue_id WHERE s.id = $1";
 constexpr const char* kNow = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+constexpr const char* kConfirmedSeats =
+    "SELECT os.seat_id FROM order_seats os JOIN orders o ON o.id = os.order_id "
+    "WHERE o.show_id = $1 AND o.status = 'CONFIRMED'";
+// starts_with (PostgreSQL 11+), not LIKE: a `_` in the prefix matches only itself.
+constexpr const char* kKeysInProgress =
+    "SELECT user_id, idem_key FROM idempotency_keys WHERE status_code IS NULL "
+    "AND starts_with(user_id, $1) ORDER BY user_id, idem_key";
 constexpr const char* kPending = "SELECT count(*) FROM orders WHERE show_id = $1 AND status = 'PAYMENT_PENDING'";
 
 Conn connect(const std::string& url) {
@@ -105,6 +112,23 @@ long long countPendingOrders(const std::string& postgresUrl, const std::string& 
     const long long n = number(exec(c.get(), kPending, &showId), 0, 0);
     exec(c.get(), "COMMIT");
     return n;
+}
+
+std::set<std::string> confirmedSeats(const std::string& postgresUrl, const std::string& showId) {
+    Conn c = connect(postgresUrl);
+    const Rows rows = exec(c.get(), kConfirmedSeats, &showId);
+    std::set<std::string> out;
+    for (int i = 0; i < PQntuples(rows.get()); ++i) out.insert(text(rows, i, 0));
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> idempotencyKeysInProgress(const std::string& postgresUrl,
+                                                                           const std::string& userPrefix) {
+    Conn c = connect(postgresUrl);
+    const Rows rows = exec(c.get(), kKeysInProgress, &userPrefix);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < PQntuples(rows.get()); ++i) out.emplace_back(text(rows, i, 0), text(rows, i, 1));
+    return out;
 }
 
 }  // namespace boxoffice::load

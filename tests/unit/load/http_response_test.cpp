@@ -48,5 +48,16 @@ TEST(HttpResponse, FlatJsonFields) {
     EXPECT_FALSE(jsonIntField(body, "SOLD"));
 }
 
+TEST(HttpResponse, HeaderValueIsCaseInsensitiveAndTrimmed) {
+    const std::string head =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nretry-after:  1 \r\n"
+        "Content-Length: 2\r\n\r\n";
+    EXPECT_EQ(headerValue(head, "Retry-After"), "1");
+    EXPECT_EQ(headerValue(head, "content-type"), "application/problem+json");
+    EXPECT_EQ(headerValue(head, "Idempotent-Replayed"), "");
+    // The status line is not a header, even when it contains a colon.
+    EXPECT_EQ(headerValue("HTTP/1.1 200 a:b\r\n\r\n", "HTTP/1.1 200 a"), "");
+}
+
 }  // namespace
 }  // namespace boxoffice::load
