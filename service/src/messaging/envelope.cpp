@@ -12,6 +12,21 @@ const std::vector<std::string>& knownEventTypes() {
     return kTypes;
 }
 
+namespace {
+
+// The status an order reached with each event. The outbox payload of a cancellation or an expiry
+// is written from the order as it was before the change (status PAYMENT_PENDING), so the
+// envelope states the status the event announces rather than copying that one.
+const char* statusReached(const std::string& type) {
+    if (type == "order.created") return "PAYMENT_PENDING";
+    if (type == "order.confirmed") return "CONFIRMED";
+    if (type == "order.expired") return "EXPIRED";
+    if (type == "order.cancelled") return "CANCELLED";
+    return nullptr;
+}
+
+}  // namespace
+
 Result<std::string> envelopeOf(const OutboxRow& row) {
     auto payload = nlohmann::json::parse(row.payload, nullptr, false);
     if (payload.is_discarded() || !payload.is_object())
@@ -36,6 +51,7 @@ Result<std::string> envelopeOf(const OutboxRow& row) {
         if (row.customerPhone && !row.customerPhone->empty()) customer["phone"] = *row.customerPhone;
         payload["customer"] = std::move(customer);
     }
+    if (const char* status = statusReached(row.eventType)) payload["status"] = status;
     env["data"] = std::move(payload);
     return env.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -288,7 +288,9 @@ struct RelayFixture : ::testing::Test {
             OutboxRow r = sampleRow();
             r.id = "row-" + std::to_string(i);
             r.aggregateId = "order-" + std::to_string(i);
-            store.rows.push_back({r});
+            FakeStore::Row row;
+            row.row = r;
+            store.rows.push_back(row);
         }
     }
     int sentCount() const {
