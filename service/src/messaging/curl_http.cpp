@@ -38,8 +38,10 @@ HttpResponse perform(const HttpRequest& r) {
     CURL* c = curl.get();
     curl_slist* raw = nullptr;
     for (const auto& h : r.headers) raw = curl_slist_append(raw, h.c_str());
-    // A POST body above 1 KiB would otherwise wait for a 100-continue some servers never send.
-    raw = curl_slist_append(raw, "Expect:");
+    // A POST body above 1 KiB would otherwise wait for a 100-continue some servers never send. Not
+    // on signed requests: libcurl's SigV4 signs every header in this list, even an empty one that
+    // only suppresses a header, so the server sees a different canonical request (403).
+    if (!r.sigv4) raw = curl_slist_append(raw, "Expect:");
     std::unique_ptr<curl_slist, SlistDeleter> headers(raw);
 
     curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());

@@ -123,11 +123,11 @@ struct Booker {
         t.holdMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (h.status != 201) throw std::runtime_error("hold: " + h.body);
         t0 = std::chrono::steady_clock::now();
-        auto o =
-            c.post("/v1/orders",
-                   {{"holdId", h.json()["holdId"]},
-                    {"customer", {{"name", "Ann " + user}, {"email", user + "@example.com"}, {"phone", "+33 1 2"}}}},
-                   token);
+        auto o = c.post(
+            "/v1/orders",
+            {{"holdId", h.json()["holdId"]},
+             {"customer", {{"name", "Ann " + user}, {"email", user + "@example.com"}, {"phone", "+33 6 12 34 56 78"}}}},
+            token);
         t.orderMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (o.status != 201) throw std::runtime_error("order: " + o.body);
         const std::string orderId = o.json()["orderId"];
@@ -174,7 +174,9 @@ void expectDocumented(const std::vector<ReceivedMessage>& messages, const std::v
         EXPECT_EQ(env["data"]["amount"], payload["amount"]);
         EXPECT_TRUE(env["data"]["customer"]["email"].get<std::string>().find("@example.com") != std::string::npos);
         EXPECT_TRUE(env["occurredAt"].get<std::string>().back() == 'Z');
-        if (row.eventType == "order.confirmed") EXPECT_FALSE(env["data"]["tickets"].empty());
+        if (row.eventType == "order.confirmed") {
+            EXPECT_FALSE(env["data"]["tickets"].empty());
+        }
         if (fifo) {
             EXPECT_EQ(m.groupId, row.aggregateId);
             EXPECT_EQ(m.dedupId, id);
@@ -252,8 +254,8 @@ TEST_P(SqsRelay, OrdersThroughTheApiArriveAsDocumented) {
 INSTANTIATE_TEST_SUITE_P(Queues, SqsRelay,
                          ::testing::Values(Flavour{Backend::Sqlite, false}, Flavour{Backend::Postgres, true},
                                            Flavour{Backend::Postgres, false}, Flavour{Backend::Sqlite, true}),
-                         [](const auto& info) {
-                             return backendName(info.param.backend) + (info.param.fifo ? "Fifo" : "Standard");
+                         [](const auto& p) {
+                             return backendName(p.param.backend) + (p.param.fifo ? "Fifo" : "Standard");
                          });
 
 TEST(SqsRelayAuth, WrongSecretIsRefusedAndNothingIsMarkedSent) {
@@ -268,7 +270,7 @@ TEST(SqsRelayAuth, WrongSecretIsRefusedAndNothingIsMarkedSent) {
     const auto& failures = app.app().metrics().relay().failures;
     ASSERT_TRUE(waitUntil(
         [&] { return failures[static_cast<std::size_t>(messaging::FailureReason::Auth)]->Value() > 0; }, 10s));
-    EXPECT_EQ(unpublished(app.app().database()), 3);
+    EXPECT_EQ(unpublished(app.app().database()), 4);  // 2 created, 1 confirmed, 1 cancelled
     EXPECT_EQ(sqs.drain(queue, 1, 500ms).size(), 0u);
     EXPECT_EQ(app.app().metrics().relay().published->Value(), 0);
 }
@@ -384,6 +386,17 @@ TEST(SqsRelayCrash, KilledMidBatchThenRestartedLosesNothingAndDuplicatesAtMostOn
         std::filesystem::temp_directory_path() / ("relay-crash-" + std::to_string(::getpid()) + ".log");
     pid_t relay = spawnRelay(url, queue, log);
     ASSERT_TRUE(waitUntil([&] { return unpublished(*db) < kRows - 50; }, 30s)) << "the relay never got going";
+    // Mid-batch: the relay holds a claim (sent or not, not yet marked).
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            long long claimed = 0;
+            (void)db->run([&](soci::session& s) {
+                s << "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND claimed_by IS NOT NULL",
+                    soci::into(claimed);
+            });
+            return claimed > 0;
+        },
+        10s));
     ::kill(relay, SIGKILL);
     ::waitpid(relay, nullptr, 0);
     const long long leftAtKill = unpublished(*db);
@@ -455,8 +468,10 @@ TEST(SqsRelayOutage, BookingsUnaffectedWhileTheQueueIsUnreachableAndTheBacklogDr
     app.app().metricsSampler().sampleOnce();
     EXPECT_EQ(app.app().metrics().outboxDepth().Value(), 0);
     EXPECT_EQ(app.app().metrics().outboxOldestAge().Value(), 0) << "and the lag falls back";
-    auto messages = sqs.drain(queue, 46);
-    EXPECT_EQ(countById(messages).size(), 46u);
+    const auto rows = outboxRows(app.app().database());
+    EXPECT_EQ(rows.size(), 44u);  // 2 orders before, 20 during: each created and confirmed
+    auto messages = sqs.drain(queue, rows.size());
+    EXPECT_EQ(countById(messages).size(), rows.size());
     std::vector<double> after;
     for (int i = 0; i < 20; ++i) after.push_back(booker.book("back" + std::to_string(i), true, false).confirmMs);
     // Bookings never wait for the queue: a confirm during the outage is nowhere near the relay's
@@ -480,13 +495,28 @@ TEST(SqsCredentials, EcsContainerEndpointWithItsToken) {
             tokenOk = false;
             return TinyResponse{401, "application/json", R"({"message":"no"})"};
         }
-        // Expires in 10 minutes: the cache refreshes 5 minutes ahead, so the relay is due soon.
-        const auto exp = formatRfc3339(SystemClock().nowMs() + 10 * 60'000);
+        // The agent hands out the task role's temporary credentials: here real temporary
+        // credentials of the test role from moto's STS, so moto's SQS checks their session token.
+        // (moto's AssumeRole enforces a trust policy the test role does not have for users.)
+        messaging::HttpRequest f;
+        f.method = "POST";
+        f.url = env.motoUrl + "/";
+        f.headers = {"Content-Type: application/x-www-form-urlencoded"};
+        f.body =
+            "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleSessionName=ecs-task&WebIdentityToken=t&"
+            "RoleArn=" +
+            messaging::formEncode(env.motoRoleArn);
+        f.sigv4 = "aws:amz:us-east-1:sts";
+        f.accessKeyId = env.motoAccessKeyId;
+        f.secretAccessKey = env.motoSecretAccessKey;
+        auto res = messaging::perform(f);
+        auto creds = messaging::parseAssumeRoleResponse(res.body);
+        if (!creds) return TinyResponse{500, "application/json", R"({"message":"sts failed"})"};
         return TinyResponse{200, "application/json",
-                            json{{"AccessKeyId", env.motoAccessKeyId},
-                                 {"SecretAccessKey", env.motoSecretAccessKey},
-                                 {"Token", "session-token"},
-                                 {"Expiration", exp}}
+                            json{{"AccessKeyId", creds->accessKeyId},
+                                 {"SecretAccessKey", creds->secretAccessKey},
+                                 {"Token", creds->sessionToken},
+                                 {"Expiration", formatRfc3339(creds->expiresAt)}}
                                 .dump()};
     });
     TestApp app(Backend::Sqlite, [&](app::Config& c) {
@@ -498,8 +528,10 @@ TEST(SqsCredentials, EcsContainerEndpointWithItsToken) {
     });
     Booker booker(app);
     booker.bookMany(3);
-    auto messages = sqs.drain(queue, 4);
-    EXPECT_EQ(messages.size(), 4u);
+    const auto rows = outboxRows(app.app().database());
+    auto messages = sqs.drain(queue, rows.size());
+    EXPECT_EQ(countById(messages).size(), rows.size());
+    EXPECT_EQ(rows.size(), 6u);
     EXPECT_GE(calls.load(), 1);
     EXPECT_TRUE(tokenOk.load()) << "the endpoint was called with its path and authorization token";
 }
@@ -547,8 +579,10 @@ TEST(SqsCredentials, WebIdentityExchangedAtMotoSts) {
     });
     Booker booker(app);
     booker.bookMany(3);
-    auto messages = sqs.drain(queue, 4);
-    EXPECT_EQ(messages.size(), 4u);
+    const auto rows = outboxRows(app.app().database());
+    auto messages = sqs.drain(queue, rows.size());
+    EXPECT_EQ(countById(messages).size(), rows.size());
+    EXPECT_EQ(rows.size(), 6u);
     EXPECT_GE(exchanges.load(), 1);
     std::lock_guard lock(mu);
     EXPECT_EQ(issuedKey.rfind("ASIA", 0), 0u) << "temporary credentials of the assumed role: " << issuedKey;

@@ -11,12 +11,16 @@ namespace {
 // older row of the same aggregate is still waiting (per-order order on FIFO queues; a parked row
 // no longer holds the others back). The subquery's lock makes concurrent relays skip each
 // other's candidates instead of waiting; PostgreSQL re-checks the WHERE clause on the row it
-// locks, so a row another relay claimed a moment ago is not claimed twice.
+// locks, so a row another relay claimed a moment ago is not claimed twice. created_at has
+// millisecond resolution and an order is often created and confirmed within one: on a tie, an
+// order's creation goes first (its only other event is the one that ends it).
 constexpr const char* kDue =
     "SELECT o.id FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL AND o.available_at <= :now "
     "AND (o.claimed_until IS NULL OR o.claimed_until <= :now2) "
     "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.aggregate_id = o.aggregate_id AND e.published_at IS NULL "
-    "AND e.parked_at IS NULL AND e.created_at < o.created_at) "
+    "AND e.parked_at IS NULL AND (e.created_at < o.created_at OR (e.created_at = o.created_at AND "
+    "(CASE WHEN e.event_type = 'order.created' THEN 0 ELSE 1 END) < "
+    "(CASE WHEN o.event_type = 'order.created' THEN 0 ELSE 1 END)))) "
     "ORDER BY o.available_at, o.created_at, o.id LIMIT :lim";
 
 constexpr const char* kClaimedRows =
