@@ -2,8 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "messaging/curl_http.hpp"
-
 namespace boxoffice::messaging {
 namespace {
 
@@ -88,14 +86,7 @@ bool isFifoQueue(const std::string& queueUrl) {
 }
 
 SqsPublisher::SqsPublisher(SqsSettings settings, CredentialsCache& credentials)
-    : settings_(std::move(settings)),
-      credentials_(credentials),
-      fifo_(isFifoQueue(settings_.queueUrl)),
-      url_((settings_.endpoint.empty() ? originOf(settings_.queueUrl) : settings_.endpoint)),
-      sigv4_("aws:amz:" + settings_.region + ":sqs") {
-    while (!url_.empty() && url_.back() == '/') url_.pop_back();
-    url_ += "/";
-}
+    : client_(std::move(settings), credentials), fifo_(isFifoQueue(client_.settings().queueUrl)) {}
 
 std::string SqsPublisher::requestBody(const std::vector<OutgoingMessage>& messages) const {
     nlohmann::json entries = nlohmann::json::array();
@@ -113,7 +104,7 @@ std::string SqsPublisher::requestBody(const std::vector<OutgoingMessage>& messag
         }
         entries.push_back(std::move(e));
     }
-    nlohmann::json body = {{"QueueUrl", settings_.queueUrl}, {"Entries", std::move(entries)}};
+    nlohmann::json body = {{"QueueUrl", client_.settings().queueUrl}, {"Entries", std::move(entries)}};
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -170,35 +161,20 @@ BatchOutcome SqsPublisher::readResponse(long status, const std::string& body, st
 }
 
 BatchOutcome SqsPublisher::sendBatch(const std::vector<OutgoingMessage>& messages) {
-    auto creds = credentials_.get();
-    if (!creds) {
-        BatchOutcome out;
+    const auto answer = client_.call("SendMessageBatch", requestBody(messages));
+    BatchOutcome out;
+    if (!answer.credentialsError.empty()) {
         out.reason = FailureReason::Auth;
-        out.error = creds.error().internal;
+        out.error = answer.credentialsError;
         return out;
     }
-    HttpRequest req;
-    req.method = "POST";
-    req.url = url_;
-    req.headers = {"Content-Type: application/x-amz-json-1.0", "X-Amz-Target: AmazonSQS.SendMessageBatch"};
-    if (!creds->sessionToken.empty()) req.headers.push_back("X-Amz-Security-Token: " + creds->sessionToken);
-    req.body = requestBody(messages);
-    req.connectTimeout = settings_.connectTimeout;
-    req.timeout = settings_.timeout;
-    req.sigv4 = sigv4_;
-    req.accessKeyId = creds->accessKeyId;
-    req.secretAccessKey = creds->secretAccessKey;
-    const HttpResponse r = perform(req);
+    const HttpResponse& r = answer.response;
     if (r.status == 0) {
-        BatchOutcome out;
         out.reason = r.timedOut ? FailureReason::Timeout : FailureReason::Transport;
         out.error = r.transportError;
         return out;
     }
-    BatchOutcome out = readResponse(r.status, r.body, messages.size());
-    // Refused credentials may have been rotated under us: fetch them again next time.
-    if (!out.answered && out.reason == FailureReason::Auth) credentials_.invalidate();
-    return out;
+    return readResponse(r.status, r.body, messages.size());
 }
 
 }  // namespace boxoffice::messaging

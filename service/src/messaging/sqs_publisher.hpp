@@ -6,16 +6,9 @@
 
 #include "messaging/aws_credentials.hpp"
 #include "messaging/publisher.hpp"
+#include "messaging/sqs_client.hpp"
 
 namespace boxoffice::messaging {
-
-struct SqsSettings {
-    std::string queueUrl;
-    std::string endpoint;  // empty: scheme://host of queueUrl
-    std::string region;
-    std::chrono::milliseconds connectTimeout{2'000};
-    std::chrono::milliseconds timeout{5'000};
-};
 
 /// The region in an SQS queue URL's host (sqs.REGION.amazonaws.com, REGION.queue.amazonaws.com),
 /// or empty.
@@ -36,11 +29,8 @@ public:
     static BatchOutcome readResponse(long status, const std::string& body, std::size_t entries);
 
 private:
-    SqsSettings settings_;
-    CredentialsCache& credentials_;
+    SqsClient client_;
     bool fifo_;
-    std::string url_;
-    std::string sigv4_;
 };
 
 }  // namespace boxoffice::messaging
