@@ -31,6 +31,7 @@
 #include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "storage/sql/sql_metrics_queries.hpp"
+#include "storage/sql/sql_outbox_store.hpp"
 #include "support/sqs_test_client.hpp"
 #include "support/test_app.hpp"
 #include "support/test_env.hpp"
@@ -589,6 +590,54 @@ TEST(SqsCredentials, WebIdentityExchangedAtMotoSts) {
     EXPECT_NE(issuedKey, env.motoAccessKeyId);
     std::filesystem::remove(tokenFile);
 }
+
+}  // namespace
+}  // namespace boxoffice::testing
+
+namespace boxoffice::testing {
+namespace {
+
+// The relay's SQL without a queue: pruning deletes only sent rows past the retention, and a
+// parked row is never claimed again. On both dialects.
+class OutboxStoreSql : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(OutboxStoreSql, PrunesOnlyOldSentRowsAndNeverClaimsParkedOnes) {
+    const std::string url = GetParam() == Backend::Sqlite ? tempSqliteUrl("outbox") : createPgDatabase("outbox");
+    auto db = migratedDatabase(url);
+    insertRows(*db, 6, "p");
+    sql::SqlOutboxStore store(*db);
+    const EpochMs now = SystemClock().nowMs();
+    auto claimed = store.claim("t1", 10, now, now + 60'000);
+    ASSERT_TRUE(claimed.ok());
+    ASSERT_EQ(claimed->size(), 6u);
+    EXPECT_EQ(store.claim("t2", 10, now, now + 60'000)->size(), 0u) << "a live lease is not claimed twice";
+    ASSERT_TRUE(store.markSent({"p-0", "p-1"}, now - 10 * 86'400'000LL).ok());         // sent 10 days ago
+    ASSERT_TRUE(store.markSent({"p-2"}, now).ok());                                    // sent just now
+    ASSERT_TRUE(store.markFailed("t1", "p-3", "rejected: bad", now, true, now).ok());  // parked
+    ASSERT_TRUE(store.release("t1", {"p-4", "p-5"}, now, "not attempted").ok());
+    ASSERT_TRUE(store.markFailed("t-other", "p-4", "x", now, true, now).ok());  // another relay's token: no effect
+    auto again = store.claim("t3", 10, now + 1, now + 60'000);
+    ASSERT_TRUE(again.ok());
+    std::set<std::string> ids;
+    for (const auto& r : *again) ids.insert(r.id);
+    EXPECT_EQ(ids, (std::set<std::string>{"p-4", "p-5"})) << "released rows come back, parked and sent ones do not";
+    auto pruned = store.prune(now - 7 * 86'400'000LL, 1000);
+    ASSERT_TRUE(pruned.ok());
+    EXPECT_EQ(*pruned, 2);
+    auto rows = outboxRows(*db);
+    EXPECT_EQ(rows.size(), 4u);
+    long long parked = 0;
+    ASSERT_TRUE(
+        db->run([&](soci::session& s) {
+              s << "SELECT COUNT(*) FROM outbox WHERE parked_at IS NOT NULL AND attempts = 1 AND last_error LIKE "
+                   "'rejected%'",
+                  soci::into(parked);
+          }).ok());
+    EXPECT_EQ(parked, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, OutboxStoreSql, ::testing::Values(Backend::Sqlite, Backend::Postgres),
+                         [](const auto& p) { return backendName(p.param); });
 
 }  // namespace
 }  // namespace boxoffice::testing
