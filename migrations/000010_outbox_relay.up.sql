@@ -11,6 +11,9 @@ ALTER TABLE outbox ADD COLUMN parked_at BIGINT;
 
 -- The relay's scan: unsent, unparked rows by the time they may be tried.
 CREATE INDEX outbox_pending ON outbox (available_at) WHERE published_at IS NULL AND parked_at IS NULL;
+-- "No older row of this aggregate is still waiting" (per-order order), checked for every candidate.
+CREATE INDEX outbox_waiting_by_aggregate ON outbox (aggregate_id, created_at)
+    WHERE published_at IS NULL AND parked_at IS NULL;
 -- Finding a claim's rows again, and pruning sent rows by age.
 CREATE INDEX outbox_claimed_by ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
 CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL;
