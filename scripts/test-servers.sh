@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL 15 + Redis (plain, and TLS+AUTH like ElastiCache) for integration tests.
+# Throwaway PostgreSQL 15 + Redis (plain, and TLS+AUTH like ElastiCache) + moto_server (SQS, STS,
+# IAM with SigV4 signature checking on) for integration tests.
 #
 #   scripts/test-servers.sh start DIR   # fresh servers on free loopback ports; writes DIR/env
 #   scripts/test-servers.sh stop DIR    # stops exactly what `start DIR` recorded (idempotent)
 #
-# DIR/env holds KEY=VALUE lines (PG_URL, REDIS_URL, REDIS_TLS_URL, REDIS_TLS_CA, pids, ports);
+# DIR/env holds KEY=VALUE lines (PG_URL, REDIS_URL, REDIS_TLS_URL, REDIS_TLS_CA, MOTO_URL and its
+# IAM user's keys MOTO_ACCESS_KEY_ID / MOTO_SECRET_ACCESS_KEY, MOTO_ROLE_ARN, pids, ports);
 # tests read it through BOXOFFICE_TEST_ENV. Nothing is ever stopped by process name.
 set -euo pipefail
 
@@ -48,10 +50,27 @@ stop_redis_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# Stops a moto_server we started, by PID, only if that PID is still a moto_server.
+stop_moto_pid() {
+  local pid=$1
+  [[ $pid =~ ^[0-9]+$ ]] || return 0
+  [[ -r /proc/$pid/cmdline ]] || return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'moto_server' || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  local i
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 stop_all() {
   local dir=$1
   [[ -d $dir ]] || return 0
   local pid
+  pid=$(state_get "$dir" MOTO_PID)
+  [[ -n $pid ]] && stop_moto_pid "$pid"
   for key in REDIS_TLS_PID REDIS_PID; do
     pid=$(state_get "$dir" "$key")
     [[ -n $pid ]] && stop_redis_pid "$pid"
@@ -67,7 +86,7 @@ stop_all() {
 
 tail_logs() {
   local dir=$1 f
-  for f in "$dir"/pg.log "$dir"/redis.log "$dir"/redis-tls.log "$dir"/openssl.log; do
+  for f in "$dir"/pg.log "$dir"/redis.log "$dir"/redis-tls.log "$dir"/openssl.log "$dir"/moto.log; do
     if [[ -s $f ]]; then
       echo "----- last lines of $f -----" >&2
       tail -n 25 "$f" >&2
@@ -132,6 +151,8 @@ start_all() {
   command -v redis-cli >/dev/null || die "redis-cli not found (apt-get install redis-tools)"
   command -v openssl >/dev/null || die "openssl not found"
   command -v python3 >/dev/null || die "python3 not found (needed to pick free ports)"
+  command -v moto_server >/dev/null || die "moto_server not found (pip install 'moto[server]' 5.x; see TOOLING.md)"
+  python3 -c 'import boto3' 2>/dev/null || die "python3 boto3 not found (needed to create moto's IAM user)"
   id postgres >/dev/null 2>&1 || die "no 'postgres' system user (initdb refuses to run as root)"
   # Debian builds redis with TLS; a build without it would only fail later with a vague log line.
   # grep reads all of ldd's output: `grep -q` would exit at the match, ldd would die of SIGPIPE and,
@@ -222,6 +243,19 @@ EOF
     die "TLS redis answered without a password"
   fi
 
+  # moto_server: the first three calls are unauthenticated (IAM user, its policy, its access key);
+  # every call after them must carry a valid SigV4 signature of a known key.
+  local moto_port
+  read -r moto_port _ < <(free_ports)
+  INITIAL_NO_AUTH_ACTION_COUNT=3 moto_server -H 127.0.0.1 -p "$moto_port" </dev/null >>"$dir/moto.log" 2>&1 &
+  state_put "$dir" MOTO_PID "$!"
+  wait_for "moto_server on 127.0.0.1:$moto_port" curl -sf -o /dev/null "http://127.0.0.1:$moto_port/moto-api/"
+  local moto_keys
+  moto_keys=$(python3 "$(dirname "$0")/moto-bootstrap.py" "http://127.0.0.1:$moto_port") ||
+    die "could not create moto's IAM user (see $dir/moto.log)"
+  local moto_key moto_secret moto_role
+  read -r moto_key moto_secret moto_role <<<"$moto_keys"
+
   local env_tmp="$dir/env.tmp"
   (
     umask 077
@@ -238,6 +272,12 @@ REDIS_TLS_PORT=$tls_port
 REDIS_TLS_PID=$(state_get "$dir" REDIS_TLS_PID)
 REDIS_TLS_PASSWORD=$password
 REDIS_TLS_CA=$dir/tls/ca.crt
+MOTO_URL=http://127.0.0.1:$moto_port
+MOTO_PORT=$moto_port
+MOTO_PID=$(state_get "$dir" MOTO_PID)
+MOTO_ACCESS_KEY_ID=$moto_key
+MOTO_SECRET_ACCESS_KEY=$moto_secret
+MOTO_ROLE_ARN=$moto_role
 EOF
   )
   mv "$env_tmp" "$dir/env"

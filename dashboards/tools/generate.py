@@ -101,6 +101,7 @@ def healthy_series():
     s += [
         series("boxoffice_oversell_guard_hits_total", INST, "0x400"),
         series("boxoffice_outbox_oldest_age_seconds", INST, "2x400"),
+        series("boxoffice_outbox_parked", INST, "0x400"),
         series("boxoffice_sweeper_last_run_timestamp_seconds", INST, "0+60x400"),
         series("boxoffice_sweeper_lag_seconds", INST, "0x400"),
         series("up", INST, "1x400"),
@@ -168,10 +169,17 @@ ALERTS += [
     {"alert": "OutboxLagHigh",
      "expr": "max by (instance) (boxoffice_outbox_oldest_age_seconds) > 300", "for": "10m", "severity": "warning",
      "summary": "Outbox messages wait more than 5 minutes to be published",
-     "description": "The oldest unpublished outbox message is older than 5 minutes: notifications (confirmations, "
-                    "expiries) reach customers late.",
+     "description": "The oldest unpublished, unparked outbox message is older than 5 minutes: the relay is not "
+                    "running, or SQS refuses or cannot be reached; confirmations and expiries reach consumers late.",
      "fire": [series("boxoffice_outbox_oldest_age_seconds", INST, "0+60x60")], "fire_at": "30m",
      "fire_labels": {"instance": INST["instance"]}},
+    {"alert": "OutboxMessagesParked",
+     "expr": "max(boxoffice_outbox_parked) > 0", "for": "5m", "severity": "warning",
+     "summary": "Outbox messages were parked: the relay gave up on them",
+     "description": "At least one outbox message failed so often (refused by SQS, too large, unreadable) that the "
+                    "relay parked it. It will never be published by itself; its consumers miss that event.",
+     "fire": [series("boxoffice_outbox_parked", INST, "0x5 2x30")], "fire_at": "20m",
+     "fire_labels": {}},
     {"alert": "SweeperNotRunning",
      "expr": "time() - max by (instance) (boxoffice_sweeper_last_run_timestamp_seconds) > 120", "for": "2m",
      "severity": "critical",
@@ -445,13 +453,28 @@ def dependencies():
                 [(f"sum(rate(boxoffice_pool_wait_seconds_total{{{I},{D}}}[{RI}]))"
                   f" / sum(rate(boxoffice_pool_acquisitions_total{{{I},{D}}}[{RI}]))", "wait")], "s", w=12)
     b.row("Outbox and sweeper")
-    b.panel("Outbox depth", [(f"max(boxoffice_outbox_depth{{{I}}})", "unpublished")], w=6)
-    b.panel("Outbox oldest message age", [(f"max(boxoffice_outbox_oldest_age_seconds{{{I}}})", "oldest")], "s", w=6)
+    b.panel("Outbox depth and parked",
+            [(f"max(boxoffice_outbox_depth{{{I}}})", "unpublished"),
+             (f"max(boxoffice_outbox_parked{{{I}}})", "parked")], w=6)
+    b.panel("Outbox relay lag (oldest unsent message)",
+            [(f"max(boxoffice_outbox_oldest_age_seconds{{{I}}})", "oldest")], "s", w=6)
     b.panel("Sweeper runs per second",
             [(f"sum by (result) (rate(boxoffice_sweeper_runs_total{{{I}}}[{RI}]))", "{{result}}")], "ops", w=6)
     b.panel("Sweeper lag and time since last run",
             [(f"max(boxoffice_sweeper_lag_seconds{{{I}}})", "lag"),
              (f"time() - max(boxoffice_sweeper_last_run_timestamp_seconds{{{I}}})", "since last run")], "s", w=6)
+    b.panel("Outbox messages published and failed per second",
+            [(f"sum(rate(boxoffice_outbox_published_total{{{I}}}[{RI}]))", "published"),
+             (f"sum by (reason) (rate(boxoffice_outbox_publish_failures_total{{{I}}}[{RI}]))", "failed: {{reason}}")],
+            "ops", w=8)
+    b.panel("SendMessageBatch latency",
+            [(f"histogram_quantile(0.5, sum by (le) (rate(boxoffice_outbox_batch_duration_seconds_bucket{{{I}}}[{RI}])))",
+              "p50"),
+             (f"histogram_quantile(0.99, sum by (le) (rate(boxoffice_outbox_batch_duration_seconds_bucket{{{I}}}[{RI}])))",
+              "p99")], "s", w=8)
+    b.panel("Outbox messages parked and pruned per second",
+            [(f"sum(rate(boxoffice_outbox_parked_total{{{I}}}[{RI}]))", "parked"),
+             (f"sum(rate(boxoffice_outbox_pruned_total{{{I}}}[{RI}]))", "pruned")], "ops", w=8)
     return b
 
 

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include "crowd.hpp"
+#include "outbox_check.hpp"
 #include "progress.hpp"
 #include "report.hpp"
 #include "service_probe.hpp"
@@ -253,6 +254,26 @@ int runFlashSale(const Scenario& s) {
         std::printf("== verification could not run: %s\n", e.what());
         r.verification = {{"error", e.what()}};
         exitCode = 1;
+    }
+    if (!s.sqsQueue.empty()) {
+        std::fprintf(stderr, "boxoffice-load: draining %s...\n", s.sqsQueue.c_str());
+        try {
+            OutboxCheckOptions oc{s.sqsQueue,    s.sqsEndpoint, s.sqsRegion,
+                                  s.postgresUrl, ledger.showId, std::chrono::milliseconds(120'000)};
+            const OutboxCheck c = checkOutboxPublished(oc);
+            r.verification["outboxToSqs"] = c.toJson();
+            std::printf(
+                "== outbox -> SQS: %s (%.1f s): %lld outbox rows, %lld messages for the show, %lld distinct, "
+                "%lld duplicate(s), %lld missing, %lld unknown, %lld mismatched, %lld of other shows\n",
+                c.ok ? "CLEAN" : "VIOLATIONS", c.seconds, c.rows, c.messages, c.distinct, c.duplicates, c.missing,
+                c.unknown, c.mismatched, c.otherShows);
+            for (const auto& p : c.problems) std::printf("   VIOLATION outbox: %s\n", p.c_str());
+            if (!c.ok) exitCode = 1;
+        } catch (const std::exception& e) {
+            std::printf("== outbox -> SQS check could not run: %s\n", e.what());
+            r.verification["outboxToSqs"] = {{"error", e.what()}};
+            exitCode = 1;
+        }
     }
     if (!s.reportPath.empty() && !writeFile(s.reportPath, reportJson(r).dump(2) + "\n"))
         std::fprintf(stderr, "boxoffice-load: cannot write %s\n", s.reportPath.c_str());

@@ -282,6 +282,12 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
         s.postgresUrl = v;
     } else if (key == "metrics") {
         s.metricsUrl = v;
+    } else if (key == "sqs-queue") {
+        s.sqsQueue = v;
+    } else if (key == "sqs-endpoint") {
+        s.sqsEndpoint = v;
+    } else if (key == "sqs-region") {
+        s.sqsRegion = v;
     } else if (key == "report") {
         s.reportPath = v;
     } else if (key == "chart") {
@@ -370,6 +376,8 @@ std::optional<ParseError> validate(const Scenario& s) {
     if (s.showId.empty() && s.secret.empty() && s.healthz.count() == 0)
         return ParseError{"creating a show needs --secret (an admin token); or give --show ID"};
     if (s.connections < s.threads) return ParseError{"--connections must be at least --threads"};
+    if (!s.sqsQueue.empty() && s.postgresUrl.empty())
+        return ParseError{"--sqs-queue needs --pg: the outbox rows it checks are read in PostgreSQL"};
     return std::nullopt;
 }
 
@@ -451,6 +459,10 @@ std::string usage() {
   --secret S | --tokens FILE      mint tokens (BOXOFFICE_JWT_SECRET by default) or read one per line
   --expiry-wait D       let abandoned holds/orders expire before the capacity checks
   --pg URL  --metrics URL         extra verification in PostgreSQL (read-only) and against /metrics
+  --sqs-queue URL [--sqs-endpoint URL] [--sqs-region R]
+                        after the sale, drain this queue and check every outbox row of the show was
+                        published exactly once per outbox id, as its envelope, and nothing else
+                        (needs --pg; AWS_* credentials; the queue is emptied: use one of its own)
   --report FILE.json  --chart FILE.svg  --quiet  --seed N
   --service-pid PID     report the service's CPU and memory during the sale (same machine)
   --healthz D           instead of a sale: GET /healthz on every connection for D (harness ceiling)

@@ -49,6 +49,9 @@ struct Scenario {
     std::string tokensFile;
     std::string postgresUrl;
     std::string metricsUrl;
+    std::string sqsQueue;     // check that the outbox reached this queue (needs postgresUrl)
+    std::string sqsEndpoint;  // its endpoint, when not the queue URL's origin
+    std::string sqsRegion;
     std::string reportPath;
     std::string chartPath;
     std::chrono::milliseconds healthz{0};  // > 0: benchmark GET /healthz for this long instead of a sale

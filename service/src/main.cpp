@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     const std::vector<std::string> args(argv + 2, argv + argc);
     if (command == "serve") return runServe(args);
+    if (command == "relay") return runRelay(args);
     if (command == "migrate") return runMigrate(args);
     if (command == "seed") return runSeed(args);
     if (command == "token") return runToken(args);

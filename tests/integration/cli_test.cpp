@@ -72,7 +72,8 @@ TEST(Cli, MigrateSeedAndTokenOnPostgres) {
     EXPECT_EQ(token.exitCode, 0);
     EXPECT_EQ(std::count(token.out.begin(), token.out.end(), '.'), 2) << token.out;
     EXPECT_EQ(run(env + kBin + " token --user alice --role root").exitCode, 2);
-    EXPECT_EQ(run(env + kBin + " migrate down 2").exitCode, 0);
+    // Every migration reverted, whatever their number.
+    EXPECT_EQ(run(env + kBin + " migrate down 1000").exitCode, 0);
     EXPECT_NE(run(env + kBin + " migrate status").out.find("pending 1 init"), std::string::npos);
 }
 

@@ -80,6 +80,10 @@ TestEnv load() {
     env.redisUrl = required("REDIS_URL");
     env.redisTlsUrl = required("REDIS_TLS_URL");
     env.redisTlsCa = required("REDIS_TLS_CA");
+    env.motoUrl = required("MOTO_URL");
+    env.motoAccessKeyId = required("MOTO_ACCESS_KEY_ID");
+    env.motoSecretAccessKey = required("MOTO_SECRET_ACCESS_KEY");
+    env.motoRoleArn = required("MOTO_ROLE_ARN");
     return env;
 }
 

@@ -11,6 +11,11 @@ struct TestEnv {
     std::string redisUrl;     // redis://127.0.0.1:PORT
     std::string redisTlsUrl;  // rediss://:PASSWORD@127.0.0.1:PORT (TLS + requirepass, like ElastiCache)
     std::string redisTlsCa;   // CA certificate that signed the TLS server's certificate
+    // moto_server with signature checking on: an IAM user's keys, and a role for web identities.
+    std::string motoUrl;  // http://127.0.0.1:PORT
+    std::string motoAccessKeyId;
+    std::string motoSecretAccessKey;
+    std::string motoRoleArn;
 
     /// Reads $BOXOFFICE_TEST_ENV once; throws std::runtime_error with a clear message when unset/unreadable.
     static const TestEnv& get();

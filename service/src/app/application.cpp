@@ -130,9 +130,12 @@ Application::Application(Config config, const Clock* clock)
     sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
                                                        std::move(dependencies), config_.metrics.sampleInterval);
     server_ = std::make_unique<HttpServer>(config_.http, router_, *jwt_, httpMetrics_.get());
+    if (config_.outbox.enabled() && config_.outbox.relayInServe)
+        outbox_ = std::make_unique<OutboxPublishing>(config_, *metrics_, clock_);
 }
 
 Application::~Application() {
+    if (outbox_) outbox_->stop();
     metricsServer_.reset();
     if (sampler_) sampler_->stop();
     stopBackground();
@@ -158,6 +161,7 @@ void Application::start() {
     sampler_->start();
     sweeper_ = std::thread([this] { sweepLoop(); });
     reconcilerThread_ = std::thread([this] { reconcileLoop(); });
+    if (outbox_) outbox_->start();
     log::info("listening", {{"address", config_.http.address},
                             {"port", server_->port()},
                             {"metricsPort", metricsServer_->port()},
@@ -230,6 +234,8 @@ void Application::drainAndStop() {
     if (!server_->waitIdle(config_.shutdownTimeout)) log::warn("stopping with requests still in flight");
     server_->stop();
     stopBackground();
+    // After the last request: what they wrote to the outbox still gets a chance to go out.
+    if (outbox_) outbox_->stop();
     sampler_->stop();
     metricsServer_.reset();
     log::info("stopped");

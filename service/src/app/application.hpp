@@ -8,6 +8,7 @@
 
 #include "app/config.hpp"
 #include "app/http_server.hpp"
+#include "app/outbox_publishing.hpp"
 #include "auth/jwt.hpp"
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
@@ -53,6 +54,8 @@ public:
     CatalogService& catalog() { return *catalog_; }
     BookingService& booking() { return *booking_; }
     HoldStore& holdStore() { return *holdStore_; }
+    /// The outbox relay of this process, or nullptr when publishing is off.
+    OutboxPublishing* outbox() { return outbox_.get(); }
     const http::Router& router() const { return router_; }
     const Config& config() const { return config_; }
 
@@ -94,6 +97,7 @@ private:
     std::unique_ptr<metrics::StateSampler> sampler_;
     std::unique_ptr<metrics::MetricsServer> metricsServer_;
     std::unique_ptr<HttpServer> server_;
+    std::unique_ptr<OutboxPublishing> outbox_;  // when BOXOFFICE_SQS_QUEUE_URL is set
     // Destroyed before the server: a batched hold still in flight answers while its handler lives.
     std::unique_ptr<redis::RedisBatcher> redisBatcher_;
 

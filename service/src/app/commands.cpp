@@ -7,6 +7,12 @@
 
 #include "app/application.hpp"
 #include "app/demo_seed.hpp"
+#include "app/outbox_publishing.hpp"
+#include "metrics/build_info.hpp"
+#include "metrics/metrics_server.hpp"
+#include "metrics/process_collector.hpp"
+#include "metrics/state_sampler.hpp"
+#include "storage/sql/sql_metrics_queries.hpp"
 #include "domain/time.hpp"
 #include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
@@ -33,6 +39,7 @@ void printUsage() {
     std::cerr << "usage: boxoffice <command>\n"
                  "  serve                              run the HTTP service (configured by BOXOFFICE_* env vars)\n"
                  "  migrate [up | down N | status]     apply, revert or list schema migrations\n"
+                 "  relay                              publish the outbox to BOXOFFICE_SQS_QUEUE_URL (no HTTP API)\n"
                  "  seed --demo [--seats N]            create a demo arena, event and a show on sale now\n"
                  "  token --user ID [--role admin] [--ttl 1h] [--count N]\n"
                  "                                     mint a JWT with BOXOFFICE_JWT_SECRET (--count: ID-1..ID-N)\n";
@@ -69,6 +76,67 @@ int runServe(const std::vector<std::string>& args) {
     sigwait(&signals, &sig);
     log::info("signal received", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     application->drainAndStop();
+    return 0;
+}
+
+int runRelay(const std::vector<std::string>& args) {
+    if (!args.empty()) {
+        std::cerr << "boxoffice relay takes no arguments; configure it with BOXOFFICE_* and AWS_* variables\n";
+        return 2;
+    }
+    auto config = loadConfig();
+    if (!config) return 2;
+    if (!config->outbox.enabled()) {
+        std::cerr << "boxoffice relay: BOXOFFICE_SQS_QUEUE_URL is not set\n";
+        return 2;
+    }
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    SystemClock clock;
+    metrics::Metrics metrics(metrics::buildVersion(), metrics::buildCommit());
+    std::unique_ptr<OutboxPublishing> outbox;
+    std::unique_ptr<sql::SqlMetricsQueries> queries;
+    std::unique_ptr<metrics::MetricsServer> metricsServer;
+    try {
+        {
+            auto db = openDatabase(config->database);
+            sql::Migrator migrator(*db, sql::embeddedMigrations());
+            if (config->autoMigrate) {
+                auto applied = migrator.up();
+                if (!applied) throw std::runtime_error("migration failed: " + applied.error().detail);
+            }
+            auto pending = migrator.pending();
+            if (!pending) throw std::runtime_error("cannot read the schema version: " + pending.error().detail);
+            if (*pending > 0)
+                throw std::runtime_error(std::to_string(*pending) +
+                                         " migration(s) pending: run `boxoffice migrate up` first");
+        }
+        // No state sampler runs here: the relay samples the outbox gauges itself.
+        config->outbox.relay.sampleInterval = config->metrics.sampleInterval;
+        outbox = std::make_unique<OutboxPublishing>(
+            *config, metrics, clock, [&] { metrics::StateSampler::sampleOutbox(metrics, *queries, clock.nowMs()); });
+        queries = std::make_unique<sql::SqlMetricsQueries>(outbox->database());
+        metricsServer = std::make_unique<metrics::MetricsServer>(
+            config->metrics.address, config->metrics.port,
+            std::vector<std::shared_ptr<prometheus::Collectable>>{metrics.registry(),
+                                                                  std::make_shared<metrics::ProcessCollector>()});
+        outbox->start();
+        log::info("relay running", {{"metricsPort", metricsServer->port()}});
+    } catch (const std::exception& e) {
+        log::error("start-up failed", {{"error", e.what()}});
+        std::cerr << "boxoffice relay: " << e.what() << "\n";
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::info("signal received", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    outbox->stop();
+    log::info("stopped");
     return 0;
 }
 

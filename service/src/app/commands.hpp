@@ -6,6 +6,7 @@
 namespace boxoffice::app {
 
 int runServe(const std::vector<std::string>& args);
+int runRelay(const std::vector<std::string>& args);
 int runMigrate(const std::vector<std::string>& args);
 int runSeed(const std::vector<std::string>& args);
 int runToken(const std::vector<std::string>& args);

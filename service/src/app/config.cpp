@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "domain/time.hpp"
+#include "messaging/sqs_publisher.hpp"
 #include "util/log.hpp"
 
 namespace boxoffice::app {
@@ -62,6 +63,97 @@ public:
 private:
     const std::function<const char*(const char*)>& getenv_;
 };
+
+// Loopback, or the ECS / EKS Pod Identity agent addresses: where plain-http credentials may come from.
+bool trustedCredentialsHost(const std::string& url) {
+    const std::string origin = messaging::originOf(url);
+    if (origin.rfind("https://", 0) == 0) return true;
+    if (origin.rfind("http://", 0) != 0) return false;
+    std::string host = origin.substr(7);
+    if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
+        host.resize(colon);
+    return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" || host == "169.254.170.2" ||
+           host == "169.254.170.23" || host == "[fd00:ec2::23]";
+}
+
+void readOutbox(EnvReader& env, OutboxConfig& o) {
+    env.str("BOXOFFICE_SQS_QUEUE_URL", o.queueUrl);
+    env.str("BOXOFFICE_SQS_ENDPOINT", o.endpoint);
+    env.str("BOXOFFICE_SQS_REGION", o.region);
+    if (o.region.empty()) env.str("AWS_REGION", o.region);
+    if (o.region.empty()) env.str("AWS_DEFAULT_REGION", o.region);
+    env.boolean("BOXOFFICE_OUTBOX_RELAY", o.relayInServe);
+    env.duration("BOXOFFICE_SQS_CONNECT_TIMEOUT", o.connectTimeout, 10, 60'000);
+    env.duration("BOXOFFICE_SQS_REQUEST_TIMEOUT", o.requestTimeout, 10, 120'000);
+    env.integer("BOXOFFICE_OUTBOX_DB_POOL_SIZE", o.poolSize, 1, 16);
+    auto& r = o.relay;
+    env.integer("BOXOFFICE_OUTBOX_CLAIM_SIZE", r.claimSize, 1, 1000);
+    env.duration("BOXOFFICE_OUTBOX_POLL_INTERVAL", r.pollInterval, 10, 60'000);
+    env.duration("BOXOFFICE_OUTBOX_LEASE", r.lease, 1'000, 3'600'000);
+    env.integer("BOXOFFICE_OUTBOX_MAX_ATTEMPTS", r.maxAttempts, 1, 1000);
+    env.duration("BOXOFFICE_OUTBOX_BACKOFF_BASE", r.backoffBase, 1, 600'000);
+    env.duration("BOXOFFICE_OUTBOX_BACKOFF_MAX", r.backoffMax, 1, 3'600'000);
+    env.duration("BOXOFFICE_OUTBOX_RETENTION", r.retention, 60'000, 365LL * 24 * 3'600'000);
+    env.duration("BOXOFFICE_OUTBOX_PRUNE_INTERVAL", r.pruneInterval, 1'000, 24LL * 3'600'000);
+
+    auto& a = o.aws;
+    env.str("AWS_ACCESS_KEY_ID", a.accessKeyId);
+    env.str("AWS_SECRET_ACCESS_KEY", a.secretAccessKey);
+    env.str("AWS_SESSION_TOKEN", a.sessionToken);
+    env.str("AWS_WEB_IDENTITY_TOKEN_FILE", a.webIdentityTokenFile);
+    env.str("AWS_ROLE_ARN", a.roleArn);
+    env.str("AWS_ROLE_SESSION_NAME", a.roleSessionName);
+    env.str("BOXOFFICE_STS_ENDPOINT", a.stsEndpoint);
+    env.str("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", a.containerRelativeUri);
+    env.str("AWS_CONTAINER_CREDENTIALS_FULL_URI", a.containerFullUri);
+    env.str("AWS_CONTAINER_AUTHORIZATION_TOKEN", a.containerAuthToken);
+    env.str("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", a.containerAuthTokenFile);
+    if (!o.enabled()) return;
+
+    if (messaging::originOf(o.queueUrl).empty() ||
+        o.queueUrl.find('/', o.queueUrl.find("://") + 3) == std::string::npos)
+        env.fail("BOXOFFICE_SQS_QUEUE_URL",
+                 "must be an http(s) queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/orders");
+    if (!o.endpoint.empty() && messaging::originOf(o.endpoint).empty())
+        env.fail("BOXOFFICE_SQS_ENDPOINT", "must be an http(s) URL");
+    if (o.region.empty()) o.region = messaging::regionFromQueueUrl(o.queueUrl);
+    if (o.region.empty())
+        env.fail("BOXOFFICE_SQS_REGION", "is required when the region is neither in AWS_REGION nor in the queue URL");
+    a.region = o.region;
+    a.connectTimeout = o.connectTimeout;
+    a.timeout = o.requestTimeout;
+    if (r.backoffBase > r.backoffMax)
+        env.fail("BOXOFFICE_OUTBOX_BACKOFF_BASE", "must not exceed BOXOFFICE_OUTBOX_BACKOFF_MAX");
+    // A live relay must finish a claim before its lease runs out, or a second relay sends it too.
+    const long long batches = (r.claimSize + 9) / 10;
+    if (r.lease.count() <= batches * (o.connectTimeout.count() + o.requestTimeout.count()))
+        env.fail("BOXOFFICE_OUTBOX_LEASE",
+                 "must exceed (claim size / 10) x (connect + request timeout) = " +
+                     std::to_string(batches * (o.connectTimeout.count() + o.requestTimeout.count())) + "ms");
+    switch (messaging::pickSource(a)) {
+        case messaging::CredentialSource::None:
+            env.fail(
+                "AWS_ACCESS_KEY_ID",
+                "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_WEB_IDENTITY_TOKEN_FILE "
+                "and AWS_ROLE_ARN (EKS), or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI (ECS)");
+            break;
+        case messaging::CredentialSource::Static:
+            if (a.secretAccessKey.empty()) env.fail("AWS_SECRET_ACCESS_KEY", "is required with AWS_ACCESS_KEY_ID");
+            break;
+        case messaging::CredentialSource::WebIdentity:
+            if (a.roleArn.empty()) env.fail("AWS_ROLE_ARN", "is required with AWS_WEB_IDENTITY_TOKEN_FILE");
+            if (!a.stsEndpoint.empty() && messaging::originOf(a.stsEndpoint).empty())
+                env.fail("BOXOFFICE_STS_ENDPOINT", "must be an http(s) URL");
+            break;
+        case messaging::CredentialSource::Container:
+            if (!a.containerRelativeUri.empty() && a.containerRelativeUri[0] != '/')
+                env.fail("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "must start with /");
+            if (a.containerRelativeUri.empty() && !trustedCredentialsHost(a.containerFullUri))
+                env.fail("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                         "must be https, or http on loopback or the ECS / EKS credentials agent address");
+            break;
+    }
+}
 
 }  // namespace
 
@@ -141,6 +233,8 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.duration("BOXOFFICE_SHUTDOWN_TIMEOUT", c.shutdownTimeout, 1, 600'000);
     env.duration("BOXOFFICE_SEATMAP_SHOW_TTL", c.seatmapShowTtl, 1, 60'000);
     env.duration("BOXOFFICE_SEATMAP_AVAILABILITY_TTL", c.seatmapAvailabilityTtl, 1, 1'000);
+
+    readOutbox(env, c.outbox);
 
     if (!env.errors.empty()) {
         Error e = Error::validation(std::move(env.errors));

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "domain/result.hpp"
+#include "messaging/aws_credentials.hpp"
+#include "messaging/outbox_relay.hpp"
 
 namespace boxoffice::app {
 
@@ -63,12 +65,27 @@ struct MetricsConfig {
     milliseconds sampleInterval{1'000};  // seats per show, outbox, sweeper lag, pools, dependency checks
 };
 
+/// Publishing the outbox to SQS: on when queueUrl is set.
+struct OutboxConfig {
+    std::string queueUrl;  // a ".fifo" URL is a FIFO queue
+    std::string endpoint;  // empty: scheme://host of queueUrl (override for VPC endpoints, moto)
+    std::string region;    // BOXOFFICE_SQS_REGION, else AWS_REGION / AWS_DEFAULT_REGION, else the queue URL's
+    bool relayInServe = true;
+    milliseconds connectTimeout{2'000};
+    milliseconds requestTimeout{5'000};
+    int poolSize = 2;  // the relay's own database connections, apart from the request path's
+    messaging::RelaySettings relay;
+    messaging::AwsCredentialSettings aws;  // AWS_* variables
+    bool enabled() const { return !queueUrl.empty(); }
+};
+
 struct Config {
     HttpConfig http;
     MetricsConfig metrics;
     DatabaseConfig database;
     RedisConfig redis;
     BookingConfig booking;
+    OutboxConfig outbox;
     std::string jwtSecret;
     bool jwtSecretIsDevDefault = false;
     bool autoMigrate = true;

@@ -134,13 +134,55 @@ Metrics::Metrics(const std::string& version, const std::string& commit) : regist
                       .Name("boxoffice_show_seats")
                       .Help("Seats of each show on sale by state (available, held, sold); sampled")
                       .Register(r);
-    outboxDepth_ =
-        &pm::BuildGauge().Name("boxoffice_outbox_depth").Help("Unpublished outbox messages").Register(r).Add({});
+    outboxDepth_ = &pm::BuildGauge()
+                        .Name("boxoffice_outbox_depth")
+                        .Help("Unpublished outbox messages waiting for the relay (parked ones excluded); sampled")
+                        .Register(r)
+                        .Add({});
     outboxOldestAge_ = &pm::BuildGauge()
                             .Name("boxoffice_outbox_oldest_age_seconds")
-                            .Help("Age of the oldest unpublished outbox message (0 when empty)")
+                            .Help("Relay lag: age of the oldest unpublished, unparked outbox message (0 when empty)")
                             .Register(r)
                             .Add({});
+    outboxParked_ = &pm::BuildGauge()
+                         .Name("boxoffice_outbox_parked")
+                         .Help("Outbox messages parked after repeated failures, waiting for an operator; sampled")
+                         .Register(r)
+                         .Add({});
+
+    relay_.published = &pm::BuildCounter()
+                            .Name("boxoffice_outbox_published_total")
+                            .Help("Outbox messages the queue acknowledged")
+                            .Register(r)
+                            .Add({});
+    auto& failures = pm::BuildCounter()
+                         .Name("boxoffice_outbox_publish_failures_total")
+                         .Help("Outbox messages not acknowledged by the queue on an attempt, by reason")
+                         .Register(r);
+    static constexpr const char* kReasons[] = {"throttled",     "server_error", "rejected", "too_large",   "auth",
+                                               "queue_missing", "transport",    "timeout",  "bad_response"};
+    for (std::size_t i = 0; i < relay_.failures.size(); ++i)
+        relay_.failures[i] = &failures.Add({{"reason", kReasons[i]}});
+    relay_.parked = &pm::BuildCounter()
+                         .Name("boxoffice_outbox_parked_total")
+                         .Help("Outbox messages parked by the relay (not retried again)")
+                         .Register(r)
+                         .Add({});
+    relay_.pruned = &pm::BuildCounter()
+                         .Name("boxoffice_outbox_pruned_total")
+                         .Help("Sent outbox messages deleted after the retention period")
+                         .Register(r)
+                         .Add({});
+    relay_.batchDuration = &pm::BuildHistogram()
+                                .Name("boxoffice_outbox_batch_duration_seconds")
+                                .Help("Duration of one SendMessageBatch call, answered or not")
+                                .Register(r)
+                                .Add({}, latencyBuckets());
+    relay_.lastSuccess = &pm::BuildGauge()
+                              .Name("boxoffice_outbox_relay_last_success_timestamp_seconds")
+                              .Help("Unix time of the last batch the queue acknowledged")
+                              .Register(r)
+                              .Add({});
 }
 
 const DependencyOp& Metrics::dependencyOp(const std::string& dependency, const std::string& operation) {

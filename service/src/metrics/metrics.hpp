@@ -46,6 +46,17 @@ struct SweeperMetrics {
     prometheus::Gauge* lag = nullptr;      // age of the oldest pending order past its window (sampled)
 };
 
+/// The outbox relay (inside serve, or `boxoffice relay`). The failure reasons are those of
+/// messaging::FailureReason, in that order.
+struct RelayMetrics {
+    prometheus::Counter* published = nullptr;
+    std::array<prometheus::Counter*, 9> failures{};
+    prometheus::Counter* parked = nullptr;           // rows parked by this process
+    prometheus::Counter* pruned = nullptr;           // sent rows deleted after the retention period
+    prometheus::Histogram* batchDuration = nullptr;  // one SendMessageBatch call, answered or not
+    prometheus::Gauge* lastSuccess = nullptr;        // unix seconds of the last acknowledged batch
+};
+
 /// One operation on one dependency: its latency and its failures by kind.
 struct DependencyOp {
     prometheus::Histogram* duration = nullptr;
@@ -78,6 +89,7 @@ public:
 
     const BookingMetrics& booking() const { return booking_; }
     const SweeperMetrics& sweeper() const { return sweeper_; }
+    const RelayMetrics& relay() const { return relay_; }
     /// Registration time only (adapters resolve their operations once, in their constructors).
     const DependencyOp& dependencyOp(const std::string& dependency, const std::string& operation);
     const PoolMetrics& pool(const std::string& dependency);
@@ -85,11 +97,13 @@ public:
     prometheus::Family<prometheus::Gauge>& showSeats() { return *showSeats_; }
     prometheus::Gauge& outboxDepth() { return *outboxDepth_; }
     prometheus::Gauge& outboxOldestAge() { return *outboxOldestAge_; }
+    prometheus::Gauge& outboxParked() { return *outboxParked_; }
 
 private:
     std::shared_ptr<prometheus::Registry> registry_;
     BookingMetrics booking_;
     SweeperMetrics sweeper_;
+    RelayMetrics relay_;
     prometheus::Family<prometheus::Histogram>* depDuration_;
     prometheus::Family<prometheus::Counter>* depErrors_;
     prometheus::Family<prometheus::Gauge>* poolSize_;
@@ -102,6 +116,7 @@ private:
     prometheus::Family<prometheus::Gauge>* showSeats_;
     prometheus::Gauge* outboxDepth_;
     prometheus::Gauge* outboxOldestAge_;
+    prometheus::Gauge* outboxParked_;
     std::mutex mu_;  // guards the two deques (registration only)
     std::deque<std::pair<std::string, DependencyOp>> ops_;
     std::deque<std::pair<std::string, PoolMetrics>> pools_;

@@ -116,11 +116,16 @@ void StateSampler::sampleShows(EpochMs now) {
     }
 }
 
-void StateSampler::sampleBacklog(EpochMs now) {
-    if (auto b = queries_.outboxBacklog(); b) {
-        metrics_.outboxDepth().Set(static_cast<double>(b->depth));
-        metrics_.outboxOldestAge().Set(b->depth > 0 ? static_cast<double>(now - b->oldestCreatedAt) / 1000.0 : 0.0);
+void StateSampler::sampleOutbox(Metrics& metrics, sql::SqlMetricsQueries& queries, EpochMs now) {
+    if (auto b = queries.outboxBacklog(); b) {
+        metrics.outboxDepth().Set(static_cast<double>(b->depth));
+        metrics.outboxOldestAge().Set(b->depth > 0 ? static_cast<double>(now - b->oldestCreatedAt) / 1000.0 : 0.0);
+        metrics.outboxParked().Set(static_cast<double>(b->parked));
     }
+}
+
+void StateSampler::sampleBacklog(EpochMs now) {
+    sampleOutbox(metrics_, queries_, now);
     if (auto due = queries_.oldestOverduePendingOrder(now); due) {
         metrics_.sweeper().lag->Set(*due ? static_cast<double>(now - **due) / 1000.0 : 0.0);
     }

@@ -50,6 +50,9 @@ public:
     void stop();
     /// One sample now (tests).
     void sampleOnce();
+    /// The outbox gauges (depth, relay lag, parked) from one query; `boxoffice relay` samples them
+    /// with this too.
+    static void sampleOutbox(Metrics& metrics, sql::SqlMetricsQueries& queries, EpochMs now);
 
 private:
     struct PoolHandles {

@@ -8,7 +8,10 @@ namespace {
 constexpr const char* kShowsOnSale =
     "SELECT id FROM shows WHERE sale_opens_at <= :opened AND sale_closes_at > :closes ORDER BY sale_closes_at, id "
     "LIMIT :lim";
-constexpr const char* kOutboxBacklog = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE published_at IS NULL";
+// Both served by partial indexes (outbox_pending, outbox_parked).
+constexpr const char* kOutboxBacklog =
+    "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL";
+constexpr const char* kOutboxParked = "SELECT COUNT(*) FROM outbox WHERE parked_at IS NOT NULL";
 constexpr const char* kOldestOverdue =
     "SELECT MIN(expires_at) FROM orders WHERE status = 'PAYMENT_PENDING' AND expires_at < :now";
 
@@ -32,10 +35,12 @@ Result<std::vector<std::string>> SqlMetricsQueries::showsOnSale(EpochMs now, int
 Result<OutboxBacklog> SqlMetricsQueries::outboxBacklog() {
     OutboxBacklog b;
     auto r = db_.run([&](soci::session& sql) {
-        long long depth = 0, oldest = 0;
+        long long depth = 0, oldest = 0, parked = 0;
         soci::indicator ind = soci::i_null;
         sql << kOutboxBacklog, soci::into(depth), soci::into(oldest, ind);
+        sql << kOutboxParked, soci::into(parked);
         b.depth = depth;
+        b.parked = parked;
         b.oldestCreatedAt = ind == soci::i_ok ? oldest : 0;
     });
     if (!r) return std::move(r).error();

@@ -15,6 +15,7 @@ namespace boxoffice::sql {
 struct OutboxBacklog {
     long long depth = 0;
     EpochMs oldestCreatedAt = 0;  // meaningful when depth > 0
+    long long parked = 0;         // parked by the relay after repeated failures (not in depth)
 };
 
 class SqlMetricsQueries {

@@ -1,0 +1,643 @@
+// The outbox relay against moto_server with SigV4 signature checking on (scripts/test-servers.sh):
+// orders made through the API arrive as documented, on standard and FIFO queues; a wrong secret is
+// refused; two relays race on one database; a relay killed with SIGKILL mid-batch loses nothing;
+// an unreachable queue leaves bookings alone and the backlog drains when it comes back; and the
+// three credential sources (static keys, the ECS endpoint, a web identity through moto's STS).
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <soci/soci.h>
+
+#include "app/demo_seed.hpp"
+#include "domain/time.hpp"
+#include "app/outbox_publishing.hpp"
+#include "messaging/curl_http.hpp"
+#include "messaging/envelope.hpp"
+#include "metrics/state_sampler.hpp"
+#include "storage/sql/migrator.hpp"
+#include "storage/sql/sql_catalog_repository.hpp"
+#include "storage/sql/sql_metrics_queries.hpp"
+#include "storage/sql/sql_outbox_store.hpp"
+#include "support/sqs_test_client.hpp"
+#include "support/test_app.hpp"
+#include "support/test_env.hpp"
+#include "support/tiny_http_server.hpp"
+#include "util/random_id.hpp"
+
+namespace boxoffice::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+struct OutboxRecord {
+    std::string id, eventType, aggregateId, payload;
+    bool published = false;
+};
+
+std::vector<OutboxRecord> outboxRows(sql::Database& db) {
+    std::vector<OutboxRecord> rows;
+    auto r = db.run([&](soci::session& s) {
+        rows.clear();
+        OutboxRecord row;
+        soci::indicator pub = soci::i_null;
+        long long publishedAt = 0;
+        soci::statement st = (s.prepare << "SELECT id, event_type, aggregate_id, payload, published_at FROM outbox",
+                              soci::into(row.id), soci::into(row.eventType), soci::into(row.aggregateId),
+                              soci::into(row.payload), soci::into(publishedAt, pub));
+        st.execute(false);
+        while (st.fetch()) {
+            row.published = pub == soci::i_ok;
+            rows.push_back(row);
+        }
+    });
+    if (!r) throw std::runtime_error(r.error().internal);
+    return rows;
+}
+
+long long unpublished(sql::Database& db) {
+    long long n = 0;
+    auto r =
+        db.run([&](soci::session& s) { s << "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL", soci::into(n); });
+    if (!r) throw std::runtime_error(r.error().internal);
+    return n;
+}
+
+void useQueue(app::Config& c, const std::string& queueUrl, const std::string& endpoint = "") {
+    const TestEnv& env = TestEnv::get();
+    c.outbox.queueUrl = queueUrl;
+    c.outbox.endpoint = endpoint;
+    c.outbox.region = "us-east-1";
+    c.outbox.aws.region = "us-east-1";
+    c.outbox.aws.accessKeyId = env.motoAccessKeyId;
+    c.outbox.aws.secretAccessKey = env.motoSecretAccessKey;
+    c.outbox.requestTimeout = 3s;
+    c.outbox.connectTimeout = 1s;
+    c.outbox.relay.pollInterval = 20ms;
+    c.outbox.relay.backoffBase = 50ms;
+    c.outbox.relay.backoffMax = 400ms;
+}
+
+// Orders through the API: `n` orders, of which every second is confirmed and every third of the
+// rest cancelled; the others stay pending. Returns the number of order transitions.
+struct Booker {
+    TestApp& app;
+    std::string show;
+    int seat = 0;
+
+    explicit Booker(TestApp& a, int seats = 200) : app(a) {
+        sql::SqlCatalogRepository repo(app.app().database());
+        util::RandomIdGenerator ids;
+        SystemClock clock;
+        auto demo = app::seedDemo(repo, clock, ids, seats);
+        if (!demo) throw std::runtime_error(demo.error().detail);
+        show = demo->show.id.str();
+    }
+    std::string seatId(int i) const {
+        return "FLOOR1-" + std::string(1, static_cast<char>('A' + i / 50)) + "-" + std::to_string(i % 50 + 1);
+    }
+    struct Timing {
+        double holdMs = 0, orderMs = 0, confirmMs = 0;
+    };
+    // One order of one seat for user `user`; confirm or cancel it. Returns the latencies.
+    Timing book(const std::string& user, bool confirm, bool cancel) {
+        auto c = app.client();
+        const std::string token = app.userToken(user);
+        Timing t;
+        auto t0 = std::chrono::steady_clock::now();
+        auto h = c.request("POST", "/v1/holds", json{{"showId", show}, {"seatIds", {seatId(seat++)}}}.dump(),
+                           {"Content-Type: application/json", "Authorization: Bearer " + token});
+        t.holdMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        if (h.status != 201) throw std::runtime_error("hold: " + h.body);
+        t0 = std::chrono::steady_clock::now();
+        auto o = c.post(
+            "/v1/orders",
+            {{"holdId", h.json()["holdId"]},
+             {"customer", {{"name", "Ann " + user}, {"email", user + "@example.com"}, {"phone", "+33 6 12 34 56 78"}}}},
+            token);
+        t.orderMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        if (o.status != 201) throw std::runtime_error("order: " + o.body);
+        const std::string orderId = o.json()["orderId"];
+        t0 = std::chrono::steady_clock::now();
+        if (confirm) {
+            auto r =
+                c.post("/v1/orders/" + orderId + "/confirm-payment", {{"paymentReference", "psp-" + orderId}}, token);
+            if (r.status != 200) throw std::runtime_error("confirm: " + r.body);
+        } else if (cancel) {
+            auto r = c.post("/v1/orders/" + orderId + "/cancel", json::object(), token);
+            if (r.status != 200) throw std::runtime_error("cancel: " + r.body);
+        }
+        t.confirmMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        return t;
+    }
+    void bookMany(int n) {
+        for (int i = 0; i < n; ++i) book("u" + std::to_string(i), i % 2 == 0, i % 3 == 1);
+    }
+};
+
+// Every message is exactly the envelope of its outbox row, with the outbox id as an attribute.
+void expectDocumented(const std::vector<ReceivedMessage>& messages, const std::vector<OutboxRecord>& rows, bool fifo) {
+    std::map<std::string, OutboxRecord> byId;
+    for (const auto& r : rows) byId[r.id] = r;
+    const auto& types = messaging::knownEventTypes();
+    for (const auto& m : messages) {
+        auto env = json::parse(m.body);
+        const std::string id = env["id"];
+        ASSERT_TRUE(byId.count(id)) << "a message for no outbox row: " << m.body;
+        const OutboxRecord& row = byId[id];
+        EXPECT_EQ(m.attributes.at("outboxId"), id);
+        EXPECT_EQ(m.attributes.at("eventType"), row.eventType);
+        EXPECT_EQ(env["type"], row.eventType);
+        EXPECT_NE(std::find(types.begin(), types.end(), row.eventType), types.end());
+        EXPECT_EQ(env["orderId"], row.aggregateId);
+        auto payload = json::parse(row.payload);
+        EXPECT_EQ(env["showId"], payload["showId"]);
+        static const std::map<std::string, std::string> kReached = {{"order.created", "PAYMENT_PENDING"},
+                                                                    {"order.confirmed", "CONFIRMED"},
+                                                                    {"order.expired", "EXPIRED"},
+                                                                    {"order.cancelled", "CANCELLED"}};
+        EXPECT_EQ(env["data"]["status"], kReached.at(row.eventType));
+        EXPECT_EQ(env["data"]["seatIds"], payload["seatIds"]);
+        EXPECT_EQ(env["data"]["amount"], payload["amount"]);
+        EXPECT_TRUE(env["data"]["customer"]["email"].get<std::string>().find("@example.com") != std::string::npos);
+        EXPECT_TRUE(env["occurredAt"].get<std::string>().back() == 'Z');
+        if (row.eventType == "order.confirmed") {
+            EXPECT_FALSE(env["data"]["tickets"].empty());
+        }
+        if (fifo) {
+            EXPECT_EQ(m.groupId, row.aggregateId);
+            EXPECT_EQ(m.dedupId, id);
+        }
+    }
+}
+
+std::map<std::string, int> countById(const std::vector<ReceivedMessage>& messages) {
+    std::map<std::string, int> n;
+    for (const auto& m : messages) n[json::parse(m.body)["id"].get<std::string>()]++;
+    return n;
+}
+
+// Every received body against its event's schema in service/asyncapi.yaml, by the AsyncAPI parser
+// and ajv (scripts/asyncapi-check.sh); the file stays in the build tree for a look afterwards.
+int checkAgainstAsyncApi(const std::vector<ReceivedMessage>& messages, const std::string& name) {
+    const std::string dir = std::string(BOXOFFICE_BINARY_DIR) + "/sqs-messages";
+    std::filesystem::create_directories(dir);
+    const std::string file = dir + "/" + name + ".jsonl";
+    {
+        std::ofstream out(file);
+        for (const auto& m : messages) out << json::parse(m.body).dump() << "\n";
+    }
+    return std::system((std::string(BOXOFFICE_SOURCE_DIR) + "/scripts/asyncapi-check.sh " + file).c_str());
+}
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return done();
+}
+
+struct Flavour {
+    Backend backend;
+    bool fifo;
+};
+
+class SqsRelay : public ::testing::TestWithParam<Flavour> {};
+
+TEST_P(SqsRelay, OrdersThroughTheApiArriveAsDocumented) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("orders", GetParam().fifo);
+    TestApp app(GetParam().backend, [&](app::Config& c) { useQueue(c, queue); });
+    ASSERT_NE(app.app().outbox(), nullptr);
+    Booker booker(app);
+    booker.bookMany(12);  // 12 created, 6 confirmed, 2 cancelled
+    auto rows = outboxRows(app.app().database());
+    ASSERT_EQ(rows.size(), 20u);
+    auto messages = sqs.drain(queue, rows.size());
+    ASSERT_EQ(messages.size(), rows.size());
+    expectDocumented(messages, rows, GetParam().fifo);
+    auto n = countById(messages);
+    EXPECT_EQ(n.size(), rows.size()) << "every outbox row, each once";
+    ASSERT_TRUE(waitUntil([&] { return unpublished(app.app().database()) == 0; }, 5s));
+    EXPECT_GE(app.app().metrics().relay().published->Value(), 20);
+    EXPECT_EQ(checkAgainstAsyncApi(
+                  messages, std::string(GetParam().fifo ? "fifo-" : "standard-") + backendName(GetParam().backend)),
+              0)
+        << "every message validates against its schema in service/asyncapi.yaml";
+
+    if (GetParam().fifo) {
+        // Per order, created comes before confirmed/cancelled.
+        std::map<std::string, std::vector<std::string>> perOrder;
+        for (const auto& m : messages) {
+            auto env = json::parse(m.body);
+            perOrder[env["orderId"]].push_back(env["type"]);
+        }
+        for (const auto& [order, types] : perOrder) EXPECT_EQ(types.front(), "order.created") << order;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Queues, SqsRelay,
+                         ::testing::Values(Flavour{Backend::Sqlite, false}, Flavour{Backend::Postgres, true},
+                                           Flavour{Backend::Postgres, false}, Flavour{Backend::Sqlite, true}),
+                         [](const auto& p) {
+                             return backendName(p.param.backend) + (p.param.fifo ? "Fifo" : "Standard");
+                         });
+
+TEST(SqsRelayAuth, WrongSecretIsRefusedAndNothingIsMarkedSent) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("refused", false);
+    TestApp app(Backend::Sqlite, [&](app::Config& c) {
+        useQueue(c, queue);
+        c.outbox.aws.secretAccessKey += "x";
+    });
+    Booker booker(app);
+    booker.bookMany(2);
+    const auto& failures = app.app().metrics().relay().failures;
+    ASSERT_TRUE(waitUntil(
+        [&] { return failures[static_cast<std::size_t>(messaging::FailureReason::Auth)]->Value() > 0; }, 10s));
+    EXPECT_EQ(unpublished(app.app().database()), 4);  // 2 created, 1 confirmed, 1 cancelled
+    EXPECT_EQ(sqs.drain(queue, 1, 500ms).size(), 0u);
+    EXPECT_EQ(app.app().metrics().relay().published->Value(), 0);
+}
+
+// Outbox rows made directly (fast): `n` orders' worth of order.created rows.
+void insertRows(sql::Database& db, int n, const std::string& prefix) {
+    auto r = db.transact([&](soci::session& s) -> Result<void> {
+        std::string id, agg, payload;
+        long long at = SystemClock().nowMs();
+        soci::statement st =
+            (s.prepare << "INSERT INTO outbox (id, aggregate_type, aggregate_id, event_type, payload, headers, "
+                          "created_at, available_at) VALUES (:id, 'order', :agg, 'order.created', :p, '{}', :c, :a)",
+             soci::use(id), soci::use(agg), soci::use(payload), soci::use(at), soci::use(at));
+        for (int i = 0; i < n; ++i) {
+            id = prefix + "-" + std::to_string(i);
+            agg = "order-" + id;
+            payload = json{{"orderId", agg},
+                           {"showId", "show-1"},
+                           {"status", "PAYMENT_PENDING"},
+                           {"seatIds", {"A-1-1"}},
+                           {"amount", 100},
+                           {"currency", "EUR"},
+                           {"userId", "u"},
+                           {"expiresAt", "2026-12-01T00:00:00.000Z"}}
+                          .dump();
+            st.execute(true);
+        }
+        return {};
+    });
+    if (!r) throw std::runtime_error(r.error().internal);
+}
+
+app::Config relayConfig(const std::string& dbUrl, const std::string& queue) {
+    auto c = app::Config::fromEnv([](const char*) -> const char* { return nullptr; }).value();
+    c.database.url = dbUrl;
+    useQueue(c, queue);
+    return c;
+}
+
+std::unique_ptr<sql::Database> migratedDatabase(const std::string& url) {
+    sql::DatabaseOptions o;
+    o.url = url;
+    o.poolSize = 2;
+    auto db = sql::Database::open(o);
+    auto up = sql::Migrator(*db, sql::embeddedMigrations()).up();
+    if (!up) throw std::runtime_error(up.error().internal);
+    return db;
+}
+
+TEST(SqsRelayRace, TwoRelaysOnOneDatabaseDeliverEveryRowAndNeverTheSameRowTwice) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("race", false);
+    const std::string url = createPgDatabase("race");
+    auto db = migratedDatabase(url);
+    constexpr int kRows = 600;
+    insertRows(*db, kRows, "race");
+    auto config = relayConfig(url, queue);
+    config.outbox.relay.claimSize = 20;
+    SystemClock clock;
+    metrics::Metrics m1("t", "t"), m2("t", "t");
+    app::OutboxPublishing a(config, m1, clock), b(config, m2, clock);
+    const auto started = std::chrono::steady_clock::now();
+    a.start();
+    b.start();
+    ASSERT_TRUE(waitUntil([&] { return unpublished(*db) == 0; }, 60s));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    a.stop();
+    b.stop();
+    auto messages = sqs.drain(queue, kRows);
+    auto n = countById(messages);
+    EXPECT_EQ(n.size(), static_cast<std::size_t>(kRows));
+    int duplicates = 0;
+    for (const auto& [id, count] : n) duplicates += count - 1;
+    EXPECT_EQ(duplicates, 0) << "a live lease is never claimed by the other relay";
+    EXPECT_EQ(m1.relay().published->Value() + m2.relay().published->Value(), kRows);
+    std::cout << "[ figures  ] two relays: " << m1.relay().published->Value() << " + " << m2.relay().published->Value()
+              << " messages in " << seconds << " s (" << kRows / seconds << " msg/s into moto)\n";
+}
+
+pid_t spawnRelay(const std::string& dbUrl, const std::string& queue, const std::string& log) {
+    const TestEnv& env = TestEnv::get();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const std::string bin = BOXOFFICE_BIN;
+        std::freopen(log.c_str(), "a", stderr);
+        ::setenv("BOXOFFICE_DATABASE_URL", dbUrl.c_str(), 1);
+        ::setenv("BOXOFFICE_JWT_SECRET", TestApp::secret(), 1);
+        ::setenv("BOXOFFICE_SQS_QUEUE_URL", queue.c_str(), 1);
+        ::setenv("BOXOFFICE_SQS_REGION", "us-east-1", 1);
+        ::setenv("AWS_ACCESS_KEY_ID", env.motoAccessKeyId.c_str(), 1);
+        ::setenv("AWS_SECRET_ACCESS_KEY", env.motoSecretAccessKey.c_str(), 1);
+        ::setenv("BOXOFFICE_METRICS_PORT", "0", 1);
+        ::setenv("BOXOFFICE_METRICS_ADDRESS", "127.0.0.1", 1);
+        ::setenv("BOXOFFICE_OUTBOX_CLAIM_SIZE", "10", 1);
+        ::setenv("BOXOFFICE_OUTBOX_LEASE", "4s", 1);
+        ::setenv("BOXOFFICE_SQS_CONNECT_TIMEOUT", "500ms", 1);
+        ::setenv("BOXOFFICE_SQS_REQUEST_TIMEOUT", "2s", 1);
+        ::setenv("BOXOFFICE_OUTBOX_POLL_INTERVAL", "20ms", 1);
+        ::execl(bin.c_str(), bin.c_str(), "relay", static_cast<char*>(nullptr));
+        std::_Exit(127);
+    }
+    return pid;
+}
+
+TEST(SqsRelayCrash, KilledMidBatchThenRestartedLosesNothingAndDuplicatesAtMostOneClaim) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("crash", false);
+    const std::string url = createPgDatabase("crash");
+    auto db = migratedDatabase(url);
+    constexpr int kRows = 400;
+    insertRows(*db, kRows, "crash");
+    const std::string log =
+        std::filesystem::temp_directory_path() / ("relay-crash-" + std::to_string(::getpid()) + ".log");
+    pid_t relay = spawnRelay(url, queue, log);
+    ASSERT_TRUE(waitUntil([&] { return unpublished(*db) < kRows - 50; }, 30s)) << "the relay never got going";
+    // Mid-batch: the relay holds a claim (sent or not, not yet marked).
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            long long claimed = 0;
+            (void)db->run([&](soci::session& s) {
+                s << "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND claimed_by IS NOT NULL",
+                    soci::into(claimed);
+            });
+            return claimed > 0;
+        },
+        10s));
+    ::kill(relay, SIGKILL);
+    ::waitpid(relay, nullptr, 0);
+    const long long leftAtKill = unpublished(*db);
+    ASSERT_GT(leftAtKill, 0) << "killed too late to prove anything";
+    long long claimedAtKill = 0;
+    ASSERT_TRUE(db->run([&](soci::session& s) {
+                      s << "SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND claimed_by IS NOT NULL",
+                          soci::into(claimedAtKill);
+                  }).ok());
+    relay = spawnRelay(url, queue, log);
+    const bool drained = waitUntil([&] { return unpublished(*db) == 0; }, 60s);
+    ::kill(relay, SIGTERM);
+    int status = 0;
+    ::waitpid(relay, &status, 0);
+    ASSERT_TRUE(drained);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM stops the relay cleanly";
+    auto messages = sqs.drain(queue, kRows + 20);
+    auto n = countById(messages);
+    EXPECT_EQ(n.size(), static_cast<std::size_t>(kRows)) << "no row lost";
+    int duplicates = 0;
+    for (const auto& [id, count] : n) duplicates += count - 1;
+    EXPECT_LE(duplicates, 10) << "at most one claim (BOXOFFICE_OUTBOX_CLAIM_SIZE=10) goes out twice";
+    EXPECT_LE(claimedAtKill, 10);
+    for (const auto& m : messages) EXPECT_EQ(m.attributes.at("outboxId"), json::parse(m.body)["id"]);
+    std::cout << "[ figures  ] killed with " << leftAtKill << " rows left (" << claimedAtKill
+              << " claimed by the dead relay); " << duplicates << " duplicates after the restart\n";
+}
+
+double percentile(std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+TEST(SqsRelayOutage, BookingsUnaffectedWhileTheQueueIsUnreachableAndTheBacklogDrains) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("outage", true);
+    const std::string motoPort = TestEnv::get().motoUrl.substr(TestEnv::get().motoUrl.rfind(':') + 1);
+    TcpForwarder forwarder(std::stoi(motoPort));
+    TestApp app(Backend::Postgres, [&](app::Config& c) {
+        useQueue(c, queue, "http://127.0.0.1:" + std::to_string(forwarder.port()));
+        c.metrics.sampleInterval = 100ms;
+    });
+    Booker booker(app);
+    booker.bookMany(2);
+    ASSERT_TRUE(waitUntil([&] { return unpublished(app.app().database()) == 0; }, 10s));
+
+    forwarder.down();
+    std::vector<double> during, holds;
+    for (int i = 0; i < 20; ++i) {
+        auto t = booker.book("out" + std::to_string(i), true, false);
+        during.push_back(t.confirmMs);
+        holds.push_back(t.holdMs);
+    }
+    app.app().metricsSampler().sampleOnce();
+    EXPECT_GE(unpublished(app.app().database()), 40) << "the outbox grows while the queue is away";
+    EXPECT_GT(app.app().metrics().outboxDepth().Value(), 0);
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            app.app().metricsSampler().sampleOnce();
+            return app.app().metrics().outboxOldestAge().Value() > 0.5;
+        },
+        10s))
+        << "the lag metric rises";
+    const auto& failures = app.app().metrics().relay().failures;
+    EXPECT_GT(failures[static_cast<std::size_t>(messaging::FailureReason::Transport)]->Value(), 0);
+
+    forwarder.up();
+    ASSERT_TRUE(waitUntil([&] { return unpublished(app.app().database()) == 0; }, 20s)) << "the backlog drains";
+    app.app().metricsSampler().sampleOnce();
+    EXPECT_EQ(app.app().metrics().outboxDepth().Value(), 0);
+    EXPECT_EQ(app.app().metrics().outboxOldestAge().Value(), 0) << "and the lag falls back";
+    const auto rows = outboxRows(app.app().database());
+    EXPECT_EQ(rows.size(), 44u);  // 2 orders before, 20 during: each created and confirmed
+    auto messages = sqs.drain(queue, rows.size());
+    EXPECT_EQ(countById(messages).size(), rows.size());
+    std::vector<double> after;
+    for (int i = 0; i < 20; ++i) after.push_back(booker.book("back" + std::to_string(i), true, false).confirmMs);
+    // Bookings never wait for the queue: a confirm during the outage is nowhere near the relay's
+    // 3 s request deadline.
+    EXPECT_LT(percentile(during, 0.99), 1000.0);
+    std::cout << "[ figures  ] confirm p50/p99 during the outage " << percentile(during, 0.5) << "/"
+              << percentile(during, 0.99) << " ms, after " << percentile(after, 0.5) << "/" << percentile(after, 0.99)
+              << " ms; hold p99 during " << percentile(holds, 0.99) << " ms\n";
+}
+
+TEST(SqsCredentials, EcsContainerEndpointWithItsToken) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("ecs", false);
+    const TestEnv& env = TestEnv::get();
+    std::atomic<int> calls{0};
+    std::atomic<bool> tokenOk{true};
+    TinyHttpServer ecs([&](const TinyRequest& r) {
+        ++calls;
+        if (r.target != "/v2/credentials/abc" || r.headers.count("authorization") == 0 ||
+            r.headers.at("authorization") != "ecs-token-123") {
+            tokenOk = false;
+            return TinyResponse{401, "application/json", R"({"message":"no"})"};
+        }
+        // The agent hands out the task role's temporary credentials: here real temporary
+        // credentials of the test role from moto's STS, so moto's SQS checks their session token.
+        // (moto's AssumeRole enforces a trust policy the test role does not have for users.)
+        messaging::HttpRequest f;
+        f.method = "POST";
+        f.url = env.motoUrl + "/";
+        f.headers = {"Content-Type: application/x-www-form-urlencoded"};
+        f.body =
+            "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleSessionName=ecs-task&WebIdentityToken=t&"
+            "RoleArn=" +
+            messaging::formEncode(env.motoRoleArn);
+        f.sigv4 = "aws:amz:us-east-1:sts";
+        f.accessKeyId = env.motoAccessKeyId;
+        f.secretAccessKey = env.motoSecretAccessKey;
+        auto res = messaging::perform(f);
+        auto creds = messaging::parseAssumeRoleResponse(res.body);
+        if (!creds) return TinyResponse{500, "application/json", R"({"message":"sts failed"})"};
+        return TinyResponse{200, "application/json",
+                            json{{"AccessKeyId", creds->accessKeyId},
+                                 {"SecretAccessKey", creds->secretAccessKey},
+                                 {"Token", creds->sessionToken},
+                                 {"Expiration", formatRfc3339(creds->expiresAt)}}
+                                .dump()};
+    });
+    TestApp app(Backend::Sqlite, [&](app::Config& c) {
+        useQueue(c, queue);
+        c.outbox.aws.accessKeyId.clear();
+        c.outbox.aws.secretAccessKey.clear();
+        c.outbox.aws.containerFullUri = ecs.url() + "/v2/credentials/abc";
+        c.outbox.aws.containerAuthToken = "ecs-token-123";
+    });
+    Booker booker(app);
+    booker.bookMany(3);
+    const auto rows = outboxRows(app.app().database());
+    auto messages = sqs.drain(queue, rows.size());
+    EXPECT_EQ(countById(messages).size(), rows.size());
+    EXPECT_EQ(rows.size(), 6u);
+    EXPECT_GE(calls.load(), 1);
+    EXPECT_TRUE(tokenOk.load()) << "the endpoint was called with its path and authorization token";
+}
+
+TEST(SqsCredentials, WebIdentityExchangedAtMotoSts) {
+    SqsTestClient sqs;
+    const std::string queue = sqs.createQueue("irsa", false);
+    const TestEnv& env = TestEnv::get();
+    const std::string tokenFile = std::filesystem::temp_directory_path() / ("irsa-token-" + std::to_string(::getpid()));
+    std::ofstream(tokenFile) << "eyJhbGciOiJSUzI1NiJ9.projected-token.sig\n";
+    // moto insists on a signature even for AssumeRoleWithWebIdentity, which real STS accepts
+    // unsigned; this front checks what the relay sends, then forwards it to moto signed with the
+    // test user's keys. The credentials moto's STS issues are then checked by moto's SQS.
+    std::atomic<int> exchanges{0};
+    std::string issuedKey;
+    std::mutex mu;
+    TinyHttpServer sts([&](const TinyRequest& r) {
+        if (r.body.find("Action=AssumeRoleWithWebIdentity") == std::string::npos ||
+            r.body.find("WebIdentityToken=eyJhbGciOiJSUzI1NiJ9.projected-token.sig") == std::string::npos ||
+            r.body.find("RoleArn=" + messaging::formEncode(env.motoRoleArn)) == std::string::npos)
+            return TinyResponse{400, "text/xml", "<Error><Code>Unexpected</Code></Error>"};
+        messaging::HttpRequest f;
+        f.method = "POST";
+        f.url = env.motoUrl + "/";
+        f.headers = {"Content-Type: application/x-www-form-urlencoded"};
+        f.body = r.body;
+        f.sigv4 = "aws:amz:us-east-1:sts";
+        f.accessKeyId = env.motoAccessKeyId;
+        f.secretAccessKey = env.motoSecretAccessKey;
+        auto res = messaging::perform(f);
+        ++exchanges;
+        if (auto creds = messaging::parseAssumeRoleResponse(res.body)) {
+            std::lock_guard lock(mu);
+            issuedKey = creds->accessKeyId;
+        }
+        return TinyResponse{static_cast<int>(res.status), "text/xml", res.body};
+    });
+    TestApp app(Backend::Sqlite, [&](app::Config& c) {
+        useQueue(c, queue);
+        c.outbox.aws.accessKeyId.clear();
+        c.outbox.aws.secretAccessKey.clear();
+        c.outbox.aws.webIdentityTokenFile = tokenFile;
+        c.outbox.aws.roleArn = env.motoRoleArn;
+        c.outbox.aws.stsEndpoint = sts.url() + "/";
+    });
+    Booker booker(app);
+    booker.bookMany(3);
+    const auto rows = outboxRows(app.app().database());
+    auto messages = sqs.drain(queue, rows.size());
+    EXPECT_EQ(countById(messages).size(), rows.size());
+    EXPECT_EQ(rows.size(), 6u);
+    EXPECT_GE(exchanges.load(), 1);
+    std::lock_guard lock(mu);
+    EXPECT_EQ(issuedKey.rfind("ASIA", 0), 0u) << "temporary credentials of the assumed role: " << issuedKey;
+    EXPECT_NE(issuedKey, env.motoAccessKeyId);
+    std::filesystem::remove(tokenFile);
+}
+
+}  // namespace
+}  // namespace boxoffice::testing
+
+namespace boxoffice::testing {
+namespace {
+
+// The relay's SQL without a queue: pruning deletes only sent rows past the retention, and a
+// parked row is never claimed again. On both dialects.
+class OutboxStoreSql : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(OutboxStoreSql, PrunesOnlyOldSentRowsAndNeverClaimsParkedOnes) {
+    const std::string url = GetParam() == Backend::Sqlite ? tempSqliteUrl("outbox") : createPgDatabase("outbox");
+    auto db = migratedDatabase(url);
+    insertRows(*db, 6, "p");
+    sql::SqlOutboxStore store(*db);
+    const EpochMs now = SystemClock().nowMs();
+    auto claimed = store.claim("t1", 10, now, now + 60'000);
+    ASSERT_TRUE(claimed.ok());
+    ASSERT_EQ(claimed->size(), 6u);
+    EXPECT_EQ(store.claim("t2", 10, now, now + 60'000)->size(), 0u) << "a live lease is not claimed twice";
+    ASSERT_TRUE(store.markSent({"p-0", "p-1"}, now - 10 * 86'400'000LL).ok());         // sent 10 days ago
+    ASSERT_TRUE(store.markSent({"p-2"}, now).ok());                                    // sent just now
+    ASSERT_TRUE(store.markFailed("t1", "p-3", "rejected: bad", now, true, now).ok());  // parked
+    ASSERT_TRUE(store.release("t1", {"p-4", "p-5"}, now, "not attempted").ok());
+    ASSERT_TRUE(store.markFailed("t-other", "p-4", "x", now, true, now).ok());  // another relay's token: no effect
+    auto again = store.claim("t3", 10, now + 1, now + 60'000);
+    ASSERT_TRUE(again.ok());
+    std::set<std::string> ids;
+    for (const auto& r : *again) ids.insert(r.id);
+    EXPECT_EQ(ids, (std::set<std::string>{"p-4", "p-5"})) << "released rows come back, parked and sent ones do not";
+    auto pruned = store.prune(now - 7 * 86'400'000LL, 1000);
+    ASSERT_TRUE(pruned.ok());
+    EXPECT_EQ(*pruned, 2);
+    auto rows = outboxRows(*db);
+    EXPECT_EQ(rows.size(), 4u);
+    long long parked = 0;
+    ASSERT_TRUE(
+        db->run([&](soci::session& s) {
+              s << "SELECT COUNT(*) FROM outbox WHERE parked_at IS NOT NULL AND attempts = 1 AND last_error LIKE "
+                   "'rejected%'",
+                  soci::into(parked);
+          }).ok());
+    EXPECT_EQ(parked, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, OutboxStoreSql, ::testing::Values(Backend::Sqlite, Backend::Postgres),
+                         [](const auto& p) { return backendName(p.param); });
+
+}  // namespace
+}  // namespace boxoffice::testing
