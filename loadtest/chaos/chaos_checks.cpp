@@ -244,7 +244,11 @@ CheckOutput checkOrdersOnLiveHoldsAccepted(const History& h, std::int64_t holdTt
     std::vector<std::string> holds;
     long long late = 0, lost = 0;
     for (const auto& r : h.ordersRefused) {
-        if (r.sentUs >= r.holdSentUs + holdTtlUs - slackUs) {
+        // Sent, or answered, when the hold may have expired: a refusal is then the truth (a retry
+        // that waited out a database stall can find its hold expired). A hold burnt by a failed
+        // order is refused while it should still be live, and is caught.
+        const std::int64_t expiry = r.holdSentUs + holdTtlUs - slackUs;
+        if (r.sentUs >= expiry || (r.answeredUs > 0 && r.answeredUs >= expiry)) {
             ++late;
             continue;
         }

@@ -301,6 +301,7 @@ void ChaosCrowd::onResponse(Call& call, const Response& r, std::int64_t now) {
             refusal.code = std::string(code);
             refusal.attempts = user.req.attempts;
             refusal.sentUs = call.sent;
+            refusal.answeredUs = now;
             refusal.holdSentUs = user.holdSentUs;
             history_.ordersRefused.push_back(std::move(refusal));
             finish(u);

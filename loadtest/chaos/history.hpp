@@ -47,6 +47,7 @@ struct OrderRefusal {
     std::string code;
     int attempts = 0;             // of this order request, the refused one included
     std::int64_t sentUs = 0;      // the refused attempt
+    std::int64_t answeredUs = 0;  // its answer
     std::int64_t holdSentUs = 0;  // the hold's request: its expiry is at least this + the hold TTL
 };
 

@@ -45,6 +45,12 @@ std::vector<std::string> seatIdsOf(const Order& o) {
     return out;
 }
 
+// The order as its event describes it: after the change, not before.
+Order withStatus(Order o, OrderStatus status) {
+    o.status = status;
+    return o;
+}
+
 Error notFound(const char* what) {
     return Error::notFound(what);
 }
@@ -257,7 +263,7 @@ Result<Order> BookingService::expire(const Order& order, const std::string& trac
                       clock_.nowMs(),
                       std::nullopt,
                       {},
-                      message(order, "order.expired", traceContext)};
+                      message(withStatus(order, OrderStatus::Expired), "order.expired", traceContext)};
     auto r = orders_.transition(t);
     if (!r) {
         if (r.error().code == ErrorCode::Conflict) return orders_.find(order.id);  // someone else moved it first
@@ -336,8 +342,12 @@ Result<Order> BookingService::cancel(const UserId& user, const OrderId& id, cons
     if (!o) return o;
     if (o->status == OrderStatus::Cancelled) return o;
     if (o->status != OrderStatus::PaymentPending) return notPending(*o);
-    OrderTransition t{
-        o->id, OrderStatus::Cancelled, clock_.nowMs(), std::nullopt, {}, message(*o, "order.cancelled", traceContext)};
+    OrderTransition t{o->id,
+                      OrderStatus::Cancelled,
+                      clock_.nowMs(),
+                      std::nullopt,
+                      {},
+                      message(withStatus(*o, OrderStatus::Cancelled), "order.cancelled", traceContext)};
     auto r = orders_.transition(t);
     if (!r) {
         if (r.error().code != ErrorCode::Conflict) return r;

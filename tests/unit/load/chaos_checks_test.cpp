@@ -187,9 +187,17 @@ TEST(ChaosChecks, AnOrderOnALiveHoldMustNotBeRefused) {
     h.ordersRefused.push_back(late);
     EXPECT_TRUE(checkOrdersOnLiveHoldsAccepted(h, 4'000'000, 250'000).violations.empty());
 
+    OrderRefusal stalled = late;  // sent on a live hold, answered once it had expired: the truth
+    stalled.holdId = "h4";
+    stalled.sentUs = 2'000'000;
+    stalled.answeredUs = 4'900'000;
+    h.ordersRefused.push_back(stalled);
+    EXPECT_TRUE(checkOrdersOnLiveHoldsAccepted(h, 4'000'000, 250'000).violations.empty());
+
     OrderRefusal burnt = late;  // the retry after a 503, 1 s into the hold's life
     burnt.holdId = "h3";
     burnt.sentUs = 2'000'000;
+    burnt.answeredUs = 2'010'000;
     h.ordersRefused.push_back(burnt);
     const auto out = checkOrdersOnLiveHoldsAccepted(h, 4'000'000, 250'000);
     ASSERT_EQ(out.violations.size(), 1u);
