@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
   prometheus
+  # The container image (scripts/build-image.sh) and its test: build and run without a Docker engine.
+  mmdebstrap buildah podman skopeo uidmap fuse-overlayfs runc
 )
 
 missing=()
