@@ -21,7 +21,6 @@
 # Prints the phases' wall times and the image size; writes them to $BUILD_DIR/image/build-report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd -P)
 
 BUILD_DIR=${BUILD_DIR:-build}
 IMAGE_TAG=${IMAGE_TAG:-localhost/boxoffice:dev}
