@@ -92,6 +92,7 @@ register_with_image() { # TASK_DEFINITION_ARN -> new revision ARN
     jq --arg image "$IMAGE" --arg repo "$REPO" '
       {family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes,
        requiresCompatibilities, cpu, memory, runtimePlatform}
+      | with_entries(select(.value != null))   # register-task-definition refuses null fields
       | .containerDefinitions |= map(if (.image | startswith($repo + ":")) then .image = $image else . end)' \
       >"$WORK/taskdef.json"
   aws ecs register-task-definition --cli-input-json "file://$WORK/taskdef.json" \

@@ -100,7 +100,8 @@ for _ in $(seq 1 100); do
 done
 [[ -n $ready ]] || fail "/readyz never answered 200 (last $code): $(podman logs "$NAME" 2>&1 | tail -n 20)"
 log "/readyz 200: $(tr -d '\n' <"$WORK/ready.json")"
-curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" | grep -q '^boxoffice_build_info' || fail "/metrics on the metrics port has no boxoffice_build_info"
+curl -sf -o "$WORK/metrics.txt" "http://127.0.0.1:$METRICS_PORT/metrics" || fail "/metrics on the metrics port did not answer"
+grep -q '^boxoffice_build_info' "$WORK/metrics.txt" || fail "/metrics on the metrics port has no boxoffice_build_info"
 
 # 4. One sale: hold two available seats -> order -> confirm payment.
 api() { # METHOD PATH [BODY] -> body in $WORK/body, status echoed
@@ -144,7 +145,8 @@ done
 [[ -n $draining ]] || fail "/readyz did not turn 503 after SIGTERM (last $code)"
 rc=$(timeout 30 podman wait "$NAME") || fail "the service did not exit within 30 s of SIGTERM"
 [[ $rc == 0 ]] || fail "the service exited $rc after SIGTERM: $(podman logs "$NAME" 2>&1 | tail -n 20)"
-podman logs "$NAME" 2>&1 | grep -q '"signal received"' || fail "the service's log does not show the SIGTERM"
+podman logs "$NAME" >"$WORK/serve.log" 2>&1 # to a file: `| grep -q` would SIGPIPE podman under pipefail
+grep -q '"signal received"' "$WORK/serve.log" || fail "the service's log does not show the SIGTERM: $(tail -n 5 "$WORK/serve.log")"
 log "SIGTERM: /readyz 503 during the grace, exit code 0"
 
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
