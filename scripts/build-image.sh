@@ -131,8 +131,8 @@ case $IMAGE_ENGINE in
     rm -f "$ARCHIVE"
     skopeo copy --quiet "containers-storage:$IMAGE_TAG" "oci-archive:$ARCHIVE:${IMAGE_TAG##*/}"
     size=$(podman image inspect --format '{{.Size}}' "$IMAGE_TAG")
-    # Drop dangling intermediate images of earlier builds; the cached layers of this one stay.
-    podman image prune --force >/dev/null 2>&1 || true
+    # No `podman image prune` here: with --layers the cached steps are untagged images, and pruning
+    # them would make every build start from the base again. `rm -rf $BUILD_DIR/image` resets it all.
     ;;
   *) die "IMAGE_ENGINE must be auto, buildah or docker (got $IMAGE_ENGINE)" ;;
 esac
