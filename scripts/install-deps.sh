@@ -11,6 +11,8 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
   prometheus
   yq yamllint unzip  # the Helm chart's checks (helm/tests)
+  # The container image (scripts/build-image.sh) and its test: build and run without a Docker engine.
+  mmdebstrap buildah podman skopeo uidmap fuse-overlayfs runc
 )
 
 missing=()

@@ -1,0 +1,62 @@
+# syntax=docker/dockerfile:1
+# boxoffice container image: a build stage with the compilers, a runtime stage with only the binary
+# and the shared libraries it links (plus time zones and CA certificates, which it reads at run time).
+#
+#   docker build -t boxoffice .                                   # anywhere with a Docker engine
+#   scripts/build-image.sh                                        # here: buildah from a local Debian base
+#
+# Both bases are arguments so the same file builds from a base made locally with mmdebstrap
+# (scripts/build-image.sh passes BUILD_BASE and RUNTIME_BASE) where no registry can be reached.
+ARG BUILD_BASE=debian:bookworm
+ARG RUNTIME_BASE=debian:bookworm-slim
+
+FROM ${BUILD_BASE} AS build
+ARG DEBIAN_FRONTEND=noninteractive
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      build-essential cmake ninja-build pkg-config ca-certificates ccache \
+      libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev \
+      prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+# ccache: scripts/build-image.sh mounts a persistent /ccache (buildah -v), so a rebuild compiles only
+# what changed; without a mount it is an empty directory in a stage that is thrown away.
+ENV CCACHE_DIR=/ccache CCACHE_MAXSIZE=2G
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY cmake/ cmake/
+COPY migrations/ migrations/
+COPY service/ service/
+COPY loadtest/ loadtest/
+# Only the service is built; tests run outside the image (scripts/test.sh).
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFFICE_BUILD_TESTS=OFF \
+      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+ && cmake --build /build --target boxoffice --parallel "$(nproc)" \
+ && strip --strip-unneeded -o /boxoffice /build/service/boxoffice \
+ && /boxoffice --help 2>&1 | grep -q '^usage: boxoffice' \
+ && (ccache --show-stats || true)
+# The runtime stage installs the Debian packages that own the binary's shared libraries (read from
+# ldd here, so a new dependency cannot be forgotten), not a hand-kept list.
+RUN ldd /boxoffice | awk '/=> \// { print $3 }' | xargs -r readlink -f | sort -u \
+      | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u > /runtime-packages \
+ && grep -qx 'libpq5' /runtime-packages \
+ && cat /runtime-packages
+
+FROM ${RUNTIME_BASE} AS runtime
+ARG DEBIAN_FRONTEND=noninteractive
+COPY --from=build /runtime-packages /usr/share/boxoffice/runtime-packages
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates tzdata $(cat /usr/share/boxoffice/runtime-packages) \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
+ && groupadd --system --gid 10001 boxoffice \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/boxoffice --no-create-home \
+      --shell /usr/sbin/nologin boxoffice \
+ && install -d -o 10001 -g 10001 -m 0750 /var/lib/boxoffice
+COPY --from=build /boxoffice /usr/local/bin/boxoffice
+# The embedded default (no BOXOFFICE_DATABASE_URL) writes its SQLite file here.
+WORKDIR /var/lib/boxoffice
+USER 10001:10001
+EXPOSE 8080 9464
+# Exec form: boxoffice is PID 1 and receives SIGTERM itself (it blocks SIGTERM and takes it with
+# sigwait, which the kernel delivers to a namespace's init; no shell or init wrapper is needed).
+ENTRYPOINT ["/usr/local/bin/boxoffice"]
+CMD ["serve"]

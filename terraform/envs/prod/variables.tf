@@ -1,0 +1,58 @@
+variable "region" {
+  description = "AWS region of the stack."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "azs" {
+  description = "Availability zones (three in prod)."
+  type        = list(string)
+  default     = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+}
+
+variable "name" {
+  description = "Name prefix of every resource."
+  type        = string
+  default     = "boxoffice-prod"
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate of the ALB's HTTPS listener (for domain_name)."
+  type        = string
+}
+
+variable "domain_name" {
+  description = "Host name clients use (covered by the certificate); empty = the ALB's DNS name."
+  type        = string
+  default     = ""
+}
+
+variable "image_tag" {
+  description = "Tag of the boxoffice image in the stack's ECR repository (scripts/deploy.sh sets it)."
+  type        = string
+  default     = "bootstrap"
+}
+
+variable "alarm_email" {
+  description = "Where alarms are e-mailed (empty: none)."
+  type        = string
+  default     = ""
+}
+
+variable "waf_rate_limit" {
+  description = "Requests per client IP per 5 minutes before the WAF blocks it."
+  type        = number
+  default     = 2000
+}
+
+variable "enable_api_gateway" {
+  description = "Put an API Gateway HTTP API with throttling in front of the ALB."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,166 @@
+variable "name" {
+  description = "Name of the cluster, service and task families."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region (awslogs, the collector's SigV4 signing)."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the tasks."
+  type        = string
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets of the tasks (no public IPs)."
+  type        = list(string)
+}
+
+variable "image" {
+  description = "Image of the service, REPOSITORY_URL:TAG (scripts/deploy.sh sets the tag)."
+  type        = string
+}
+
+variable "cpu" {
+  description = "Task CPU units (1024 = 1 vCPU), shared by the service and the collector."
+  type        = number
+  default     = 1024
+}
+
+variable "memory" {
+  description = "Task memory in MiB."
+  type        = number
+  default     = 2048
+}
+
+variable "container_port" {
+  description = "BOXOFFICE_PORT."
+  type        = number
+  default     = 8080
+}
+
+variable "metrics_port" {
+  description = "BOXOFFICE_METRICS_PORT (scraped by the collector on localhost; never behind the ALB)."
+  type        = number
+  default     = 9464
+}
+
+variable "alb" {
+  description = "The ALB: its security group (the only source admitted) and the target group."
+  type = object({
+    security_group_id       = string
+    target_group_arn        = string
+    target_group_arn_suffix = string
+    arn_suffix              = string
+  })
+}
+
+variable "dependencies" {
+  description = "Security groups the tasks connect to: the database, Redis, the interface endpoints, and the S3 gateway endpoint's prefix list."
+  type = object({
+    database_security_group_id  = string
+    redis_security_group_id     = string
+    endpoints_security_group_id = string
+    s3_prefix_list_id           = string
+  })
+}
+
+variable "internet_egress_https" {
+  description = "Allow HTTPS to the internet through the NAT (public images such as the ADOT collector's, payment providers). Off: AWS only through the VPC endpoints."
+  type        = bool
+  default     = true
+}
+
+variable "iam" {
+  description = "Roles from the secrets module."
+  type = object({
+    execution_role_arn = string
+    task_role_arn      = string
+  })
+}
+
+variable "environment" {
+  description = "Plain BOXOFFICE_* settings (non-secret), merged over the module's defaults."
+  type        = map(string)
+  default     = {}
+}
+
+variable "secrets" {
+  description = "Environment variables injected from Secrets Manager (NAME = secret ARN, or ARN:json-key:: for one JSON field). Never plain values."
+  type        = map(string)
+}
+
+variable "sqs_queue_url" {
+  description = "BOXOFFICE_SQS_QUEUE_URL (the outbox relay publishes to it)."
+  type        = string
+}
+
+variable "database_url" {
+  description = "BOXOFFICE_DATABASE_URL without the password (libpq reads PGPASSWORD, a secret)."
+  type        = string
+}
+
+variable "shutdown" {
+  description = "BOXOFFICE_SHUTDOWN_GRACE and _TIMEOUT in seconds; the container's stopTimeout covers both plus a margin."
+  type = object({
+    grace_seconds   = optional(number, 5)
+    timeout_seconds = optional(number, 20)
+  })
+  default = {}
+}
+
+variable "keepalive_seconds" {
+  description = "BOXOFFICE_HTTP_KEEPALIVE_TIMEOUT in seconds (above the ALB's 60 s idle timeout)."
+  type        = number
+  default     = 75
+}
+
+variable "capacity" {
+  description = "Fargate capacity: spot allowed (dev only), autoscaling bounds and targets."
+  type = object({
+    use_spot               = optional(bool, false)
+    desired                = optional(number, 2)
+    min                    = optional(number, 2)
+    max                    = optional(number, 20)
+    cpu_target_percent     = optional(number, 60)
+    requests_per_target    = optional(number, 3000)
+    scale_in_cooldown_sec  = optional(number, 120)
+    scale_out_cooldown_sec = optional(number, 30)
+  })
+  default = {}
+
+  validation {
+    condition     = var.capacity.min >= 1 && var.capacity.min <= var.capacity.max
+    error_message = "capacity.min must be at least 1 and at most capacity.max."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days the service's CloudWatch logs are kept."
+  type        = number
+  default     = 30
+}
+
+variable "enable_execute_command" {
+  description = "ECS Exec into running tasks (the task role then needs ssmmessages; see the secrets module)."
+  type        = bool
+  default     = false
+}
+
+variable "metrics_collector" {
+  description = "ADOT collector sidecar: image and its configuration (YAML from the observability module). Disabled: no sidecar."
+  type = object({
+    enabled = bool
+    image   = optional(string, "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3")
+    config  = optional(string, "")
+  })
+  default = { enabled = false }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
