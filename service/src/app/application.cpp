@@ -201,26 +201,36 @@ void Application::sweepLoop() {
 }
 
 void Application::reconcileLoop() {
+    // The store's generation is asked for often (one cheap call): a Redis that restarted, with or
+    // without old data, is caught within a tick, not a pass. The full pass runs every interval.
+    const auto tick = std::min(config_.booking.reconcileInterval, std::chrono::milliseconds(100));
+    auto nextPass = std::chrono::steady_clock::now();
     std::unique_lock lock(sweepMu_);
     bool failing = false;
     while (!stopping_) {
-        sweepCv_.wait_for(lock, config_.booking.reconcileInterval, [this] { return stopping_; });
+        sweepCv_.wait_for(lock, tick, [this] { return stopping_; });
         if (stopping_) break;
         lock.unlock();
-        auto pass = reconciler_->runOnce();
-        if (!pass) {
-            // Logged once per outage, not once per pass.
-            if (!failing)
-                log::warn("hold store reconciliation failed",
-                          {{"error", pass.error().detail}, {"internal", util::redactSecrets(pass.error().internal)}});
-            failing = true;
-        } else {
-            if (failing) log::info("hold store reconciliation recovered");
-            failing = false;
-            if (pass->restored > 0 || pass->generationChanged)
-                log::warn("hold store repaired from the database", {{"shows", pass->restored},
-                                                                    {"checked", pass->checked},
-                                                                    {"storeRestarted", pass->generationChanged}});
+        auto changed = reconciler_->generationChanged();
+        const bool due = std::chrono::steady_clock::now() >= nextPass || (changed && *changed);
+        if (due) {
+            nextPass = std::chrono::steady_clock::now() + config_.booking.reconcileInterval;
+            auto pass = reconciler_->runOnce();
+            if (!pass) {
+                // Logged once per outage, not once per pass.
+                if (!failing)
+                    log::warn(
+                        "hold store reconciliation failed",
+                        {{"error", pass.error().detail}, {"internal", util::redactSecrets(pass.error().internal)}});
+                failing = true;
+            } else {
+                if (failing) log::info("hold store reconciliation recovered");
+                failing = false;
+                if (pass->restored > 0 || pass->generationChanged)
+                    log::warn("hold store repaired from the database", {{"shows", pass->restored},
+                                                                        {"checked", pass->checked},
+                                                                        {"storeRestarted", pass->generationChanged}});
+            }
         }
         lock.lock();
     }

@@ -144,7 +144,8 @@ Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const 
 bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds,
                                   std::function<void(Result<Hold>, bool retrySlow)> done) {
     auto seating = seatmaps_.cachedSeating(show);
-    if (!seating) return false;
+    // A show the store may be wrong about is repaired first, which may wait: not on this path.
+    if (!seating || inventory_.isSuspect(show)) return false;
     auto request = prepareHold(*seating, user, seatIds);
     if (!request) {
         done(std::move(request).error(), false);

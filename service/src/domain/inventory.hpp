@@ -2,10 +2,11 @@
 // The hold store as the rest of the domain sees it: a store that lost its state (Redis restarted
 // or flushed, the process restarted) is rebuilt from the truth in SQL before it answers for a show,
 // and the store frees an order's seats no earlier than SQL does.
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
+#include <cstdint>
 #include <vector>
 
 #include "domain/booking_ports.hpp"
@@ -32,10 +33,12 @@ public:
     /// closes at `orderExpiresAt`.
     EpochMs releaseAt(EpochMs orderExpiresAt) const { return orderExpiresAt + releaseGrace_.count(); }
 
-    /// The store may have missed a change SQL made (a sale it failed to record): the reconciler
-    /// restores the show on its next pass.
+    /// The store may have missed a change SQL made (a sale it failed to record, a restart): until
+    /// a restore that began after the mark succeeds, holds and seat maps of the show restore it
+    /// first, and the reconciler restores it on its next pass.
     void markSuspect(const ShowId& show);
-    std::vector<ShowId> takeSuspects();
+    bool isSuspect(const ShowId& show);
+    std::vector<ShowId> suspects();
     /// Shows whose holds or seat maps were used at or after `since`, for the reconciler.
     std::vector<ShowId> showsUsedSince(EpochMs since);
 
@@ -49,7 +52,8 @@ private:
     std::chrono::milliseconds releaseGrace_;
     std::mutex mu_;
     std::unordered_map<ShowId, EpochMs> lastUsed_;
-    std::unordered_set<ShowId> suspects_;
+    std::unordered_map<ShowId, std::uint64_t> suspects_;  // show -> marks so far
+    std::atomic<bool> anySuspect_{false};                 // !suspects_.empty(): every hold asks, rarely true
 };
 
 }  // namespace boxoffice

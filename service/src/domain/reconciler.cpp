@@ -22,9 +22,18 @@ Result<bool> Reconciler::restoreIfDrifted(const ShowId& show, bool force, EpochM
     sqlSoldBefore_[show] = *sold;
     if (!force && state->ready && !behind) return false;
     if (auto restored = inventory_.restore(show, now); !restored) {
-        inventory_.markSuspect(show);  // not repaired yet: try again next pass
+        inventory_.markSuspect(show);  // not repaired yet: holds repair it first, and so does the next pass
         return std::move(restored).error();
     }
+    return true;
+}
+
+Result<bool> Reconciler::generationChanged() {
+    auto generation = inventory_.holds().generation();
+    if (!generation) return std::move(generation).error();
+    if (generation_.empty() || *generation == generation_) return false;
+    const EpochMs now = clock_.nowMs();
+    for (const auto& show : inventory_.showsUsedSince(now - horizon_.count())) inventory_.markSuspect(show);
     return true;
 }
 
@@ -36,7 +45,7 @@ Result<Reconciler::Pass> Reconciler::runOnce() {
     pass.generationChanged = !generation_.empty() && *generation != generation_;
 
     std::unordered_set<ShowId> suspects;
-    for (auto& s : inventory_.takeSuspects()) suspects.insert(std::move(s));
+    for (auto& s : inventory_.suspects()) suspects.insert(std::move(s));
     auto shows = inventory_.showsUsedSince(now - horizon_.count());
     for (const auto& s : suspects)
         if (std::find(shows.begin(), shows.end(), s) == shows.end()) shows.push_back(s);
@@ -47,7 +56,7 @@ Result<Reconciler::Pass> Reconciler::runOnce() {
         auto r = restoreIfDrifted(show, force, now);
         ++pass.checked;
         if (!r) {
-            if (force) inventory_.markSuspect(show);
+            if (pass.generationChanged) inventory_.markSuspect(show);
             if (!failed) failed = std::move(r).error();
             continue;
         }

@@ -35,6 +35,10 @@ public:
     /// One pass over the shows in use. An error means the store or SQL could not be asked; the
     /// shows it did not reach are checked on the next pass.
     Result<Pass> runOnce();
+    /// Only asks the store for its generation (cheap, run often): when it changed, every show in use
+    /// is marked suspect at once (so holds restore it before handing out a seat) and true is
+    /// returned, so the caller runs a pass now.
+    Result<bool> generationChanged();
 
 private:
     Result<bool> restoreIfDrifted(const ShowId& show, bool force, EpochMs now);
