@@ -332,9 +332,10 @@ Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, con
 
 void BookingService::recordSale(const Order& o) {
     // SQL holds the sale; the store must show it, or the seat map lies and the seat is held again.
+    constexpr int kAttempts = 2;  // sell is idempotent: a second try costs nothing but time
     const auto seatIds = seatIdsOf(o);
-    if (inventory_.holds().sell(o.showId, o.id, o.userId, seatIds, clock_.nowMs())) return;
-    if (inventory_.holds().sell(o.showId, o.id, o.userId, seatIds, clock_.nowMs())) return;
+    for (int attempt = 0; attempt < kAttempts; ++attempt)
+        if (inventory_.holds().sell(o.showId, o.id, o.userId, seatIds, clock_.nowMs())) return;
     inventory_.markSuspect(o.showId);  // the reconciler restores the show from SQL
 }
 
