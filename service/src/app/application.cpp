@@ -16,6 +16,33 @@
 #include "util/redact.hpp"
 
 namespace boxoffice::app {
+namespace {
+
+http::PipelineOptions pipelineOptions(const HttpConfig& c) {
+    http::PipelineOptions o;
+    o.fastWorkers = c.fastWorkers;
+    o.databaseWorkers = c.databaseWorkers;
+    o.queueCapacity = c.queueCapacity;
+    o.accessLogSample = c.accessLogSample;
+    o.cors.origins = c.corsOrigins;
+    o.cors.allowCredentials = c.corsAllowCredentials;
+    return o;
+}
+
+http::ServerOptions serverOptions(const HttpConfig& c) {
+    http::ServerOptions o;
+    o.address = c.address;
+    o.port = c.port;
+    o.threads = c.threads;
+    o.limits.maxBodyBytes = c.maxBodyBytes;
+    o.limits.maxHeaderBytes = c.maxHeaderBytes;
+    o.timeouts.header = c.headerTimeout;
+    o.timeouts.body = c.bodyTimeout;
+    o.timeouts.keepAlive = c.keepaliveTimeout;
+    return o;
+}
+
+}  // namespace
 
 std::unique_ptr<sql::Database> openDatabase(const DatabaseConfig& c) {
     sql::DatabaseOptions o;
@@ -129,7 +156,8 @@ Application::Application(Config config, const Clock* clock)
     metricsQueries_ = std::make_unique<sql::SqlMetricsQueries>(*db_);
     sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
                                                        std::move(dependencies), config_.metrics.sampleInterval);
-    server_ = std::make_unique<HttpServer>(config_.http, router_, *jwt_, httpMetrics_.get());
+    pipeline_ = std::make_unique<http::Pipeline>(router_, *jwt_, pipelineOptions(config_.http), httpMetrics_.get());
+    server_ = std::make_unique<http::Server>(serverOptions(config_.http), *pipeline_);
     if (config_.outbox.enabled() && config_.outbox.relayInServe)
         outbox_ = std::make_unique<OutboxPublishing>(config_, *metrics_, clock_);
 }

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "app/config.hpp"
-#include "app/http_server.hpp"
 #include "app/outbox_publishing.hpp"
 #include "auth/jwt.hpp"
 #include "domain/booking_service.hpp"
@@ -15,9 +14,11 @@
 #include "domain/inventory.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/seatmap_service.hpp"
+#include "http/pipeline.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
 #include "http/seatmap_renderer.hpp"
+#include "http/server.hpp"
 #include "metrics/http_metrics.hpp"
 #include "metrics/metrics.hpp"
 #include "metrics/metrics_server.hpp"
@@ -96,7 +97,8 @@ private:
     std::unique_ptr<sql::SqlMetricsQueries> metricsQueries_;
     std::unique_ptr<metrics::StateSampler> sampler_;
     std::unique_ptr<metrics::MetricsServer> metricsServer_;
-    std::unique_ptr<HttpServer> server_;
+    std::unique_ptr<http::Pipeline> pipeline_;
+    std::unique_ptr<http::Server> server_;
     std::unique_ptr<OutboxPublishing> outbox_;  // when BOXOFFICE_SQS_QUEUE_URL is set
     // Destroyed before the server: a batched hold still in flight answers while its handler lives.
     std::unique_ptr<redis::RedisBatcher> redisBatcher_;

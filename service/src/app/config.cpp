@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <thread>
 
@@ -168,6 +169,7 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.integer("BOXOFFICE_FAST_WORKERS", c.http.fastWorkers, 1, 256);
     env.integer("BOXOFFICE_DB_WORKERS", c.http.databaseWorkers, 1, 256);
     env.size("BOXOFFICE_HTTP_MAX_BODY_BYTES", c.http.maxBodyBytes, 1024, 16 * 1024 * 1024);
+    env.size("BOXOFFICE_HTTP_MAX_HEADER_BYTES", c.http.maxHeaderBytes, 1024, 1024 * 1024);
     env.duration("BOXOFFICE_HTTP_HEADER_TIMEOUT", c.http.headerTimeout, 100, 300'000);
     env.duration("BOXOFFICE_HTTP_BODY_TIMEOUT", c.http.bodyTimeout, 100, 300'000);
     env.duration("BOXOFFICE_HTTP_KEEPALIVE_TIMEOUT", c.http.keepaliveTimeout, 1'000, 3'600'000);
@@ -179,6 +181,33 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
         else
             c.http.accessLogSample = d;
     }
+
+    if (auto v = env.raw("BOXOFFICE_CORS_ORIGINS")) {
+        std::string_view rest = *v;
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            std::string_view origin = rest.substr(0, comma);
+            rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+            while (!origin.empty() && origin.front() == ' ') origin.remove_prefix(1);
+            while (!origin.empty() && origin.back() == ' ') origin.remove_suffix(1);
+            if (origin.empty()) continue;
+            const auto scheme = origin.find("://");
+            const bool ok =
+                origin == "*" || ((origin.starts_with("https://") || origin.starts_with("http://")) &&
+                                  origin.size() > scheme + 3 && origin.find('/', scheme + 3) == std::string_view::npos);
+            if (!ok) {
+                env.fail("BOXOFFICE_CORS_ORIGINS",
+                         "each origin must be * or scheme://host[:port] (no path), got '" + std::string(origin) + "'");
+                break;
+            }
+            c.http.corsOrigins.emplace_back(origin);
+        }
+    }
+    env.boolean("BOXOFFICE_CORS_ALLOW_CREDENTIALS", c.http.corsAllowCredentials);
+    if (c.http.corsAllowCredentials &&
+        std::find(c.http.corsOrigins.begin(), c.http.corsOrigins.end(), "*") != c.http.corsOrigins.end())
+        env.fail("BOXOFFICE_CORS_ALLOW_CREDENTIALS",
+                 "cannot be true while BOXOFFICE_CORS_ORIGINS allows any origin (*)");
 
     env.str("BOXOFFICE_METRICS_ADDRESS", c.metrics.address);
     env.integer("BOXOFFICE_METRICS_PORT", c.metrics.port, 0, 65535);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/result.hpp"
 #include "messaging/aws_credentials.hpp"
@@ -19,6 +20,7 @@ struct HttpConfig {
     int port = 8080;  // 0: pick a free port (tests)
     int threads = 2;
     std::size_t maxBodyBytes = 64 * 1024;
+    std::size_t maxHeaderBytes = 16 * 1024;  // the header section; the request line has 8 KiB of its own
     milliseconds headerTimeout{10'000};
     milliseconds bodyTimeout{30'000};
     milliseconds keepaliveTimeout{75'000};  // above the ALB's 60 s idle timeout
@@ -26,6 +28,8 @@ struct HttpConfig {
     int fastWorkers = 8;                    // threads for Redis-only routes (holds, seat maps)
     int databaseWorkers = 16;               // threads for routes that use the database
     std::size_t queueCapacity = 20000;      // requests waiting per lane before 503 "overloaded"
+    std::vector<std::string> corsOrigins;   // browser origins allowed to call the API; none: CORS off
+    bool corsAllowCredentials = false;      // Access-Control-Allow-Credentials (never with "*")
 };
 
 struct DatabaseConfig {

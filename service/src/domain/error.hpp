@@ -8,11 +8,15 @@
 namespace boxoffice {
 
 enum class ErrorCode {
-    MalformedJson,     // body is not JSON at all
-    ValidationFailed,  // JSON is well-formed but a field is wrong
-    InvalidParameter,  // path or query parameter is wrong
-    Unauthenticated,   // no or bad credentials
-    Forbidden,         // authenticated, but not allowed
+    MalformedRequest,   // the HTTP framing is wrong or ambiguous (the connection is closed after)
+    UriTooLong,         // the request line is over its limit
+    HeadersTooLarge,    // the header section is over its size or count limit
+    ExpectationFailed,  // an Expect other than 100-continue
+    MalformedJson,      // body is not JSON at all
+    ValidationFailed,   // JSON is well-formed but a field is wrong
+    InvalidParameter,   // path or query parameter is wrong
+    Unauthenticated,    // no or bad credentials
+    Forbidden,          // authenticated, but not allowed
     NotFound,
     RouteNotFound,
     MethodNotAllowed,
@@ -35,6 +39,10 @@ enum class ErrorCode {
 };
 
 inline constexpr ErrorCode kAllErrorCodes[] = {
+    ErrorCode::MalformedRequest,
+    ErrorCode::UriTooLong,
+    ErrorCode::HeadersTooLarge,
+    ErrorCode::ExpectationFailed,
     ErrorCode::MalformedJson,
     ErrorCode::ValidationFailed,
     ErrorCode::InvalidParameter,

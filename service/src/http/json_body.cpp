@@ -14,6 +14,34 @@ Result<void> checkJsonContentType(const Request& request) {
     return {};
 }
 
+namespace {
+
+bool hasControl(const std::string& s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
+// The first string (value or member name) with a control character, as a field path; NUL in
+// particular, which one store would keep and another would end the string at.
+std::optional<std::string> controlCharacterAt(const Json& j, const std::string& path) {
+    if (j.is_string()) {
+        if (hasControl(j.get_ref<const std::string&>())) return path.empty() ? std::string("body") : path;
+    } else if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            const std::string child = path.empty() ? key : path + "." + key;
+            if (hasControl(key)) return path.empty() ? std::string("body") : path;
+            if (auto at = controlCharacterAt(value, child)) return at;
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i)
+            if (auto at = controlCharacterAt(j[i], path + "[" + std::to_string(i) + "]")) return at;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Result<Json> parseJsonObject(const Request& request) {
     if (auto ct = checkJsonContentType(request); !ct) return std::move(ct).error();
     if (request.body.empty())
@@ -21,6 +49,7 @@ Result<Json> parseJsonObject(const Request& request) {
     Json j = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return Error{ErrorCode::MalformedJson, "request body is not valid JSON", {}, {}, {}};
     if (!j.is_object()) return Error::validation("body", "must be a JSON object");
+    if (auto at = controlCharacterAt(j, "")) return Error::validation(*at, "must not contain control characters");
     return j;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Transport-level request and response, independent of Pistache so handlers stay testable.
+// The project's own request and response: what the edge frames and handlers read and answer.
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,8 +18,11 @@ std::string_view methodName(Method m);
 
 struct Request {
     Method method = Method::Get;
-    std::string path;
+    std::string methodText;  // as sent (Method::Other covers every method not listed)
+    std::string path;        // percent-encoded, as sent
+    std::string rawQuery;    // after '?', percent-encoded, as sent
     std::string body;
+    std::string peerAddress;  // the directly connected client (a proxy, behind a load balancer)
     std::string requestId;
     std::unordered_map<std::string, std::string> pathParams;
     std::unordered_map<std::string, std::string> query;    // percent-decoded

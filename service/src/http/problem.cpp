@@ -9,6 +9,14 @@ namespace boxoffice::http {
 
 ErrorSpec errorSpec(ErrorCode code) {
     switch (code) {
+        case ErrorCode::MalformedRequest:
+            return {400, "MALFORMED_REQUEST", "Malformed request"};
+        case ErrorCode::UriTooLong:
+            return {414, "URI_TOO_LONG", "URI too long"};
+        case ErrorCode::HeadersTooLarge:
+            return {431, "HEADERS_TOO_LARGE", "Request header fields too large"};
+        case ErrorCode::ExpectationFailed:
+            return {417, "EXPECTATION_FAILED", "Expectation failed"};
         case ErrorCode::MalformedJson:
             return {400, "MALFORMED_JSON", "Malformed JSON"};
         case ErrorCode::ValidationFailed:
