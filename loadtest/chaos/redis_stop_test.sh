@@ -11,11 +11,13 @@ cd "$(dirname "$0")/../.."
 WORK=$(mktemp -d /tmp/boxoffice-redis-stop.XXXXXX)
 writer=
 cleanup() {
-  [[ -n $writer ]] && kill "$writer" 2>/dev/null || true
+  if [[ -n $writer ]]; then kill "$writer" 2>/dev/null || true; fi
   local pid
   pid=$(cat "$WORK/redis.pid" 2>/dev/null || true)  # faults.sh rewrites it when it restarts Redis
-  [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if [[ $pid =~ ^[0-9]+$ ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
