@@ -1,7 +1,8 @@
 // The defects a fault-injection run found (issue 9), each reproduced over HTTP on the real stack
 // and shown repaired: a store that lost a sale is repaired from SQL; a retried confirmation sells
 // again; a failed order keeps its hold; an expired order's seats stay its own until SQL frees them;
-// a retry after a crashed claim learns the true outcome; a hold with a key never waits on SQL.
+// a retry after a crashed claim learns the true outcome; a claim whose answer was never stored is
+// forgotten once its lease passes; a hold with a key never waits on SQL.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
@@ -262,6 +263,57 @@ TEST_P(FaultRepairAll, ARetryAfterACrashedClaimLearnsTheTrueOutcome) {
     auto replay = confirm(c, alice_, orderId, {"Idempotency-Key: pay-1"});
     EXPECT_EQ(replay.status, 200);
     EXPECT_EQ(replay.header("idempotent-replayed"), "true");
+}
+
+// Before: a request that answered while the database went away (its confirmation committed, then
+// the connection died) could neither store its answer nor abandon its claim, and nothing tried
+// again: the key read "in progress" until it expired a day later (fault pg-restart). The sweeper
+// now forgets such a claim once its lease has passed, never before, and the retry still learns
+// the true outcome.
+TEST_P(FaultRepairAll, AClaimWhoseAnswerWasNeverStoredIsForgottenOnceItsLeasePasses) {
+    start([](app::Config& c) { c.booking.idempotencyLease = 2s; });
+    auto c = app_->client();
+    auto h = hold(c, alice_, {"FLOOR1-D-7"});
+    ASSERT_EQ(h.status, 201) << h.body;
+    auto o = order(c, alice_, h.json()["holdId"]);
+    ASSERT_EQ(o.status, 201) << o.body;
+    const std::string orderId = o.json()["orderId"];
+    // The answered request: it claimed its key, confirmed the order, answered 200, and lost both
+    // the completion and the abandon to the outage.
+    const std::string path = "/v1/orders/" + orderId + "/confirm-payment";
+    sql::SqlIdempotencyStore keys(app_->app().database());
+    const EpochMs now = clock_.nowMs();
+    auto claimed = keys.claim(UserId{"alice"}, "pay-7", util::sha256Hex("POST " + path + "\n" + confirmBody(orderId)),
+                              now, now + 24 * 3600 * 1000, IdempotencyLease{"answered", now + 2'000});
+    ASSERT_TRUE(claimed.ok());
+    ASSERT_EQ(claimed->kind, IdempotencyClaim::Kind::Claimed);
+    auto confirmed = app_->app().booking().confirm(UserId{"alice"}, OrderId{orderId}, "psp-" + orderId, "");
+    ASSERT_TRUE(confirmed.ok());
+    const auto open = [&] {
+        long long n = -1;
+        auto r = app_->app().database().run([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM idempotency_keys WHERE user_id = 'alice' AND idem_key = 'pay-7' AND "
+                 "status_code IS NULL",
+                soci::into(n);
+        });
+        EXPECT_TRUE(r.ok()) << r.error().internal;
+        return n;
+    };
+
+    clock_.advance(1s);
+    std::this_thread::sleep_for(300ms);  // six sweeps (50 ms apart)
+    EXPECT_EQ(open(), 1) << "a claim within its lease is never forgotten";
+    clock_.advance(1s);  // the lease has passed
+    const auto until = std::chrono::steady_clock::now() + 3s;
+    while (open() != 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(open(), 0) << "the dead claim still reads in progress";
+
+    auto retry = confirm(c, alice_, orderId, {"Idempotency-Key: pay-7"});
+    ASSERT_EQ(retry.status, 200) << retry.body;
+    EXPECT_EQ(retry.json()["status"], "CONFIRMED");
+    ASSERT_EQ(retry.json()["tickets"].size(), 1u);
+    EXPECT_EQ(retry.json()["tickets"][0]["ticketCode"], confirmed->tickets.front().code);
+    EXPECT_EQ(open(), 0);
 }
 
 std::string nameOf(const ::testing::TestParamInfo<Backend>& p) {

@@ -230,4 +230,59 @@ TEST_P(IdempotencyStoreTest, ADeadClaimIsTakenOverOnceItsLeasePasses) {
 INSTANTIATE_TEST_SUITE_P(Stores, IdempotencyStoreTest,
                          ::testing::Values(Backend::Postgres, Backend::Sqlite, Backend::Redis), backendName);
 
+// The SQL store alone keeps unanswered claims as rows the sweeper must clear (purgeDeadClaims).
+class SqlIdempotencyStoreTest : public IdempotencyStoreTest {
+protected:
+    sql::SqlIdempotencyStore& sqlStore() { return static_cast<sql::SqlIdempotencyStore&>(*store_); }
+    long long openClaims() {
+        long long n = -1;
+        auto r = db_->run([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM idempotency_keys WHERE status_code IS NULL AND user_id LIKE :tag",
+                soci::use(tag_ + "%"), soci::into(n);
+        });
+        EXPECT_TRUE(r.ok());
+        return n;
+    }
+};
+
+// A request that answered while the database went away (its own commit landed, then the
+// connection died) could neither store its answer nor abandon its claim: the row read "in
+// progress" until the key expired a day later (issue 9, fault pg-restart). Once its lease has
+// passed the purge forgets it; a claim within its lease and a stored answer stay, and the key of
+// the forgotten claim runs again for its retry.
+TEST_P(SqlIdempotencyStoreTest, APurgeForgetsOnlyClaimsWhoseLeasePassedUnanswered) {
+    const auto at = [&](const std::string& key, EpochMs leaseUntil, const std::string& owner) {
+        auto r = store_->claim(U("u1"), key, "h-" + key, kNow, kNow + kTtl, lease(leaseUntil, owner));
+        ASSERT_TRUE(r.ok()) << r.error().internal;
+        ASSERT_EQ(r->kind, Kind::Claimed) << key;
+    };
+    at("answered-lost", kNow + 1000, "lost");
+    at("live", kNow + 10'000, "running");
+    at("answered", kNow + 1000, "done");
+    ASSERT_TRUE(store_->complete(U("u1"), "answered", "done", 201, "kept").ok());
+    ASSERT_EQ(openClaims(), 2);
+
+    auto early = sqlStore().purgeDeadClaims(kNow + 999);
+    ASSERT_TRUE(early.ok()) << early.error().internal;
+    EXPECT_EQ(*early, 0) << "a claim within its lease is never forgotten";
+    auto purged = sqlStore().purgeDeadClaims(kNow + 1000);
+    ASSERT_TRUE(purged.ok()) << purged.error().internal;
+    EXPECT_EQ(*purged, 1);
+    EXPECT_EQ(openClaims(), 1) << "only the live claim is still open";
+    EXPECT_EQ(rows(), 2);
+
+    EXPECT_EQ(claim("u1", "live", "h-live", kNow + 1001, "retry"), Kind::InProgress);
+    auto replay = store_->claim(U("u1"), "answered", "h-answered", kNow + 1001, kNow + kTtl, lease(kNow + 11'001, "r"));
+    ASSERT_TRUE(replay.ok());
+    EXPECT_EQ(replay->kind, Kind::Replay);
+    EXPECT_EQ(replay->body, "kept");
+    EXPECT_EQ(claim("u1", "answered-lost", "h-answered-lost", kNow + 1001, "retry"), Kind::Claimed);
+    // The forgotten claim's owner, if it was only slow, cannot answer for the retry.
+    ASSERT_TRUE(store_->complete(U("u1"), "answered-lost", "lost", 200, "late").ok());
+    EXPECT_EQ(claim("u1", "answered-lost", "h-answered-lost", kNow + 1002, "third"), Kind::InProgress);
+}
+
+INSTANTIATE_TEST_SUITE_P(SqlStores, SqlIdempotencyStoreTest, ::testing::Values(Backend::Postgres, Backend::Sqlite),
+                         backendName);
+
 }  // namespace

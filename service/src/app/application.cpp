@@ -219,6 +219,18 @@ void Application::sweepLoop() {
             if (*n > 0) log::info("orders expired", {{"count", *n}});
             if (*n < kBatch) break;
         }
+        // Claims whose lease passed unanswered (a crashed request, or an answer the database went
+        // away before it could store): forgotten, so no key reads "in progress" past its lease. The
+        // same database as the orders: not tried when their sweep just failed.
+        if (ok) {
+            auto purged = sqlIdempotency_->purgeDeadClaims(clock_.nowMs());
+            if (!purged)
+                log::warn(
+                    "idempotency claim sweep failed",
+                    {{"error", purged.error().detail}, {"internal", util::redactSecrets(purged.error().internal)}});
+            else if (*purged > 0)
+                log::info("dead idempotency claims cleared", {{"count", *purged}});
+        }
         m.duration->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         (ok ? m.runsOk : m.runsFailed)->Increment();
         // Wall time, not clock_: alerts compare it with time().

@@ -27,6 +27,7 @@
 #include "storage/redis/redis_pool.hpp"
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
+#include "storage/sql/sql_idempotency_store.hpp"
 #include "util/random_id.hpp"
 
 namespace boxoffice::app {
@@ -75,7 +76,7 @@ private:
     // The SQL and hold-store adapters, and the metered decorators everything else uses.
     std::unique_ptr<OrderRepository> sqlOrderRepo_;
     std::unique_ptr<OrderRepository> orderRepo_;
-    std::unique_ptr<IdempotencyStore> sqlIdempotency_;
+    std::unique_ptr<sql::SqlIdempotencyStore> sqlIdempotency_;  // typed: the sweeper clears its dead claims
     std::unique_ptr<IdempotencyStore> idempotency_;
     // Idempotency-Keys of holds live where the holds are (Redis), or in SQL on the embedded default.
     std::unique_ptr<IdempotencyStore> rawHoldIdempotency_;

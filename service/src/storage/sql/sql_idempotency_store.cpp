@@ -37,6 +37,9 @@ constexpr const char* kComplete =
 constexpr const char* kAbandon =
     "DELETE FROM idempotency_keys WHERE user_id = :user AND idem_key = :key AND status_code IS NULL "
     "AND claim_owner = :owner";
+// A claim is dead once its lease passed without an answer (the claim statement above takes such a
+// row over). The partial index idempotency_keys_open_claims keeps this to the open claims.
+constexpr const char* kPurgeDead = "DELETE FROM idempotency_keys WHERE status_code IS NULL AND lease_until <= :now";
 }  // namespace q
 
 // The row can vanish between the claim and the read (its owner abandoned it): claim again, a few
@@ -93,6 +96,17 @@ Result<void> SqlIdempotencyStore::complete(const UserId& user, const std::string
 Result<void> SqlIdempotencyStore::abandon(const UserId& user, const std::string& key, const std::string& owner) {
     return db_.run(
         [&](soci::session& sql) { sql << q::kAbandon, soci::use(user.str()), soci::use(key), soci::use(owner); });
+}
+
+Result<long long> SqlIdempotencyStore::purgeDeadClaims(EpochMs now) {
+    long long at = now, purged = 0;
+    auto r = db_.run([&](soci::session& sql) {
+        soci::statement st = (sql.prepare << q::kPurgeDead, soci::use(at));
+        st.execute(true);
+        purged = st.get_affected_rows();
+    });
+    if (!r) return std::move(r).error();
+    return purged;
 }
 
 }  // namespace boxoffice::sql

@@ -15,6 +15,14 @@ public:
                           const std::string& body) override;
     Result<void> abandon(const UserId& user, const std::string& key, const std::string& owner) override;
 
+    /// Forgets every claim whose lease passed before `now` without an answer: its request died, or
+    /// answered while the database was away and could neither store the answer nor abandon the
+    /// claim. Such a claim blocks nothing (a retry takes it over and runs again, which the
+    /// operations make safe), but it must not read "in progress" until the key expires. Its
+    /// owner, if only slow, completes nothing afterwards, exactly as after a takeover. Returns how
+    /// many claims were forgotten.
+    Result<long long> purgeDeadClaims(EpochMs now);
+
 private:
     Database& db_;
 };
