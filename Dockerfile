@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# boxoffice container image: a build stage with the compilers, a runtime stage with only the binary
-# and the shared libraries it links (plus time zones and CA certificates, which it reads at run time).
+# boxoffice container image: a build stage with the compilers, a runtime stage with only the two
+# binaries (the service, and the flash-sale harness `boxoffice-load` that the Helm chart's load-test
+# Job and the one-off ECS load task run) and the shared libraries they link (plus time zones and CA
+# certificates, which they read at run time).
 #
 #   docker build -t boxoffice .                                   # anywhere with a Docker engine
 #   scripts/build-image.sh                                        # here: buildah from a local Debian base
@@ -27,18 +29,21 @@ COPY cmake/ cmake/
 COPY migrations/ migrations/
 COPY service/ service/
 COPY loadtest/ loadtest/
-# Only the service is built; tests run outside the image (scripts/test.sh).
+# The service and the harness; tests run outside the image (scripts/test.sh).
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFFICE_BUILD_TESTS=OFF \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
- && cmake --build /build --target boxoffice --parallel "$(nproc)" \
+ && cmake --build /build --target boxoffice boxoffice-load --parallel "$(nproc)" \
  && strip --strip-unneeded -o /boxoffice /build/service/boxoffice \
+ && strip --strip-unneeded -o /boxoffice-load /build/loadtest/boxoffice-load \
  && /boxoffice --help 2>&1 | grep -q '^usage: boxoffice' \
+ && /boxoffice-load --help | grep -q '^boxoffice-load: ' \
  && (ccache --show-stats || true)
-# The runtime stage installs the Debian packages that own the binary's shared libraries (read from
-# ldd here, so a new dependency cannot be forgotten), not a hand-kept list.
-RUN ldd /boxoffice | awk '/=> \// { print $3 }' | xargs -r readlink -f | sort -u \
+# The runtime stage installs the Debian packages that own the binaries' shared libraries (read from
+# ldd here, so a new dependency cannot be forgotten), not a hand-kept list. The harness adds libcurl
+# (its verifier) to what the service links.
+RUN ldd /boxoffice /boxoffice-load | awk '/=> \// { print $3 }' | xargs -r readlink -f | sort -u \
       | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u > /runtime-packages \
- && grep -qx 'libpq5' /runtime-packages \
+ && grep -qx 'libpq5' /runtime-packages && grep -qx 'libcurl4' /runtime-packages \
  && cat /runtime-packages
 
 FROM ${RUNTIME_BASE} AS runtime
@@ -52,6 +57,9 @@ RUN apt-get update \
       --shell /usr/sbin/nologin boxoffice \
  && install -d -o 10001 -g 10001 -m 0750 /var/lib/boxoffice
 COPY --from=build /boxoffice /usr/local/bin/boxoffice
+# Not the entrypoint: the chart's Job sets `command: [/usr/local/bin/boxoffice-load]`, the ECS load
+# task definition sets it as its entryPoint.
+COPY --from=build /boxoffice-load /usr/local/bin/boxoffice-load
 # The embedded default (no BOXOFFICE_DATABASE_URL) writes its SQLite file here.
 WORKDIR /var/lib/boxoffice
 USER 10001:10001

@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
   prometheus
+  stunnel4  # the TLS endpoint of boxoffice-load's https test (loadtest/tls-flash-sale.sh)
   yq yamllint unzip  # the Helm chart's checks (helm/tests)
   # The container image (scripts/build-image.sh) and its test: build and run without a Docker engine.
   mmdebstrap buildah podman skopeo uidmap fuse-overlayfs runc

@@ -221,18 +221,23 @@ private:
 
 int run(const Options& o) {
     std::mt19937_64 rng(o.seed ? o.seed : std::random_device{}());
-    sockaddr_in addr{};
-    std::string host, error;
-    if (!resolveBase(o.baseUrl, addr, host, error)) {
+    Origin target;
+    std::string error;
+    if (!resolveOrigin(o.baseUrl, target, error)) {
         std::fprintf(stderr, "boxoffice-chaos: %s\n", error.c_str());
         return 2;
     }
+    if (target.url.tls) {  // it breaks the service it started on this machine: plain HTTP only
+        std::fprintf(stderr, "boxoffice-chaos: --base must be an http:// URL\n");
+        return 2;
+    }
+    const std::string& host = target.url.hostHeader;
     char run[9];
     std::snprintf(run, sizeof run, "%08llx", static_cast<unsigned long long>(rng() & 0xffffffffULL));
     const std::string prefix = std::string("chaos-") + run + "-";
     const auto users = mintUsers(o.secret, prefix.substr(0, prefix.size() - 1), o.users, 3600);
 
-    SetupClient setup(addr, host);
+    SetupClient setup(target);
     std::string showId;
     try {
         boxoffice::SystemClock clock;
@@ -258,7 +263,7 @@ int run(const Options& o) {
     co.holdKeyShare = o.holdKeyShare;
     co.retryBudgetUs = o.retryBudget.count() * 1000;
     ChaosCrowd crowd(co, *plan, users, showId, host, rng());
-    EventLoop loop(addr, o.connections, o.timeout, crowd);
+    EventLoop loop(target, o.connections, o.timeout, crowd);
     crowd.attach(loop);
     const int connected = loop.connectAll(milliseconds(5000));
     std::fprintf(stderr,

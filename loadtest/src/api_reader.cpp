@@ -49,8 +49,8 @@ long long nowMs() {
 
 }  // namespace
 
-ApiReader::ApiReader(std::string baseUrl, int connections)
-    : base_(std::move(baseUrl)), http_(connections, std::chrono::seconds(15)) {
+ApiReader::ApiReader(std::string baseUrl, int connections, TlsOptions tls)
+    : base_(std::move(baseUrl)), http_(connections, std::chrono::seconds(15), std::move(tls)) {
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
 }
 

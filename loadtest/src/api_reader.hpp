@@ -12,7 +12,7 @@ namespace boxoffice::load {
 
 class ApiReader {
 public:
-    ApiReader(std::string baseUrl, int connections);
+    ApiReader(std::string baseUrl, int connections, TlsOptions tls = {});
 
     /// Layout (read once) and availability; throws std::runtime_error when the service cannot be read.
     SeatMap seatMap(const std::string& showId);

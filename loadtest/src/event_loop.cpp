@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <stdexcept>
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -12,7 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "http_response.hpp"
+#include "tls.hpp"
 
 namespace boxoffice::load {
 
@@ -23,8 +28,12 @@ std::int64_t monoMicros() {
 }
 
 struct EventLoop::Conn {
-    enum class State { Closed, Connecting, Idle, Busy };
+    enum class State { Closed, Connecting, Handshaking, Idle, Busy };
     int fd = -1;
+    SSL* ssl = nullptr;           // https:// only
+    bool writeWantsRead = false;  // SSL_write said WANT_READ: retry it when readable
+    bool readWantsWrite = false;  // SSL_read said WANT_WRITE: retry it when writable
+    std::int64_t handshakeStart = 0;
     State state = State::Closed;
     bool inIdleList = false;
     bool inClosedList = false;
@@ -39,9 +48,14 @@ struct EventLoop::Conn {
     std::int64_t reopenAt = 0;
 };
 
-EventLoop::EventLoop(const sockaddr_in& server, int connections, std::chrono::milliseconds timeout,
-                     LoopHandler& handler)
-    : server_(server), timeout_(timeout), handler_(handler) {
+EventLoop::EventLoop(const Origin& server, int connections, std::chrono::milliseconds timeout, LoopHandler& handler,
+                     const TlsClient* tls)
+    : server_(server.addr),
+      host_(server.url.host),
+      tls_(server.url.tls ? tls : nullptr),
+      timeout_(timeout),
+      handler_(handler) {
+    if (server.url.tls && tls == nullptr) throw std::logic_error("EventLoop: an https:// origin needs a TlsClient");
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     for (int i = 0; i < connections; ++i) {
         auto c = std::make_unique<Conn>();
@@ -52,8 +66,10 @@ EventLoop::EventLoop(const sockaddr_in& server, int connections, std::chrono::mi
 }
 
 EventLoop::~EventLoop() {
-    for (auto& c : conns_)
+    for (auto& c : conns_) {
+        SSL_free(c->ssl);
         if (c->fd >= 0) ::close(c->fd);
+    }
     if (epoll_ >= 0) ::close(epoll_);
 }
 
@@ -82,6 +98,12 @@ void EventLoop::open(Conn& c) {
 }
 
 void EventLoop::closeConn(Conn& c) {
+    if (c.ssl != nullptr) {
+        // No close_notify: the socket goes away now either way, and the server does not wait for it.
+        SSL_free(c.ssl);
+        c.ssl = nullptr;
+        c.writeWantsRead = c.readWantsWrite = false;
+    }
     if (c.fd >= 0) {
         ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
         ::close(c.fd);
@@ -98,7 +120,7 @@ void EventLoop::closeConn(Conn& c) {
 }
 
 void EventLoop::fail(Conn& c, const char* reason) {
-    const bool wasConnecting = c.state == Conn::State::Connecting;
+    const bool wasConnecting = c.state == Conn::State::Connecting || c.state == Conn::State::Handshaking;
     const bool hadCall = c.state == Conn::State::Busy;
     Call call;
     if (hadCall) {
@@ -152,6 +174,10 @@ void EventLoop::startOn(Conn& c, Call&& call) {
 }
 
 void EventLoop::flush(Conn& c) {
+    if (c.ssl != nullptr) {
+        flushTls(c);
+        return;
+    }
     const std::string& w = c.call.wire;
     while (c.outOff < w.size()) {
         const ssize_t n = ::send(c.fd, w.data() + c.outOff, w.size() - c.outOff, MSG_NOSIGNAL);
@@ -181,6 +207,97 @@ void EventLoop::flush(Conn& c) {
     }
 }
 
+void EventLoop::setWriteInterest(Conn& c, bool on) {
+    if (c.writeArmed == on) return;
+    epoll_event ev{};
+    ev.events = on ? EPOLLIN | EPOLLOUT : EPOLLIN;
+    ev.data.ptr = &c;
+    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
+    c.writeArmed = on;
+}
+
+void EventLoop::flushTls(Conn& c) {
+    const std::string& w = c.call.wire;
+    c.writeWantsRead = false;
+    while (c.outOff < w.size()) {
+        ERR_clear_error();
+        // After WANT_*, the retry passes the same bytes again, as OpenSSL requires.
+        const int n = SSL_write(c.ssl, w.data() + c.outOff,
+                                static_cast<int>(std::min<std::size_t>(w.size() - c.outOff, 1 << 30)));
+        if (n > 0) {
+            c.outOff += static_cast<std::size_t>(n);
+            continue;
+        }
+        switch (SSL_get_error(c.ssl, n)) {
+            case SSL_ERROR_WANT_WRITE:
+                setWriteInterest(c, true);
+                return;
+            case SSL_ERROR_WANT_READ:  // a TLS 1.3 key update or the like: wait for the peer
+                c.writeWantsRead = true;
+                setWriteInterest(c, false);
+                return;
+            default:
+                lastTlsError_ = TlsClient::describeFailure(c.ssl, n);
+                fail(c, "send failed");
+                return;
+        }
+    }
+    setWriteInterest(c, false);
+}
+
+// recv()'s contract over TLS: > 0 bytes, 0 at the end of the stream, -1 with errno EAGAIN when
+// nothing can be read now (WANT_READ, or WANT_WRITE with write interest armed) or ECONNRESET.
+long EventLoop::readTls(Conn& c, char* into, std::size_t room) {
+    ERR_clear_error();
+    const int n = SSL_read(c.ssl, into, static_cast<int>(std::min<std::size_t>(room, 1 << 30)));
+    if (n > 0) {
+        if (c.readWantsWrite) {
+            c.readWantsWrite = false;
+            if (c.state != Conn::State::Busy || c.outOff >= c.call.wire.size()) setWriteInterest(c, false);
+        }
+        return n;
+    }
+    switch (SSL_get_error(c.ssl, n)) {
+        case SSL_ERROR_WANT_READ:
+            errno = EAGAIN;
+            return -1;
+        case SSL_ERROR_WANT_WRITE:
+            c.readWantsWrite = true;
+            setWriteInterest(c, true);
+            errno = EAGAIN;
+            return -1;
+        case SSL_ERROR_ZERO_RETURN:
+            return 0;
+        default:
+            lastTlsError_ = TlsClient::describeFailure(c.ssl, n);
+            errno = ECONNRESET;
+            return -1;
+    }
+}
+
+void EventLoop::handshake(Conn& c) {
+    ERR_clear_error();
+    const int rc = SSL_connect(c.ssl);
+    if (rc == 1) {
+        setWriteInterest(c, false);
+        c.connectFailures = 0;
+        becomeIdle(c);
+        return;
+    }
+    switch (SSL_get_error(c.ssl, rc)) {
+        case SSL_ERROR_WANT_READ:
+            setWriteInterest(c, false);
+            return;
+        case SSL_ERROR_WANT_WRITE:
+            setWriteInterest(c, true);
+            return;
+        default:
+            lastTlsError_ = TlsClient::describeFailure(c.ssl, rc);
+            fail(c, "TLS handshake failed");
+            return;
+    }
+}
+
 void EventLoop::onWritable(Conn& c) {
     if (c.state == Conn::State::Connecting) {
         int err = 0;
@@ -188,6 +305,19 @@ void EventLoop::onWritable(Conn& c) {
         ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err != 0) {
             fail(c, "connect failed");
+            return;
+        }
+        if (tls_ != nullptr) {
+            std::string error;
+            c.ssl = tls_->newSession(c.fd, host_, error);
+            if (c.ssl == nullptr) {
+                lastTlsError_ = error;
+                fail(c, "TLS handshake failed");
+                return;
+            }
+            c.state = Conn::State::Handshaking;
+            c.handshakeStart = monoMicros();
+            handshake(c);
             return;
         }
         c.connectFailures = 0;
@@ -199,10 +329,24 @@ void EventLoop::onWritable(Conn& c) {
         becomeIdle(c);
         return;
     }
-    if (c.state == Conn::State::Busy) flush(c);
+    if (c.state == Conn::State::Handshaking) {
+        handshake(c);
+        return;
+    }
+    if (c.state == Conn::State::Busy) {
+        if (c.readWantsWrite) {
+            onReadable(c);
+            return;
+        }
+        flush(c);
+    }
 }
 
 void EventLoop::onReadable(Conn& c) {
+    if (c.writeWantsRead) {
+        flush(c);
+        if (c.fd < 0) return;
+    }
     for (;;) {
         if (c.cap - c.len < 4096) {
             auto bigger = std::make_unique<char[]>(c.cap * 2);
@@ -210,7 +354,8 @@ void EventLoop::onReadable(Conn& c) {
             c.buf = std::move(bigger);
             c.cap *= 2;
         }
-        const ssize_t n = ::recv(c.fd, c.buf.get() + c.len, c.cap - c.len, 0);
+        const ssize_t n = c.ssl != nullptr ? readTls(c, c.buf.get() + c.len, c.cap - c.len)
+                                           : ::recv(c.fd, c.buf.get() + c.len, c.cap - c.len, 0);
         if (n == 0) {
             fail(c, c.state == Conn::State::Busy ? "connection closed by server" : "idle connection closed");
             return;
@@ -222,7 +367,8 @@ void EventLoop::onReadable(Conn& c) {
             return;
         }
         c.len += static_cast<std::size_t>(n);
-        if (c.len < c.cap) break;  // drained what was there
+        // A short read drained the socket; over TLS, a record may also be only partly handed over.
+        if (c.len < c.cap && (c.ssl == nullptr || SSL_pending(c.ssl) == 0)) break;
     }
     if (c.state != Conn::State::Busy) {
         c.len = 0;  // nothing is expected on an idle socket
@@ -274,8 +420,13 @@ void EventLoop::fireTimers() {
 
 void EventLoop::checkTimeouts(std::int64_t now) {
     const std::int64_t limit = std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count();
-    for (auto& c : conns_)
+    for (auto& c : conns_) {
         if (c->state == Conn::State::Busy && now - c->call.sent > limit) fail(*c, "timeout");
+        if (c->state == Conn::State::Handshaking && now - c->handshakeStart > limit) {
+            lastTlsError_ = "no TLS handshake within the timeout";
+            fail(*c, "TLS handshake failed");
+        }
+    }
     while (!queue_.empty() && now - queue_.front().planned > limit) {
         Call call = std::move(queue_.front());
         queue_.pop_front();
@@ -298,6 +449,8 @@ void EventLoop::pollOnce() {
         if (c->fd >= 0 && (ev & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
             if (c->state == Conn::State::Connecting) {
                 if (ev & (EPOLLHUP | EPOLLERR)) fail(*c, "connect failed");
+            } else if (c->state == Conn::State::Handshaking) {
+                handshake(*c);  // a reset surfaces as its error
             } else {
                 onReadable(*c);
             }
@@ -338,28 +491,20 @@ int EventLoop::connectAll(std::chrono::milliseconds within) {
     return ready();
 }
 
-bool resolveBase(const std::string& baseUrl, sockaddr_in& out, std::string& hostHeader, std::string& error) {
-    if (baseUrl.rfind("http://", 0) != 0) {
-        error = "only http:// base URLs are supported";
-        return false;
-    }
-    std::string rest = baseUrl.substr(7);
-    const auto slash = rest.find('/');
-    if (slash != std::string::npos) rest.resize(slash);
-    hostHeader = rest;
-    std::string host = rest, port = "80";
-    const auto colon = rest.rfind(':');
-    if (colon != std::string::npos) host = rest.substr(0, colon), port = rest.substr(colon + 1);
+bool resolveOrigin(const std::string& baseUrl, Origin& out, std::string& error) {
+    auto url = parseBaseUrl(baseUrl, error);
+    if (!url) return false;
     addrinfo hints{};
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* res = nullptr;
-    if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0 || !res) {
-        error = "cannot resolve " + host + ": " + gai_strerror(rc);
+    if (const int rc = ::getaddrinfo(url->host.c_str(), url->port.c_str(), &hints, &res); rc != 0 || !res) {
+        error = "cannot resolve " + url->host + ": " + gai_strerror(rc);
         return false;
     }
-    std::memcpy(&out, res->ai_addr, sizeof out);
+    std::memcpy(&out.addr, res->ai_addr, sizeof out.addr);
     ::freeaddrinfo(res);
+    out.url = std::move(*url);
     return true;
 }
 

@@ -4,6 +4,9 @@
 // ALB does not pipeline either). Requests wait in a FIFO for a free connection; their latency counts
 // from their planned start, so time spent queued here is charged to the service (open loop).
 // Timers wake virtual users. Everything on a loop runs on its thread: no locks.
+// Over https:// each connection is a non-blocking OpenSSL session (tls.hpp): the handshake runs in
+// the loop, and SSL_read/SSL_write's WANT_READ/WANT_WRITE decide which readiness is waited for. On
+// http:// the loop makes exactly the recv/send/epoll calls it made before TLS existed.
 
 #include <chrono>
 #include <cstdint>
@@ -16,7 +19,17 @@
 
 #include <netinet/in.h>
 
+#include "base_url.hpp"
+
 namespace boxoffice::load {
+
+class TlsClient;
+
+/// A resolved base URL: where to connect, what to send as Host, whether and how to speak TLS.
+struct Origin {
+    sockaddr_in addr{};
+    BaseUrl url;
+};
 
 /// Microseconds on the monotonic clock.
 std::int64_t monoMicros();
@@ -47,7 +60,9 @@ public:
 
 class EventLoop {
 public:
-    EventLoop(const sockaddr_in& server, int connections, std::chrono::milliseconds timeout, LoopHandler& handler);
+    /// `tls` is required for an https:// origin (and ignored for http://); it must outlive the loop.
+    EventLoop(const Origin& server, int connections, std::chrono::milliseconds timeout, LoopHandler& handler,
+              const TlsClient* tls = nullptr);
     ~EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
@@ -72,6 +87,8 @@ public:
     std::size_t queued() const { return queue_.size(); }
     int inFlight() const { return inFlight_; }
     long long reconnects() const { return reconnects_; }
+    /// The last TLS handshake failure ("" if none): why connectAll() may come up short.
+    const std::string& lastTlsError() const { return lastTlsError_; }
 
 private:
     struct Conn;
@@ -91,10 +108,17 @@ private:
     void onReadable(Conn& c);
     void startOn(Conn& c, Call&& call);
     void flush(Conn& c);
+    void flushTls(Conn& c);
+    long readTls(Conn& c, char* into, std::size_t room);
+    void handshake(Conn& c);
+    void setWriteInterest(Conn& c, bool on);
     void becomeIdle(Conn& c);
     void checkTimeouts(std::int64_t now);
 
     sockaddr_in server_;
+    std::string host_;  // SNI and the certificate's expected name
+    const TlsClient* tls_ = nullptr;
+    std::string lastTlsError_;
     std::chrono::milliseconds timeout_;
     LoopHandler& handler_;
     int epoll_ = -1;
@@ -109,7 +133,7 @@ private:
     std::int64_t lastTimeoutScan_ = 0;
 };
 
-/// Resolves "http://host:port" (IPv4); nullopt-like false on failure with `error` set.
-bool resolveBase(const std::string& baseUrl, sockaddr_in& out, std::string& hostHeader, std::string& error);
+/// Parses and resolves an http(s):// base URL (IPv4); false with `error` set on failure.
+bool resolveOrigin(const std::string& baseUrl, Origin& out, std::string& error);
 
 }  // namespace boxoffice::load

@@ -16,6 +16,7 @@
 #include "report.hpp"
 #include "service_probe.hpp"
 #include "setup_client.hpp"
+#include "tls.hpp"
 #include "verifier.hpp"
 #include "virtual_users.hpp"
 
@@ -49,13 +50,27 @@ bool writeFile(const std::string& path, const std::string& text) {
 
 int runFlashSale(const Scenario& s) {
     std::mt19937_64 rng(s.seed ? s.seed : std::random_device{}());
-    sockaddr_in addr{};
-    std::string host, error;
-    if (!resolveBase(s.baseUrl, addr, host, error)) {
+    Origin target;
+    std::string error;
+    if (!resolveOrigin(s.baseUrl, target, error)) {
         std::fprintf(stderr, "boxoffice-load: %s\n", error.c_str());
         return 2;
     }
-    SetupClient setup(addr, host);
+    const std::string& host = target.url.hostHeader;
+    const TlsOptions tlsOptions{s.caFile, s.insecure};
+    // One TLS context for the run (the crowd, set-up and a https:// metrics URL), made only when needed.
+    std::optional<TlsClient> tls;
+    if (target.url.tls || s.metricsUrl.rfind("https://", 0) == 0) {
+        if (s.insecure) std::fprintf(stderr, "%s", kInsecureWarning);
+        try {
+            tls.emplace(tlsOptions);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "boxoffice-load: %s\n", e.what());
+            return 2;
+        }
+    }
+    const TlsClient* tlsClient = tls ? &*tls : nullptr;
+    SetupClient setup(target, tlsClient);
     const std::string run = runId(rng);
 
     // Identities: minted (each run gets new user ids, so the per-user seat limit starts afresh).
@@ -103,13 +118,11 @@ int runFlashSale(const Scenario& s) {
     // The service's counters before the sale, so the metrics check compares only what it added.
     std::string metricsBefore;
     if (!s.metricsUrl.empty()) {
-        sockaddr_in maddr{};
-        std::string mhost, merror;
-        if (resolveBase(s.metricsUrl, maddr, mhost, merror)) {
-            const auto slash = s.metricsUrl.find('/', 7);
-            const auto scrape =
-                SetupClient(maddr, mhost)
-                    .request("GET", slash == std::string::npos ? "/metrics" : s.metricsUrl.substr(slash));
+        Origin metrics;
+        std::string merror;
+        if (resolveOrigin(s.metricsUrl, metrics, merror)) {
+            const std::string path = metrics.url.path.empty() ? "/metrics" : metrics.url.path;
+            const auto scrape = SetupClient(metrics, tlsClient).request("GET", path);
             if (scrape.status == 200) metricsBefore = scrape.body;
         }
         if (metricsBefore.empty())
@@ -129,12 +142,16 @@ int runFlashSale(const Scenario& s) {
     for (int k = 0; k < loops; ++k) {
         crowds.push_back(std::make_unique<Crowd>(ctx, k, loops, rng()));
         const int conns = s.connections / loops + (k < s.connections % loops ? 1 : 0);
-        evloops.push_back(std::make_unique<EventLoop>(addr, conns, s.timeout, *crowds.back()));
+        evloops.push_back(std::make_unique<EventLoop>(target, conns, s.timeout, *crowds.back(), tlsClient));
         crowds.back()->attach(*evloops.back());
         connected += evloops.back()->connectAll(std::chrono::milliseconds(5000));
     }
-    std::fprintf(stderr, "boxoffice-load: %s\n  show %s: %lld seats on sale; %d of %d connections open\n",
-                 describe(s).c_str(), showId.c_str(), seatsOnSale, connected, s.connections);
+    std::fprintf(stderr, "boxoffice-load: %s\n  show %s: %lld seats on sale; %d of %d connections open%s\n",
+                 describe(s).c_str(), showId.c_str(), seatsOnSale, connected, s.connections,
+                 target.url.tls ? (s.insecure ? " (TLS, NOT verified)" : " (TLS, verified)") : "");
+    for (const auto& l : evloops)
+        if (connected < s.connections && !l->lastTlsError().empty())
+            std::fprintf(stderr, "boxoffice-load: note: TLS handshakes failed: %s\n", l->lastTlsError().c_str());
     // Every crowd shares one opening second, a moment after set-up.
     const std::int64_t opening = monoMicros() + 300'000;
     for (auto& c : crowds) c->setOpening(opening);
@@ -218,6 +235,7 @@ int runFlashSale(const Scenario& s) {
     vo.baseUrl = s.baseUrl;
     vo.postgresUrl = s.postgresUrl;
     vo.metricsUrl = s.metricsUrl;
+    vo.tls = tlsOptions;
     vo.expiryWait = s.expiryWait;
     vo.pendingGrace = s.pendingGrace;
     vo.metricsBefore = metricsBefore;

@@ -2,12 +2,14 @@
 
 #include <atomic>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "arrivals.hpp"
 #include "event_loop.hpp"
 #include "progress.hpp"
+#include "tls.hpp"
 
 namespace boxoffice::load {
 namespace {
@@ -61,9 +63,15 @@ private:
 }  // namespace
 
 RunSummary runHealthzBench(const Scenario& s) {
-    sockaddr_in addr{};
-    std::string host, error;
-    if (!resolveBase(s.baseUrl, addr, host, error)) throw std::runtime_error(error);
+    Origin target;
+    std::string error;
+    if (!resolveOrigin(s.baseUrl, target, error)) throw std::runtime_error(error);
+    const std::string& host = target.url.hostHeader;
+    std::optional<TlsClient> tls;
+    if (target.url.tls) {
+        if (s.insecure) std::fprintf(stderr, "%s", kInsecureWarning);
+        tls.emplace(TlsOptions{s.caFile, s.insecure});
+    }
     const std::string wire = "GET /healthz HTTP/1.1\r\nHost: " + host + "\r\nConnection: keep-alive\r\n\r\n";
     const int loops = s.threads;
     std::vector<std::unique_ptr<HealthzLoop>> handlers;
@@ -74,7 +82,8 @@ RunSummary runHealthzBench(const Scenario& s) {
     for (int k = 0; k < loops; ++k) {
         handlers.push_back(std::make_unique<HealthzLoop>(wire, opening, end));
         const int conns = s.connections / loops + (k < s.connections % loops ? 1 : 0);
-        evloops.push_back(std::make_unique<EventLoop>(addr, conns, s.timeout, *handlers.back()));
+        evloops.push_back(
+            std::make_unique<EventLoop>(target, conns, s.timeout, *handlers.back(), tls ? &*tls : nullptr));
         handlers.back()->attach(*evloops.back());
         connected += evloops.back()->connectAll(std::chrono::milliseconds(1500));
     }

@@ -33,8 +33,8 @@ struct HttpBatch::Slot {
     bool busy = false;
 };
 
-HttpBatch::HttpBatch(int connections, std::chrono::milliseconds timeout)
-    : connections_(connections < 1 ? 1 : connections), timeout_(timeout) {
+HttpBatch::HttpBatch(int connections, std::chrono::milliseconds timeout, TlsOptions tls)
+    : connections_(connections < 1 ? 1 : connections), timeout_(timeout), tls_(std::move(tls)) {
     globalInit();
     multi_ = curl_multi_init();
     if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
@@ -89,6 +89,12 @@ void HttpBatch::run(std::vector<HttpGet> requests,
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
         curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+        // https:// only (libcurl ignores these for http://): the harness's --ca-file / --insecure.
+        if (!tls_.caFile.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, tls_.caFile.c_str());
+        if (tls_.insecure) {
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
         s->busy = true;
         curl_multi_add_handle(multi, e);
         ++inFlight;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "base_url.hpp"
+
 namespace boxoffice::load {
 
 struct HttpGet {
@@ -25,7 +27,8 @@ struct HttpReply {
 
 class HttpBatch {
 public:
-    HttpBatch(int connections, std::chrono::milliseconds timeout);
+    /// `tls` applies to https:// URLs (libcurl verifies against the system store by default).
+    HttpBatch(int connections, std::chrono::milliseconds timeout, TlsOptions tls = {});
     ~HttpBatch();
     HttpBatch(const HttpBatch&) = delete;
     HttpBatch& operator=(const HttpBatch&) = delete;
@@ -42,6 +45,7 @@ private:
     struct Slot;
     int connections_;
     std::chrono::milliseconds timeout_;
+    TlsOptions tls_;
     void* multi_;
     std::vector<Slot*> slots_;
 };

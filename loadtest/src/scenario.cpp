@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "base_url.hpp"
+
 namespace boxoffice::load {
 namespace {
 
@@ -172,9 +174,17 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
         return std::nullopt;
     };
     if (key == "base") {
-        if (v.rfind("http://", 0) != 0) return bad(key, v, "an http:// URL (https is not supported)");
+        std::string why;
+        if (!parseBaseUrl(v, why)) return bad(key, v, "an http:// or https:// URL: " + why);
         s.baseUrl = v;
         while (!s.baseUrl.empty() && s.baseUrl.back() == '/') s.baseUrl.pop_back();
+    } else if (key == "ca-file") {
+        if (v.empty()) return bad(key, v, "the path of a PEM file of CA certificates");
+        s.caFile = v;
+    } else if (key == "insecure") {
+        auto b = parseBool(v);
+        if (!b) return bad(key, v, "yes or no");
+        s.insecure = *b;
     } else if (key == "show") {
         s.showId = v;
     } else if (key == "seats") {
@@ -337,6 +347,10 @@ std::optional<ParseError> parseCommandLine(Scenario& s, const std::vector<std::s
             flags.emplace_back("quiet", "");
             continue;
         }
+        if (a == "insecure") {
+            flags.emplace_back("insecure", "yes");
+            continue;
+        }
         const auto eq = a.find('=');
         if (eq != std::string::npos) {
             flags.emplace_back(a.substr(0, eq), a.substr(eq + 1));
@@ -376,6 +390,8 @@ std::optional<ParseError> validate(const Scenario& s) {
     if (s.showId.empty() && s.secret.empty() && s.healthz.count() == 0)
         return ParseError{"creating a show needs --secret (an admin token); or give --show ID"};
     if (s.connections < s.threads) return ParseError{"--connections must be at least --threads"};
+    if (s.insecure && !s.caFile.empty())
+        return ParseError{"--insecure skips the verification that --ca-file configures: give one of them"};
     if (!s.sqsQueue.empty() && s.postgresUrl.empty())
         return ParseError{"--sqs-queue needs --pg: the outbox rows it checks are read in PostgreSQL"};
     return std::nullopt;
@@ -445,7 +461,10 @@ std::string usage() {
 
   boxoffice-load [--preset demo|ci|stress|race] [--config FILE] [flags]   (flags override config, config the preset)
 
-  --base URL            service base URL (default http://127.0.0.1:8080)
+  --base URL            service base URL (default http://127.0.0.1:8080); https:// verifies the server's
+                        certificate against the system CA store and its host name (SNI sent)
+  --ca-file FILE        https: trust the CAs in this PEM file instead (a private CA)
+  --insecure            https: do not verify the certificate or host name (prints a warning)
   --show ID | --seats N sell an existing show, or create one with N seats through the admin API
   --users N             virtual users, each with its own JWT
   --arrival P           instant[:WINDOW] | ramp[:DURATION] | rate[:PER_SECOND] | closed[:USERS]

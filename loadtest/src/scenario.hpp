@@ -21,8 +21,10 @@ struct ChoiceWeight {
 };
 
 struct Scenario {
-    std::string preset;  // the preset it started from ("" = defaults)
-    std::string baseUrl = "http://127.0.0.1:8080";
+    std::string preset;                             // the preset it started from ("" = defaults)
+    std::string baseUrl = "http://127.0.0.1:8080";  // or https://
+    std::string caFile;                             // https: trust this PEM bundle instead of the system CA store
+    bool insecure = false;   // https: skip certificate and host name verification (a warning is printed)
     std::string showId;      // sell an existing show; empty = create one with `seats` seats
     long long seats = 1000;  // seats of the show the harness creates
     long long users = 2000;
@@ -76,7 +78,7 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
 std::optional<ParseError> applyConfig(Scenario& s, const std::string& text);
 
 /// Whole command line (without argv[0]): `--preset` first, then `--config`, then the other flags in
-/// order. `--flag value` or `--flag=value`; `--quiet` / `--no-progress` take no value.
+/// order. `--flag value` or `--flag=value`; `--quiet` / `--no-progress` and `--insecure` take no value.
 /// `readFile` returns a config file's text (nullopt when it cannot be read).
 using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
 std::optional<ParseError> parseCommandLine(Scenario& s, const std::vector<std::string>& args,

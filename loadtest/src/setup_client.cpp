@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -9,7 +10,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "http_response.hpp"
+#include "tls.hpp"
 
 namespace boxoffice::load {
 namespace {
@@ -33,27 +38,49 @@ std::string idOf(const SetupResponse& r, const char* what) {
 
 }  // namespace
 
+SetupClient::SetupClient(Origin server, const TlsClient* tls) : server_(std::move(server)), tls_(tls) {
+    if (server_.url.tls && tls_ == nullptr) throw std::logic_error("SetupClient: an https:// origin needs a TlsClient");
+}
+
 SetupResponse SetupClient::request(const std::string& method, const std::string& path, const std::string& body,
                                    const std::string& token) const {
+    const std::string& host = server_.url.hostHeader;
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return {0, "socket failed"};
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};  // declared before `ssl`, so the session is freed first
     timeval tv{30, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&server_), sizeof server_) != 0) {
-        ::close(fd);
-        return {0, "cannot connect to " + host_};
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&server_.addr), sizeof server_.addr) != 0)
+        return {0, "cannot connect to " + host};
+    std::unique_ptr<SSL, void (*)(SSL*)> ssl(nullptr, SSL_free);
+    if (server_.url.tls) {
+        std::string error;
+        ssl.reset(tls_->newSession(fd, server_.url.host, error));
+        if (!ssl) return {0, error};
+        ERR_clear_error();
+        if (const int rc = SSL_connect(ssl.get()); rc != 1)
+            return {0, "TLS handshake with " + host + " failed: " + TlsClient::describeFailure(ssl.get(), rc)};
     }
-    std::string w = method + " " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\nConnection: close\r\n";
+    // The blocking socket's timeouts bound every call; SSL_write/SSL_read retry on their own.
+    auto sendSome = [&](const char* p, std::size_t n) -> long {
+        if (ssl) return SSL_write(ssl.get(), p, static_cast<int>(n));
+        return ::send(fd, p, n, MSG_NOSIGNAL);
+    };
+    auto recvSome = [&](char* p, std::size_t n) -> long {
+        if (ssl) return SSL_read(ssl.get(), p, static_cast<int>(n));
+        return ::recv(fd, p, n, 0);
+    };
+    std::string w = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
     if (!token.empty()) w += "Authorization: Bearer " + token + "\r\n";
     if (!body.empty()) w += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
     w += "\r\n" + body;
     for (std::size_t off = 0; off < w.size();) {
-        const ssize_t n = ::send(fd, w.data() + off, w.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) {
-            ::close(fd);
-            return {0, "send failed"};
-        }
+        const long n = sendSome(w.data() + off, w.size() - off);
+        if (n <= 0) return {0, "send failed"};
         off += static_cast<std::size_t>(n);
     }
     std::string in;
@@ -61,7 +88,7 @@ SetupResponse SetupClient::request(const std::string& method, const std::string&
     ResponseHead head;
     bool haveHead = false;
     for (;;) {
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        const long n = recvSome(buf, sizeof buf);
         if (n <= 0) break;
         in.append(buf, static_cast<std::size_t>(n));
         if (!haveHead) {
@@ -71,8 +98,7 @@ SetupResponse SetupClient::request(const std::string& method, const std::string&
         }
         if (haveHead && in.size() >= head.headerBytes + head.contentLength) break;
     }
-    ::close(fd);
-    if (!haveHead || in.size() < head.headerBytes + head.contentLength) return {0, "incomplete response from " + host_};
+    if (!haveHead || in.size() < head.headerBytes + head.contentLength) return {0, "incomplete response from " + host};
     return {head.status, in.substr(head.headerBytes, head.contentLength)};
 }
 

@@ -86,7 +86,7 @@ Verification verify(const Ledger& ledger, const VerifyOptions& options) {
     if (ledger.showId.empty()) throw std::invalid_argument("the ledger names no show");
     if (options.baseUrl.empty()) throw std::invalid_argument("no baseUrl to verify against");
     Verification v;
-    ApiReader api(options.baseUrl, options.connections);
+    ApiReader api(options.baseUrl, options.connections, options.tls);
     const bool withDb = !options.postgresUrl.empty();
 
     const CheckOutput metrics = metricsCheck(api, ledger, options);

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base_url.hpp"
 #include "ledger.hpp"
 
 namespace boxoffice::load {
@@ -16,6 +17,7 @@ struct VerifyOptions {
     std::string baseUrl;      // the service, e.g. http://127.0.0.1:8080
     std::string postgresUrl;  // optional: direct read-only checks in the database
     std::string metricsUrl;   // optional: the service's /metrics, compared with the Ledger's counts
+    TlsOptions tls;           // for https:// base and metrics URLs
     // Longest wait for abandoned holds and pending orders to expire before the capacity checks
     // (0: do not wait; the capacity checks then only report).
     std::chrono::milliseconds expiryWait{0};

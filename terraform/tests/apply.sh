@@ -49,6 +49,10 @@ APPLIED=(
   module.service.aws_vpc_security_group_egress_rule.internet_https
   module.service.aws_ecs_task_definition.service
   module.service.aws_ecs_task_definition.migrate
+  module.service.aws_ecs_task_definition.load
+  module.service.aws_security_group.load
+  module.service.aws_vpc_security_group_egress_rule.load_https
+  module.service.aws_vpc_security_group_ingress_rule.endpoints_from_load
   module.service.aws_ecs_service.this
   module.alb.aws_lb.this
   module.alb.aws_lb_target_group.this

@@ -94,7 +94,8 @@ expect(one("aws_ecs_cluster") | after.setting | any(.name == "containerInsights"
 (one("aws_appautoscaling_target") as $a |
   expect($a | [after.min_capacity, after.max_capacity] == (if prod then [2, 20] else [1, 4] end); "autoscaling bounds \($a | [after.min_capacity, after.max_capacity])")),
 expect([rc("aws_appautoscaling_policy")[] | after.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type] | sort == ["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]; "autoscaling is not on CPU and requests per target"),
-expect([rc("aws_ecs_task_definition")[] | after.family] | length == 2; "expected the service and the migrate task definitions"),
+expect([rc("aws_ecs_task_definition")[] | after.family] | length == 3; "expected the service, migrate and load task definitions"),
+# (Their container definitions hold the image URL, known only after apply: state_policies.jq checks them.)
 
 # Queue, secrets, keys, logs
 (rc("aws_sqs_queue")[] | expect(after.sqs_managed_sse_enabled == true or after.kms_master_key_id != null; "\(.address) not encrypted")),

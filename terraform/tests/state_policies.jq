@@ -23,7 +23,7 @@ expect(of("aws_iam_role_policy") | length >= 4; "expected execution, SQS, AMP an
 
 # Task definitions: secrets from Secrets Manager only, never as plain values.
 (of("aws_ecs_task_definition")[] | .values as $td | ($td.container_definitions | fromjson) as $c |
-  ($c[] | select(.name == "boxoffice" or .name == "migrate") |
+  ($c[] | select(.name == "boxoffice" or .name == "migrate" or .name == "load") |
     expect(([.environment[]?.name] | map(select(. == "BOXOFFICE_JWT_SECRET" or . == "BOXOFFICE_REDIS_URL" or . == "PGPASSWORD")) | length) == 0;
       "\($td.family): a secret is a plain environment value"),
     expect(all(.secrets[]?; .valueFrom | startswith("arn:aws:secretsmanager:")); "\($td.family): a secret does not come from Secrets Manager"),
@@ -34,6 +34,10 @@ expect(of("aws_iam_role_policy") | length >= 4; "expected execution, SQS, AMP an
   expect(.stopTimeout >= 25 and .readonlyRootFilesystem == true; "stopTimeout / read-only root")),
 (of("aws_ecs_task_definition")[] | select(.values.family == "boxoffice-dev-migrate") | .values.container_definitions | fromjson | .[] | select(.name == "migrate") |
   expect(.command == ["migrate", "up"]; "the migrate task does not run migrate up")),
+(of("aws_ecs_task_definition")[] | select(.values.family == "boxoffice-dev-load") | .values.container_definitions | fromjson | .[] | select(.name == "load") |
+  expect(.entryPoint == ["/usr/local/bin/boxoffice-load"] and (.command | .[index("--base") + 1] | startswith("https://"));
+    "the load task does not run boxoffice-load against the https URL")),
+expect(of("aws_ecs_task_definition") | map(select(.values.family == "boxoffice-dev-load")) | length == 1; "the load task definition was not applied"),
 
 # Database and network as created
 (of("aws_db_instance")[] | .values |

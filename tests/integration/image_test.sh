@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The built container image against real PostgreSQL and Redis (TLS + AUTH, like ElastiCache) from
 # scripts/test-servers.sh: `migrate up`, `seed`, `serve`, /readyz 200, one hold -> order -> confirm
-# through curl, then SIGTERM: readiness fails during the grace, the process drains and exits 0.
+# through curl, then the image's own `boxoffice-load` (as the Helm chart's `helm test` sale pod runs
+# it) sells a tiny show on that service and must verify CLEAN, then SIGTERM: readiness fails
+# during the grace, the process drains and exits 0.
 #
 #   tests/integration/image_test.sh BUILD_DIR     (ctest: image.run; image.build builds it first)
 #
@@ -133,7 +135,28 @@ code=$(api POST /v1/holds "{\"showId\":\"$SHOW\",\"seatIds\":$seats}")
 [[ $code == 409 ]] || fail "holding sold seats again answered $code, not 409"
 log "sale: hold $hold -> order $order CONFIRMED with 2 tickets; seats $seats now refused (409)"
 
-# 5. SIGTERM, as ECS sends it: readiness must fail during the grace (the ALB stops routing), then
+# 5. The harness in the image: its path as the chart's pods start it (command, not the entrypoint),
+# the flags of the chart's `helm test` sale (templates/tests/test-sale.yaml, default values), plus
+# --pg and --metrics so the verdict also covers PostgreSQL and the service's counters.
+entrypoint=$(podman image inspect --format '{{json .Config.Entrypoint}}' "$IMAGE")
+[[ $entrypoint == '["/usr/local/bin/boxoffice"]' ]] || fail "the entrypoint is $entrypoint, not boxoffice"
+load_start=$SECONDS
+load_rc=0
+podman run --rm --network host --read-only --entrypoint /usr/local/bin/boxoffice-load \
+  -e BOXOFFICE_JWT_SECRET="$SECRET" "$IMAGE" \
+  --preset ci --base "$BASE" --seats 25 --users 100 --connections 50 --threads 1 --expiry-wait 0s --quiet \
+  --pg "$DB_URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" >"$WORK/load.out" 2>&1 || load_rc=$?
+[[ $load_rc == 0 ]] || fail "boxoffice-load in the image exited $load_rc: $(tail -n 30 "$WORK/load.out")"
+grep -q '^== verification: CLEAN' "$WORK/load.out" || fail "no CLEAN verdict: $(tail -n 30 "$WORK/load.out")"
+grep -q '50 of 50 connections open' "$WORK/load.out" || fail "the harness did not open its 50 connections: $(head -n 5 "$WORK/load.out")"
+passed=$(grep -c '^   pass ' "$WORK/load.out" || true)
+[[ $passed -ge 5 ]] || fail "only $passed verifier checks passed: $(grep -E '^   (pass|FAIL|skip) ' "$WORK/load.out")"
+# The harness's show is in PostgreSQL with confirmed orders (more than the one sold by curl above).
+confirmed=$(psql "${PG_URL%/*}/$DB" -tAc "SELECT count(*) FROM orders WHERE status = 'CONFIRMED'")
+[[ $confirmed -gt 1 ]] || fail "PostgreSQL has $confirmed confirmed orders after the harness's sale"
+log "boxoffice-load in the image: CLEAN, $passed checks passed, $((confirmed - 1)) orders confirmed ($((SECONDS - load_start)) s)"
+
+# 6. SIGTERM, as ECS sends it: readiness must fail during the grace (the ALB stops routing), then
 # the process drains and exits 0 by itself.
 podman kill --signal TERM "$NAME" >/dev/null
 draining=""

@@ -136,6 +136,8 @@ module "service" {
   log_retention_days     = 14
   enable_execute_command = true
   metrics_collector      = { enabled = true, config = module.observability.collector_config }
+  # boxoffice-load as a one-off task against the ALB (terraform/README.md, "A flash sale against the ALB").
+  load_task = { base_url = module.alb.url }
 }
 
 module "observability" {

@@ -62,3 +62,18 @@ output "alarm_topic_arn" {
   description = "SNS topic of the alarms."
   value       = module.observability.alarm_topic_arn
 }
+
+output "load_task_family" {
+  description = "Task definition family of `boxoffice-load` (aws ecs run-task --task-definition; the command override is its flags)."
+  value       = module.service.load_task_family
+}
+
+output "load_security_group_id" {
+  description = "Security group of the load task (HTTPS out only)."
+  value       = module.service.load_security_group_id
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of every task (streams boxoffice/, migrate/, load/, adot/)."
+  value       = module.service.log_group_name
+}

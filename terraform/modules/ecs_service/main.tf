@@ -66,6 +66,22 @@ locals {
     secrets          = [for k in sort(local.migrate_secret_names) : { name = k, valueFrom = var.secrets[k] }]
     logConfiguration = merge(local.log_config, { options = merge(local.log_config.options, { awslogs-stream-prefix = "migrate" }) })
   }
+
+  # The load task: the image's second binary, boxoffice-load, against the public HTTPS URL, with the
+  # JWT secret only (it mints its users' tokens and creates its own show through the admin API).
+  # ECS overrides only `command`, never the entrypoint: hence a task definition of its own.
+  load_enabled = var.load_task != null
+  load_container = local.load_enabled ? {
+    name                   = "load"
+    image                  = var.image
+    essential              = true
+    entryPoint             = ["/usr/local/bin/boxoffice-load"]
+    command                = ["--preset", "ci", "--base", var.load_task.base_url, "--quiet"]
+    secrets                = [{ name = "BOXOFFICE_JWT_SECRET", valueFrom = var.secrets["BOXOFFICE_JWT_SECRET"] }]
+    readonlyRootFilesystem = true
+    ulimits                = [{ name = "nofile", softLimit = 65536, hardLimit = 65536 }]
+    logConfiguration       = merge(local.log_config, { options = merge(local.log_config.options, { awslogs-stream-prefix = "load" }) })
+  } : null
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -209,6 +225,55 @@ resource "aws_ecs_task_definition" "migrate" {
   }
 
   tags = var.tags
+}
+
+resource "aws_ecs_task_definition" "load" {
+  count                    = local.load_enabled ? 1 : 0
+  family                   = "${var.name}-load"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.load_task.cpu
+  memory                   = var.load_task.memory
+  execution_role_arn       = var.iam.execution_role_arn
+  task_role_arn            = var.iam.task_role_arn
+  container_definitions    = jsonencode([local.load_container])
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  tags = var.tags
+}
+
+# The load task's own group: it needs neither the database nor Redis, only HTTPS out (the ALB's
+# public address through the NAT, ECR, Secrets Manager and Logs through the endpoints, S3).
+resource "aws_security_group" "load" {
+  count       = local.load_enabled ? 1 : 0
+  name        = "${var.name}-load"
+  description = "boxoffice-load one-off tasks: HTTPS out to the ALB and the AWS APIs, nothing in"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.name}-load" })
+}
+
+resource "aws_vpc_security_group_egress_rule" "load_https" {
+  count             = local.load_enabled ? 1 : 0
+  security_group_id = aws_security_group.load[0].id
+  description       = "HTTPS: the ALB's public address through the NAT, the interface endpoints, S3"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_from_load" {
+  count                        = local.load_enabled ? 1 : 0
+  security_group_id            = var.dependencies.endpoints_security_group_id
+  description                  = "Interface endpoints from the load tasks"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.load[0].id
 }
 
 resource "aws_ecs_service" "this" {

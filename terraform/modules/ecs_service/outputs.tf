@@ -37,3 +37,18 @@ output "private_subnet_ids" {
   description = "Subnets to run one-off tasks in (migrate, the load harness)."
   value       = var.private_subnet_ids
 }
+
+output "load_task_definition_arn" {
+  description = "Task definition that runs `boxoffice-load` (entrypoint) against the public URL; null without load_task."
+  value       = one(aws_ecs_task_definition.load[*].arn)
+}
+
+output "load_task_family" {
+  description = "Family of the load task definition (run-task takes it and runs the latest revision); null without load_task."
+  value       = one(aws_ecs_task_definition.load[*].family)
+}
+
+output "load_security_group_id" {
+  description = "Security group of the load tasks (HTTPS out only); null without load_task."
+  value       = one(aws_security_group.load[*].id)
+}

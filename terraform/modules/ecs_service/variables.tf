@@ -159,6 +159,21 @@ variable "metrics_collector" {
   default = { enabled = false }
 }
 
+variable "load_task" {
+  description = "The one-off task running the flash-sale harness (`/usr/local/bin/boxoffice-load` of the same image) against `base_url`, the service's public https URL; started by hand with `aws ecs run-task` (terraform/README.md). null: no load task."
+  type = object({
+    base_url = string
+    cpu      = optional(number, 1024)
+    memory   = optional(number, 2048)
+  })
+  default = null
+
+  validation {
+    condition     = var.load_task == null || can(regex("^https?://", var.load_task.base_url))
+    error_message = "load_task.base_url must be an http:// or https:// URL."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

@@ -82,7 +82,9 @@ TEST(Scenario, BadValuesNameTheFlag) {
     EXPECT_TRUE(applySetting(s, "group", "4-2"));
     EXPECT_TRUE(applySetting(s, "abandon-hold", "1.5"));
     EXPECT_TRUE(applySetting(s, "users", "many"));
-    EXPECT_TRUE(applySetting(s, "base", "https://x"));
+    EXPECT_TRUE(applySetting(s, "base", "ftp://x"));
+    EXPECT_TRUE(applySetting(s, "base", "https://"));
+    EXPECT_TRUE(applySetting(s, "insecure", "maybe"));
     EXPECT_TRUE(applySetting(s, "pay-delay", "2s-1s"));
     auto unknown = applySetting(s, "colour", "red");
     ASSERT_TRUE(unknown);
@@ -90,6 +92,32 @@ TEST(Scenario, BadValuesNameTheFlag) {
     EXPECT_TRUE(parseCommandLine(s, {"--users"}, noFiles));
     EXPECT_TRUE(parseCommandLine(s, {"--config", "missing.conf"}, noFiles));
     EXPECT_TRUE(parseCommandLine(s, {"stray"}, noFiles));
+}
+
+TEST(Scenario, HttpsBaseWithTheCaFileOrInsecure) {
+    Scenario s;
+    s.secret = "x";
+    ASSERT_FALSE(parseCommandLine(s, {"--base", "https://tickets.example.com/", "--ca-file", "ca.pem"}, noFiles));
+    EXPECT_EQ(s.baseUrl, "https://tickets.example.com");
+    EXPECT_EQ(s.caFile, "ca.pem");
+    EXPECT_FALSE(s.insecure);
+    EXPECT_FALSE(validate(s));
+
+    Scenario t;
+    t.secret = "x";
+    // --insecure takes no value: the next flag is not swallowed.
+    ASSERT_FALSE(parseCommandLine(t, {"--insecure", "--base", "https://127.0.0.1:8443"}, noFiles));
+    EXPECT_TRUE(t.insecure);
+    EXPECT_EQ(t.baseUrl, "https://127.0.0.1:8443");
+    EXPECT_FALSE(validate(t));
+    t.caFile = "ca.pem";
+    auto both = validate(t);
+    ASSERT_TRUE(both);
+    EXPECT_NE(both->message.find("--insecure"), std::string::npos);
+
+    Scenario c;
+    ASSERT_FALSE(applyConfig(c, "base = https://x.example\ninsecure = yes\n"));
+    EXPECT_TRUE(c.insecure);
 }
 
 TEST(Scenario, ConfigErrorsNameTheLine) {

@@ -36,6 +36,7 @@ variables {
     PGPASSWORD           = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-AbCdEf:password::"
   }
   metrics_collector = { enabled = true, config = "receivers: {}" }
+  load_task         = { base_url = "https://tickets.example.com" }
 }
 
 run "task_definition" {
@@ -94,6 +95,33 @@ run "task_definition" {
   assert {
     condition     = toset([for s in jsondecode(aws_ecs_task_definition.migrate.container_definitions)[0].secrets : s.name]) == toset(["BOXOFFICE_JWT_SECRET", "PGPASSWORD"])
     error_message = "The migrate task gets the database password and the JWT secret (config validation needs it), not Redis."
+  }
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.load[0].container_definitions)[0].entryPoint == ["/usr/local/bin/boxoffice-load"] &&
+      jsondecode(aws_ecs_task_definition.load[0].container_definitions)[0].command == ["--preset", "ci", "--base", "https://tickets.example.com", "--quiet"] &&
+    jsondecode(aws_ecs_task_definition.load[0].container_definitions)[0].image == var.image)
+    error_message = "The load task runs boxoffice-load from the same image against the public URL."
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_ecs_task_definition.load[0].container_definitions)[0].secrets : s.name] == ["BOXOFFICE_JWT_SECRET"] && jsondecode(aws_ecs_task_definition.load[0].container_definitions)[0].readonlyRootFilesystem == true
+    error_message = "The load task gets the JWT secret only, on a read-only root."
+  }
+  assert {
+    condition     = aws_vpc_security_group_egress_rule.load_https[0].from_port == 443 && aws_vpc_security_group_egress_rule.load_https[0].to_port == 443 && aws_vpc_security_group_ingress_rule.endpoints_from_load[0].referenced_security_group_id == aws_security_group.load[0].id
+    error_message = "The load tasks may only speak HTTPS out, and the endpoints admit their group."
+  }
+}
+
+run "no_load_task" {
+  command = plan
+
+  variables {
+    load_task = null
+  }
+
+  assert {
+    condition     = length(aws_ecs_task_definition.load) == 0 && length(aws_security_group.load) == 0
+    error_message = "Without load_task there is no load task definition or group."
   }
 }
 
