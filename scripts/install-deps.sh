@@ -9,6 +9,7 @@ PACKAGES=(
   prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
+  clang-14 libclang-rt-14-dev  # the fuzz build (scripts/fuzz.sh): clang 14 and its libFuzzer/ASan/UBSan runtimes
   prometheus
   stunnel4  # the TLS endpoint of boxoffice-load's https test (loadtest/tls-flash-sale.sh)
   yq yamllint unzip  # the Helm chart's checks (helm/tests)

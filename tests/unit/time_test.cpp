@@ -39,8 +39,12 @@ TEST(Rfc3339, ParsesOffsets) {
     EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20+00:00"), kAnchor);
     // RFC 3339 4.3: -00:00 means "UTC, local offset unknown".
     EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20-00:00"), kAnchor);
-    // An offset may move the instant before the epoch; only the written year is range-checked.
-    EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00+01:00"), -3'600'000);
+    // The instant is range-checked too, not only the written year: the service writes instants back
+    // in UTC (formatRfc3339) and must accept what it writes (found by tests/fuzz, target json_body).
+    EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00+01:00"), std::nullopt);
+    EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00-01:00"), 3'600'000);
+    EXPECT_EQ(parseRfc3339("9999-12-31T23:30:00-01:00"), std::nullopt);
+    EXPECT_EQ(parseRfc3339("9999-12-31T23:30:00+01:00"), 253'402'295'400'000);
 }
 
 TEST(Rfc3339, ParsesFractionsTruncatingBelowMilliseconds) {

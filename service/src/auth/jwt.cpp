@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <utility>
@@ -156,7 +157,9 @@ Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs)
         if (exp == claims->end()) return unauthenticated("missing expiry");
         if (!exp->is_number()) return unauthenticated("invalid expiry");
         if (nowMs >= exp->get<double>() * 1000.0 + leewayMs) return unauthenticated("token expired");
-        expiresAtMs = static_cast<EpochMs>(exp->get<double>() * 1000.0 + leewayMs);
+        // Clamped: converting a double beyond int64 (exp 1e300 in a validly signed token) is undefined.
+        const double untilMs = exp->get<double>() * 1000.0 + leewayMs;
+        expiresAtMs = untilMs >= 9.0e18 ? std::numeric_limits<EpochMs>::max() : static_cast<EpochMs>(untilMs);
 
         const auto nbf = claims->find("nbf");
         if (nbf != claims->end()) {

@@ -548,7 +548,12 @@ std::optional<EpochMs> parseRfc3339(std::string_view text) {
 
     const std::int64_t days = daysFromCivil(date->year, date->month, date->day);
     const std::int64_t seconds = days * kSecondsPerDay + *hh * 3600 + *mm * 60 + *ss - offsetSeconds;
-    return seconds * 1000 + millis;
+    // The year range holds for the instant in UTC too, as formatRfc3339 writes it back: an offset
+    // must not carry 1970-01-01T00:30+01:00 into 1969, or 9999-12-31T23:30-01:00 into 10000.
+    constexpr std::int64_t kLastMs = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+    const std::int64_t ms = seconds * 1000 + millis;
+    if (ms < 0 || ms > kLastMs) return std::nullopt;
+    return ms;
 }
 
 std::string formatRfc3339(EpochMs ms) {

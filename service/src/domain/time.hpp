@@ -10,7 +10,8 @@ namespace boxoffice {
 
 /// Parses RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)` ('t'/'z'/' ' accepted
 /// as in RFC 3339 section 5.6 note). Fractions beyond milliseconds are truncated. Rejects
-/// impossible dates (Feb 30), hours > 23, years outside 1970..9999, missing offset.
+/// impossible dates (Feb 30), hours > 23, years outside 1970..9999 (also once the offset is
+/// applied), missing offset.
 std::optional<EpochMs> parseRfc3339(std::string_view text);
 
 /// Formats as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, always milliseconds).

@@ -1,7 +1,6 @@
 #include "storage/redis/redis_connection.hpp"
 
 #include <arpa/inet.h>
-#include <hiredis/hiredis.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -60,19 +59,11 @@ struct SslCtxFree {
 struct SslFree {
     void operator()(SSL* p) const noexcept { SSL_free(p); }
 };
-struct ReaderFree {
-    void operator()(redisReader* p) const noexcept { redisReaderFree(p); }
-};
-struct ReplyFree {
-    void operator()(redisReply* p) const noexcept { freeReplyObject(p); }
-};
 struct AddrInfoFree {
     void operator()(addrinfo* p) const noexcept { freeaddrinfo(p); }
 };
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
 using SslPtr = std::unique_ptr<SSL, SslFree>;
-using ReaderPtr = std::unique_ptr<redisReader, ReaderFree>;
-using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
 using AddrInfoPtr = std::unique_ptr<addrinfo, AddrInfoFree>;
 
 // The one place a Redis transport failure becomes an ErrorCode: clients see only the fixed
@@ -105,38 +96,6 @@ bool isIpLiteral(const std::string& host) {
     in6_addr v6{};
     in_addr v4{};
     return inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
-}
-
-Reply toReply(const redisReply& r) {
-    Reply out;
-    switch (r.type) {
-        case REDIS_REPLY_STATUS:
-            out.type = Reply::Type::Status;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_ERROR:
-            out.type = Reply::Type::Error;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_STRING:
-            out.type = Reply::Type::String;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_INTEGER:
-            out.type = Reply::Type::Integer;
-            out.integer = r.integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            // Recursion is bounded: hiredis 0.14's reader refuses nesting deeper than 7 levels.
-            out.type = Reply::Type::Array;
-            out.elements.reserve(r.elements);
-            for (std::size_t i = 0; i < r.elements; ++i) out.elements.push_back(toReply(*r.element[i]));
-            break;
-        default:
-            out.type = Reply::Type::Nil;
-            break;
-    }
-    return out;
 }
 
 // Appends one command in RESP form (an array of bulk strings). Every argument carries its
@@ -179,7 +138,7 @@ struct RedisConnection::Impl {
     SslCtxPtr sslCtx;  // kept across reconnects: loading the CA bundle is the costly part
     UniqueFd fd;
     SslPtr ssl;
-    ReaderPtr reader;
+    std::unique_ptr<ReplyReader> reader;
     bool ready = false;  // true only after TCP, TLS, AUTH and SELECT all succeeded
     bool connectedBefore = false;
     std::atomic<std::uint64_t> reconnects{0};  // read by metrics from another thread
@@ -437,19 +396,16 @@ struct RedisConnection::Impl {
         std::vector<Reply> replies;
         replies.reserve(count);
         while (replies.size() < count) {
-            void* raw = nullptr;
-            if (redisReaderGetReply(reader.get(), &raw) != REDIS_OK) {
-                return unavailable(std::string("protocol error: ") + reader->errstr);
-            }
-            if (raw != nullptr) {
-                const ReplyPtr reply(static_cast<redisReply*>(raw));
-                replies.push_back(toReply(*reply));
+            std::optional<Reply> reply;
+            if (!reader->next(reply)) return unavailable("protocol error: " + reader->error());
+            if (reply) {
+                replies.push_back(std::move(*reply));
                 continue;
             }
             auto n = readSome(budget);
             if (!n) return std::move(n).error();
-            if (redisReaderFeed(reader.get(), readBuf.data(), *n) != REDIS_OK) {
-                return unavailable(std::string("protocol error: ") + reader->errstr);
+            if (!reader->feed(std::string_view(readBuf.data(), *n))) {
+                return unavailable("protocol error: " + reader->error());
             }
         }
         return replies;
@@ -502,8 +458,8 @@ struct RedisConnection::Impl {
         if (options.endpoint.tls) {
             if (auto r = startTls(budget); !r) return fail(std::move(r).error());
         }
-        reader.reset(redisReaderCreate());
-        if (!reader) return fail(unavailable("redisReaderCreate: out of memory"));
+        reader = std::make_unique<ReplyReader>();
+        if (!reader->valid()) return fail(unavailable("redisReaderCreate: out of memory"));
         if (auto r = handshake(budget); !r) return fail(std::move(r).error());
         ready = true;
         if (connectedBefore) reconnects.fetch_add(1, std::memory_order_relaxed);

@@ -10,6 +10,7 @@
 
 #include "domain/result.hpp"
 #include "storage/redis/redis_url.hpp"
+#include "storage/redis/reply_reader.hpp"
 
 namespace boxoffice::redis {
 
@@ -19,15 +20,6 @@ struct RedisOptions {
     std::chrono::milliseconds commandTimeout{500};
     std::string caFile;      // TLS: CA bundle to verify the server; empty = system default
     bool verifyPeer = true;  // TLS: verify certificate chain and host name
-};
-
-/// A decoded reply (RESP2).
-struct Reply {
-    enum class Type { Nil, Status, Error, Integer, String, Array };
-    Type type = Type::Nil;
-    long long integer = 0;
-    std::string str;  // Status, Error, String
-    std::vector<Reply> elements;
 };
 
 /// Not thread-safe: one owner at a time (a pool hands it out). Copying is deleted.
