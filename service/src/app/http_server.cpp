@@ -18,7 +18,7 @@ namespace boxoffice::app {
 namespace Ph = Pistache::Http;
 
 struct HttpServer::State {
-    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c, metrics::HttpMetrics* m)
+    State(const http::Router& r, const auth::TokenVerifier& j, HttpConfig c, metrics::HttpMetrics* m)
         : router(r),
           jwt(j),
           metrics(m),
@@ -26,7 +26,7 @@ struct HttpServer::State {
           fastLane(std::make_unique<util::WorkQueue>("bx-fast", config.fastWorkers, config.queueCapacity)),
           databaseLane(std::make_unique<util::WorkQueue>("bx-db", config.databaseWorkers, config.queueCapacity)) {}
     const http::Router& router;
-    const auth::JwtCodec& jwt;
+    const auth::TokenVerifier& jwt;
     metrics::HttpMetrics* metrics;
     auth::VerifiedTokenCache tokens{jwt, jwt.clock()};
     HttpConfig config;
@@ -372,7 +372,7 @@ private:
 
 }  // namespace
 
-HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt,
+HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::TokenVerifier& jwt,
                        metrics::HttpMetrics* metrics)
     : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_, metrics)) {}
 

@@ -23,7 +23,7 @@ namespace boxoffice::app {
 class HttpServer {
 public:
     /// `metrics` (may be null) must have been built from `router`'s final table and outlive the server.
-    HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt,
+    HttpServer(HttpConfig config, const http::Router& router, const auth::TokenVerifier& jwt,
                metrics::HttpMetrics* metrics = nullptr);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
