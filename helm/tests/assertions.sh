@@ -126,21 +126,36 @@ for s in created dev; do
 done
 for s in default prod dev external created; do
   assert "secrets: the ConfigMap holds no secret setting, the pods read them by secretKeyRef only ($s)" "$WORK/$s.jsonl" \
-    "(map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | keys | map(select(test(\"JWT|DATABASE_URL|REDIS_URL|PASSWORD\"))) | length == 0) and
+    "(map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | keys | map(select(test(\"JWT_SECRET|DATABASE_URL|REDIS_URL|PASSWORD\"))) | length == 0) and
      ([.[] | select(.kind==\"Deployment\" or .kind==\"Job\") | .spec.template.spec | (.containers + (.initContainers // []))[] | .env[]? |
        select(.name | test(\"JWT_SECRET|DATABASE_URL|REDIS_URL\")) | (has(\"value\") | not) and .valueFrom.secretKeyRef.name != null] | all)"
 done
 assert "secrets: existingSecret with keys of its own naming, no Secret rendered" "$WORK/external.jsonl" \
   "(map(select(.kind==\"Secret\")) | length == 0) and
    ([$C.env[] | select(.name==\"BOXOFFICE_DATABASE_URL\") | .valueFrom.secretKeyRef] == [{name: \"boxoffice-from-aws-secrets-manager\", key: \"database-url\"}])"
+# secrets.mountAsFiles: the service's containers get BOXOFFICE_*_FILE paths into the mounted Secret
+# (the service reads them, config.cpp), never the values; the load-test Job keeps secretKeyRef.
+set_render files -f "$CHART/ci/production-values.yaml" --set secrets.mountAsFiles=true
+assert "secrets: mountAsFiles: *_FILE paths into the Secret mounted read-only, no secret in the environment" "$WORK/files.jsonl" \
+  "([$C.env[] | select(.name | startswith(\"BOXOFFICE_\")) | {(.name): .value}] | add) ==
+     {BOXOFFICE_JWT_SECRET_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_JWT_SECRET\",
+      BOXOFFICE_DATABASE_URL_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_DATABASE_URL\",
+      BOXOFFICE_REDIS_URL_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_REDIS_URL\"} and
+   ([$C.volumeMounts[] | select(.name == \"secrets\")] == [{name: \"secrets\", mountPath: \"/var/run/secrets/boxoffice\", readOnly: true}]) and
+   ([$DEP.spec.template.spec.volumes[] | select(.name == \"secrets\") | .secret.secretName] == [\"boxoffice-secrets\"]) and
+   ([$MIG.spec.template.spec.containers[0].env[] | select(.name | test(\"JWT_SECRET|DATABASE_URL|REDIS_URL\")) | .name] | sort ==
+     [\"BOXOFFICE_DATABASE_URL_FILE\", \"BOXOFFICE_JWT_SECRET_FILE\", \"BOXOFFICE_REDIS_URL_FILE\"]) and
+   ([$MIG.spec.template.spec.volumes[] | select(.name == \"secrets\")] | length == 1) and
+   ([.[] | select(.kind==\"Job\" and .metadata.labels[\"app.kubernetes.io/component\"] != \"migrate\") | .spec.template.spec.containers[].env[]? |
+     select(.name == \"BOXOFFICE_JWT_SECRET\") | .valueFrom.secretKeyRef != null] | all)"
 assert "secrets: default: the Secret named after the release, which the operator creates" "$D" \
   "(map(select(.kind==\"Secret\")) | length == 0) and ([$C.env[] | .valueFrom.secretKeyRef.name] | unique == [\"rel-boxoffice\"])"
 
 # --- configuration ------------------------------------------------------------------------------
 # The ConfigMap's keys are the service's settings (service/src/app/config.cpp) less the secret ones,
 # the ports' and the embedded database's, plus the outbox relay's settings of issue 13.
-grep -o '"BOXOFFICE_[A-Z0-9_]*"' "$ROOT/service/src/app/config.cpp" | tr -d '"' | sort -u \
-  | grep -vxE 'BOXOFFICE_(DATABASE_URL|REDIS_URL|JWT_SECRET|SQLITE_PATH)' > "$WORK/service-settings"
+grep -o '"BOXOFFICE_[A-Z0-9_]\+"' "$ROOT/service/src/app/config.cpp" | tr -d '"' | sort -u \
+  | grep -vxE 'BOXOFFICE_(DATABASE_URL|REDIS_URL|JWT_SECRET|SQLITE_PATH|JWKS_FILE)' > "$WORK/service-settings"
 printf '%s\n' BOXOFFICE_SQS_QUEUE_URL BOXOFFICE_SQS_ENDPOINT >> "$WORK/service-settings"
 sort -u -o "$WORK/service-settings" "$WORK/service-settings"
 jq -r 'select(.kind=="ConfigMap" and .metadata.name=="rel-boxoffice") | .data | keys[]' "$P" | sort > "$WORK/chart-settings"
@@ -153,6 +168,14 @@ assert "config: auto-migrate off (the hook migrates), ports from containerPorts,
   "map(select(.kind==\"ConfigMap\"))[0].data | (.BOXOFFICE_AUTO_MIGRATE == \"false\" and .BOXOFFICE_PORT == \"8080\" and
    .BOXOFFICE_METRICS_PORT == \"9464\" and (has(\"BOXOFFICE_SQS_QUEUE_URL\") | not) and .BOXOFFICE_HOLD_TTL == \"10m\")"
 assert "config: the pods read the ConfigMap" "$D" "$C.envFrom[0].configMapRef.name == \"rel-boxoffice\""
+# BOXOFFICE_JWKS_FILE is the alternative to the production set's BOXOFFICE_JWKS_URL (never both).
+set_render jwksfile --set config.jwksFile=/etc/boxoffice/jwks/jwks.json
+assert "config: OIDC: a JWKS file instead of a URL; provider tokens' role claim and admin value" "$WORK/jwksfile.jsonl" \
+  "map(select(.kind==\"ConfigMap\"))[0].data | (.BOXOFFICE_JWKS_FILE == \"/etc/boxoffice/jwks/jwks.json\" and
+   (has(\"BOXOFFICE_JWKS_URL\") | not) and .BOXOFFICE_JWT_ROLE_CLAIM == \"role\" and .BOXOFFICE_JWT_ADMIN_VALUE == \"admin\")"
+assert "config: OIDC: production verifies Cognito tokens (issuer, audience, groups)" "$P" \
+  "map(select(.kind==\"ConfigMap\"))[0].data | (.BOXOFFICE_JWT_ROLE_CLAIM == \"cognito:groups\" and
+   (.BOXOFFICE_JWKS_URL | startswith(\"https://cognito-idp.\")) and (.BOXOFFICE_JWT_ISSUER | length > 0))"
 
 # --- image --------------------------------------------------------------------------------------
 APP=$(yq -r .appVersion "$CHART/Chart.yaml")
@@ -303,4 +326,5 @@ refuses "several pods without Redis" "without Redis" --set secrets.keys.redisUrl
 refuses "dev dependencies without secrets.create" "secrets.create" --set dev.redis.enabled=true --set secrets.existingSecret=x
 refuses "both existingSecret and create" "not both" -f "$CHART/ci/dev-values.yaml" --set secrets.existingSecret=x
 refuses "an autoscaler without a metric" "needs a metric" --set autoscaling.targetCPUUtilizationPercentage=0
+refuses "both a JWKS URL and a JWKS file" "config.jwksUrl or config.jwksFile" --set config.jwksUrl=https://idp.example/jwks --set config.jwksFile=/x
 finish

@@ -54,6 +54,21 @@ TEST(Cli, BadConfigurationExitsNonZeroWithAClearMessage) {
     EXPECT_EQ(unreachable.exitCode, 1) << unreachable.out;
 }
 
+TEST(Cli, AMisspeltSettingIsNamedAndSecretFilesAreRead) {
+    // The warning comes before the configuration error it explains.
+    auto typo =
+        run("env BOXOFFICE_DATABASE_URL=postgresql://x@127.0.0.1:1/db BOXOFFICE_JWT_SECRT=x " + kBin + " serve");
+    EXPECT_EQ(typo.exitCode, 2) << typo.out;
+    const auto warning =
+        typo.out.find("BOXOFFICE_JWT_SECRT is not a known setting; did you mean BOXOFFICE_JWT_SECRET?");
+    EXPECT_NE(warning, std::string::npos) << typo.out;
+    EXPECT_LT(warning, typo.out.find("invalid configuration")) << typo.out;
+    auto missing = run("env BOXOFFICE_JWT_SECRET_FILE=/nonexistent/jwt " + kBin + " serve");
+    EXPECT_EQ(missing.exitCode, 2) << missing.out;
+    EXPECT_NE(missing.out.find("BOXOFFICE_JWT_SECRET_FILE: cannot read the file '/nonexistent/jwt'"), std::string::npos)
+        << missing.out;
+}
+
 TEST(Cli, MigrateSeedAndTokenOnPostgres) {
     const std::string url = createPgDatabase("cli");
     const std::string env =

@@ -264,6 +264,47 @@ env entries that read the secrets. Usage: include "boxoffice.secretEnv" (list . 
 {{- end }}
 
 {{/*
+The service's own containers (server, migrations) read the secrets like secretEnv, or with
+`secrets.mountAsFiles` from the Secret mounted as files (BOXOFFICE_*_FILE). Usage as secretEnv; the
+pod then needs boxoffice.secretVolume and the container boxoffice.secretVolumeMount.
+*/}}
+{{- define "boxoffice.serviceSecretEnv" -}}
+{{- $root := index . 0 }}
+{{- if $root.Values.secrets.mountAsFiles }}
+{{- $k := $root.Values.secrets.keys -}}
+- name: BOXOFFICE_JWT_SECRET_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.jwtSecret }}
+- name: BOXOFFICE_DATABASE_URL_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.databaseUrl }}
+{{- if include "boxoffice.redisEnabled" $root }}
+- name: BOXOFFICE_REDIS_URL_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.redisUrl }}
+{{- end }}
+{{- else }}
+{{- include "boxoffice.secretEnv" . }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret as a volume (only with secrets.mountAsFiles). Usage: include ... (list . secretName) */}}
+{{- define "boxoffice.secretVolume" -}}
+{{- $root := index . 0 }}
+{{- if $root.Values.secrets.mountAsFiles -}}
+- name: secrets
+  secret:
+    secretName: {{ index . 1 }}
+    defaultMode: 0440
+{{- end }}
+{{- end }}
+
+{{- define "boxoffice.secretVolumeMount" -}}
+{{- if .Values.secrets.mountAsFiles -}}
+- name: secrets
+  mountPath: /var/run/secrets/boxoffice
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/*
 The http URL of the Service inside the cluster.
 */}}
 {{- define "boxoffice.internalUrl" -}}
@@ -276,6 +317,9 @@ Checks of combinations the schema cannot express well.
 {{- define "boxoffice.validate" -}}
 {{- if and (or .Values.dev.postgresql.enabled .Values.dev.redis.enabled) (not .Values.secrets.create) }}
 {{- fail "dev.postgresql / dev.redis need secrets.create: true (the chart writes their URLs into its Secret)" }}
+{{- end }}
+{{- if and .Values.config.jwksUrl .Values.config.jwksFile }}
+{{- fail "set either config.jwksUrl or config.jwksFile, not both" }}
 {{- end }}
 {{- if and .Values.secrets.create .Values.secrets.existingSecret }}
 {{- fail "set either secrets.existingSecret or secrets.create, not both" }}

@@ -139,7 +139,21 @@ Application::Application(Config config, const Clock* clock)
     BookingSettings settings{config_.booking.maxSeatsPerHold, config_.booking.maxSeatsPerUser, config_.booking.holdTtl,
                              config_.booking.paymentWindow};
     booking_ = std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, settings);
-    jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
+    if (!config_.jwtSecret.empty()) jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
+    if (config_.auth.jwksEnabled()) {
+        const auto& a = config_.auth;
+        auth::JwksSourceSettings jwks{a.jwksRefreshInterval, a.jwksMinRefreshInterval};
+        jwks_ = a.jwksFile.empty()
+                    ? std::make_unique<auth::JwksSource>(a.jwksUrl, auth::jwksFromUrl(a.jwksUrl, a.jwksTimeout), jwks)
+                    : std::make_unique<auth::JwksSource>(a.jwksFile, auth::jwksFromFile(a.jwksFile), jwks);
+        // Not fatal for a URL (the provider may be down now and back in a minute); a file is ours.
+        if (!jwks_->current() && !a.jwksFile.empty())
+            throw std::runtime_error("BOXOFFICE_JWKS_FILE " + a.jwksFile + " holds no usable RS256/ES256 key");
+    }
+    verifier_ = std::make_unique<auth::JwtVerifier>(
+        jwt_.get(), jwks_.get(),
+        auth::ClaimRules{config_.auth.issuer, config_.auth.audiences, config_.auth.roleClaim, config_.auth.adminValue},
+        clock_);
 
     http::registerHealthRoutes(router_, readiness_);
     http::registerOpenApiRoute(router_);
@@ -156,7 +170,7 @@ Application::Application(Config config, const Clock* clock)
     metricsQueries_ = std::make_unique<sql::SqlMetricsQueries>(*db_);
     sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
                                                        std::move(dependencies), config_.metrics.sampleInterval);
-    pipeline_ = std::make_unique<http::Pipeline>(router_, *jwt_, pipelineOptions(config_.http), httpMetrics_.get());
+    pipeline_ = std::make_unique<http::Pipeline>(router_, *verifier_, pipelineOptions(config_.http), httpMetrics_.get());
     server_ = std::make_unique<http::Server>(serverOptions(config_.http), *pipeline_);
     if (config_.outbox.enabled() && config_.outbox.relayInServe)
         outbox_ = std::make_unique<OutboxPublishing>(config_, *metrics_, clock_);

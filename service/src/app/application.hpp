@@ -8,7 +8,9 @@
 
 #include "app/config.hpp"
 #include "app/outbox_publishing.hpp"
+#include "auth/jwks_source.hpp"
 #include "auth/jwt.hpp"
+#include "auth/jwt_verifier.hpp"
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/inventory.hpp"
@@ -93,7 +95,9 @@ private:
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;
-    std::unique_ptr<auth::JwtCodec> jwt_;
+    std::unique_ptr<auth::JwtCodec> jwt_;     // HS256, when BOXOFFICE_JWT_SECRET is set
+    std::unique_ptr<auth::JwksSource> jwks_;  // when BOXOFFICE_JWKS_FILE / _URL is set
+    std::unique_ptr<auth::JwtVerifier> verifier_;
     std::unique_ptr<metrics::HttpMetrics> httpMetrics_;
     std::unique_ptr<sql::SqlMetricsQueries> metricsQueries_;
     std::unique_ptr<metrics::StateSampler> sampler_;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "app/application.hpp"
 #include "app/demo_seed.hpp"
@@ -33,6 +34,16 @@ std::optional<Config> loadConfig() {
     return std::move(config).value();
 }
 
+// Before the configuration is checked: a misspelt name often explains the error that follows.
+void warnUnknownSettings() {
+    std::vector<std::string> present;
+    for (char** e = environ; e && *e; ++e) {
+        const std::string_view entry(*e);
+        present.emplace_back(entry.substr(0, entry.find('=')));
+    }
+    for (const auto& warning : unknownSettingWarnings(present)) log::warn(warning);
+}
+
 }  // namespace
 
 void printUsage() {
@@ -50,6 +61,7 @@ int runServe(const std::vector<std::string>& args) {
         std::cerr << "boxoffice serve takes no arguments; configure it with BOXOFFICE_* variables\n";
         return 2;
     }
+    warnUnknownSettings();
     auto config = loadConfig();
     if (!config) return 2;
     if (config->jwtSecretIsDevDefault)
@@ -84,6 +96,7 @@ int runRelay(const std::vector<std::string>& args) {
         std::cerr << "boxoffice relay takes no arguments; configure it with BOXOFFICE_* and AWS_* variables\n";
         return 2;
     }
+    warnUnknownSettings();
     auto config = loadConfig();
     if (!config) return 2;
     if (!config->outbox.enabled()) {
@@ -281,10 +294,18 @@ int runToken(const std::vector<std::string>& args) {
     }
     auto config = loadConfig();
     if (!config) return 2;
+    if (config->jwtSecret.empty()) {
+        std::cerr << "boxoffice token: BOXOFFICE_JWT_SECRET is not set (HS256 tokens are off; use your identity "
+                     "provider's)\n";
+        return 2;
+    }
+    // The service checks iss/aud of every token when they are configured, its own included.
+    const std::string issuer = config->auth.issuer;
+    const std::string audience = config->auth.audiences.empty() ? "" : config->auth.audiences.front();
     SystemClock clock;
     auth::JwtCodec jwt(config->jwtSecret, clock);
     if (count == 0) {
-        std::cout << jwt.mint(spec) << "\n";
+        std::cout << jwt.mint(spec, issuer, audience) << "\n";
         return 0;
     }
     // Many users at once (load tests): ID-1 .. ID-N, one token per line.
@@ -292,7 +313,7 @@ int runToken(const std::vector<std::string>& args) {
     std::string out;
     for (int n = 1; n <= count; ++n) {
         spec.userId = prefix + "-" + std::to_string(n);
-        out += jwt.mint(spec);
+        out += jwt.mint(spec, issuer, audience);
         out += '\n';
     }
     std::cout << out;

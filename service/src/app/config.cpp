@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "domain/time.hpp"
@@ -15,13 +17,47 @@ class EnvReader {
 public:
     explicit EnvReader(const std::function<const char*(const char*)>& getenv) : getenv_(getenv) {}
 
-    std::optional<std::string> raw(const char* name) const {
-        const char* v = getenv_(name);
+    // Every read goes through here, so `names` is the list of settings (Config::knownSettings()).
+    std::optional<std::string> raw(const std::string& name) {
+        names.push_back(name);
+        const char* v = getenv_(name.c_str());
         if (!v || !*v) return std::nullopt;
         return std::string(v);
     }
-    void str(const char* name, std::string& out) const {
+    void str(const char* name, std::string& out) {
         if (auto v = raw(name)) out = *v;
+    }
+    // A secret, from NAME or from the file NAME_FILE names (Kubernetes / ECS secret mounts). Errors
+    // name the variable and the path, never what the file holds.
+    void secret(const char* name, std::string& out) {
+        const std::string fileVar = std::string(name) + "_FILE";
+        auto value = raw(name);
+        auto path = raw(fileVar);
+        if (value && path) return fail(name, "is set together with " + fileVar + ": set only one");
+        if (value) out = *value;
+        if (!path) return;
+        std::ifstream in(*path, std::ios::binary);
+        if (!in.is_open()) return fail(fileVar.c_str(), "cannot read the file '" + *path + "'");
+        std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.bad()) return fail(fileVar.c_str(), "cannot read the file '" + *path + "'");
+        while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+        if (s.empty()) return fail(fileVar.c_str(), "the file '" + *path + "' is empty");
+        out = std::move(s);
+    }
+    void list(const char* name, std::vector<std::string>& out) {
+        auto v = raw(name);
+        if (!v) return;
+        out.clear();
+        std::size_t start = 0;
+        while (start <= v->size()) {
+            auto end = v->find(',', start);
+            if (end == std::string::npos) end = v->size();
+            std::string item = v->substr(start, end - start);
+            item.erase(0, item.find_first_not_of(' '));
+            item.erase(item.find_last_not_of(' ') + 1);
+            if (!item.empty()) out.push_back(std::move(item));
+            start = end + 1;
+        }
     }
     void integer(const char* name, int& out, long long min, long long max) {
         auto v = raw(name);
@@ -60,21 +96,41 @@ public:
     void fail(const char* name, std::string message) { errors.push_back({name, std::move(message)}); }
 
     std::vector<FieldError> errors;
+    std::vector<std::string> names;
 
 private:
     const std::function<const char*(const char*)>& getenv_;
 };
 
 // Loopback, or the ECS / EKS Pod Identity agent addresses: where plain-http credentials may come from.
-bool trustedCredentialsHost(const std::string& url) {
+bool trustedCredentialsHost(const std::string& url, bool allowAgents = true) {
     const std::string origin = messaging::originOf(url);
     if (origin.rfind("https://", 0) == 0) return true;
     if (origin.rfind("http://", 0) != 0) return false;
     std::string host = origin.substr(7);
     if (auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
         host.resize(colon);
-    return host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]" || host == "169.254.170.2" ||
-           host == "169.254.170.23" || host == "[fd00:ec2::23]";
+    if (host == "localhost" || host.rfind("127.", 0) == 0 || host == "[::1]") return true;
+    return allowAgents && (host == "169.254.170.2" || host == "169.254.170.23" || host == "[fd00:ec2::23]");
+}
+
+void readAuth(EnvReader& env, AuthConfig& a) {
+    env.str("BOXOFFICE_JWKS_FILE", a.jwksFile);
+    env.str("BOXOFFICE_JWKS_URL", a.jwksUrl);
+    env.str("BOXOFFICE_JWT_ISSUER", a.issuer);
+    env.list("BOXOFFICE_JWT_AUDIENCE", a.audiences);
+    env.str("BOXOFFICE_JWT_ROLE_CLAIM", a.roleClaim);
+    env.str("BOXOFFICE_JWT_ADMIN_VALUE", a.adminValue);
+    env.duration("BOXOFFICE_JWKS_REFRESH_INTERVAL", a.jwksRefreshInterval, 1'000, 24 * 3'600'000LL);
+    env.duration("BOXOFFICE_JWKS_MIN_REFRESH_INTERVAL", a.jwksMinRefreshInterval, 100, 3'600'000);
+    env.duration("BOXOFFICE_JWKS_TIMEOUT", a.jwksTimeout, 100, 60'000);
+    if (!a.jwksFile.empty() && !a.jwksUrl.empty())
+        env.fail("BOXOFFICE_JWKS_URL", "is set together with BOXOFFICE_JWKS_FILE: set only one");
+    // Keys fetched over plain http could be swapped by anyone on the path: https only, but loopback.
+    if (!a.jwksUrl.empty() && !trustedCredentialsHost(a.jwksUrl, /*allowAgents=*/false))
+        env.fail("BOXOFFICE_JWKS_URL", "must be an https URL (http only on loopback)");
+    if (a.jwksMinRefreshInterval > a.jwksRefreshInterval)
+        env.fail("BOXOFFICE_JWKS_MIN_REFRESH_INTERVAL", "must not exceed BOXOFFICE_JWKS_REFRESH_INTERVAL");
 }
 
 void readOutbox(EnvReader& env, OutboxConfig& o) {
@@ -158,9 +214,11 @@ void readOutbox(EnvReader& env, OutboxConfig& o) {
 
 }  // namespace
 
-Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& getenv) {
+namespace {
+
+// Every read is unconditional (whatever the values), so reading an empty environment names them all.
+Config load(EnvReader& env) {
     Config c;
-    EnvReader env(getenv);
     c.http.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
     env.str("BOXOFFICE_LISTEN_ADDRESS", c.http.address);
@@ -213,7 +271,7 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.integer("BOXOFFICE_METRICS_PORT", c.metrics.port, 0, 65535);
     env.duration("BOXOFFICE_METRICS_SAMPLE_INTERVAL", c.metrics.sampleInterval, 100, 3'600'000);
 
-    env.str("BOXOFFICE_DATABASE_URL", c.database.url);
+    env.secret("BOXOFFICE_DATABASE_URL", c.database.url);
     env.str("BOXOFFICE_SQLITE_PATH", c.database.sqlitePath);
     env.integer("BOXOFFICE_DB_POOL_SIZE", c.database.poolSize, 1, 256);
     env.duration("BOXOFFICE_DB_POOL_WAIT", c.database.poolWait, 1, 60'000);
@@ -223,7 +281,7 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
         c.database.url.rfind("sqlite3://", 0) != 0)
         env.fail("BOXOFFICE_DATABASE_URL", "must start with postgresql://, postgres:// or sqlite3://");
 
-    env.str("BOXOFFICE_REDIS_URL", c.redis.url);
+    env.secret("BOXOFFICE_REDIS_URL", c.redis.url);
     env.duration("BOXOFFICE_REDIS_CONNECT_TIMEOUT", c.redis.connectTimeout, 1, 60'000);
     env.duration("BOXOFFICE_REDIS_COMMAND_TIMEOUT", c.redis.commandTimeout, 1, 60'000);
     env.str("BOXOFFICE_REDIS_TLS_CA_FILE", c.redis.caFile);
@@ -241,13 +299,18 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     if (!c.redis.url.empty() && c.redis.url.rfind("redis://", 0) != 0 && c.redis.url.rfind("rediss://", 0) != 0)
         env.fail("BOXOFFICE_REDIS_URL", "must start with redis:// or rediss://");
 
-    env.str("BOXOFFICE_JWT_SECRET", c.jwtSecret);
+    env.secret("BOXOFFICE_JWT_SECRET", c.jwtSecret);
+    readAuth(env, c.auth);
     if (c.jwtSecret.empty()) {
-        if (c.database.embedded()) {
+        if (c.auth.jwksEnabled()) {
+            // Provider tokens only: HS256 is refused outright, there is no secret to forge with.
+        } else if (c.database.embedded()) {
             c.jwtSecret = kDevJwtSecret;
             c.jwtSecretIsDevDefault = true;
         } else {
-            env.fail("BOXOFFICE_JWT_SECRET", "is required when BOXOFFICE_DATABASE_URL is set (at least 32 characters)");
+            env.fail("BOXOFFICE_JWT_SECRET",
+                     "is required when BOXOFFICE_DATABASE_URL is set, unless BOXOFFICE_JWKS_FILE or BOXOFFICE_JWKS_URL "
+                     "is (at least 32 characters)");
         }
     } else if (c.jwtSecret.size() < 32) {
         env.fail("BOXOFFICE_JWT_SECRET", "must be at least 32 characters");
@@ -264,12 +327,68 @@ Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& ge
     env.duration("BOXOFFICE_SEATMAP_AVAILABILITY_TTL", c.seatmapAvailabilityTtl, 1, 1'000);
 
     readOutbox(env, c.outbox);
+    return c;
+}
 
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+Result<Config> Config::fromEnv(const std::function<const char*(const char*)>& getenv) {
+    EnvReader env(getenv);
+    Config c = load(env);
     if (!env.errors.empty()) {
         Error e = Error::validation(std::move(env.errors));
         return e;
     }
     return c;
+}
+
+std::vector<std::string> Config::knownSettings() {
+    const std::function<const char*(const char*)> none = [](const char*) -> const char* { return nullptr; };
+    EnvReader env(none);
+    load(env);
+    std::vector<std::string> names;
+    for (auto& n : env.names)
+        if (n.rfind("BOXOFFICE_", 0) == 0) names.push_back(std::move(n));
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+std::vector<std::string> unknownSettingWarnings(const std::vector<std::string>& present) {
+    const auto known = Config::knownSettings();
+    std::vector<std::string> warnings;
+    for (const auto& name : present) {
+        if (name.rfind("BOXOFFICE_", 0) != 0 || std::binary_search(known.begin(), known.end(), name)) continue;
+        std::string warning = name + " is not a known setting";
+        // A typo is a few edits away; beyond a third of the part after the prefix it is another word.
+        std::size_t best = std::max<std::size_t>(2, (name.size() - 10) / 3) + 1;
+        const std::string* nearest = nullptr;
+        for (const auto& k : known) {
+            const auto d = editDistance(name, k);
+            if (d < best) {
+                best = d;
+                nearest = &k;
+            }
+        }
+        if (nearest) warning += "; did you mean " + *nearest + "?";
+        warnings.push_back(std::move(warning));
+    }
+    return warnings;
 }
 
 }  // namespace boxoffice::app

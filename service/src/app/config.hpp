@@ -83,6 +83,21 @@ struct OutboxConfig {
     bool enabled() const { return !queueUrl.empty(); }
 };
 
+/// Bearer tokens: HS256 with the shared secret (Config::jwtSecret), and/or RS256 / ES256 tokens of an
+/// OpenID Connect provider verified against its JWKS (a file or a URL).
+struct AuthConfig {
+    std::string jwksFile;
+    std::string jwksUrl;
+    std::string issuer;                  // required `iss` when set
+    std::vector<std::string> audiences;  // BOXOFFICE_JWT_AUDIENCE, comma-separated; `aud` must hold one
+    std::string roleClaim = "role";
+    std::string adminValue = "admin";
+    milliseconds jwksRefreshInterval{300'000};
+    milliseconds jwksMinRefreshInterval{30'000};  // fastest reload on unknown `kid`s
+    milliseconds jwksTimeout{3'000};              // whole fetch of JWKS_URL
+    bool jwksEnabled() const { return !jwksFile.empty() || !jwksUrl.empty(); }
+};
+
 struct Config {
     HttpConfig http;
     MetricsConfig metrics;
@@ -90,7 +105,8 @@ struct Config {
     RedisConfig redis;
     BookingConfig booking;
     OutboxConfig outbox;
-    std::string jwtSecret;
+    AuthConfig auth;
+    std::string jwtSecret;  // empty: HS256 tokens refused (only with a JWKS configured)
     bool jwtSecretIsDevDefault = false;
     bool autoMigrate = true;
     std::string logLevel = "info";
@@ -101,8 +117,18 @@ struct Config {
 
     /// Reads BOXOFFICE_* through `getenv` and validates everything; the error lists every bad
     /// variable with the reason.
+    /// Secrets (BOXOFFICE_JWT_SECRET, _DATABASE_URL, _REDIS_URL) may instead come from a file named
+    /// by the same name + `_FILE` (trailing newlines trimmed); setting both is an error.
     static Result<Config> fromEnv(const std::function<const char*(const char*)>& getenv);
+
+    /// Every BOXOFFICE_* name fromEnv reads: taken from fromEnv itself, so it cannot drift.
+    static std::vector<std::string> knownSettings();
 };
+
+/// One warning for each BOXOFFICE_* name in `present` (the process's environment) that fromEnv never
+/// reads, naming the closest known setting when one is near:
+/// "BOXOFFICE_JWT_SECRT is not a known setting; did you mean BOXOFFICE_JWT_SECRET?".
+std::vector<std::string> unknownSettingWarnings(const std::vector<std::string>& present);
 
 /// The development secret used when BOXOFFICE_JWT_SECRET is unset on the embedded default.
 inline constexpr const char* kDevJwtSecret = "boxoffice-dev-secret-not-for-production-use";

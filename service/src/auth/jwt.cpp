@@ -12,22 +12,18 @@
 #include <stdexcept>
 #include <utility>
 
+#include "auth/jws.hpp"
 #include "util/sha256.hpp"
 
 namespace boxoffice::auth {
 
 namespace {
 
-// Far above any token we mint (~300 bytes); bounds the work an unauthenticated caller can cause.
-constexpr std::size_t kMaxTokenBytes = 8 * 1024;
-constexpr std::size_t kMaxSubjectChars = 128;
 constexpr std::size_t kHs256Bytes = 32;
 // Fixed text rather than a serialised object: the signature covers these exact bytes.
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
-Error unauthenticated(std::string detail) {
-    return Error{ErrorCode::Unauthenticated, std::move(detail), {}, {}, {}};
-}
+using jws::unauthenticated;
 
 std::array<unsigned char, kHs256Bytes> hmacSha256(std::string_view key, std::string_view data) {
     std::array<unsigned char, kHs256Bytes> mac{};
@@ -45,16 +41,6 @@ std::string randomJti() {
         throw std::runtime_error("jwt: RAND_bytes failed");
     }
     return util::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-// Decodes one base64url segment into a JSON object; nullopt for anything else (bad base64, bad JSON,
-// invalid UTF-8, a JSON array or scalar).
-std::optional<nlohmann::json> decodeObject(std::string_view segment) {
-    std::string text;
-    if (!util::base64UrlDecode(segment, text)) return std::nullopt;
-    auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-    return doc;
 }
 
 }  // namespace
@@ -82,7 +68,7 @@ JwtCodec::JwtCodec(std::string secret, const Clock& clock, std::chrono::seconds 
     if (leeway_.count() < 0) throw std::invalid_argument("jwt leeway must not be negative");
 }
 
-std::string JwtCodec::mint(const TokenSpec& spec) const {
+std::string JwtCodec::mint(const TokenSpec& spec, std::string_view issuer, std::string_view audience) const {
     // Whole seconds, as RFC 7519 NumericDate is usually read; floor keeps iat <= now.
     const std::int64_t ms = clock_.nowMs();
     const std::int64_t iat = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
@@ -93,6 +79,8 @@ std::string JwtCodec::mint(const TokenSpec& spec) const {
     claims["nbf"] = iat;
     claims["exp"] = iat + spec.ttl.count();
     claims["jti"] = randomJti();
+    if (!issuer.empty()) claims["iss"] = issuer;
+    if (!audience.empty()) claims["aud"] = audience;
 
     std::string signingInput = util::base64UrlEncode(kHeader);
     signingInput += '.';
@@ -109,22 +97,17 @@ Result<Principal> JwtCodec::verify(std::string_view token) const {
 }
 
 Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs) const {
-    if (token.size() > kMaxTokenBytes) return unauthenticated("token too large");
-
-    const auto dot1 = token.find('.');
-    if (dot1 == std::string_view::npos) return unauthenticated("malformed token");
-    const auto dot2 = token.find('.', dot1 + 1);
-    if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
-        return unauthenticated("malformed token");
-    }
-    const std::string_view headerPart = token.substr(0, dot1);
-    const std::string_view payloadPart = token.substr(dot1 + 1, dot2 - dot1 - 1);
-    const std::string_view signaturePart = token.substr(dot2 + 1);
+    if (token.size() > jws::kMaxTokenBytes) return unauthenticated("token too large");
+    const auto parts = jws::split(token);
+    if (!parts) return unauthenticated("malformed token");
+    const std::string_view headerPart = parts->header;
+    const std::string_view payloadPart = parts->payload;
+    const std::string_view signaturePart = parts->signature;
 
     try {
         // The algorithm is pinned here, never taken from the token: trusting `alg` is how "none" and
         // RS256/HS256 key-confusion forgeries get through.
-        const auto header = decodeObject(headerPart);
+        const auto header = jws::decodeObject(headerPart);
         if (!header) return unauthenticated("malformed token");
         const auto alg = header->find("alg");
         if (alg == header->end() || !alg->is_string() || alg->get_ref<const std::string&>() != "HS256") {
@@ -137,7 +120,7 @@ Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs)
 
         std::string signature;
         if (!util::base64UrlDecode(signaturePart, signature)) return unauthenticated("malformed token");
-        const auto expected = hmacSha256(secret_, token.substr(0, dot2));
+        const auto expected = hmacSha256(secret_, parts->signingInput);
         // Length is public (always 32 for HS256); only the byte comparison must not leak timing.
         if (signature.size() != expected.size() ||
             CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
@@ -145,36 +128,13 @@ Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs)
         }
 
         // Claims are only looked at once the signature proves we wrote them.
-        const auto claims = decodeObject(payloadPart);
+        const auto claims = jws::decodeObject(payloadPart);
         if (!claims) return unauthenticated("malformed token");
+        if (auto bad = jws::checkTimes(*claims, clock_.nowMs(), leeway_, expiresAtMs)) return std::move(*bad);
+        auto subject = jws::subjectOf(*claims);
+        if (!subject) return std::move(subject).error();
 
-        // Compare in milliseconds as doubles: NumericDate may be fractional, and a double holds any
-        // realistic epoch-ms exactly, while absurd values (1e300) still compare sanely.
-        const double nowMs = static_cast<double>(clock_.nowMs());
-        const double leewayMs = static_cast<double>(leeway_.count()) * 1000.0;
-
-        const auto exp = claims->find("exp");
-        if (exp == claims->end()) return unauthenticated("missing expiry");
-        if (!exp->is_number()) return unauthenticated("invalid expiry");
-        if (nowMs >= exp->get<double>() * 1000.0 + leewayMs) return unauthenticated("token expired");
-        // Clamped: converting a double beyond int64 (exp 1e300 in a validly signed token) is undefined.
-        const double untilMs = exp->get<double>() * 1000.0 + leewayMs;
-        expiresAtMs = untilMs >= 9.0e18 ? std::numeric_limits<EpochMs>::max() : static_cast<EpochMs>(untilMs);
-
-        const auto nbf = claims->find("nbf");
-        if (nbf != claims->end()) {
-            if (!nbf->is_number()) return unauthenticated("invalid not-before");
-            if (nbf->get<double>() * 1000.0 > nowMs + leewayMs) return unauthenticated("token not yet valid");
-        }
-
-        const auto sub = claims->find("sub");
-        if (sub == claims->end() || !sub->is_string() || sub->get_ref<const std::string&>().empty()) {
-            return unauthenticated("missing subject");
-        }
-        const auto& subject = sub->get_ref<const std::string&>();
-        if (subject.size() > kMaxSubjectChars) return unauthenticated("invalid subject");
-
-        Principal principal{subject, Role::User};
+        Principal principal{std::move(subject).value(), Role::User};
         const auto role = claims->find("role");
         if (role != claims->end()) {
             const auto parsed = role->is_string() ? parseRole(role->get_ref<const std::string&>()) : std::nullopt;
@@ -188,11 +148,11 @@ Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs)
     }
 }
 
-VerifiedTokenCache::VerifiedTokenCache(const JwtCodec& codec, const Clock& clock, std::size_t capacity)
-    : codec_(codec), clock_(clock), capacityPerShard_(std::max<std::size_t>(1, capacity / 16)) {}
+VerifiedTokenCache::VerifiedTokenCache(const TokenVerifier& verifier, const Clock& clock, std::size_t capacity)
+    : codec_(verifier), clock_(clock), capacityPerShard_(std::max<std::size_t>(1, capacity / 16)) {}
 
 Result<Principal> VerifiedTokenCache::verify(std::string_view token) {
-    if (token.size() > kMaxTokenBytes) return codec_.verify(token);
+    if (token.size() > jws::kMaxTokenBytes) return jws::unauthenticated("token too large");
     Shard& shard = shards_[std::hash<std::string_view>{}(token) % shards_.size()];
     const EpochMs now = clock_.nowMs();
     {

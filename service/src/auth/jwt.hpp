@@ -9,21 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
 #include "domain/result.hpp"
 
 namespace boxoffice::auth {
 
-enum class Role { User, Admin };
-
 std::string_view roleName(Role role);
-
-/// Who is calling: the JWT `sub` and `role`.
-struct Principal {
-    std::string userId;
-    Role role = Role::User;
-    bool isAdmin() const { return role == Role::Admin; }
-};
 
 struct TokenSpec {
     std::string userId;
@@ -37,15 +29,17 @@ struct TokenSpec {
 /// future, `leeway` allowed), `nbf` (optional, must not be in the future beyond `leeway`), `sub`
 /// (required non-empty string, at most 128 chars), `role` (optional, "user" or "admin"; default user).
 /// Any failure -> Error{Unauthenticated, detail naming the reason, e.g. "token expired"}.
-class JwtCodec {
+class JwtCodec final : public TokenVerifier {
 public:
     JwtCodec(std::string secret, const Clock& clock, std::chrono::seconds leeway = std::chrono::seconds{30});
 
-    std::string mint(const TokenSpec& spec) const;
+    std::string mint(const TokenSpec& spec) const { return mint(spec, {}, {}); }
+    /// With `iss` / `aud` claims (each left out when empty), for a service that checks them.
+    std::string mint(const TokenSpec& spec, std::string_view issuer, std::string_view audience) const;
     Result<Principal> verify(std::string_view token) const;
-    const Clock& clock() const { return clock_; }
+    const Clock& clock() const override { return clock_; }
     /// Like verify(), also giving the instant (epoch ms) after which the token no longer verifies.
-    Result<Principal> verify(std::string_view token, EpochMs& expiresAtMs) const;
+    Result<Principal> verify(std::string_view token, EpochMs& expiresAtMs) const override;
 
 private:
     std::string secret_;
@@ -55,10 +49,11 @@ private:
 
 /// Remembers tokens that verified, until they expire: a flash sale sends the same few thousand
 /// tokens over and over, and HMAC + base64 + JSON per request is a measurable share of a hold.
-/// Thread-safe (sharded locks). A token is only ever cached after a full verify().
+/// Thread-safe (sharded locks). A token is only ever cached after a full verify(), and only until its
+/// `exp`: a key removed from a JWKS stops new tokens at once, tokens already seen run out at `exp`.
 class VerifiedTokenCache {
 public:
-    VerifiedTokenCache(const JwtCodec& codec, const Clock& clock, std::size_t capacity = 200000);
+    VerifiedTokenCache(const TokenVerifier& verifier, const Clock& clock, std::size_t capacity = 200000);
     Result<Principal> verify(std::string_view token);
 
 private:
@@ -75,7 +70,7 @@ private:
         std::mutex mu;
         std::unordered_map<std::string, Entry, TokenHash, std::equal_to<>> entries;
     };
-    const JwtCodec& codec_;
+    const TokenVerifier& codec_;
     const Clock& clock_;
     std::size_t capacityPerShard_;
     std::array<Shard, 16> shards_;

@@ -110,11 +110,11 @@ bool acceptableRequestId(std::string_view id) {
     return true;
 }
 
-Pipeline::Pipeline(const Router& router, const auth::JwtCodec& jwt, PipelineOptions options,
+Pipeline::Pipeline(const Router& router, const auth::TokenVerifier& verifier, PipelineOptions options,
                    metrics::HttpMetrics* metrics)
     : router_(router),
       metrics_(metrics),
-      tokens_(jwt, jwt.clock()),
+      tokens_(verifier, verifier.clock()),
       options_(std::move(options)),
       fastLane_(std::make_unique<util::WorkQueue>("bx-fast", options_.fastWorkers, options_.queueCapacity)),
       databaseLane_(std::make_unique<util::WorkQueue>("bx-db", options_.databaseWorkers, options_.queueCapacity)) {}

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth/jwt.hpp"
+#include "auth/token_verifier.hpp"
 #include "http/connection.hpp"
 #include "http/router.hpp"
 #include "util/work_queue.hpp"
@@ -36,7 +37,7 @@ struct PipelineOptions {
 class Pipeline final : public RequestSink {
 public:
     /// `metrics` (may be null) must have been built from `router`'s final table and outlive this.
-    Pipeline(const Router& router, const auth::JwtCodec& jwt, PipelineOptions options,
+    Pipeline(const Router& router, const auth::TokenVerifier& verifier, PipelineOptions options,
              metrics::HttpMetrics* metrics = nullptr);
     ~Pipeline() override;
 
