@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "admission/rate_limit_policy.hpp"
 #include "domain/result.hpp"
 #include "messaging/aws_credentials.hpp"
 #include "messaging/outbox_relay.hpp"
@@ -86,6 +87,7 @@ struct Config {
     RedisConfig redis;
     BookingConfig booking;
     OutboxConfig outbox;
+    admission::RateLimitSettings rateLimit;  // BOXOFFICE_RATE_LIMIT_*, BOXOFFICE_TRUSTED_PROXIES
     std::string jwtSecret;
     bool jwtSecretIsDevDefault = false;
     bool autoMigrate = true;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/problem.hpp"
+#include "http/rate_limit_gate.hpp"
 #include "metrics/http_metrics.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -18,16 +19,19 @@ namespace boxoffice::app {
 namespace Ph = Pistache::Http;
 
 struct HttpServer::State {
-    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c, metrics::HttpMetrics* m)
+    State(const http::Router& r, const auth::JwtCodec& j, HttpConfig c, metrics::HttpMetrics* m,
+          const http::RateLimitGate* g)
         : router(r),
           jwt(j),
           metrics(m),
+          rateLimits(g),
           config(std::move(c)),
           fastLane(std::make_unique<util::WorkQueue>("bx-fast", config.fastWorkers, config.queueCapacity)),
           databaseLane(std::make_unique<util::WorkQueue>("bx-db", config.databaseWorkers, config.queueCapacity)) {}
     const http::Router& router;
     const auth::JwtCodec& jwt;
     metrics::HttpMetrics* metrics;
+    const http::RateLimitGate* rateLimits;  // null: no rate limits
     auth::VerifiedTokenCache tokens{jwt, jwt.clock()};
     HttpConfig config;
     std::atomic<int> inFlight{0};
@@ -146,6 +150,7 @@ struct Exchange {
     int routeIndex = -1;  // in the router's table; names the request in metrics
     std::string internal;
     bool forceKeepAlive = false;
+    std::vector<std::pair<std::string, std::string>> limitHeaders;  // RateLimit-*, added to the answer
     Clock::time_point started = Clock::now();
 };
 
@@ -214,6 +219,7 @@ private:
         req.requestId = rid && acceptableRequestId(*rid) ? *rid : newRequestId();
         req.method = toMethod(request.method());
         req.path = request.resource();
+        req.peerAddress = request.address().host();
         const auto& q = request.query();
         for (auto it = q.parameters_begin(); it != q.parameters_end(); ++it)
             req.query[percentDecode(it->first)] = percentDecode(it->second);
@@ -264,6 +270,13 @@ private:
             return fail(ex, {ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>", {}, {}, {}});
         if (route->access == http::Access::Admin && !req.principal->isAdmin())
             return fail(ex, {ErrorCode::Forbidden, "this route needs the admin role", {}, {}, {}});
+        // Rate limits (http/rate_limit_gate.hpp), once the caller is known: a 429 now, or the
+        // RateLimit headers for the route's answer.
+        if (state_->rateLimits) {
+            auto verdict = state_->rateLimits->admit(req, *route);
+            if (verdict.rejection) return std::move(*verdict.rejection);
+            ex.limitHeaders = std::move(verdict.headers);
+        }
         return std::nullopt;
     }
 
@@ -314,6 +327,7 @@ private:
     }
 
     void finish(Exchange& ex, Ph::ResponseWriter& writer, http::Response resp) const {
+        for (auto& h : ex.limitHeaders) resp.headers.push_back(std::move(h));
         const double seconds = std::chrono::duration<double>(Clock::now() - ex.started).count();
         // Counted before the answer leaves: a client that stops and scrapes sees every answer it got.
         if (state_->metrics) state_->metrics->finished(ex.routeIndex, ex.req.method, resp.status, seconds);
@@ -373,8 +387,8 @@ private:
 }  // namespace
 
 HttpServer::HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt,
-                       metrics::HttpMetrics* metrics)
-    : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_, metrics)) {}
+                       metrics::HttpMetrics* metrics, const http::RateLimitGate* rateLimits)
+    : config_(std::move(config)), state_(std::make_shared<State>(router, jwt, config_, metrics, rateLimits)) {}
 
 HttpServer::~HttpServer() {
     stop();

@@ -17,14 +17,18 @@ class Endpoint;
 namespace boxoffice::metrics {
 class HttpMetrics;
 }
+namespace boxoffice::http {
+class RateLimitGate;
+}
 
 namespace boxoffice::app {
 
 class HttpServer {
 public:
     /// `metrics` (may be null) must have been built from `router`'s final table and outlive the server.
+    /// `rateLimits` (may be null: no limits) must outlive the server.
     HttpServer(HttpConfig config, const http::Router& router, const auth::JwtCodec& jwt,
-               metrics::HttpMetrics* metrics = nullptr);
+               metrics::HttpMetrics* metrics = nullptr, const http::RateLimitGate* rateLimits = nullptr);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

@@ -27,6 +27,7 @@ enum class ErrorCode {
     OrderExpired,
     IdempotencyKeyReused,
     Conflict,
+    RateLimited,  // a rate limit budget is spent: retry after Retry-After
     RequestTimeout,
     DependencyUnavailable,  // database or Redis down / pool exhausted
     DependencyTimeout,      // a deadline ran out talking to a dependency
@@ -35,29 +36,18 @@ enum class ErrorCode {
 };
 
 inline constexpr ErrorCode kAllErrorCodes[] = {
-    ErrorCode::MalformedJson,
-    ErrorCode::ValidationFailed,
-    ErrorCode::InvalidParameter,
-    ErrorCode::Unauthenticated,
-    ErrorCode::Forbidden,
-    ErrorCode::NotFound,
-    ErrorCode::RouteNotFound,
-    ErrorCode::MethodNotAllowed,
-    ErrorCode::PayloadTooLarge,
-    ErrorCode::UnsupportedMediaType,
-    ErrorCode::EventHasShows,
-    ErrorCode::ShowHasOrders,
-    ErrorCode::SeatsUnavailable,
-    ErrorCode::SaleNotOpen,
-    ErrorCode::SeatLimitReached,
-    ErrorCode::HoldNotActive,
-    ErrorCode::OrderExpired,
-    ErrorCode::IdempotencyKeyReused,
-    ErrorCode::Conflict,
-    ErrorCode::RequestTimeout,
-    ErrorCode::DependencyUnavailable,
-    ErrorCode::DependencyTimeout,
-    ErrorCode::ShuttingDown,
+    ErrorCode::MalformedJson,     ErrorCode::ValidationFailed,
+    ErrorCode::InvalidParameter,  ErrorCode::Unauthenticated,
+    ErrorCode::Forbidden,         ErrorCode::NotFound,
+    ErrorCode::RouteNotFound,     ErrorCode::MethodNotAllowed,
+    ErrorCode::PayloadTooLarge,   ErrorCode::UnsupportedMediaType,
+    ErrorCode::EventHasShows,     ErrorCode::ShowHasOrders,
+    ErrorCode::SeatsUnavailable,  ErrorCode::SaleNotOpen,
+    ErrorCode::SeatLimitReached,  ErrorCode::HoldNotActive,
+    ErrorCode::OrderExpired,      ErrorCode::IdempotencyKeyReused,
+    ErrorCode::Conflict,          ErrorCode::RateLimited,
+    ErrorCode::RequestTimeout,    ErrorCode::DependencyUnavailable,
+    ErrorCode::DependencyTimeout, ErrorCode::ShuttingDown,
     ErrorCode::Internal,
 };
 

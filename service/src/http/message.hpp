@@ -21,6 +21,7 @@ struct Request {
     std::string path;
     std::string body;
     std::string requestId;
+    std::string peerAddress;  // the direct peer's IP (the edge fills it); see admission/client_ip.hpp
     std::unordered_map<std::string, std::string> pathParams;
     std::unordered_map<std::string, std::string> query;    // percent-decoded
     std::unordered_map<std::string, std::string> headers;  // lower-case names
