@@ -259,7 +259,7 @@ TEST_P(RateLimitApi, OnlyAdminsSetLimitsAndOnlyValidOnes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RateLimitApi, ::testing::Values(Backend::Sqlite, Backend::PostgresRedis),
-                         [](const auto& info) { return backendName(info.param); });
+                         [](const auto& p) { return backendName(p.param); });
 
 TEST(RateLimitFailOpen, WhenRedisStopsRequestsPassAndAreCounted) {
     ThrowawayRedis server;
