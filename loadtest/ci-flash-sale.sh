@@ -29,6 +29,9 @@ export BOXOFFICE_JWT_SECRET=ci-flash-sale-secret-0123456789-abcdef
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 # Short windows, so abandoned holds and orders expire within the test and the verifier sees it.
 export BOXOFFICE_HOLD_TTL=4s BOXOFFICE_PAYMENT_WINDOW=4s BOXOFFICE_SWEEP_INTERVAL=500ms
+# Every virtual user comes from 127.0.0.1: the per-address rate limits are raised for that; the
+# per-user ones stay the defaults (a user here holds at most 4 times, then orders and pays once).
+export BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP=1000000/1s BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP=1000000/1s BOXOFFICE_RATE_LIMIT_READS_PER_IP=1000000/1s
 "$BIN" migrate up >/dev/null
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_PORT=$MPORT BOXOFFICE_METRICS_ADDRESS=127.0.0.1 \

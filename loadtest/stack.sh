@@ -9,6 +9,11 @@ scripts/test-servers.sh start "$WORK/servers" >/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export BOXOFFICE_DATABASE_URL=$(sed -n 's/^PG_URL=//p' "$WORK/servers/env")
 export BOXOFFICE_REDIS_URL=$(sed -n 's/^REDIS_URL=//p' "$WORK/servers/env")
+# Every client here is on 127.0.0.1: the per-address rate limits are raised for that (a caller may
+# set them itself). The per-user ones stay the defaults unless a benchmark raises them.
+export BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP=${BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP:-1000000/1s}
+export BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP=${BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP:-1000000/1s}
+export BOXOFFICE_RATE_LIMIT_READS_PER_IP=${BOXOFFICE_RATE_LIMIT_READS_PER_IP:-1000000/1s}
 export BOXOFFICE_JWT_SECRET=bench-secret-0123456789-0123456789-0123 BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 "$BIN" migrate up >/dev/null
 SHOW=$("$BIN" seed --demo --seats "${SEATS:-20000}" 2>/dev/null)

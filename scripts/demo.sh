@@ -34,6 +34,8 @@ export BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_ADDRESS=127.0.0.1
 export BOXOFFICE_METRICS_PORT=${BOXOFFICE_METRICS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 export BOXOFFICE_JWT_SECRET=${BOXOFFICE_JWT_SECRET:-demo-secret-0123456789-0123456789-abcdef}
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
+# 20,000 virtual users on 127.0.0.1: per-address rate limits raised, per-user ones the defaults.
+export BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP=1000000/1s BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP=1000000/1s BOXOFFICE_RATE_LIMIT_READS_PER_IP=1000000/1s
 # Short windows so that what the abandoning users held comes back within the demo, and is verified.
 export BOXOFFICE_HOLD_TTL=${BOXOFFICE_HOLD_TTL:-8s} BOXOFFICE_PAYMENT_WINDOW=${BOXOFFICE_PAYMENT_WINDOW:-8s}
 export BOXOFFICE_SWEEP_INTERVAL=${BOXOFFICE_SWEEP_INTERVAL:-1s}

@@ -105,6 +105,7 @@ def healthy_series():
         series("boxoffice_sweeper_last_run_timestamp_seconds", INST, "0+60x400"),
         series("boxoffice_sweeper_lag_seconds", INST, "0x400"),
         series("up", INST, "1x400"),
+        series("boxoffice_rate_limit_fail_open_total", dict(INST, budget="holds", scope="user"), "0x400"),
     ]
     for dep in ("redis", "postgresql"):
         d = dict(INST, dependency=dep)
@@ -224,6 +225,15 @@ ALERTS += [
                     "or the dependency is slow and connections stay busy.",
      "fire": [series("boxoffice_pool_exhausted_total", dict(INST, dependency="postgresql"), "0+10x60")],
      "fire_at": "20m", "fire_labels": {"instance": INST["instance"], "dependency": "postgresql"}},
+    {"alert": "RateLimiterFailingOpen",
+     "expr": "sum by (instance) (rate(boxoffice_rate_limit_fail_open_total[5m])) > 0", "for": "5m",
+     "severity": "warning",
+     "summary": "Rate limits are not enforced: the limiter's store does not answer",
+     "description": "Rate limit checks fail (Redis unreachable, its pool exhausted, or the script refused), so "
+                    "requests are let through unlimited rather than refused. Nothing breaks for clients, but one "
+                    "client can flood holds until the store answers again.",
+     "fire": [series("boxoffice_rate_limit_fail_open_total", dict(INST, budget="holds", scope="user"), "0+30x60")],
+     "fire_at": "20m", "fire_labels": {"instance": INST["instance"]}},
     {"alert": "DependencyPoolSaturated",
      "expr": "dependency:boxoffice_pool_utilisation:ratio > 0.9", "for": "10m", "severity": "warning",
      "summary": "A connection pool is more than 90 % in use",
@@ -382,6 +392,19 @@ def flash_sale():
     b.panel("Hold latency p99",
             [(f"histogram_quantile(0.99, sum by (le) (rate(boxoffice_http_request_duration_seconds_bucket"
               f"{{{I},{HOLD}}}[{RI}])))", "p99")], "s", w=6)
+    b.row("Rate limits")
+    b.panel("Rate-limited requests per second (429) by budget and scope",
+            [(f'sum by (budget, scope) (rate(boxoffice_rate_limit_decisions_total{{{I},outcome="limited"}}[{RI}]))',
+              "{{budget}} per {{scope}}")], "reqps", w=12,
+            description="Requests refused with 429 RATE_LIMITED; a request counted per user and per address "
+                        "appears in both scopes")
+    b.panel("Share of checks limited",
+            [(f'sum by (budget) (rate(boxoffice_rate_limit_decisions_total{{{I},outcome="limited"}}[{RI}]))'
+              f" / sum by (budget) (rate(boxoffice_rate_limit_decisions_total{{{I}}}[{RI}]))", "{{budget}}")],
+            "percentunit", w=6)
+    b.panel("Limiter failing open",
+            [(f"sum by (budget) (rate(boxoffice_rate_limit_fail_open_total{{{I}}}[{RI}]))", "{{budget}}")],
+            "reqps", w=6, description="Checks the limiter's store could not answer: those requests were let through")
     b.row("Seats")
     b.panel("Seats by state", [(f"max by (show, state) (boxoffice_show_seats{{{I},{S}}})", "{{state}} {{show}}")],
             w=12)

@@ -83,7 +83,12 @@ BOXOFFICE_SWEEP_INTERVAL=$SWEEP
 BOXOFFICE_IDEMPOTENCY_LEASE=${BOXOFFICE_IDEMPOTENCY_LEASE:-2s}
 BOXOFFICE_LOG_LEVEL=warn
 BOXOFFICE_ACCESS_LOG_SAMPLE=0
+BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP=1000000/1s
+BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP=1000000/1s
+BOXOFFICE_RATE_LIMIT_READS_PER_IP=1000000/1s
 EOF
+# The crowd is on 127.0.0.1: the per-address rate limits above are raised; the per-user ones stay
+# the defaults (a chaos user retries with backoff and honours Retry-After).
 # What faults.sh needs to know about the stack (data, read with sed, never sourced).
 cat >"$WORK/stack.env" <<EOF
 BIN=$BIN

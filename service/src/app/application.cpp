@@ -1,5 +1,7 @@
 #include "app/application.hpp"
 
+#include "admission/memory_rate_limiter.hpp"
+#include "http/handlers/rate_limit_routes.hpp"
 #include "http/handlers/routes.hpp"
 #include "metrics/build_info.hpp"
 #include "metrics/metered_hold_store.hpp"
@@ -9,9 +11,11 @@
 #include "storage/memory/memory_hold_store.hpp"
 #include "storage/redis/redis_hold_store.hpp"
 #include "storage/redis/redis_idempotency_store.hpp"
+#include "storage/redis/redis_rate_limiter.hpp"
 #include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/sql_order_repository.hpp"
+#include "storage/sql/sql_show_rate_limits.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
 
@@ -166,11 +170,38 @@ Application::Application(Config config, const Clock* clock)
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
                                 clock_, ids_, idempotency);
 
+    // Shared by every replica on Redis; in process on the embedded default. Fails open either way.
+    // On Redis with a pool of its own: one connection per reactor thread (a check runs there, one at
+    // a time), short deadlines, and a health of its own, so a slow check never marks Redis frozen
+    // for the holds.
+    if (redisPool_) {
+        std::string err;
+        redis::RedisOptions ro;
+        ro.endpoint = *redis::parseRedisUrl(config_.redis.url, err);
+        ro.connectTimeout = ro.commandTimeout = config_.rateLimit.redisTimeout;
+        ro.caFile = config_.redis.caFile;
+        rateLimitHealth_ = std::make_unique<redis::RedisHealth>();
+        rateLimitPool_ = std::make_unique<redis::RedisPool>(ro, config_.http.threads, config_.rateLimit.redisTimeout,
+                                                            rateLimitHealth_.get());
+        rateLimiter_ = std::make_unique<redis::RedisRateLimiter>(*rateLimitPool_);
+    } else {
+        rateLimiter_ = std::make_unique<admission::MemoryRateLimiter>(config_.rateLimit.maxKeys);
+    }
+    rateLimitMetrics_ = std::make_unique<metrics::RateLimitMetrics>(*metrics_, redisPool_ ? "redis" : "memory");
+    showRateLimitRepo_ = std::make_unique<sql::SqlShowRateLimits>(*db_);
+    showRateLimits_ = std::make_unique<admission::ShowRateLimitCache>(
+        *showRateLimitRepo_, config_.rateLimit.overrideRefresh,
+        [m = rateLimitMetrics_.get()](bool ok) { m->overrideRefresh(ok); });
+    rateLimitGate_ = std::make_unique<http::RateLimitGate>(config_.rateLimit, *rateLimiter_, showRateLimits_.get(),
+                                                           rateLimitMetrics_.get());
+    http::registerRateLimitRoutes(router_, *catalog_, *showRateLimits_, config_.rateLimit, clock_);
+
     httpMetrics_ = std::make_unique<metrics::HttpMetrics>(*metrics_, router_.routes());
     metricsQueries_ = std::make_unique<sql::SqlMetricsQueries>(*db_);
     sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
                                                        std::move(dependencies), config_.metrics.sampleInterval);
-    pipeline_ = std::make_unique<http::Pipeline>(router_, *verifier_, pipelineOptions(config_.http), httpMetrics_.get());
+    pipeline_ = std::make_unique<http::Pipeline>(router_, *verifier_, pipelineOptions(config_.http), httpMetrics_.get(),
+                                                 rateLimitGate_.get());
     server_ = std::make_unique<http::Server>(serverOptions(config_.http), *pipeline_);
     if (config_.outbox.enabled() && config_.outbox.relayInServe)
         outbox_ = std::make_unique<OutboxPublishing>(config_, *metrics_, clock_);

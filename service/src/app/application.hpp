@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "admission/rate_limiter.hpp"
+#include "admission/show_rate_limit_cache.hpp"
 #include "app/config.hpp"
 #include "app/outbox_publishing.hpp"
 #include "auth/jwks_source.hpp"
@@ -17,6 +19,7 @@
 #include "domain/reconciler.hpp"
 #include "domain/seatmap_service.hpp"
 #include "http/pipeline.hpp"
+#include "http/rate_limit_gate.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
 #include "http/seatmap_renderer.hpp"
@@ -24,6 +27,7 @@
 #include "metrics/http_metrics.hpp"
 #include "metrics/metrics.hpp"
 #include "metrics/metrics_server.hpp"
+#include "metrics/rate_limit_metrics.hpp"
 #include "metrics/state_sampler.hpp"
 #include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_pool.hpp"
@@ -102,6 +106,14 @@ private:
     std::unique_ptr<sql::SqlMetricsQueries> metricsQueries_;
     std::unique_ptr<metrics::StateSampler> sampler_;
     std::unique_ptr<metrics::MetricsServer> metricsServer_;
+    // Rate limits (admission/): the store (Redis or in process), the shows' overrides, the gate.
+    std::unique_ptr<redis::RedisHealth> rateLimitHealth_;
+    std::unique_ptr<redis::RedisPool> rateLimitPool_;
+    std::unique_ptr<admission::RateLimiter> rateLimiter_;
+    std::unique_ptr<admission::ShowRateLimitRepository> showRateLimitRepo_;
+    std::unique_ptr<metrics::RateLimitMetrics> rateLimitMetrics_;
+    std::unique_ptr<admission::ShowRateLimitCache> showRateLimits_;
+    std::unique_ptr<http::RateLimitGate> rateLimitGate_;
     std::unique_ptr<http::Pipeline> pipeline_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<OutboxPublishing> outbox_;  // when BOXOFFICE_SQS_QUEUE_URL is set

@@ -212,6 +212,47 @@ void readOutbox(EnvReader& env, OutboxConfig& o) {
     }
 }
 
+// Rate limits; the defaults and why they are what they are: admission/rate_limit_policy.hpp.
+void readRateLimits(EnvReader& env, admission::RateLimitSettings& r) {
+    using admission::Budget;
+    env.boolean("BOXOFFICE_RATE_LIMIT_ENABLED", r.enabled);
+    using admission::Scope;
+    // Spelt out, so a grep for a variable's name finds where it is read.
+    const struct {
+        Budget budget;
+        Scope scope;
+        const char* name;
+    } rates[] = {{Budget::Holds, Scope::User, "BOXOFFICE_RATE_LIMIT_HOLDS_PER_USER"},
+                 {Budget::Holds, Scope::Ip, "BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP"},
+                 {Budget::Orders, Scope::User, "BOXOFFICE_RATE_LIMIT_ORDERS_PER_USER"},
+                 {Budget::Orders, Scope::Ip, "BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP"},
+                 {Budget::Reads, Scope::User, "BOXOFFICE_RATE_LIMIT_READS_PER_USER"},
+                 {Budget::Reads, Scope::Ip, "BOXOFFICE_RATE_LIMIT_READS_PER_IP"}};
+    for (const auto& rate : rates) {
+        auto v = env.raw(rate.name);
+        if (!v) continue;
+        std::string error;
+        auto parsed = admission::parseRate(*v, error);
+        if (!parsed) {
+            env.fail(rate.name, error);
+            continue;
+        }
+        auto& limits = r.budgets[static_cast<std::size_t>(rate.budget)];
+        (rate.scope == Scope::User ? limits.perUser : limits.perIp) = *parsed;
+    }
+    env.duration("BOXOFFICE_RATE_LIMIT_OVERRIDE_REFRESH", r.overrideRefresh, 100, 600'000);
+    env.duration("BOXOFFICE_RATE_LIMIT_REDIS_TIMEOUT", r.redisTimeout, 1, 5'000);
+    env.size("BOXOFFICE_RATE_LIMIT_MAX_KEYS", r.maxKeys, 1'000, 100'000'000);
+    if (auto v = env.raw("BOXOFFICE_TRUSTED_PROXIES")) {
+        std::string error;
+        auto list = admission::parseCidrList(*v, error);
+        if (!list)
+            env.fail("BOXOFFICE_TRUSTED_PROXIES", error);
+        else
+            r.trustedProxies = std::move(*list);
+    }
+}
+
 }  // namespace
 
 namespace {
@@ -327,6 +368,7 @@ Config load(EnvReader& env) {
     env.duration("BOXOFFICE_SEATMAP_AVAILABILITY_TTL", c.seatmapAvailabilityTtl, 1, 1'000);
 
     readOutbox(env, c.outbox);
+    readRateLimits(env, c.rateLimit);
     return c;
 }
 

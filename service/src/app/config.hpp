@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/rate_limit_policy.hpp"
 #include "domain/result.hpp"
 #include "messaging/aws_credentials.hpp"
 #include "messaging/outbox_relay.hpp"
@@ -106,7 +107,8 @@ struct Config {
     BookingConfig booking;
     OutboxConfig outbox;
     AuthConfig auth;
-    std::string jwtSecret;  // empty: HS256 tokens refused (only with a JWKS configured)
+    admission::RateLimitSettings rateLimit;  // BOXOFFICE_RATE_LIMIT_*, BOXOFFICE_TRUSTED_PROXIES
+    std::string jwtSecret;                   // empty: HS256 tokens refused (only with a JWKS configured)
     bool jwtSecretIsDevDefault = false;
     bool autoMigrate = true;
     std::string logLevel = "info";

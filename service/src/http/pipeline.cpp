@@ -22,6 +22,7 @@ struct Pipeline::Exchange {
     std::string internal;
     bool personal = false;       // credentials were sent or the route needs them: never cached
     bool tokenRejected = false;  // a bearer token was sent and refused
+    std::vector<std::pair<std::string, std::string>> limitHeaders;  // RateLimit-*, added to the answer
     Clock::time_point started = Clock::now();
 };
 
@@ -111,9 +112,10 @@ bool acceptableRequestId(std::string_view id) {
 }
 
 Pipeline::Pipeline(const Router& router, const auth::TokenVerifier& verifier, PipelineOptions options,
-                   metrics::HttpMetrics* metrics)
+                   metrics::HttpMetrics* metrics, const RateLimitGate* rateLimits)
     : router_(router),
       metrics_(metrics),
+      rateLimits_(rateLimits),
       tokens_(verifier, verifier.clock()),
       options_(std::move(options)),
       fastLane_(std::make_unique<util::WorkQueue>("bx-fast", options_.fastWorkers, options_.queueCapacity)),
@@ -154,9 +156,31 @@ void Pipeline::handle(Request request, std::function<void(Response)> respond) {
         early = fail(*ex, Error::internalError(e.what()));
     }
     if (early) return finish(*ex, std::move(*early));
-    if (route->lane == Lane::Reactor && !route->async) return finish(*ex, invoke(*ex, route->handler));
-    if (route->async) return startAsync(ex, *route);
-    post(ex, *route, route->handler);
+    if (rateLimits_ && RateLimitGate::budgetOf(ex->req.method, route->pattern)) return admitThenRun(ex, *route);
+    dispatch(ex, *route);
+}
+
+void Pipeline::dispatch(const std::shared_ptr<Exchange>& ex, const Route& route) const {
+    if (route.lane == Lane::Reactor && !route.async) return finish(*ex, invoke(*ex, route.handler));
+    if (route.async) return startAsync(ex, route);
+    post(ex, route, route.handler);
+}
+
+// The limiter may ask Redis, and a reactor never waits: the check runs on the route's lane (the
+// fast lane for a route that starts on the reactor), and the request goes on from there.
+void Pipeline::admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route) const {
+    util::WorkQueue& queue = route.lane == Lane::Database ? *databaseLane_ : *fastLane_;
+    const bool queued = queue.tryPost([this, ex, &route] {
+        auto verdict = rateLimits_->admit(ex->req, route);
+        if (verdict.rejection) return finish(*ex, std::move(*verdict.rejection));
+        ex->limitHeaders = std::move(verdict.headers);
+        if (route.async) return startAsync(ex, route);
+        finish(*ex, invoke(*ex, route.handler));
+    });
+    if (!queued)
+        finish(*ex,
+               fail(*ex,
+                    {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
 }
 
 Response Pipeline::fail(Exchange& ex, Error e) const {
@@ -313,6 +337,7 @@ void Pipeline::decorate(const Exchange& ex, Response& resp) const {
 
 void Pipeline::finish(Exchange& ex, Response resp) const {
     const double seconds = std::chrono::duration<double>(Clock::now() - ex.started).count();
+    for (auto& h : ex.limitHeaders) resp.headers.push_back(std::move(h));
     decorate(ex, resp);
     // Counted before the answer leaves: a client that stops and scrapes sees every answer it got.
     if (metrics_) metrics_->finished(ex.routeIndex, ex.req.method, resp.status, seconds);

@@ -1,6 +1,6 @@
 #pragma once
 // The middleware every framed request passes, in order: request id, target checks, CORS preflight,
-// routing, authentication, access; then the route's lane, the exception guard, the response
+// routing, authentication, access, rate limits; then the route's lane, the exception guard, the response
 // fields every answer carries (request id, nosniff, no-store, WWW-Authenticate, CORS), metrics and
 // the access log. Works on the project's own Request/Response; the connection feeds it.
 #include <atomic>
@@ -11,6 +11,7 @@
 #include "auth/jwt.hpp"
 #include "auth/token_verifier.hpp"
 #include "http/connection.hpp"
+#include "http/rate_limit_gate.hpp"
 #include "http/router.hpp"
 #include "util/work_queue.hpp"
 
@@ -36,9 +37,10 @@ struct PipelineOptions {
 
 class Pipeline final : public RequestSink {
 public:
-    /// `metrics` (may be null) must have been built from `router`'s final table and outlive this.
+    /// `metrics` (may be null) must have been built from `router`'s final table and outlive this;
+    /// `rateLimits` (may be null: no limits) too.
     Pipeline(const Router& router, const auth::TokenVerifier& verifier, PipelineOptions options,
-             metrics::HttpMetrics* metrics = nullptr);
+             metrics::HttpMetrics* metrics = nullptr, const RateLimitGate* rateLimits = nullptr);
     ~Pipeline() override;
 
     void handle(Request request, std::function<void(Response)> respond) override;
@@ -52,6 +54,8 @@ public:
 
 private:
     std::optional<Response> preflight(Exchange& ex, const Route*& route) const;
+    void dispatch(const std::shared_ptr<Exchange>& ex, const Route& route) const;
+    void admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route) const;
     std::optional<Response> corsPreflight(Exchange& ex) const;
     void post(const std::shared_ptr<Exchange>& ex, const Route& route, const Handler& handler) const;
     void startAsync(const std::shared_ptr<Exchange>& ex, const Route& route) const;
@@ -64,6 +68,7 @@ private:
 
     const Router& router_;
     metrics::HttpMetrics* metrics_;
+    const RateLimitGate* rateLimits_;
     mutable auth::VerifiedTokenCache tokens_;
     PipelineOptions options_;
     mutable std::atomic<int> inFlight_{0};

@@ -55,6 +55,8 @@ ErrorSpec errorSpec(ErrorCode code) {
             return {422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused"};
         case ErrorCode::Conflict:
             return {409, "CONFLICT", "Conflict"};
+        case ErrorCode::RateLimited:
+            return {429, "RATE_LIMITED", "Too many requests"};
         case ErrorCode::RequestTimeout:
             return {408, "REQUEST_TIMEOUT", "Request timeout"};
         case ErrorCode::DependencyUnavailable:
