@@ -171,9 +171,9 @@ Application::Application(Config config, const Clock* clock)
                                 clock_, ids_, idempotency);
 
     // Shared by every replica on Redis; in process on the embedded default. Fails open either way.
-    // On Redis with a pool of its own: one connection per reactor thread (a check runs there, one at
-    // a time), short deadlines, and a health of its own, so a slow check never marks Redis frozen
-    // for the holds.
+    // On Redis with a pool of its own: one connection per lane worker (a check runs on the route's
+    // lane, never on a reactor), short deadlines, and a health of its own, so a slow check never
+    // marks Redis frozen for the holds.
     if (redisPool_) {
         std::string err;
         redis::RedisOptions ro;
@@ -181,8 +181,8 @@ Application::Application(Config config, const Clock* clock)
         ro.connectTimeout = ro.commandTimeout = config_.rateLimit.redisTimeout;
         ro.caFile = config_.redis.caFile;
         rateLimitHealth_ = std::make_unique<redis::RedisHealth>();
-        rateLimitPool_ = std::make_unique<redis::RedisPool>(ro, config_.http.threads, config_.rateLimit.redisTimeout,
-                                                            rateLimitHealth_.get());
+        rateLimitPool_ = std::make_unique<redis::RedisPool>(ro, config_.http.fastWorkers + config_.http.databaseWorkers,
+                                                            config_.rateLimit.redisTimeout, rateLimitHealth_.get());
         rateLimiter_ = std::make_unique<redis::RedisRateLimiter>(*rateLimitPool_);
     } else {
         rateLimiter_ = std::make_unique<admission::MemoryRateLimiter>(config_.rateLimit.maxKeys);
@@ -201,7 +201,7 @@ Application::Application(Config config, const Clock* clock)
     sampler_ = std::make_unique<metrics::StateSampler>(*metrics_, *metricsQueries_, *seatmaps_, *inventory_, clock_,
                                                        std::move(dependencies), config_.metrics.sampleInterval);
     pipeline_ = std::make_unique<http::Pipeline>(router_, *verifier_, pipelineOptions(config_.http), httpMetrics_.get(),
-                                                 rateLimitGate_.get());
+                                                 config_.rateLimit.enabled ? rateLimitGate_.get() : nullptr);
     server_ = std::make_unique<http::Server>(serverOptions(config_.http), *pipeline_);
     if (config_.outbox.enabled() && config_.outbox.relayInServe)
         outbox_ = std::make_unique<OutboxPublishing>(config_, *metrics_, clock_);
