@@ -177,6 +177,10 @@ TEST(RequestParser, RefusesDuplicatesOfFieldsThatMustBeSingle) {
     auto o = parseWhole("GET / HTTP/1.1\r\nHost: x\r\nAccept: a\r\nAccept: b\r\n\r\n");
     ASSERT_EQ(o.status, Status::Complete);
     EXPECT_EQ(o.request.headers.at("accept"), "a, b");  // list fields are one list
+    o = parseWhole("GET / HTTP/1.1\r\nHost: x\r\nX-E:\r\nX-E:\r\nX-F: a\r\nX-F:\r\n\r\n");
+    ASSERT_EQ(o.status, Status::Complete);
+    EXPECT_EQ(o.request.headers.at("x-e"), "");  // empty lines add no element (found by the fuzzer)
+    EXPECT_EQ(o.request.headers.at("x-f"), "a");
 }
 
 TEST(RequestParser, LimitsTheHeadAsItArrives) {

@@ -306,8 +306,11 @@ bool RequestParser::headerLine(std::string_view line, bool trailer) {
             fail(ErrorCode::MalformedRequest, "the " + std::string(name) + " header field is sent twice");
             return false;
         }
-        // RFC 9110 5.3: repeated list fields are one list.
-        it->second.append(", ").append(value);
+        // RFC 9110 5.3: repeated list fields are one list (an empty line adds no element).
+        if (it->second.empty())
+            it->second.assign(value);
+        else if (!value.empty())
+            it->second.append(", ").append(value);
     }
     return true;
 }
