@@ -48,41 +48,11 @@ public:
     /// Reads until `responses` complete responses are in (1xx not counted) or the peer closes or
     /// `timeout` passes.
     std::string read(int responses, std::chrono::milliseconds timeout = 3s) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!closed_ && complete(buffer_) < responses) {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left <= 0ms) break;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-            char buf[65536];
-            const auto n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            buffer_.append(buf, static_cast<std::size_t>(n));
-        }
-        return buffer_;
+        return readWhile([&] { return complete(buffer_) < responses; }, timeout);
     }
     /// Everything that arrives until `needle` is in, the peer closes or `timeout` passes (no parsing).
     std::string readUntil(std::string_view needle, std::chrono::milliseconds timeout = 2s) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!closed_ && buffer_.find(needle) == std::string::npos) {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left <= 0ms) break;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-            char buf[65536];
-            const auto n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            buffer_.append(buf, static_cast<std::size_t>(n));
-        }
-        return buffer_;
+        return readWhile([&] { return buffer_.find(needle) == std::string::npos; }, timeout);
     }
     /// True when the server ends the connection within `timeout` (reading and dropping any bytes).
     bool closedWithin(std::chrono::milliseconds timeout) {
@@ -121,6 +91,26 @@ public:
     }
 
 private:
+    // Receives into the buffer while `more()` holds, until the peer closes or `timeout` passes.
+    template <typename More>
+    std::string readWhile(More more, std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!closed_ && more()) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left <= 0ms) break;
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+            char buf[65536];
+            const auto n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) {
+                closed_ = true;
+                break;
+            }
+            buffer_.append(buf, static_cast<std::size_t>(n));
+        }
+        return buffer_;
+    }
     static int complete(const std::string& bytes) { return static_cast<int>(split(bytes).size()); }
     int fd_ = -1;
     std::string buffer_;
