@@ -7,9 +7,11 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "app/demo_seed.hpp"
+#include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_pool.hpp"
 #include "storage/redis/redis_rate_limiter.hpp"
 #include "storage/redis/redis_url.hpp"
@@ -40,17 +42,32 @@ redis::RedisOptions optionsFor(const std::string& url) {
     return o;
 }
 
+// The limiter answers on its batcher's thread; these tests wait for it.
+std::vector<Result<admission::Decision>> checkAllNow(admission::RateLimiter& limiter,
+                                                     std::vector<admission::LimitCheck> checks) {
+    std::promise<std::vector<Result<admission::Decision>>> answered;
+    auto future = answered.get_future();
+    limiter.checkAll(std::move(checks), 0,
+                     [&answered](std::vector<Result<admission::Decision>> r) { answered.set_value(std::move(r)); });
+    return future.get();
+}
+
+Result<admission::Decision> checkNow(admission::RateLimiter& limiter, const std::string& key, const Policy& p) {
+    return std::move(checkAllNow(limiter, {{key, p}}).front());
+}
+
 class RedisRateLimiterTest : public ::testing::Test {
 protected:
-    redis::RedisPool pool_{optionsFor(TestEnv::get().redisUrl), 2, std::chrono::milliseconds(500)};
-    redis::RedisRateLimiter limiter_{pool_};
+    redis::RedisPool pool_{optionsFor(TestEnv::get().redisUrl), 1, std::chrono::milliseconds(500)};
+    redis::RedisBatcher batcher_{optionsFor(TestEnv::get().redisUrl), 1};
+    redis::RedisRateLimiter limiter_{batcher_};
 };
 
 TEST_F(RedisRateLimiterTest, TheBurstThenAnExactRetryAfterOnRedisTime) {
     const std::string key = unique("holds:u:alice");
     const Policy p{"holds-user", 3, std::chrono::seconds(60), 3};  // T = 20 s
     for (int i = 0; i < 3; ++i) {
-        auto d = limiter_.check(key, p, 0);
+        auto d = checkNow(limiter_, key, p);
         ASSERT_TRUE(d) << d.error().internal;
         EXPECT_TRUE(d->allowed) << i;
         EXPECT_EQ(d->remaining, 2 - i);
@@ -58,7 +75,7 @@ TEST_F(RedisRateLimiterTest, TheBurstThenAnExactRetryAfterOnRedisTime) {
         EXPECT_GT(d->resetAfter, (i + 1) * 20'000'000 - 1'000'000);
         EXPECT_LE(d->resetAfter, (i + 1) * 20'000'000);
     }
-    auto denied = limiter_.check(key, p, 0);
+    auto denied = checkNow(limiter_, key, p);
     ASSERT_TRUE(denied);
     EXPECT_FALSE(denied->allowed);
     EXPECT_EQ(denied->remaining, 0);
@@ -78,45 +95,46 @@ TEST_F(RedisRateLimiterTest, TheBurstThenAnExactRetryAfterOnRedisTime) {
 TEST_F(RedisRateLimiterTest, AnIdleKeyVanishesAndItsBudgetIsWhole) {
     const std::string key = unique("reads:ip:192.0.2.1");
     const Policy p{"reads-ip", 2, std::chrono::seconds(1), 2};
-    ASSERT_TRUE(limiter_.check(key, p, 0)->allowed);
-    ASSERT_TRUE(limiter_.check(key, p, 0)->allowed);
-    EXPECT_FALSE(limiter_.check(key, p, 0)->allowed);
+    ASSERT_TRUE(checkNow(limiter_, key, p)->allowed);
+    ASSERT_TRUE(checkNow(limiter_, key, p)->allowed);
+    EXPECT_FALSE(checkNow(limiter_, key, p)->allowed);
     std::this_thread::sleep_for(std::chrono::milliseconds(1'100));
     auto exists = pool_.call({"EXISTS", redis::RedisRateLimiter::redisKey(key)});
     ASSERT_TRUE(exists);
     EXPECT_EQ(exists->integer, 0);
-    auto again = limiter_.check(key, p, 0);
+    auto again = checkNow(limiter_, key, p);
     EXPECT_TRUE(again->allowed);
     EXPECT_EQ(again->remaining, 1);
 }
 
 TEST_F(RedisRateLimiterTest, AUserAndAnAddressInOneRoundTrip) {
     const std::string user = unique("holds:u:bob"), ip = unique("holds:ip:192.0.2.2");
-    const auto before = pool_.roundTrips();
     // Warm: the first use may LOAD the script (NOSCRIPT) in one more exchange.
-    (void)limiter_.checkAll({{unique("warm"), Policy{"w", 1, std::chrono::seconds(1), 1}}}, 0);
-    const auto warm = pool_.roundTrips();
-    auto both = limiter_.checkAll({{user, Policy{"holds-user", 1, std::chrono::seconds(10), 1}},
-                                   {ip, Policy{"holds-ip", 5, std::chrono::seconds(10), 5}}},
-                                  0);
-    EXPECT_EQ(pool_.roundTrips() - warm, 1u);
-    EXPECT_GE(warm, before);
+    (void)checkNow(limiter_, unique("warm"), Policy{"w", 1, std::chrono::seconds(1), 1});
+    const auto warm = batcher_.stats();
+    auto both = checkAllNow(limiter_, {{user, Policy{"holds-user", 1, std::chrono::seconds(10), 1}},
+                                       {ip, Policy{"holds-ip", 5, std::chrono::seconds(10), 5}}});
+    const auto after = batcher_.stats();
+    EXPECT_EQ(after.batches - warm.batches, 1u) << "both keys in one pipeline";
+    EXPECT_EQ(after.submitted - warm.submitted, 2u);
     ASSERT_EQ(both.size(), 2u);
     ASSERT_TRUE(both[0] && both[1]);
     EXPECT_EQ(both[0]->remaining, 0);
     EXPECT_EQ(both[1]->remaining, 4);
-    EXPECT_FALSE(limiter_.check(user, Policy{"holds-user", 1, std::chrono::seconds(10), 1}, 0)->allowed);
+    EXPECT_FALSE(checkNow(limiter_, user, Policy{"holds-user", 1, std::chrono::seconds(10), 1})->allowed);
 }
 
 TEST(RedisRateLimiterDown, AStoppedRedisIsAnErrorWithinTheDeadlineNeverAThrow) {
     ThrowawayRedis server;
-    redis::RedisPool pool(optionsFor(server.url()), 1, std::chrono::milliseconds(200));
-    redis::RedisRateLimiter limiter(pool);
+    auto options = optionsFor(server.url());
+    options.commandTimeout = std::chrono::milliseconds(200);
+    redis::RedisBatcher batcher(options, 1);
+    redis::RedisRateLimiter limiter(batcher);
     const Policy p{"holds-user", 5, std::chrono::seconds(1), 5};
-    ASSERT_TRUE(limiter.check("k", p, 0));
+    ASSERT_TRUE(checkNow(limiter, "k", p));
     server.stop();
     const auto start = std::chrono::steady_clock::now();
-    auto r = limiter.check("k", p, 0);
+    auto r = checkNow(limiter, "k", p);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
     ASSERT_FALSE(r);
     EXPECT_TRUE(r.error().code == ErrorCode::DependencyUnavailable || r.error().code == ErrorCode::DependencyTimeout);
@@ -268,23 +286,36 @@ TEST(RateLimitFailOpen, WhenRedisStopsRequestsPassAndAreCounted) {
         c.redis.commandTimeout = std::chrono::milliseconds(200);
         c.redis.poolWait = std::chrono::milliseconds(200);
         auto& reads = c.rateLimit.budgets[static_cast<std::size_t>(admission::Budget::Reads)];
-        reads.perIp = {2, std::chrono::seconds(60)};
+        reads.perUser = {2, std::chrono::seconds(60)};
+        reads.perIp = {1000, std::chrono::seconds(60)};
     });
     auto c = app.client();
-    EXPECT_EQ(c.get("/v1/events").status, 200);
-    EXPECT_EQ(c.get("/v1/events").status, 200);
-    EXPECT_EQ(c.get("/v1/events").status, 429) << "the limiter works while Redis is up";
+    const std::vector<std::string> alice{"Authorization: Bearer " + app.userToken("alice")};
+    const std::vector<std::string> bob{"Authorization: Bearer " + app.userToken("bob")};
+    EXPECT_EQ(c.get("/v1/events", alice).status, 200);
+    EXPECT_EQ(c.get("/v1/events", alice).status, 200);
+    EXPECT_EQ(c.get("/v1/events", alice).status, 429) << "the limiter works while Redis is up";
     server.stop();
+    // A refusal already known stays one until its retry-after: it needs no Redis.
+    auto refused = c.get("/v1/events", alice);
+    EXPECT_EQ(refused.status, 429) << refused.body;
+    EXPECT_FALSE(refused.header("retry-after").empty());
+    // Nothing else is known: every request passes, with no quota claimed.
     for (int i = 0; i < 5; ++i) {
-        auto r = c.get("/v1/events");
+        auto r = c.get("/v1/events", bob);
         EXPECT_EQ(r.status, 200) << r.body;  // never a 5xx, never a 429 for want of a decision
         EXPECT_TRUE(r.header("ratelimit").empty());
     }
     HttpClient m(app.app().metricsPort());
     MetricsText metrics(m.get("/metrics").body);
+    EXPECT_GE(metrics.sum("boxoffice_rate_limit_fail_open_total", {{"budget", "reads"}, {"scope", "user"}}), 5);
     EXPECT_GE(metrics.sum("boxoffice_rate_limit_fail_open_total", {{"budget", "reads"}, {"scope", "ip"}}), 5);
-    EXPECT_EQ(metrics.sum("boxoffice_rate_limit_decisions_total", {{"budget", "reads"}, {"outcome", "limited"}}), 1);
-    EXPECT_EQ(metrics.sum("boxoffice_rate_limit_decisions_total", {{"budget", "reads"}, {"outcome", "allowed"}}), 2);
+    EXPECT_EQ(metrics.sum("boxoffice_rate_limit_decisions_total",
+                          {{"budget", "reads"}, {"scope", "user"}, {"outcome", "limited"}}),
+              2);
+    EXPECT_EQ(metrics.sum("boxoffice_rate_limit_decisions_total",
+                          {{"budget", "reads"}, {"scope", "user"}, {"outcome", "allowed"}}),
+              2);
 }
 
 }  // namespace

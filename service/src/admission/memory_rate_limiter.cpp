@@ -10,17 +10,17 @@ namespace {
 constexpr Micros kSweepEvery = 10'000'000;
 }  // namespace
 
-std::vector<Result<Decision>> RateLimiter::checkAll(const std::vector<LimitCheck>& checks, Micros now) {
-    std::vector<Result<Decision>> out;
-    out.reserve(checks.size());
-    for (const auto& c : checks) out.push_back(check(c.key, c.policy, now));
-    return out;
-}
-
 MemoryRateLimiter::MemoryRateLimiter(std::size_t maxKeys, std::size_t shards)
     : perShard_(std::max<std::size_t>(1, maxKeys / std::max<std::size_t>(1, shards))) {
     shards_.reserve(std::max<std::size_t>(1, shards));
     for (std::size_t i = 0; i < std::max<std::size_t>(1, shards); ++i) shards_.push_back(std::make_unique<Shard>());
+}
+
+void MemoryRateLimiter::checkAll(std::vector<LimitCheck> checks, Micros now, Decided done) {
+    std::vector<Result<Decision>> out;
+    out.reserve(checks.size());
+    for (const auto& c : checks) out.emplace_back(check(c.key, c.policy, now));
+    done(std::move(out));
 }
 
 MemoryRateLimiter::Shard& MemoryRateLimiter::shardOf(const std::string& key) {
@@ -46,7 +46,7 @@ void MemoryRateLimiter::makeRoom(Shard& shard, Micros now) const {
     shard.tats.erase(oldest);
 }
 
-Result<Decision> MemoryRateLimiter::check(const std::string& key, const Policy& policy, Micros now) {
+Decision MemoryRateLimiter::check(const std::string& key, const Policy& policy, Micros now) {
     Shard& shard = shardOf(key);
     std::lock_guard lock(shard.mu);
     if (now - shard.lastSweep > kSweepEvery) dropExpired(shard, now);

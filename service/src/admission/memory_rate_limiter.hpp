@@ -17,7 +17,10 @@ class MemoryRateLimiter final : public RateLimiter {
 public:
     explicit MemoryRateLimiter(std::size_t maxKeys = 1'000'000, std::size_t shards = 64);
 
-    Result<Decision> check(const std::string& key, const Policy& policy, Micros now) override;
+    /// Answers before returning.
+    void checkAll(std::vector<LimitCheck> checks, Micros now, Decided done) override;
+    /// One key, at once.
+    Decision check(const std::string& key, const Policy& policy, Micros now);
 
     /// Keys held now, over all shards (tests, metrics).
     std::size_t size() const;

@@ -171,9 +171,9 @@ Application::Application(Config config, const Clock* clock)
                                 clock_, ids_, idempotency);
 
     // Shared by every replica on Redis; in process on the embedded default. Fails open either way.
-    // On Redis with a pool of its own: one connection per lane worker (a check runs on the route's
-    // lane, never on a reactor), short deadlines, and a health of its own, so a slow check never
-    // marks Redis frozen for the holds.
+    // On Redis with a batcher of its own (as many connections as the holds' pipelines): the checks
+    // of concurrent requests share round trips and no thread waits; short deadlines and a health of
+    // its own, so a slow check never marks Redis frozen for the holds.
     if (redisPool_) {
         std::string err;
         redis::RedisOptions ro;
@@ -181,9 +181,9 @@ Application::Application(Config config, const Clock* clock)
         ro.connectTimeout = ro.commandTimeout = config_.rateLimit.redisTimeout;
         ro.caFile = config_.redis.caFile;
         rateLimitHealth_ = std::make_unique<redis::RedisHealth>();
-        rateLimitPool_ = std::make_unique<redis::RedisPool>(ro, config_.http.fastWorkers + config_.http.databaseWorkers,
-                                                            config_.rateLimit.redisTimeout, rateLimitHealth_.get());
-        rateLimiter_ = std::make_unique<redis::RedisRateLimiter>(*rateLimitPool_);
+        rateLimitBatcher_ =
+            std::make_unique<redis::RedisBatcher>(ro, config_.redis.pipelines, 256, 8192, rateLimitHealth_.get());
+        rateLimiter_ = std::make_unique<redis::RedisRateLimiter>(*rateLimitBatcher_);
     } else {
         rateLimiter_ = std::make_unique<admission::MemoryRateLimiter>(config_.rateLimit.maxKeys);
     }

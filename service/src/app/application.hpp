@@ -108,7 +108,6 @@ private:
     std::unique_ptr<metrics::MetricsServer> metricsServer_;
     // Rate limits (admission/): the store (Redis or in process), the shows' overrides, the gate.
     std::unique_ptr<redis::RedisHealth> rateLimitHealth_;
-    std::unique_ptr<redis::RedisPool> rateLimitPool_;
     std::unique_ptr<admission::RateLimiter> rateLimiter_;
     std::unique_ptr<admission::ShowRateLimitRepository> showRateLimitRepo_;
     std::unique_ptr<metrics::RateLimitMetrics> rateLimitMetrics_;
@@ -119,6 +118,9 @@ private:
     std::unique_ptr<OutboxPublishing> outbox_;  // when BOXOFFICE_SQS_QUEUE_URL is set
     // Destroyed before the server: a batched hold still in flight answers while its handler lives.
     std::unique_ptr<redis::RedisBatcher> redisBatcher_;
+    // The rate limiter's, destroyed first: a check still queued answers into a live pipeline,
+    // and the hold it lets through reaches a live hold batcher.
+    std::unique_ptr<redis::RedisBatcher> rateLimitBatcher_;
 
     std::thread sweeper_;
     std::thread reconcilerThread_;

@@ -166,21 +166,15 @@ void Pipeline::dispatch(const std::shared_ptr<Exchange>& ex, const Route& route)
     post(ex, route, route.handler);
 }
 
-// The limiter may ask Redis, and a reactor never waits: the check runs on the route's lane (the
-// fast lane for a route that starts on the reactor), and the request goes on from there.
+// The limit is checked where the request is (a reactor: the limiter never waits) and the request
+// goes on where the verdict comes back: here for the in-process limiter, on the Redis limiter's
+// batcher thread otherwise. Either way dispatch() sends blocking work to its lane.
 void Pipeline::admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route) const {
-    util::WorkQueue& queue = route.lane == Lane::Database ? *databaseLane_ : *fastLane_;
-    const bool queued = queue.tryPost([this, ex, &route] {
-        auto verdict = rateLimits_->admit(ex->req, route);
+    rateLimits_->admit(ex->req, route, [this, ex, &route](RateLimitVerdict verdict) {
         if (verdict.rejection) return finish(*ex, std::move(*verdict.rejection));
         ex->limitHeaders = std::move(verdict.headers);
-        if (route.async) return startAsync(ex, route);
-        finish(*ex, invoke(*ex, route.handler));
+        dispatch(ex, route);
     });
-    if (!queued)
-        finish(*ex,
-               fail(*ex,
-                    {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
 }
 
 Response Pipeline::fail(Exchange& ex, Error e) const {

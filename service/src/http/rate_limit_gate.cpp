@@ -9,7 +9,6 @@
 #include "http/booking_dto.hpp"
 #include "http/problem.hpp"
 #include "metrics/rate_limit_metrics.hpp"
-#include "metrics/stopwatch.hpp"
 
 namespace boxoffice::http {
 
@@ -46,6 +45,59 @@ std::string limitItem(const Checked& c) {
 // A user id is free-form: its length first keeps "a:b" + "c" apart from "a" + "b:c".
 std::string keyPart(const std::string& s) {
     return std::to_string(s.size()) + ":" + s;
+}
+
+// The verdict from the limiter's answers: the tighter first, a 429 if it refuses, nothing claimed
+// when nothing is known (every check failed: fail open). `seconds`: how long the store took, when
+// it was asked.
+RateLimitVerdict verdictOf(const metrics::RateLimitMetrics* metrics, Budget budget, const std::string& requestId,
+                           const std::vector<admission::LimitCheck>& checks, const std::vector<Scope>& scopes,
+                           std::vector<Result<Decision>> results, std::optional<double> seconds) {
+    RateLimitVerdict verdict;
+    const std::string budgetName(admission::budgetName(budget));
+    std::vector<Checked> decided;
+    const Error* firstError = nullptr;
+    for (std::size_t i = 0; i < results.size() && i < checks.size(); ++i) {
+        if (!results[i]) {
+            if (!firstError) firstError = &results[i].error();
+            if (metrics) metrics->failedOpen(budget, scopes[i]);
+            continue;
+        }
+        if (metrics) metrics->decided(budget, scopes[i], results[i]->allowed);
+        decided.push_back({scopes[i], checks[i].policy, *results[i]});
+    }
+    if (metrics && seconds) metrics->store().observe(*seconds, firstError);  // the store was asked
+    if (decided.empty()) return verdict;  // fail open: nothing is known, nothing is claimed
+
+    // The tighter answer first: a refusal (the longest wait), else the fewest requests left.
+    std::stable_sort(decided.begin(), decided.end(), [](const Checked& a, const Checked& b) {
+        if (a.decision.allowed != b.decision.allowed) return !a.decision.allowed;
+        if (!a.decision.allowed) return a.decision.retryAfter > b.decision.retryAfter;
+        return a.decision.remaining < b.decision.remaining;
+    });
+    std::string policies, limits;
+    for (const auto& c : decided) {
+        policies += (policies.empty() ? "" : ", ") + policyItem(c);
+        limits += (limits.empty() ? "" : ", ") + limitItem(c);
+    }
+    verdict.headers.emplace_back("RateLimit-Policy", policies);
+    verdict.headers.emplace_back("RateLimit", limits);
+    const Checked& tightest = decided.front();
+    if (!tightest.decision.allowed) {
+        const Micros wait = std::max<Micros>(1, ceilSeconds(tightest.decision.retryAfter));
+        Error e{ErrorCode::RateLimited,
+                "too many " + budgetName + " requests " +
+                    (tightest.scope == Scope::User ? std::string("from this user") : std::string("from this address")) +
+                    "; retry in " + std::to_string(wait) + " s",
+                {},
+                {},
+                "rate limited: " + tightest.policy.name};
+        Response r = problem(e, requestId);
+        r.with("Retry-After", std::to_string(wait));
+        for (const auto& h : verdict.headers) r.with(h.first, h.second);
+        verdict.rejection = std::move(r);
+    }
+    return verdict;
 }
 
 }  // namespace
@@ -93,11 +145,9 @@ std::optional<std::string> RateLimitGate::showOf(const Request& request, const s
     return std::nullopt;
 }
 
-RateLimitVerdict RateLimitGate::admit(const Request& request, const Route& route) const {
-    RateLimitVerdict verdict;
-    if (!settings_.enabled) return verdict;
-    const auto budget = budgetOf(route.method, route.pattern);
-    if (!budget) return verdict;
+void RateLimitGate::admit(const Request& request, const Route& route, Admitted done) const {
+    const auto budget = settings_.enabled ? budgetOf(route.method, route.pattern) : std::nullopt;
+    if (!budget) return done({});
     const std::string budgetName(admission::budgetName(*budget));
 
     std::shared_ptr<const admission::ShowRateLimits> showLimits;
@@ -128,53 +178,35 @@ RateLimitVerdict RateLimitGate::admit(const Request& request, const Route& route
             {std::move(key), admission::toPolicy(rate, budgetName + "-" + std::string(admission::scopeName(scope)))});
         scopes.push_back(scope);
     }
-    if (checks.empty()) return verdict;
+    if (checks.empty()) return done({});
 
-    metrics::Stopwatch watch;
-    auto results = limiter_.checkAll(checks, now_());
-    std::vector<Checked> decided;
-    const Error* firstError = nullptr;
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        if (!results[i]) {
-            if (!firstError) firstError = &results[i].error();
-            if (metrics_) metrics_->failedOpen(*budget, scopes[i]);
-            continue;
+    // A key refused a moment ago is refused still (denial_cache.hpp): answered here, no round trip.
+    const Micros now = now_();
+    std::vector<admission::LimitCheck> refusedChecks;
+    std::vector<Scope> refusedScopes;
+    std::vector<Result<Decision>> refusals;
+    for (std::size_t i = 0; i < checks.size(); ++i)
+        if (auto d = denials_.refused(checks[i].key, checks[i].policy, now)) {
+            refusedChecks.push_back(checks[i]);
+            refusedScopes.push_back(scopes[i]);
+            refusals.emplace_back(*d);
         }
-        if (metrics_) metrics_->decided(*budget, scopes[i], results[i]->allowed);
-        decided.push_back({scopes[i], checks[i].policy, *results[i]});
-    }
-    if (metrics_) metrics_->store().observe(watch.seconds(), firstError);
-    if (decided.empty()) return verdict;  // fail open: nothing is known, nothing is claimed
+    if (!refusals.empty())
+        return done(verdictOf(metrics_, *budget, request.requestId, refusedChecks, refusedScopes, std::move(refusals),
+                              std::nullopt));
 
-    // The tighter answer first: a refusal (the longest wait), else the fewest requests left.
-    std::stable_sort(decided.begin(), decided.end(), [](const Checked& a, const Checked& b) {
-        if (a.decision.allowed != b.decision.allowed) return !a.decision.allowed;
-        if (!a.decision.allowed) return a.decision.retryAfter > b.decision.retryAfter;
-        return a.decision.remaining < b.decision.remaining;
-    });
-    std::string policies, limits;
-    for (const auto& c : decided) {
-        policies += (policies.empty() ? "" : ", ") + policyItem(c);
-        limits += (limits.empty() ? "" : ", ") + limitItem(c);
-    }
-    verdict.headers.emplace_back("RateLimit-Policy", policies);
-    verdict.headers.emplace_back("RateLimit", limits);
-    const Checked& tightest = decided.front();
-    if (!tightest.decision.allowed) {
-        const Micros wait = std::max<Micros>(1, ceilSeconds(tightest.decision.retryAfter));
-        Error e{ErrorCode::RateLimited,
-                "too many " + budgetName + " requests " +
-                    (tightest.scope == Scope::User ? std::string("from this user") : std::string("from this address")) +
-                    "; retry in " + std::to_string(wait) + " s",
-                {},
-                {},
-                "rate limited: " + tightest.policy.name};
-        Response r = problem(e, request.requestId);
-        r.with("Retry-After", std::to_string(wait));
-        for (const auto& h : verdict.headers) r.with(h.first, h.second);
-        verdict.rejection = std::move(r);
-    }
-    return verdict;
+    // The limiter takes its own copy of the checks; the verdict needs the policies and scopes back.
+    auto started = std::chrono::steady_clock::now();
+    limiter_.checkAll(checks, now,
+                      [this, budget = *budget, requestId = request.requestId, checks, scopes = std::move(scopes), now,
+                       started, done = std::move(done)](std::vector<Result<Decision>> results) {
+                          const double seconds =
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                          // Counted from when the check was sent: never remembered past its end.
+                          for (std::size_t i = 0; i < results.size() && i < checks.size(); ++i)
+                              if (results[i]) denials_.remember(checks[i].key, checks[i].policy, *results[i], now);
+                          done(verdictOf(metrics_, budget, requestId, checks, scopes, std::move(results), seconds));
+                      });
 }
 
 }  // namespace boxoffice::http

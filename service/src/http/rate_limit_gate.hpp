@@ -5,13 +5,16 @@
 // both are checked and the tighter answer wins), the show's override when the request names a
 // show, and the answer: a 429 problem with Retry-After, and the RateLimit-Policy / RateLimit
 // fields of draft-ietf-httpapi-ratelimit-headers-10 on every answer of a limited route.
-// A store that cannot answer lets the request through (fail open) and is counted.
+// A store that cannot answer lets the request through (fail open) and is counted. The check never
+// blocks a thread: the pipeline runs it on the reactor and goes on when the verdict comes. A key
+// just refused is refused again from memory until its retry-after (admission/denial_cache.hpp).
 #include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "admission/denial_cache.hpp"
 #include "admission/rate_limit_policy.hpp"
 #include "admission/rate_limiter.hpp"
 #include "admission/show_rate_limit_cache.hpp"
@@ -43,8 +46,11 @@ public:
     /// The show a request names: the path's {id} of /v1/shows/{id}..., or a hold body's showId.
     static std::optional<std::string> showOf(const Request& request, const std::string& pattern);
 
-    /// Counts `request` (matched to `route`, authenticated) against its budget.
-    RateLimitVerdict admit(const Request& request, const Route& route) const;
+    using Admitted = std::function<void(RateLimitVerdict)>;
+    /// Counts `request` (matched to `route`, authenticated) against its budget and gives the
+    /// verdict to `done`: before returning for a route without a budget or an in-process limiter,
+    /// later on the limiter's thread for Redis. Never waits; `request` need not outlive the call.
+    void admit(const Request& request, const Route& route, Admitted done) const;
 
     const admission::RateLimitSettings& settings() const { return settings_; }
 
@@ -54,6 +60,7 @@ private:
     const admission::ShowRateLimitCache* overrides_;
     const metrics::RateLimitMetrics* metrics_;
     Now now_;
+    mutable admission::DenialCache denials_;
 };
 
 }  // namespace boxoffice::http

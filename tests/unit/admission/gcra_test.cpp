@@ -90,29 +90,29 @@ TEST(Gcra, AnIdleKeyRefillsToTheFullBurstAndNoFurther) {
 TEST(MemoryRateLimiter, KeysAreIndependentAndAgreeWithTheArithmetic) {
     MemoryRateLimiter limiter;
     const Policy p = policy(2, std::chrono::seconds(1));
-    EXPECT_TRUE(limiter.check("u:alice", p, kT0)->allowed);
-    EXPECT_TRUE(limiter.check("u:alice", p, kT0)->allowed);
+    EXPECT_TRUE(limiter.check("u:alice", p, kT0).allowed);
+    EXPECT_TRUE(limiter.check("u:alice", p, kT0).allowed);
     auto third = limiter.check("u:alice", p, kT0);
-    EXPECT_FALSE(third->allowed);
-    EXPECT_EQ(third->retryAfter, 500'000);
-    EXPECT_TRUE(limiter.check("u:bob", p, kT0)->allowed) << "another key has its own budget";
-    EXPECT_TRUE(limiter.check("u:alice", p, kT0 + 500'000)->allowed);
+    EXPECT_FALSE(third.allowed);
+    EXPECT_EQ(third.retryAfter, 500'000);
+    EXPECT_TRUE(limiter.check("u:bob", p, kT0).allowed) << "another key has its own budget";
+    EXPECT_TRUE(limiter.check("u:alice", p, kT0 + 500'000).allowed);
 }
 
 TEST(MemoryRateLimiter, MemoryIsBoundedAndExpiredKeysGoFirst) {
     MemoryRateLimiter limiter(/*maxKeys=*/100, /*shards=*/4);
     const Policy p = policy(1, std::chrono::seconds(1));
-    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(limiter.check("k" + std::to_string(i), p, kT0)->allowed);
+    for (int i = 0; i < 1000; ++i) ASSERT_TRUE(limiter.check("k" + std::to_string(i), p, kT0).allowed);
     EXPECT_LE(limiter.size(), 100u);
     // After the window every key's state has expired: they are dropped, not kept.
-    for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.check("late" + std::to_string(i), p, kT0 + 20 * kSec)->allowed);
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(limiter.check("late" + std::to_string(i), p, kT0 + 20 * kSec).allowed);
     EXPECT_LE(limiter.size(), 10u + 3u);
     // A key still active is not forgotten while expired ones can make room.
     MemoryRateLimiter small(/*maxKeys=*/4, /*shards=*/1);
-    ASSERT_TRUE(small.check("active", policy(1, std::chrono::seconds(60)), kT0)->allowed);
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(small.check("old" + std::to_string(i), p, kT0)->allowed);
-    ASSERT_TRUE(small.check("new", p, kT0 + 2 * kSec)->allowed);
-    EXPECT_FALSE(small.check("active", policy(1, std::chrono::seconds(60)), kT0 + 2 * kSec)->allowed);
+    ASSERT_TRUE(small.check("active", policy(1, std::chrono::seconds(60)), kT0).allowed);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(small.check("old" + std::to_string(i), p, kT0).allowed);
+    ASSERT_TRUE(small.check("new", p, kT0 + 2 * kSec).allowed);
+    EXPECT_FALSE(small.check("active", policy(1, std::chrono::seconds(60)), kT0 + 2 * kSec).allowed);
 }
 
 }  // namespace

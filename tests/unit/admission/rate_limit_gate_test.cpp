@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admission/denial_cache.hpp"
 #include "admission/memory_rate_limiter.hpp"
 #include "http/handlers/rate_limit_routes.hpp"
 #include "http/rate_limit_gate.hpp"
@@ -50,10 +51,35 @@ std::string header(const std::vector<std::pair<std::string, std::string>>& hs, c
 }
 
 struct FailingLimiter final : admission::RateLimiter {
-    Result<admission::Decision> check(const std::string&, const admission::Policy&, Micros) override {
-        return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "connection refused"};
+    void checkAll(std::vector<admission::LimitCheck> checks, Micros, Decided done) override {
+        std::vector<Result<admission::Decision>> out;
+        for (std::size_t i = 0; i < checks.size(); ++i)
+            out.emplace_back(
+                Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "connection refused"});
+        done(std::move(out));
     }
 };
+
+// Answers only when told to, as the Redis limiter answers from its batcher thread.
+struct DeferredLimiter final : admission::RateLimiter {
+    admission::MemoryRateLimiter inner;
+    std::vector<std::pair<std::vector<admission::LimitCheck>, Decided>> waiting;
+    void checkAll(std::vector<admission::LimitCheck> checks, Micros, Decided done) override {
+        waiting.emplace_back(std::move(checks), std::move(done));
+    }
+    void answerAll(Micros now) {
+        auto w = std::move(waiting);
+        for (auto& [checks, done] : w) inner.checkAll(std::move(checks), now, std::move(done));
+    }
+};
+
+// The in-process limiters here answer before admit() returns.
+RateLimitVerdict admitNow(const RateLimitGate& gate, const Request& request, const Route& route) {
+    std::optional<RateLimitVerdict> verdict;
+    gate.admit(request, route, [&verdict](RateLimitVerdict v) { verdict = std::move(v); });
+    EXPECT_TRUE(verdict.has_value()) << "an in-process limiter answers at once";
+    return verdict ? std::move(*verdict) : RateLimitVerdict{};
+}
 
 TEST(RateLimitGate, RoutesSpendTheirBudgets) {
     EXPECT_EQ(RateLimitGate::budgetOf(Method::Post, "/v1/holds"), Budget::Holds);
@@ -75,7 +101,7 @@ TEST(RateLimitGate, TheUsersBudgetRunsOutWithA429AndTheHeaders) {
                        nullptr, [&now] { return now; });
     const Route holds = route(Method::Post, "/v1/holds");
     for (int i = 0; i < 3; ++i) {
-        auto v = gate.admit(holdRequest("alice"), holds);
+        auto v = admitNow(gate, holdRequest("alice"), holds);
         ASSERT_FALSE(v.rejection) << i;
         // The tighter of the two (the user's) first.
         EXPECT_EQ(header(v.headers, "RateLimit-Policy"), "\"holds-user\";q=3;w=1, \"holds-ip\";q=1000;w=1");
@@ -83,7 +109,7 @@ TEST(RateLimitGate, TheUsersBudgetRunsOutWithA429AndTheHeaders) {
             << header(v.headers, "RateLimit");
     }
     now += 100'000;  // 100 ms later: the next cell is due 333 ms after the first
-    auto v = gate.admit(holdRequest("alice"), holds);
+    auto v = admitNow(gate, holdRequest("alice"), holds);
     ASSERT_TRUE(v.rejection);
     const Response& r = *v.rejection;
     EXPECT_EQ(r.status, 429);
@@ -96,13 +122,13 @@ TEST(RateLimitGate, TheUsersBudgetRunsOutWithA429AndTheHeaders) {
     EXPECT_EQ(body["requestId"], "req-1");
     EXPECT_NE(body["detail"].get<std::string>().find("holds"), std::string::npos);
     // Another user is not affected; another budget of the same user is not either.
-    EXPECT_FALSE(gate.admit(holdRequest("bob"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, holdRequest("bob"), holds).rejection);
     auto read = holdRequest("alice");
     read.method = Method::Get;
-    EXPECT_FALSE(gate.admit(read, route(Method::Get, "/v1/holds/{id}")).rejection);
+    EXPECT_FALSE(admitNow(gate, read, route(Method::Get, "/v1/holds/{id}")).rejection);
     // 333 ms after the first: one more.
     now = kT0 + 333'334;
-    EXPECT_FALSE(gate.admit(holdRequest("alice"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, holdRequest("alice"), holds).rejection);
 }
 
 TEST(RateLimitGate, TheAddressBudgetIsSharedByItsUsersAndTheTighterAnswerWins) {
@@ -110,15 +136,15 @@ TEST(RateLimitGate, TheAddressBudgetIsSharedByItsUsersAndTheTighterAnswerWins) {
     RateLimitGate gate(settings({100, std::chrono::seconds(1)}, {2, std::chrono::seconds(10)}), limiter, nullptr,
                        nullptr, [] { return kT0; });
     const Route holds = route(Method::Post, "/v1/holds");
-    EXPECT_FALSE(gate.admit(holdRequest("u1"), holds).rejection);
-    EXPECT_FALSE(gate.admit(holdRequest("u2"), holds).rejection);
-    auto v = gate.admit(holdRequest("u3"), holds);
+    EXPECT_FALSE(admitNow(gate, holdRequest("u1"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, holdRequest("u2"), holds).rejection);
+    auto v = admitNow(gate, holdRequest("u3"), holds);
     ASSERT_TRUE(v.rejection);
     EXPECT_EQ(header(v.rejection->headers, "Retry-After"), "5");  // T = 5 s
     EXPECT_EQ(header(v.rejection->headers, "RateLimit").rfind("\"holds-ip\";r=0;t=10", 0), 0u)
         << header(v.rejection->headers, "RateLimit");
     // Another address is not affected.
-    EXPECT_FALSE(gate.admit(holdRequest("u3", "192.0.2.99"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, holdRequest("u3", "192.0.2.99"), holds).rejection);
 }
 
 TEST(RateLimitGate, XForwardedForCountsOnlyFromATrustedProxy) {
@@ -133,15 +159,15 @@ TEST(RateLimitGate, XForwardedForCountsOnlyFromATrustedProxy) {
         r.headers["x-forwarded-for"] = client;
         return r;
     };
-    EXPECT_FALSE(gate.admit(viaAlb("a", "198.51.100.1"), holds).rejection);
-    EXPECT_FALSE(gate.admit(viaAlb("b", "198.51.100.2"), holds).rejection) << "two clients behind one ALB";
-    EXPECT_TRUE(gate.admit(viaAlb("c", "198.51.100.1"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, viaAlb("a", "198.51.100.1"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, viaAlb("b", "198.51.100.2"), holds).rejection) << "two clients behind one ALB";
+    EXPECT_TRUE(admitNow(gate, viaAlb("c", "198.51.100.1"), holds).rejection);
     // From the internet directly, a forged header changes nothing: the peer is counted.
     auto forged = holdRequest("d", "203.0.113.5");
     forged.headers["x-forwarded-for"] = "198.51.100.77";
-    EXPECT_FALSE(gate.admit(forged, holds).rejection);
+    EXPECT_FALSE(admitNow(gate, forged, holds).rejection);
     forged.headers["x-forwarded-for"] = "198.51.100.78";
-    EXPECT_TRUE(gate.admit(forged, holds).rejection);
+    EXPECT_TRUE(admitNow(gate, forged, holds).rejection);
 }
 
 TEST(RateLimitGate, AStoreThatCannotAnswerLetsTheRequestThrough) {
@@ -149,10 +175,91 @@ TEST(RateLimitGate, AStoreThatCannotAnswerLetsTheRequestThrough) {
     RateLimitGate gate(settings({1, std::chrono::seconds(1)}, {1, std::chrono::seconds(1)}), limiter, nullptr, nullptr,
                        [] { return kT0; });
     for (int i = 0; i < 5; ++i) {
-        auto v = gate.admit(holdRequest("alice"), route(Method::Post, "/v1/holds"));
+        auto v = admitNow(gate, holdRequest("alice"), route(Method::Post, "/v1/holds"));
         EXPECT_FALSE(v.rejection);
         EXPECT_TRUE(v.headers.empty()) << "no quota is claimed when none is known";
     }
+}
+
+TEST(RateLimitGate, TheVerdictComesWhenTheLimiterAnswersAndTheRequestNeedNotLiveThatLong) {
+    DeferredLimiter limiter;
+    RateLimitGate gate(settings({1, std::chrono::seconds(10)}, {100, std::chrono::seconds(1)}), limiter, nullptr,
+                       nullptr, [] { return kT0; });
+    std::vector<RateLimitVerdict> verdicts;
+    for (int i = 0; i < 2; ++i) {
+        auto request = std::make_unique<Request>(holdRequest("alice"));
+        request->requestId = "req-" + std::to_string(i);
+        gate.admit(*request, route(Method::Post, "/v1/holds"),
+                   [&verdicts](RateLimitVerdict v) { verdicts.push_back(std::move(v)); });
+    }  // each request is gone before its answer
+    EXPECT_TRUE(verdicts.empty()) << "nothing is decided before the limiter answers";
+    ASSERT_EQ(limiter.waiting.size(), 2u);
+    EXPECT_EQ(limiter.waiting[0].first.size(), 2u) << "the user and the address, in one call";
+    limiter.answerAll(kT0);
+    ASSERT_EQ(verdicts.size(), 2u);
+    EXPECT_FALSE(verdicts[0].rejection);
+    ASSERT_TRUE(verdicts[1].rejection);
+    EXPECT_EQ(nlohmann::json::parse(verdicts[1].rejection->body)["requestId"], "req-1");
+}
+
+struct CountingLimiter final : admission::RateLimiter {
+    admission::MemoryRateLimiter inner;
+    int calls = 0;
+    void checkAll(std::vector<admission::LimitCheck> checks, Micros now, Decided done) override {
+        ++calls;
+        inner.checkAll(std::move(checks), now, std::move(done));
+    }
+};
+
+TEST(RateLimitGate, ARefusedKeyIsRefusedFromMemoryUntilItsRetryAfterThenAskedAgain) {
+    CountingLimiter limiter;
+    Micros now = kT0;
+    RateLimitGate gate(settings({2, std::chrono::seconds(1)}, {1000, std::chrono::seconds(1)}), limiter, nullptr,
+                       nullptr, [&now] { return now; });
+    const Route holds = route(Method::Post, "/v1/holds");
+    EXPECT_FALSE(admitNow(gate, holdRequest("alice"), holds).rejection);
+    EXPECT_FALSE(admitNow(gate, holdRequest("alice"), holds).rejection);
+    auto first = admitNow(gate, holdRequest("alice"), holds);
+    ASSERT_TRUE(first.rejection);
+    EXPECT_EQ(limiter.calls, 3);
+    // A flood of refused requests asks the limiter nothing, and each says the wait still due.
+    now += 200'000;
+    for (int i = 0; i < 50; ++i) {
+        auto again = admitNow(gate, holdRequest("alice"), holds);
+        ASSERT_TRUE(again.rejection);
+        EXPECT_EQ(again.rejection->status, 429);
+        EXPECT_EQ(header(again.rejection->headers, "RateLimit").rfind("\"holds-user\";r=0;t=1", 0), 0u)
+            << header(again.rejection->headers, "RateLimit");
+    }
+    EXPECT_EQ(limiter.calls, 3) << "refusals are answered from memory";
+    // Another user is asked as ever; at the retry-after the limiter is asked again and allows.
+    EXPECT_FALSE(admitNow(gate, holdRequest("bob"), holds).rejection);
+    EXPECT_EQ(limiter.calls, 4);
+    now = kT0 + 500'000;
+    EXPECT_FALSE(admitNow(gate, holdRequest("alice"), holds).rejection);
+    EXPECT_EQ(limiter.calls, 5);
+}
+
+TEST(DenialCache, OnlyRefusalsOnlyUnderTheSamePolicyAndBounded) {
+    admission::DenialCache cache(/*maxKeys=*/4, /*shards=*/1);
+    const admission::Policy p{"holds-user", 10, std::chrono::seconds(1), 10};
+    admission::Decision allowed;
+    cache.remember("a", p, allowed, kT0);
+    EXPECT_FALSE(cache.refused("a", p, kT0));
+    admission::Decision refused{false, 0, 300'000, 900'000, 10};
+    cache.remember("a", p, refused, kT0);
+    auto d = cache.refused("a", p, kT0 + 100'000);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->retryAfter, 200'000);
+    EXPECT_EQ(d->resetAfter, 800'000);
+    EXPECT_FALSE(cache.refused("a", admission::Policy{"holds-user", 20, std::chrono::seconds(1), 20}, kT0))
+        << "a changed policy is asked anew";
+    EXPECT_FALSE(cache.refused("a", p, kT0 + 300'000)) << "over at its retry-after";
+    for (int i = 0; i < 10; ++i) cache.remember("k" + std::to_string(i), p, refused, kT0);
+    EXPECT_LE(cache.size(), 4u);
+    // Once those ran out, a new refusal finds room.
+    cache.remember("late", p, refused, kT0 + 400'000);
+    EXPECT_TRUE(cache.refused("late", p, kT0 + 400'001));
 }
 
 TEST(RateLimitGate, SwitchedOffItCountsNothing) {
@@ -161,7 +268,7 @@ TEST(RateLimitGate, SwitchedOffItCountsNothing) {
     s.enabled = false;
     RateLimitGate gate(s, limiter, nullptr, nullptr, [] { return kT0; });
     for (int i = 0; i < 5; ++i)
-        EXPECT_FALSE(gate.admit(holdRequest("alice"), route(Method::Post, "/v1/holds")).rejection);
+        EXPECT_FALSE(admitNow(gate, holdRequest("alice"), route(Method::Post, "/v1/holds")).rejection);
     EXPECT_EQ(limiter.size(), 0u);
 }
 

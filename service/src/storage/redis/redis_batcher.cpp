@@ -28,6 +28,18 @@ RedisBatcher::~RedisBatcher() {
         item.done(Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "shutting down"});
 }
 
+namespace {
+
+Error queueFull(std::size_t maxQueued) {
+    return Error{ErrorCode::DependencyUnavailable,
+                 "redis unavailable",
+                 {},
+                 {},
+                 "redis pipeline queue full (" + std::to_string(maxQueued) + " commands waiting)"};
+}
+
+}  // namespace
+
 void RedisBatcher::submit(std::vector<std::string> argv, const LuaScript* script, Callback done) {
     const auto now = std::chrono::steady_clock::now();
     {
@@ -40,11 +52,23 @@ void RedisBatcher::submit(std::vector<std::string> argv, const LuaScript* script
         }
         ++refused_;
     }
-    done(Error{ErrorCode::DependencyUnavailable,
-               "redis unavailable",
-               {},
-               {},
-               "redis pipeline queue full (" + std::to_string(maxQueued_) + " commands waiting)"});
+    done(queueFull(maxQueued_));
+}
+
+void RedisBatcher::submitAll(std::vector<Command> commands) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(mu_);
+        if (queue_.size() + commands.size() <= maxQueued_) {
+            submitted_ += commands.size();
+            for (auto& c : commands)
+                queue_.push_back({std::move(c.argv), c.script, std::move(c.done), now, now + commandTimeout_});
+            cv_.notify_one();
+            return;
+        }
+        refused_ += commands.size();
+    }
+    for (auto& c : commands) c.done(queueFull(maxQueued_));
 }
 
 RedisBatcher::Stats RedisBatcher::stats() {
@@ -56,6 +80,7 @@ RedisBatcher::Stats RedisBatcher::stats() {
     s.expired = expired_;
     s.queuedSeconds = queuedSeconds_;
     s.queued = queue_.size();
+    s.batches = batches_;
     return s;
 }
 
@@ -80,6 +105,7 @@ void RedisBatcher::run(RedisConnection& connection) {
                 queue_.pop_front();
             }
             expired_ += late.size();
+            if (!batch.empty()) ++batches_;
         }
         for (auto& item : late)
             item.done(Error{ErrorCode::DependencyTimeout,

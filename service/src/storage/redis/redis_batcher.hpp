@@ -36,6 +36,17 @@ public:
     /// when the queue is full. `script` must outlive the call.
     void submit(std::vector<std::string> argv, const LuaScript* script, Callback done);
 
+    /// One command of submitAll().
+    struct Command {
+        std::vector<std::string> argv;
+        const LuaScript* script;
+        Callback done;
+    };
+    /// Queues several commands at once, in order and under one lock: a free connection takes them
+    /// into one pipeline (one round trip) unless the batch is full. Each is answered as submit()
+    /// answers; when the queue has no room for all of them, none is queued.
+    void submitAll(std::vector<Command> commands);
+
     /// Counters since start (the pool's meaning: acquired = commands sent, exhausted = refused
     /// for a full queue, waitSeconds = time queued), for metrics.
     struct Stats {
@@ -45,6 +56,7 @@ public:
         double queuedSeconds = 0;
         std::uint64_t reconnects = 0;
         std::size_t queued = 0;
+        std::uint64_t batches = 0;  // pipelines written: one round trip each
     };
     Stats stats();
 
@@ -68,8 +80,8 @@ private:
     std::condition_variable cv_;
     std::deque<Item> queue_;
     bool stopping_ = false;
-    std::uint64_t submitted_ = 0, refused_ = 0, expired_ = 0;  // guarded by mu_
-    double queuedSeconds_ = 0;                                 // guarded by mu_
+    std::uint64_t submitted_ = 0, refused_ = 0, expired_ = 0, batches_ = 0;  // guarded by mu_
+    double queuedSeconds_ = 0;                                               // guarded by mu_
 };
 
 }  // namespace boxoffice::redis

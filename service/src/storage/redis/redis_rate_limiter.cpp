@@ -1,10 +1,17 @@
 #include "storage/redis/redis_rate_limiter.hpp"
 
+#include <atomic>
+#include <memory>
+#include <optional>
+
 namespace boxoffice::redis {
 
 namespace {
 
-Result<admission::Decision> decode(const Reply& r, const admission::Policy& policy, const LuaScript& script) {
+Result<admission::Decision> decode(const Result<Reply>& reply, const admission::Policy& policy,
+                                   const LuaScript& script) {
+    if (!reply) return reply.error();
+    const Reply& r = *reply;
     if (r.type == Reply::Type::Error) return errorFromReply(r, script.name);
     if (r.type != Reply::Type::Array || r.elements.size() != 4)
         return Error::internalError("redis rate_limit.lua: unexpected reply");
@@ -19,46 +26,51 @@ Result<admission::Decision> decode(const Reply& r, const admission::Policy& poli
     return d;
 }
 
+// The answers of one request's checks, gathered from whichever batcher thread gives each one.
+struct Gathering {
+    std::vector<admission::LimitCheck> checks;
+    std::vector<std::optional<Result<admission::Decision>>> answers;
+    std::atomic<std::size_t> left;
+    admission::RateLimiter::Decided done;
+
+    Gathering(std::vector<admission::LimitCheck> c, admission::RateLimiter::Decided d)
+        : checks(std::move(c)), answers(checks.size()), left(checks.size()), done(std::move(d)) {}
+
+    void answer(std::size_t i, Result<admission::Decision> decision) {
+        answers[i] = std::move(decision);
+        if (left.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+        std::vector<Result<admission::Decision>> out;
+        out.reserve(answers.size());
+        for (auto& a : answers) out.push_back(std::move(*a));
+        done(std::move(out));
+    }
+};
+
 }  // namespace
 
-RedisRateLimiter::RedisRateLimiter(RedisPool& pool) : pool_(pool), script_(LuaScript::embedded("rate_limit.lua")) {}
+RedisRateLimiter::RedisRateLimiter(RedisBatcher& batcher)
+    : batcher_(batcher), script_(LuaScript::embedded("rate_limit.lua")) {}
 
 std::string RedisRateLimiter::redisKey(const std::string& key) {
     // A '}' inside would end the tag early: the key stays one key in one slot either way.
     return "bx:rl:{" + key + "}";
 }
 
-Result<admission::Decision> RedisRateLimiter::check(const std::string& key, const admission::Policy& policy,
-                                                    admission::Micros now) {
-    auto all = checkAll({admission::LimitCheck{key, policy}}, now);
-    return std::move(all.front());
-}
-
-std::vector<Result<admission::Decision>> RedisRateLimiter::checkAll(const std::vector<admission::LimitCheck>& checks,
-                                                                    admission::Micros) {
-    std::vector<Result<admission::Decision>> out;
-    out.reserve(checks.size());
-    std::vector<std::vector<std::string>> argvs;
-    argvs.reserve(checks.size());
-    for (const auto& c : checks)
-        argvs.push_back(
-            evalshaCommand(script_, {redisKey(c.key)},
-                           {std::to_string(c.policy.emissionInterval()), std::to_string(c.policy.tolerance())}));
-    std::vector<ScriptCommand> batch;
-    batch.reserve(argvs.size());
-    for (const auto& a : argvs) batch.push_back({&a, &script_});
-    auto lease = pool_.lease();
-    if (!lease) {
-        for (std::size_t i = 0; i < checks.size(); ++i) out.push_back(lease.error());
-        return out;
+void RedisRateLimiter::checkAll(std::vector<admission::LimitCheck> checks, admission::Micros, Decided done) {
+    if (checks.empty()) return done({});
+    auto gathering = std::make_shared<Gathering>(std::move(checks), std::move(done));
+    std::vector<RedisBatcher::Command> commands;
+    commands.reserve(gathering->checks.size());
+    for (std::size_t i = 0; i < gathering->checks.size(); ++i) {
+        const auto& c = gathering->checks[i];
+        commands.push_back(
+            {evalshaCommand(script_, {redisKey(c.key)},
+                            {std::to_string(c.policy.emissionInterval()), std::to_string(c.policy.tolerance())}),
+             &script_, [this, gathering, i](Result<Reply> reply) {
+                 gathering->answer(i, decode(reply, gathering->checks[i].policy, script_));
+             }});
     }
-    auto replies = lease->run(batch);
-    if (!replies) {
-        for (std::size_t i = 0; i < checks.size(); ++i) out.push_back(replies.error());
-        return out;
-    }
-    for (std::size_t i = 0; i < checks.size(); ++i) out.push_back(decode((*replies)[i], checks[i].policy, script_));
-    return out;
+    batcher_.submitAll(std::move(commands));
 }
 
 }  // namespace boxoffice::redis
