@@ -22,7 +22,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # ccache: scripts/build-image.sh mounts a persistent /ccache (buildah -v), so a rebuild compiles only
 # what changed; without a mount it is an empty directory in a stage that is thrown away.
-ENV CCACHE_DIR=/ccache CCACHE_MAXSIZE=2G
+# The same settings as scripts/build.sh (paths hashed relative to /src, the build in /src/build as
+# the checkout's is in ./build), so objects compiled there for the same sources are found here.
+ENV CCACHE_DIR=/ccache CCACHE_MAXSIZE=2G CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=1
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY cmake/ cmake/
@@ -30,11 +32,11 @@ COPY migrations/ migrations/
 COPY service/ service/
 COPY loadtest/ loadtest/
 # The service and the harness; tests run outside the image (scripts/test.sh).
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFFICE_BUILD_TESTS=OFF \
+RUN cmake -S . -B /src/build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFFICE_BUILD_TESTS=OFF \
       -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
- && cmake --build /build --target boxoffice boxoffice-load --parallel "$(nproc)" \
- && strip --strip-unneeded -o /boxoffice /build/service/boxoffice \
- && strip --strip-unneeded -o /boxoffice-load /build/loadtest/boxoffice-load \
+ && cmake --build /src/build --target boxoffice boxoffice-load --parallel "$(nproc)" \
+ && strip --strip-unneeded -o /boxoffice /src/build/service/boxoffice \
+ && strip --strip-unneeded -o /boxoffice-load /src/build/loadtest/boxoffice-load \
  && /boxoffice --help 2>&1 | grep -q '^usage: boxoffice' \
  && /boxoffice-load --help | grep -q '^boxoffice-load: ' \
  && (ccache --show-stats || true)
