@@ -1,5 +1,6 @@
 #include "support/test_app.hpp"
 
+#include "app/schema.hpp"
 #include "support/test_env.hpp"
 
 namespace boxoffice::testing {
@@ -41,7 +42,9 @@ TestApp::TestApp(Backend backend, const std::function<void(app::Config&)>& tweak
     for (auto& b : c.rateLimit.budgets)
         b = {{1'000'000, std::chrono::seconds(1)}, {1'000'000, std::chrono::seconds(1)}};
     if (tweak) tweak(c);
-    app_ = std::make_unique<app::Application>(c, clock);
+    auto db = app::openDatabase(c.database);
+    app::prepareSchema(*db, c.autoMigrate);
+    app_ = std::make_unique<app::Application>(c, std::move(db), clock);
     app_->start();
 }
 

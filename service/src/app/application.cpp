@@ -12,7 +12,6 @@
 #include "storage/redis/redis_hold_store.hpp"
 #include "storage/redis/redis_idempotency_store.hpp"
 #include "storage/redis/redis_rate_limiter.hpp"
-#include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/sql_order_repository.hpp"
 #include "storage/sql/sql_show_rate_limits.hpp"
@@ -58,24 +57,10 @@ std::unique_ptr<sql::Database> openDatabase(const DatabaseConfig& c) {
     return sql::Database::open(o);
 }
 
-Application::Application(Config config, const Clock* clock)
-    : config_(std::move(config)), clock_(clock ? *clock : systemClock_) {
+Application::Application(Config config, std::unique_ptr<sql::Database> db, const Clock* clock)
+    : config_(std::move(config)), clock_(clock ? *clock : systemClock_), db_(std::move(db)) {
     metrics_ = std::make_unique<metrics::Metrics>(metrics::buildVersion(), metrics::buildCommit());
-    db_ = openDatabase(config_.database);
     const std::string dbName = db_->dialect() == sql::Dialect::Postgres ? "postgresql" : "sqlite";
-    sql::Migrator migrator(*db_, sql::embeddedMigrations());
-    if (config_.autoMigrate) {
-        auto applied = migrator.up();
-        if (!applied)
-            throw std::runtime_error("migration failed: " + applied.error().detail + " " + applied.error().internal);
-        if (*applied > 0) log::info("migrations applied", {{"count", *applied}});
-    } else {
-        auto pending = migrator.pending();
-        if (!pending) throw std::runtime_error("cannot read the schema version: " + pending.error().detail);
-        if (*pending > 0)
-            throw std::runtime_error(std::to_string(*pending) +
-                                     " migration(s) pending: run `boxoffice migrate up` first");
-    }
     readiness_.addCheck({"database", [this] { return db_->ping(); }});
 
     catalogRepo_ = std::make_unique<sql::SqlCatalogRepository>(*db_);
@@ -136,6 +121,7 @@ Application::Application(Config config, const Clock* clock)
     const auto releaseGrace = std::max(std::chrono::milliseconds(2'000), 3 * config_.booking.sweepInterval);
     inventory_ = std::make_unique<Inventory>(*holdStore_, *orderRepo_, releaseGrace);
     reconciler_ = std::make_unique<Reconciler>(*inventory_, *orderRepo_, clock_);
+    holdStoreRepair_ = std::make_unique<HoldStoreRepair>(*reconciler_, config_.booking.reconcileInterval);
 
     catalog_ = std::make_unique<CatalogService>(*catalogRepo_, clock_, ids_);
     seatmaps_ = std::make_unique<SeatMapService>(*catalogRepo_, *inventory_, clock_, config_.seatmapShowTtl,
@@ -143,6 +129,8 @@ Application::Application(Config config, const Clock* clock)
     BookingSettings settings{config_.booking.maxSeatsPerHold, config_.booking.maxSeatsPerUser, config_.booking.holdTtl,
                              config_.booking.paymentWindow};
     booking_ = std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, settings);
+    sweeper_ = std::make_unique<OrderSweeper>(*booking_, *sqlIdempotency_, metrics_->sweeper(), clock_,
+                                              config_.booking.sweepInterval);
     if (!config_.jwtSecret.empty()) jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
     if (config_.auth.jwksEnabled()) {
         const auto& a = config_.auth;
@@ -208,33 +196,20 @@ Application::Application(Config config, const Clock* clock)
 }
 
 Application::~Application() {
-    if (outbox_) outbox_->stop();
-    metricsServer_.reset();
-    if (sampler_) sampler_->stop();
-    stopBackground();
-    server_->stop();
+    stopComponents();
 }
 
-void Application::stopBackground() {
-    {
-        std::lock_guard lock(sweepMu_);
-        stopping_ = true;
-    }
-    sweepCv_.notify_all();
-    if (sweeper_.joinable()) sweeper_.join();
-    if (reconcilerThread_.joinable()) reconcilerThread_.join();
-}
-
+// Started in order, the listener last: the first request finds everything behind it running.
 void Application::start() {
-    server_->start();
     metricsServer_ = std::make_unique<metrics::MetricsServer>(
         config_.metrics.address, config_.metrics.port,
         std::vector<std::shared_ptr<prometheus::Collectable>>{metrics_->registry(),
                                                               std::make_shared<metrics::ProcessCollector>()});
     sampler_->start();
-    sweeper_ = std::thread([this] { sweepLoop(); });
-    reconcilerThread_ = std::thread([this] { reconcileLoop(); });
+    sweeper_->start();
+    holdStoreRepair_->start();
     if (outbox_) outbox_->start();
+    server_->start();
     log::info("listening", {{"address", config_.http.address},
                             {"port", server_->port()},
                             {"metricsPort", metricsServer_->port()},
@@ -242,83 +217,15 @@ void Application::start() {
                             {"holds", config_.redis.url.empty() ? "in-process" : "redis"}});
 }
 
-void Application::sweepLoop() {
-    constexpr int kBatch = 500;
-    std::unique_lock lock(sweepMu_);
-    while (!stopping_) {
-        sweepCv_.wait_for(lock, config_.booking.sweepInterval, [this] { return stopping_; });
-        if (stopping_) break;
-        lock.unlock();
-        const metrics::SweeperMetrics& m = metrics_->sweeper();
-        const auto started = std::chrono::steady_clock::now();
-        bool ok = true;
-        // Full batches mean a backlog: keep going until it is drained.
-        for (int round = 0; round < 100; ++round) {
-            auto n = booking_->sweep(kBatch);
-            if (!n) {
-                log::warn("order sweep failed",
-                          {{"error", n.error().detail}, {"internal", util::redactSecrets(n.error().internal)}});
-                ok = false;
-                break;
-            }
-            if (*n > 0) log::info("orders expired", {{"count", *n}});
-            if (*n < kBatch) break;
-        }
-        // Claims whose lease passed unanswered (a crashed request, or an answer the database went
-        // away before it could store): forgotten, so no key reads "in progress" past its lease. The
-        // same database as the orders: not tried when their sweep just failed.
-        if (ok) {
-            auto purged = sqlIdempotency_->purgeDeadClaims(clock_.nowMs());
-            if (!purged)
-                log::warn(
-                    "idempotency claim sweep failed",
-                    {{"error", purged.error().detail}, {"internal", util::redactSecrets(purged.error().internal)}});
-            else if (*purged > 0)
-                log::info("dead idempotency claims cleared", {{"count", *purged}});
-        }
-        m.duration->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-        (ok ? m.runsOk : m.runsFailed)->Increment();
-        // Wall time, not clock_: alerts compare it with time().
-        if (ok)
-            m.lastRun->Set(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
-        lock.lock();
-    }
-}
-
-void Application::reconcileLoop() {
-    // The store's generation is asked for often (one cheap call): a Redis that restarted, with or
-    // without old data, is caught within a tick, not a pass. The full pass runs every interval.
-    const auto tick = std::min(config_.booking.reconcileInterval, std::chrono::milliseconds(100));
-    auto nextPass = std::chrono::steady_clock::now();
-    std::unique_lock lock(sweepMu_);
-    bool failing = false;
-    while (!stopping_) {
-        sweepCv_.wait_for(lock, tick, [this] { return stopping_; });
-        if (stopping_) break;
-        lock.unlock();
-        auto changed = reconciler_->generationChanged();
-        const bool due = std::chrono::steady_clock::now() >= nextPass || (changed && *changed);
-        if (due) {
-            nextPass = std::chrono::steady_clock::now() + config_.booking.reconcileInterval;
-            auto pass = reconciler_->runOnce();
-            if (!pass) {
-                // Logged once per outage, not once per pass.
-                if (!failing)
-                    log::warn(
-                        "hold store reconciliation failed",
-                        {{"error", pass.error().detail}, {"internal", util::redactSecrets(pass.error().internal)}});
-                failing = true;
-            } else {
-                if (failing) log::info("hold store reconciliation recovered");
-                failing = false;
-                if (pass->restored > 0 || pass->generationChanged)
-                    log::warn("hold store repaired from the database", {{"shows", pass->restored},
-                                                                        {"checked", pass->checked},
-                                                                        {"storeRestarted", pass->generationChanged}});
-            }
-        }
-        lock.lock();
-    }
+// The reverse order; each stop is safe to repeat (drainAndStop, then the destructor).
+void Application::stopComponents() {
+    server_->stop();
+    holdStoreRepair_->stop();
+    sweeper_->stop();
+    // After the last request: what they wrote to the outbox still gets a chance to go out.
+    if (outbox_) outbox_->stop();
+    sampler_->stop();
+    metricsServer_.reset();
 }
 
 void Application::drainAndStop() {
@@ -327,12 +234,7 @@ void Application::drainAndStop() {
     // Load balancers need a few probe periods to see the 503 before the listener goes away.
     std::this_thread::sleep_for(config_.shutdownGrace);
     if (!server_->waitIdle(config_.shutdownTimeout)) log::warn("stopping with requests still in flight");
-    server_->stop();
-    stopBackground();
-    // After the last request: what they wrote to the outbox still gets a chance to go out.
-    if (outbox_) outbox_->stop();
-    sampler_->stop();
-    metricsServer_.reset();
+    stopComponents();
     log::info("stopped");
 }
 

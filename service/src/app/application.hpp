@@ -1,14 +1,13 @@
 #pragma once
 // The composition root of `boxoffice serve`: builds clients, stores, services, routes and the
 // HTTP server from one Config, in dependency order. main() and the HTTP tests both use it.
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "admission/rate_limiter.hpp"
 #include "admission/show_rate_limit_cache.hpp"
 #include "app/config.hpp"
+#include "app/hold_store_repair.hpp"
+#include "app/order_sweeper.hpp"
 #include "app/outbox_publishing.hpp"
 #include "auth/jwks_source.hpp"
 #include "auth/jwt.hpp"
@@ -40,14 +39,15 @@ namespace boxoffice::app {
 
 class Application {
 public:
-    /// Connects to the database (and prepares the Redis pool when configured) and wires
-    /// everything. Throws std::runtime_error with a clear message when a dependency is unusable
-    /// at start-up or the schema is not current (and auto-migration is off). `clock` may be
-    /// injected by tests.
-    explicit Application(Config config, const Clock* clock = nullptr);
+    /// The composition root: wires everything over `db` (opened by openDatabase, its schema
+    /// prepared by prepareSchema, app/schema.hpp) and prepares the Redis connections when
+    /// configured; nothing runs until start(). Throws std::runtime_error with a clear message when
+    /// a setting is unusable. `clock` may be injected by tests.
+    Application(Config config, std::unique_ptr<sql::Database> db, const Clock* clock = nullptr);
     ~Application();
 
-    /// Starts the listener, the metrics listener, the metrics sampler and the order sweeper.
+    /// Starts the components in order: the metrics listener, the metrics sampler, the order
+    /// sweeper, the hold store's repair, the outbox relay (when configured), the listener.
     void start();
     int port() const { return server_->port(); }
     /// The port of GET /metrics (after start()).
@@ -68,9 +68,7 @@ public:
     const Config& config() const { return config_; }
 
 private:
-    void sweepLoop();
-    void reconcileLoop();
-    void stopBackground();
+    void stopComponents();
 
     Config config_;
     SystemClock systemClock_;
@@ -93,9 +91,11 @@ private:
     std::unique_ptr<HoldStore> holdStore_;
     std::unique_ptr<Inventory> inventory_;
     std::unique_ptr<Reconciler> reconciler_;
+    std::unique_ptr<HoldStoreRepair> holdStoreRepair_;
     std::unique_ptr<CatalogService> catalog_;
     std::unique_ptr<SeatMapService> seatmaps_;
     std::unique_ptr<BookingService> booking_;
+    std::unique_ptr<OrderSweeper> sweeper_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;
@@ -121,12 +121,6 @@ private:
     // The rate limiter's, destroyed first: a check still queued answers into a live pipeline,
     // and the hold it lets through reaches a live hold batcher.
     std::unique_ptr<redis::RedisBatcher> rateLimitBatcher_;
-
-    std::thread sweeper_;
-    std::thread reconcilerThread_;
-    std::mutex sweepMu_;
-    std::condition_variable sweepCv_;
-    bool stopping_ = false;
 };
 
 /// Opens the configured database with the configured pool and deadlines.

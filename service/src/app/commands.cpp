@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app/application.hpp"
+#include "app/schema.hpp"
 #include "app/demo_seed.hpp"
 #include "app/outbox_publishing.hpp"
 #include "metrics/build_info.hpp"
@@ -77,7 +78,9 @@ int runServe(const std::vector<std::string>& args) {
 
     std::unique_ptr<Application> application;
     try {
-        application = std::make_unique<Application>(*config);
+        auto db = openDatabase(config->database);
+        prepareSchema(*db, config->autoMigrate);
+        application = std::make_unique<Application>(*config, std::move(db));
         application->start();
     } catch (const std::exception& e) {
         log::error("start-up failed", {{"error", e.what()}});
@@ -118,16 +121,7 @@ int runRelay(const std::vector<std::string>& args) {
     try {
         {
             auto db = openDatabase(config->database);
-            sql::Migrator migrator(*db, sql::embeddedMigrations());
-            if (config->autoMigrate) {
-                auto applied = migrator.up();
-                if (!applied) throw std::runtime_error("migration failed: " + applied.error().detail);
-            }
-            auto pending = migrator.pending();
-            if (!pending) throw std::runtime_error("cannot read the schema version: " + pending.error().detail);
-            if (*pending > 0)
-                throw std::runtime_error(std::to_string(*pending) +
-                                         " migration(s) pending: run `boxoffice migrate up` first");
+            prepareSchema(*db, config->autoMigrate);
         }
         // No state sampler runs here: the relay samples the outbox gauges itself.
         config->outbox.relay.sampleInterval = config->metrics.sampleInterval;
@@ -231,10 +225,7 @@ int runSeed(const std::vector<std::string>& args) {
     if (!config) return 2;
     try {
         auto db = openDatabase(config->database);
-        sql::Migrator migrator(*db, sql::embeddedMigrations());
-        if (config->autoMigrate) {
-            if (auto r = migrator.up(); !r) throw std::runtime_error("migration failed: " + r.error().detail);
-        }
+        prepareSchema(*db, config->autoMigrate);
         sql::SqlCatalogRepository repo(*db);
         SystemClock clock;
         util::RandomIdGenerator ids;

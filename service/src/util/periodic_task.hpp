@@ -1,0 +1,36 @@
+#pragma once
+// A background thread that runs `tick` every `period` (the first run one period after start())
+// until stop(), which wakes it at once and waits for a tick in progress. Components of the
+// composition root (the order sweeper, the hold store's repair) are made of one.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace boxoffice::util {
+
+class PeriodicTask {
+public:
+    PeriodicTask(std::chrono::milliseconds period, std::function<void()> tick);
+    ~PeriodicTask();
+    PeriodicTask(const PeriodicTask&) = delete;
+    PeriodicTask& operator=(const PeriodicTask&) = delete;
+
+    /// Starts the thread; a second call does nothing.
+    void start();
+    /// Stops it and joins; safe to call more than once, and without start().
+    void stop();
+
+private:
+    void run();
+
+    std::chrono::milliseconds period_;
+    std::function<void()> tick_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace boxoffice::util
