@@ -11,7 +11,7 @@ DenialCache::DenialCache(std::size_t maxKeys, std::size_t shards) {
     for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
-DenialCache::Shard& DenialCache::shardOf(const std::string& key) const {
+DenialCache::Shard& DenialCache::shardOf(const std::string& key) {
     return *shards_[std::hash<std::string>{}(key) % shards_.size()];
 }
 
@@ -27,7 +27,7 @@ void DenialCache::remember(const std::string& key, const Policy& policy, const D
                                policy.emissionInterval(), policy.tolerance()};
 }
 
-std::optional<Decision> DenialCache::refused(const std::string& key, const Policy& policy, Micros now) const {
+std::optional<Decision> DenialCache::refused(const std::string& key, const Policy& policy, Micros now) {
     Shard& shard = shardOf(key);
     std::lock_guard lock(shard.mu);
     auto it = shard.entries.find(key);

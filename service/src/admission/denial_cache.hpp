@@ -25,7 +25,7 @@ public:
     /// Remembers `decision` for `key` under `policy` if it is a refusal.
     void remember(const std::string& key, const Policy& policy, const Decision& decision, Micros now);
     /// The refusal still due for `key` under `policy` at `now`, with its waits counted from `now`.
-    std::optional<Decision> refused(const std::string& key, const Policy& policy, Micros now) const;
+    std::optional<Decision> refused(const std::string& key, const Policy& policy, Micros now);
 
     std::size_t size() const;
 
@@ -40,7 +40,7 @@ private:
         mutable std::mutex mu;
         std::unordered_map<std::string, Entry> entries;
     };
-    Shard& shardOf(const std::string& key) const;
+    Shard& shardOf(const std::string& key);
 
     std::size_t perShard_;
     std::vector<std::unique_ptr<Shard>> shards_;

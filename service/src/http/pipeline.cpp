@@ -119,7 +119,11 @@ Pipeline::Pipeline(const Router& router, const auth::TokenVerifier& verifier, Pi
       tokens_(verifier, verifier.clock()),
       options_(std::move(options)),
       fastLane_(std::make_unique<util::WorkQueue>("bx-fast", options_.fastWorkers, options_.queueCapacity)),
-      databaseLane_(std::make_unique<util::WorkQueue>("bx-db", options_.databaseWorkers, options_.queueCapacity)) {}
+      databaseLane_(std::make_unique<util::WorkQueue>("bx-db", options_.databaseWorkers, options_.queueCapacity)) {
+    // Which budget each route spends is known from its method and pattern: found once, here.
+    for (const auto& route : router_.routes())
+        budgets_.push_back(rateLimits_ ? RateLimitGate::budgetOf(route.method, route.pattern) : std::nullopt);
+}
 
 Pipeline::~Pipeline() {
     stop();
@@ -156,7 +160,8 @@ void Pipeline::handle(Request request, std::function<void(Response)> respond) {
         early = fail(*ex, Error::internalError(e.what()));
     }
     if (early) return finish(*ex, std::move(*early));
-    if (rateLimits_ && RateLimitGate::budgetOf(ex->req.method, route->pattern)) return admitThenRun(ex, *route);
+    if (const auto& budget = budgets_[static_cast<std::size_t>(ex->routeIndex)])
+        return admitThenRun(ex, *route, *budget);
     dispatch(ex, *route);
 }
 
@@ -169,8 +174,8 @@ void Pipeline::dispatch(const std::shared_ptr<Exchange>& ex, const Route& route)
 // The limit is checked where the request is (a reactor: the limiter never waits) and the request
 // goes on where the verdict comes back: here for the in-process limiter, on the Redis limiter's
 // batcher thread otherwise. Either way dispatch() sends blocking work to its lane.
-void Pipeline::admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route) const {
-    rateLimits_->admit(ex->req, route, [this, ex, &route](RateLimitVerdict verdict) {
+void Pipeline::admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route, admission::Budget budget) const {
+    rateLimits_->admit(ex->req, route, budget, [this, ex, &route](RateLimitVerdict verdict) {
         if (verdict.rejection) return finish(*ex, std::move(*verdict.rejection));
         ex->limitHeaders = std::move(verdict.headers);
         dispatch(ex, route);

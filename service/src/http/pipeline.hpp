@@ -5,6 +5,7 @@
 // the access log. Works on the project's own Request/Response; the connection feeds it.
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,7 +56,7 @@ public:
 private:
     std::optional<Response> preflight(Exchange& ex, const Route*& route) const;
     void dispatch(const std::shared_ptr<Exchange>& ex, const Route& route) const;
-    void admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route) const;
+    void admitThenRun(const std::shared_ptr<Exchange>& ex, const Route& route, admission::Budget budget) const;
     std::optional<Response> corsPreflight(Exchange& ex) const;
     void post(const std::shared_ptr<Exchange>& ex, const Route& route, const Handler& handler) const;
     void startAsync(const std::shared_ptr<Exchange>& ex, const Route& route) const;
@@ -69,6 +70,7 @@ private:
     const Router& router_;
     metrics::HttpMetrics* metrics_;
     const RateLimitGate* rateLimits_;
+    std::vector<std::optional<admission::Budget>> budgets_;  // by route index; none without a gate
     mutable auth::VerifiedTokenCache tokens_;
     PipelineOptions options_;
     mutable std::atomic<int> inFlight_{0};

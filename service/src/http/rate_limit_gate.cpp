@@ -145,10 +145,9 @@ std::optional<std::string> RateLimitGate::showOf(const Request& request, const s
     return std::nullopt;
 }
 
-void RateLimitGate::admit(const Request& request, const Route& route, Admitted done) const {
-    const auto budget = settings_.enabled ? budgetOf(route.method, route.pattern) : std::nullopt;
-    if (!budget) return done({});
-    const std::string budgetName(admission::budgetName(*budget));
+void RateLimitGate::admit(const Request& request, const Route& route, Budget budget, Admitted done) const {
+    if (!settings_.enabled) return done({});
+    const std::string budgetName(admission::budgetName(budget));
 
     std::shared_ptr<const admission::ShowRateLimits> showLimits;
     std::optional<std::string> show;
@@ -165,11 +164,11 @@ void RateLimitGate::admit(const Request& request, const Route& route, Admitted d
         if (scope == Scope::User && !request.principal) continue;
         const std::string subject = scope == Scope::User ? request.principal->userId : ip;
         if (subject.empty()) continue;
-        admission::Rate rate = settings_.of(*budget).of(scope);
+        admission::Rate rate = settings_.of(budget).of(scope);
         // A show's own rate is a budget of its own: spending it leaves the user's other shows alone.
         std::string key = budgetName;
-        if (showLimits && showLimits->of(*budget, scope)) {
-            rate = *showLimits->of(*budget, scope);
+        if (showLimits && showLimits->of(budget, scope)) {
+            rate = *showLimits->of(budget, scope);
             key += ":s:" + keyPart(*show);
         }
         key += scope == Scope::User ? ":u:" : ":ip:";
@@ -192,14 +191,14 @@ void RateLimitGate::admit(const Request& request, const Route& route, Admitted d
             refusals.emplace_back(*d);
         }
     if (!refusals.empty())
-        return done(verdictOf(metrics_, *budget, request.requestId, refusedChecks, refusedScopes, std::move(refusals),
+        return done(verdictOf(metrics_, budget, request.requestId, refusedChecks, refusedScopes, std::move(refusals),
                               std::nullopt));
 
     // The limiter takes its own copy of the checks; the verdict needs the policies and scopes back.
     auto started = std::chrono::steady_clock::now();
     limiter_.checkAll(checks, now,
-                      [this, budget = *budget, requestId = request.requestId, checks, scopes = std::move(scopes), now,
-                       started, done = std::move(done)](std::vector<Result<Decision>> results) {
+                      [this, budget, requestId = request.requestId, checks, scopes = std::move(scopes), now, started,
+                       done = std::move(done)](std::vector<Result<Decision>> results) {
                           const double seconds =
                               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                           // Counted from when the check was sent: never remembered past its end.

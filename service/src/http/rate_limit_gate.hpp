@@ -47,10 +47,11 @@ public:
     static std::optional<std::string> showOf(const Request& request, const std::string& pattern);
 
     using Admitted = std::function<void(RateLimitVerdict)>;
-    /// Counts `request` (matched to `route`, authenticated) against its budget and gives the
-    /// verdict to `done`: before returning for a route without a budget or an in-process limiter,
-    /// later on the limiter's thread for Redis. Never waits; `request` need not outlive the call.
-    void admit(const Request& request, const Route& route, Admitted done) const;
+    /// Counts `request` (matched to `route`, authenticated) against `budget` (the route's, from
+    /// budgetOf, found once per route by the caller) and gives the verdict to `done`: before
+    /// returning when switched off or with an in-process limiter, later on the limiter's thread
+    /// for Redis. Never waits; `request` need not outlive the call.
+    void admit(const Request& request, const Route& route, admission::Budget budget, Admitted done) const;
 
     const admission::RateLimitSettings& settings() const { return settings_; }
 

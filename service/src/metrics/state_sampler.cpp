@@ -16,7 +16,9 @@ StateSampler::StateSampler(Metrics& metrics, sql::SqlMetricsQueries& queries, Se
       clock_(clock),
       dependencies_(std::move(dependencies)),
       interval_(interval),
-      maxShows_(maxShows) {
+      maxShows_(maxShows),
+      task_(
+          interval, [this] { sampleOnce(); }, util::PeriodicTask::FirstRun::AtStart) {
     for (const auto& d : dependencies_) pools_.push_back({&metrics_.pool(d.name), {}});
 }
 
@@ -25,26 +27,11 @@ StateSampler::~StateSampler() {
 }
 
 void StateSampler::start() {
-    thread_ = std::thread([this] { loop(); });
+    task_.start();
 }
 
 void StateSampler::stop() {
-    {
-        std::lock_guard lock(mu_);
-        stopping_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
-
-void StateSampler::loop() {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-        lock.unlock();
-        sampleOnce();
-        lock.lock();
-        cv_.wait_for(lock, interval_, [this] { return stopping_; });
-    }
+    task_.stop();
 }
 
 void StateSampler::sampleOnce() {

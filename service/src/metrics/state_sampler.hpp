@@ -3,11 +3,9 @@
 // the sweeper's lag, pool figures and whether each dependency answers - on a thread of its own, so
 // a scrape never waits on a dependency.
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -15,6 +13,7 @@
 #include "domain/seatmap_service.hpp"
 #include "metrics/metrics.hpp"
 #include "storage/sql/sql_metrics_queries.hpp"
+#include "util/periodic_task.hpp"
 
 namespace boxoffice::metrics {
 
@@ -62,7 +61,6 @@ private:
     struct ShowGauges {
         prometheus::Gauge *available, *held, *sold;
     };
-    void loop();
     void sampleShows(EpochMs now);
     void sampleBacklog(EpochMs now);
     void sampleDependencies();
@@ -78,10 +76,7 @@ private:
     int maxShows_;
     std::unordered_map<std::string, ShowGauges> shows_;
     std::mutex sampleMu_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    std::thread thread_;
+    util::PeriodicTask task_;  // last: stopped before anything it samples goes
 };
 
 }  // namespace boxoffice::metrics

@@ -2,8 +2,8 @@
 
 namespace boxoffice::util {
 
-PeriodicTask::PeriodicTask(std::chrono::milliseconds period, std::function<void()> tick)
-    : period_(period), tick_(std::move(tick)) {}
+PeriodicTask::PeriodicTask(std::chrono::milliseconds period, std::function<void()> tick, FirstRun first)
+    : period_(period), tick_(std::move(tick)), first_(first) {}
 
 PeriodicTask::~PeriodicTask() {
     stop();
@@ -26,12 +26,15 @@ void PeriodicTask::stop() {
 
 void PeriodicTask::run() {
     std::unique_lock lock(mu_);
+    bool due = first_ == FirstRun::AtStart;
     while (!stopping_) {
+        if (due) {
+            lock.unlock();
+            tick_();
+            lock.lock();
+        }
+        due = true;
         cv_.wait_for(lock, period_, [this] { return stopping_; });
-        if (stopping_) break;
-        lock.unlock();
-        tick_();
-        lock.lock();
     }
 }
 

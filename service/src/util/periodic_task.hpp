@@ -1,7 +1,8 @@
 #pragma once
-// A background thread that runs `tick` every `period` (the first run one period after start())
-// until stop(), which wakes it at once and waits for a tick in progress. Components of the
-// composition root (the order sweeper, the hold store's repair) are made of one.
+// A background thread that runs `tick` every `period` until stop(), which wakes it at once and
+// waits for a tick in progress. The first run comes one period after start(), or at start().
+// Components of the composition root (the order sweeper, the hold store's repair, the metrics
+// sampler) are made of one.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -12,7 +13,9 @@ namespace boxoffice::util {
 
 class PeriodicTask {
 public:
-    PeriodicTask(std::chrono::milliseconds period, std::function<void()> tick);
+    enum class FirstRun { AfterPeriod, AtStart };
+
+    PeriodicTask(std::chrono::milliseconds period, std::function<void()> tick, FirstRun first = FirstRun::AfterPeriod);
     ~PeriodicTask();
     PeriodicTask(const PeriodicTask&) = delete;
     PeriodicTask& operator=(const PeriodicTask&) = delete;
@@ -27,6 +30,7 @@ private:
 
     std::chrono::milliseconds period_;
     std::function<void()> tick_;
+    FirstRun first_;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;

@@ -76,7 +76,10 @@ struct DeferredLimiter final : admission::RateLimiter {
 // The in-process limiters here answer before admit() returns.
 RateLimitVerdict admitNow(const RateLimitGate& gate, const Request& request, const Route& route) {
     std::optional<RateLimitVerdict> verdict;
-    gate.admit(request, route, [&verdict](RateLimitVerdict v) { verdict = std::move(v); });
+    const auto budget = RateLimitGate::budgetOf(route.method, route.pattern);
+    EXPECT_TRUE(budget.has_value()) << route.pattern << " spends no budget";
+    if (!budget) return {};
+    gate.admit(request, route, *budget, [&verdict](RateLimitVerdict v) { verdict = std::move(v); });
     EXPECT_TRUE(verdict.has_value()) << "an in-process limiter answers at once";
     return verdict ? std::move(*verdict) : RateLimitVerdict{};
 }
@@ -189,7 +192,7 @@ TEST(RateLimitGate, TheVerdictComesWhenTheLimiterAnswersAndTheRequestNeedNotLive
     for (int i = 0; i < 2; ++i) {
         auto request = std::make_unique<Request>(holdRequest("alice"));
         request->requestId = "req-" + std::to_string(i);
-        gate.admit(*request, route(Method::Post, "/v1/holds"),
+        gate.admit(*request, route(Method::Post, "/v1/holds"), Budget::Holds,
                    [&verdicts](RateLimitVerdict v) { verdicts.push_back(std::move(v)); });
     }  // each request is gone before its answer
     EXPECT_TRUE(verdicts.empty()) << "nothing is decided before the limiter answers";

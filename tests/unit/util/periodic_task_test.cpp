@@ -28,6 +28,17 @@ TEST(PeriodicTask, TicksEveryPeriodAfterStartAndNotBefore) {
     EXPECT_EQ(ticks.load(), stopped) << "no tick after stop()";
 }
 
+TEST(PeriodicTask, AtStartTheFirstRunComesAtOnce) {
+    std::atomic<int> ticks{0};
+    PeriodicTask task(
+        std::chrono::hours(1), [&ticks] { ++ticks; }, PeriodicTask::FirstRun::AtStart);
+    task.start();
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (ticks.load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+    task.stop();
+    EXPECT_EQ(ticks.load(), 1) << "one run at start, none until the period passes";
+}
+
 TEST(PeriodicTask, StopWakesALongWaitAtOnceAndIsSafeToRepeat) {
     std::atomic<int> ticks{0};
     PeriodicTask task(std::chrono::hours(1), [&ticks] { ++ticks; });
