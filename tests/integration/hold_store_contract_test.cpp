@@ -98,7 +98,12 @@ redis::RedisOptions redisOptions() {
 
 class RedisStore final : public StoreUnderTest {
 public:
-    RedisStore() : pool_(redisOptions(), 16, milliseconds(10'000)), store_(pool_) {}
+    RedisStore() : pool_(redisOptions(), 16, milliseconds(10'000)), store_(pool_) {
+        // What the reconciler does once it has checked the server: holds are refused until then.
+        auto generation = store_.generation();
+        if (!generation || !store_.openHolds(*generation))
+            throw std::runtime_error("cannot open holds on the test Redis");
+    }
     HoldStore& store() override { return store_; }
 
 private:

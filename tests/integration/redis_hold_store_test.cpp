@@ -168,6 +168,15 @@ SeatStatus statusIn(const AvailabilitySnapshot& s, const std::string& seatId) {
                                                                        : s.status[static_cast<std::size_t>(pos)];
 }
 
+// What the reconciler does once it has checked the server: holds are refused until then.
+::testing::AssertionResult opened(RedisHoldStore& store) {
+    auto generation = store.generation();
+    if (!generation) return ::testing::AssertionFailure() << generation.error().internal;
+    auto r = store.openHolds(*generation);
+    if (!r) return ::testing::AssertionFailure() << r.error().internal;
+    return ::testing::AssertionSuccess();
+}
+
 long long elapsedMs(SteadyClock::time_point start) {
     return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - start).count();
 }
@@ -196,6 +205,7 @@ protected:
 TEST_F(RedisHoldStoreTest, HoldAndSnapshotAreOneRoundTripEach) {
     RedisPool pool(plainOptions(), 2, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
     // Warm-up: the first hold may meet an empty script cache (NOSCRIPT: one more round trip).
@@ -220,50 +230,57 @@ TEST_F(RedisHoldStoreTest, HoldAndSnapshotAreOneRoundTripEach) {
     EXPECT_EQ(pool.roundTrips() - before, 1u);
 }
 
-TEST_F(RedisHoldStoreTest, NoScriptFallbackLoadsTheScriptAndRetries) {
+TEST_F(RedisHoldStoreTest, NoScriptFallbackLoadsEveryScriptButTheFencedHoldScript) {
     // Its own server: SCRIPT FLUSH on the shared one would add a round trip to a parallel test.
     ThrowawayRedis server;
     RedisPool pool(server.options(), 2, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();
     const UserId user = newUser();
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const HoldRequest first = request(show, user, {seat('B', 1)}, t0_);
+    const HoldRequest second = request(show, user, {seat('B', 2)}, t0_);
+    ASSERT_EQ(store.hold(first)->kind, HoldResult::Kind::Held);
+    ASSERT_EQ(store.hold(second)->kind, HoldResult::Kind::Held);
 
+    // EVALSHA -> NOSCRIPT, then SCRIPT LOAD + EVALSHA pipelined in one write: every script but
+    // the hold's takes this path.
     ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
     std::uint64_t before = pool.roundTrips();
-    const HoldRequest first = request(show, user, {seat('B', 1)}, t0_);
-    auto r = store.hold(first);
-    ASSERT_TRUE(r.ok()) << r.error().internal;
-    EXPECT_EQ(r->kind, HoldResult::Kind::Held);
-    // EVALSHA -> NOSCRIPT, then SCRIPT LOAD + EVALSHA pipelined in one write.
-    EXPECT_EQ(pool.roundTrips() - before, 2u);
-
-    // Every script takes the same path.
-    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
     const OrderId order = newOrder();
     EXPECT_EQ(*store.attachToOrder(first.holdId, user, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    EXPECT_EQ(pool.roundTrips() - before, 2u);
     ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
     ASSERT_TRUE(store.sell(show, order, user, {seat('B', 1)}, t0_ + 2).ok());
-    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
-    const HoldRequest second = request(show, user, {seat('B', 2)}, t0_ + 3);
-    ASSERT_EQ(store.hold(second)->kind, HoldResult::Kind::Held);
     ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
     EXPECT_EQ(*store.release(second.holdId, user, t0_ + 4), HoldChange::Done);
     ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
     ASSERT_TRUE(store.releaseOrder(show, newOrder(), user, {seat('B', 1)}, t0_ + 5).ok());
+    EXPECT_FALSE(store.awaitsRepair());
 
-    const auto s = store.snapshot(show, seatIndex(), t0_ + 6);
+    // The hold script is not loaded by a hold: the server may be one that came back with old data.
+    // The hold is refused as "retry" and the store asks for its repair, until openHolds().
+    ASSERT_EQ(pool.call({"SCRIPT", "FLUSH"})->str, "OK");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        before = pool.roundTrips();
+        auto refused = store.hold(request(show, user, {seat('B', 3)}, t0_ + 6));
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().code, ErrorCode::DependencyUnavailable);
+        EXPECT_EQ(pool.roundTrips() - before, 1u);
+        EXPECT_TRUE(store.awaitsRepair());
+    }
+    ASSERT_TRUE(opened(store));
+    EXPECT_FALSE(store.awaitsRepair());
+    before = pool.roundTrips();
+    ASSERT_EQ(store.hold(request(show, user, {seat('B', 3)}, t0_ + 7))->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(pool.roundTrips() - before, 1u);
+
+    const auto s = store.snapshot(show, seatIndex(), t0_ + 8);
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(statusIn(*s, seat('B', 1)), SeatStatus::Sold);
     EXPECT_EQ(statusIn(*s, seat('B', 2)), SeatStatus::Available);
-
-    // Once loaded again, a script is back to one round trip.
-    before = pool.roundTrips();
-    ASSERT_EQ(store.hold(request(show, user, {seat('B', 3)}, t0_ + 7))->kind, HoldResult::Kind::Held);
-    EXPECT_EQ(pool.roundTrips() - before, 2u);  // hold.lua was flushed after its last use
-    before = pool.roundTrips();
-    ASSERT_EQ(store.hold(request(show, user, {seat('B', 4)}, t0_ + 8))->kind, HoldResult::Kind::Held);
-    EXPECT_EQ(pool.roundTrips() - before, 1u);
+    EXPECT_EQ(statusIn(*s, seat('B', 3)), SeatStatus::Held);
 }
 
 // ---- losing the data -----------------------------------------------------------------------
@@ -271,6 +288,7 @@ TEST_F(RedisHoldStoreTest, NoScriptFallbackLoadsTheScriptAndRetries) {
 TEST_F(RedisHoldStoreTest, ShowIsNotReadyOnceItsKeysAreGone) {
     RedisPool pool(plainOptions(), 2, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow(), other = newShow();
     const UserId buyer = newUser();
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
@@ -327,6 +345,7 @@ TEST_F(RedisHoldStoreTest, RestartLosesEverythingAndRestoreBringsBackSalesAndCou
     ThrowawayRedis server;
     RedisPool pool(server.options(), 2, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();
     const UserId buyer = newUser(), payer = newUser(), holder = newUser();
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
@@ -344,10 +363,12 @@ TEST_F(RedisHoldStoreTest, RestartLosesEverythingAndRestoreBringsBackSalesAndCou
     EXPECT_EQ(down.error().code, ErrorCode::DependencyUnavailable);
     server.start();
 
-    // The pool reconnects by itself; the store says what it lost.
+    // The pool reconnects by itself; the store says what it lost, and refuses holds until the
+    // reconciler has restored what it uses and opened them again.
     auto r = store.hold(request(show, holder, {seat('B', 2)}, t0_ + 4));
-    ASSERT_TRUE(r.ok()) << r.error().internal;
-    EXPECT_EQ(r->kind, HoldResult::Kind::NotReady);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::DependencyUnavailable);
+    EXPECT_TRUE(store.awaitsRepair());
     EXPECT_FALSE(store.snapshot(show, seatIndex(), t0_ + 4)->ready);
 
     const OrderId pending = newOrder();
@@ -359,6 +380,7 @@ TEST_F(RedisHoldStoreTest, RestartLosesEverythingAndRestoreBringsBackSalesAndCou
                               {seat('A', 4), pending, payer, t0_ + 20 * kMinute}},
                              t0_ + 5)
                     .ok());
+    ASSERT_TRUE(opened(store));
     const auto s = store.snapshot(show, seatIndex(), t0_ + 6);
     ASSERT_TRUE(s.ok());
     EXPECT_TRUE(s->ready);
@@ -375,10 +397,62 @@ TEST_F(RedisHoldStoreTest, RestartLosesEverythingAndRestoreBringsBackSalesAndCou
     EXPECT_EQ(store.hold(request(show, holder, {seat('B', 1)}, t0_ + 6))->kind, HoldResult::Kind::Held);
 }
 
+// A restart from a snapshot older than the last sale: the show comes back "ready", its seat as it
+// was before the sale. Before the fence, a hold on the sold seat was granted until the reconciler
+// noticed the new run_id (the fault suite's redis-restart-data saw it: a hold on a seat already
+// sold). Now no hold goes through on that server before the repair opens holds on it, and one
+// process's repair does not open another's.
+TEST_F(RedisHoldStoreTest, ARestartFromAnOlderSnapshotGrantsNoHoldBeforeTheRepair) {
+    ThrowawayRedis server;
+    RedisPool pool(server.options(), 2, milliseconds(2000)), otherPool(server.options(), 1, milliseconds(2000));
+    RedisHoldStore store(pool), otherProcess(otherPool);
+    ASSERT_TRUE(opened(store));
+    ASSERT_TRUE(opened(otherProcess));
+    const ShowId show = newShow();
+    const UserId buyer = newUser(), late = newUser();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const HoldRequest bought = request(show, buyer, {seat('A', 1)}, t0_);
+    ASSERT_EQ(store.hold(bought)->kind, HoldResult::Kind::Held);
+    ASSERT_EQ(pool.call({"SAVE"})->str, "OK");  // the snapshot: A-1 held by the buyer, not sold
+    const OrderId order = newOrder();
+    ASSERT_EQ(*store.attachToOrder(bought.holdId, buyer, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    ASSERT_TRUE(store.sell(show, order, buyer, bought.seatIds, t0_ + 2).ok());
+    const auto before = *store.generation();
+
+    server.stop();  // no save on shutdown (--save ""): it comes back with the older snapshot
+    server.start();
+    ASSERT_NE(*store.generation(), before);
+    // The buyer's old hold has expired by now: to the stale data, A-1 is free.
+    const EpochMs later = t0_ + kHoldTtl + 1;
+    ASSERT_TRUE(store.snapshot(show, seatIndex(), later)->ready);
+    EXPECT_EQ(statusIn(*store.snapshot(show, seatIndex(), later), seat('A', 1)), SeatStatus::Available);
+    for (RedisHoldStore* s : {&store, &otherProcess}) {
+        auto r = s->hold(request(show, late, {seat('A', 1)}, later));
+        ASSERT_FALSE(r.ok()) << "a hold on a sold seat was granted by a store nobody checked";
+        EXPECT_EQ(r.error().code, ErrorCode::DependencyUnavailable);
+        EXPECT_TRUE(s->awaitsRepair());
+    }
+
+    // This process's repair: its shows restored from SQL, then its holds opened. The other
+    // process's holds stay refused until its own repair.
+    ASSERT_TRUE(store.restore(show, {{seat('A', 1), order, buyer, 0}}, later).ok());
+    ASSERT_TRUE(opened(store));
+    EXPECT_EQ(store.hold(request(show, late, {seat('A', 1)}, later))->kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(store.hold(request(show, late, {seat('A', 2)}, later))->kind, HoldResult::Kind::Held);
+    auto other = otherProcess.hold(request(show, late, {seat('A', 3)}, later));
+    ASSERT_FALSE(other.ok());
+    EXPECT_EQ(other.error().code, ErrorCode::DependencyUnavailable);
+
+    // Holds open only on the server that was checked: a repair that saw another run_id fails.
+    EXPECT_FALSE(otherProcess.openHolds(before).ok());
+    EXPECT_TRUE(otherProcess.awaitsRepair());
+}
+
 TEST_F(RedisHoldStoreTest, FlushAllMakesEveryShowNotReady) {
     ThrowawayRedis server;
     RedisPool pool(server.options(), 1, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId a = newShow(), b = newShow();
     ASSERT_TRUE(store.restore(a, {}, t0_).ok());
     ASSERT_TRUE(store.restore(b, {}, t0_).ok());
@@ -396,6 +470,7 @@ TEST_F(RedisHoldStoreTest, FlushAllMakesEveryShowNotReady) {
 TEST_F(RedisHoldStoreTest, LargeRestoreIsChunkedAndMarksReadyOnlyAtTheEnd) {
     RedisPool pool(plainOptions(), 1, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();
     // A hall of 2,500 seats sold to 500 buyers: three chunks of at most 1,000 claims.
     const SeatIndex big(Layout{{LayoutSection{"HALL", {{"R", "GOLD", 2500, {}}}}}});
@@ -419,6 +494,7 @@ TEST_F(RedisHoldStoreTest, LargeRestoreIsChunkedAndMarksReadyOnlyAtTheEnd) {
 TEST_F(RedisHoldStoreTest, ASaleWinsOverAHoldTakenOnASkewedClockAndNeverOverAnotherSale) {
     RedisPool pool(plainOptions(), 1, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();
     const UserId buyer = newUser(), late = newUser(), rival = newUser();
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
@@ -456,6 +532,7 @@ TEST_F(RedisHoldStoreTest, ASaleWinsOverAHoldTakenOnASkewedClockAndNeverOverAnot
 TEST_F(RedisHoldStoreTest, WorksOverTlsWithAuth) {
     RedisPool pool(tlsOptions(), 2, milliseconds(2000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();
     const UserId user = newUser();
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
@@ -606,6 +683,7 @@ TEST_F(RedisHoldStoreTest, ScriptsRunOnAClusteredRedis) {
     EXPECT_EQ(cross->type, Reply::Type::Error);
 
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const UserId user = newUser(), buyer = newUser();
     ASSERT_TRUE(store.restore(show, {{seat('B', 9), newOrder(), buyer, 0}}, t0_).ok());
     const HoldRequest req = request(show, user, {seat('A', 1), seat('A', 2)}, t0_);
@@ -641,6 +719,7 @@ TEST_F(RedisHoldStoreTest, TwoHundredThreadsRaceForOneSeatEachRound) {
     constexpr int kRounds = 20;
     RedisPool pool(plainOptions(), 16, milliseconds(10'000));
     RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
     const ShowId show = newShow();  // one show for every round, a different seat per round
     ASSERT_TRUE(store.restore(show, {}, t0_).ok());
     std::vector<HoldRequest> requests;  // [round * kThreads + thread], built before the race

@@ -28,9 +28,12 @@ void HoldStoreRepair::tick() {
     }
     if (failing_) log::info("hold store reconciliation recovered");
     failing_ = false;
-    if (pass->restored > 0 || pass->generationChanged)
-        log::warn("hold store repaired from the database",
-                  {{"shows", pass->restored}, {"checked", pass->checked}, {"storeRestarted", pass->generationChanged}});
+    if (pass->restored > 0 || pass->generationChanged || (pass->holdsReopened && opened_))
+        log::warn("hold store repaired from the database", {{"shows", pass->restored},
+                                                            {"checked", pass->checked},
+                                                            {"storeRestarted", pass->generationChanged},
+                                                            {"holdsReopened", pass->holdsReopened}});
+    if (pass->holdsReopened) opened_ = true;
 }
 
 }  // namespace boxoffice::app

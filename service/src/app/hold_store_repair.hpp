@@ -14,7 +14,12 @@ class HoldStoreRepair {
 public:
     HoldStoreRepair(Reconciler& reconciler, std::chrono::milliseconds interval);
 
-    void start() { task_.start(); }
+    /// One tick at once (a store that refuses holds until checked opens them before the first
+    /// request), then one every tick period.
+    void start() {
+        tick();
+        task_.start();
+    }
     void stop() { task_.stop(); }
     /// One tick, as the thread makes it.
     void tick();
@@ -24,6 +29,7 @@ private:
     std::chrono::milliseconds interval_;
     std::chrono::steady_clock::time_point nextPass_;
     bool failing_ = false;
+    bool opened_ = false;  // holds were opened once: opening them again means the store restarted
     util::PeriodicTask task_;
 };
 

@@ -93,6 +93,13 @@ public:
     /// Names the store's dataset: it changes whenever the store may have lost or regained state
     /// behind our back (a Redis restart, even one that came back with old data, or a failover).
     virtual Result<std::string> generation() = 0;
+    /// True while the store refuses holds (DependencyUnavailable) until the reconciler has checked
+    /// its data: after it came back from a restart, possibly with an older snapshot than SQL, and
+    /// when this process has not checked it yet. No I/O.
+    virtual bool awaitsRepair() = 0;
+    /// Lets holds through again once every show in use was restored on `generation`; fails (and
+    /// keeps them refused) if the store is no longer at `generation`.
+    virtual Result<void> openHolds(const std::string& generation) = 0;
 };
 
 struct OrderTransition {

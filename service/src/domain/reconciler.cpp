@@ -29,6 +29,8 @@ Result<bool> Reconciler::restoreIfDrifted(const ShowId& show, bool force, EpochM
 }
 
 Result<bool> Reconciler::generationChanged() {
+    // Holds refused until a pass opens them: the pass is due now.
+    if (inventory_.holds().awaitsRepair()) return true;
     auto generation = inventory_.holds().generation();
     if (!generation) return std::move(generation).error();
     if (generation_.empty() || *generation == generation_) return false;
@@ -43,6 +45,9 @@ Result<Reconciler::Pass> Reconciler::runOnce() {
     auto generation = inventory_.holds().generation();
     if (!generation) return std::move(generation).error();
     pass.generationChanged = !generation_.empty() && *generation != generation_;
+    // A store that refuses holds came back from a restart we may not have seen the run_id of
+    // change for (or this process has not checked it yet): every show in use is restored.
+    const bool closed = inventory_.holds().awaitsRepair();
 
     std::unordered_set<ShowId> suspects;
     for (auto& s : inventory_.suspects()) suspects.insert(std::move(s));
@@ -52,7 +57,7 @@ Result<Reconciler::Pass> Reconciler::runOnce() {
 
     std::optional<Error> failed;
     for (const auto& show : shows) {
-        const bool force = pass.generationChanged || suspects.contains(show);
+        const bool force = pass.generationChanged || closed || suspects.contains(show);
         auto r = restoreIfDrifted(show, force, now);
         ++pass.checked;
         if (!r) {
@@ -61,6 +66,14 @@ Result<Reconciler::Pass> Reconciler::runOnce() {
             continue;
         }
         if (*r) ++pass.restored;
+    }
+    // Holds open only on the server every show in use was restored on (openHolds checks that it
+    // is still the same one).
+    if (!failed && closed) {
+        if (auto opened = inventory_.holds().openHolds(*generation); !opened)
+            failed = std::move(opened).error();
+        else
+            pass.holdsReopened = true;
     }
     // A pass that could not finish a forced restore keeps the old generation, so the next pass
     // forces again.

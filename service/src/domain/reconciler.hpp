@@ -9,6 +9,8 @@
 //     is behind SQL's count of the previous pass (a sale in flight has had a whole pass to land)
 //     is restored. Sold seats only grow, so equal counts mean equal sets.
 //  3. a caller saw a store operation fail after SQL changed (markSuspect): restored next pass.
+// A store that refuses holds until it is checked (HoldStore::awaitsRepair: a Redis that came back
+// with an empty script cache) gets every show in use restored, then its holds opened.
 // A show that is not ready (flushed) is restored too, so the first hold after a flush finds it
 // ready. Restoring only adds SQL's claims (a claim wins over a hold, a sale is never overwritten),
 // so a pass that races live traffic cannot lose a hold or a sale.
@@ -31,13 +33,15 @@ public:
         int checked = 0;
         int restored = 0;
         bool generationChanged = false;
+        bool holdsReopened = false;  // the store refused holds before this pass
     };
     /// One pass over the shows in use. An error means the store or SQL could not be asked; the
     /// shows it did not reach are checked on the next pass.
     Result<Pass> runOnce();
     /// Only asks the store for its generation (cheap, run often): when it changed, every show in use
     /// is marked suspect at once (so holds restore it before handing out a seat) and true is
-    /// returned, so the caller runs a pass now.
+    /// returned, so the caller runs a pass now. Also true, without asking, while the store refuses
+    /// holds until a pass.
     Result<bool> generationChanged();
 
 private:

@@ -27,6 +27,8 @@ public:
     Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;
     Result<StoreShowState> showState(const ShowId& show) override;
     Result<std::string> generation() override;
+    bool awaitsRepair() override { return inner_.awaitsRepair(); }
+    Result<void> openHolds(const std::string& generation) override { return inner_.openHolds(generation); }
 
 private:
     HoldStore& inner_;

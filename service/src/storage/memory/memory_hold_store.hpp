@@ -34,6 +34,9 @@ public:
     Result<StoreShowState> showState(const ShowId& show) override;
     /// This process's store: one generation for its whole life (a restart forgets everything).
     Result<std::string> generation() override;
+    /// Never: its data cannot be older than this process.
+    bool awaitsRepair() override { return false; }
+    Result<void> openHolds(const std::string&) override { return {}; }
     Result<AvailabilitySnapshot> snapshot(const ShowId& show, const SeatIndex& seats, EpochMs now) override;
 
 private:

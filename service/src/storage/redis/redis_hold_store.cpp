@@ -14,6 +14,7 @@
 
 #include "domain/hold_id.hpp"
 #include "util/log.hpp"
+#include "util/random_id.hpp"
 
 namespace boxoffice::redis {
 
@@ -111,7 +112,7 @@ std::string RedisHoldStore::userKey(const ShowId& show, const UserId& user) {
 
 RedisHoldStore::RedisHoldStore(RedisPool& pool)
     : pool_(pool),
-      hold_(LuaScript::embedded("hold.lua")),
+      hold_(LuaScript::embedded("hold.lua").fencedFor("hold store " + util::RandomIdGenerator().next())),
       release_(LuaScript::embedded("release.lua")),
       attach_(LuaScript::embedded("attach.lua")),
       sell_(LuaScript::embedded("sell.lua")),
@@ -156,6 +157,14 @@ Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& 
 }
 
 Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const Reply& r) {
+    if (isNoScript(r)) {
+        holdsOpen_.store(false, std::memory_order_release);
+        return Error{ErrorCode::DependencyUnavailable,
+                     "seat holds are paused while the seat inventory is checked; retry",
+                     {},
+                     {},
+                     "redis hold: NOSCRIPT: the server restarted or lost its scripts; holds wait for the repair"};
+    }
     if (r.type == Reply::Type::Error) return errorFromReply(r, hold_.name);
     if (r.type != Reply::Type::Array || r.elements.empty()) return unexpected("hold", r);
     const std::string& kind = r.elements.front().str;
@@ -367,18 +376,57 @@ Result<StoreShowState> RedisHoldStore::showState(const ShowId& show) {
     });
 }
 
+namespace {
+
+Result<std::string> runIdOf(const Reply& reply) {
+    if (reply.type == Reply::Type::Error) return errorFromReply(reply, "generation");
+    constexpr std::string_view kRunId = "run_id:";
+    const auto at = reply.str.find(kRunId);
+    if (reply.type != Reply::Type::String || at == std::string::npos) return unexpected("INFO server", reply);
+    const auto from = at + kRunId.size();
+    const auto end = reply.str.find_first_of("\r\n", from);
+    return reply.str.substr(from, end == std::string::npos ? std::string::npos : end - from);
+}
+
+}  // namespace
+
 Result<std::string> RedisHoldStore::generation() {
     return guarded("generation", [&]() -> Result<std::string> {
         auto reply = pool_.call({"INFO", "server"});
         if (!reply) return std::move(reply).error();
-        if (reply->type == Reply::Type::Error) return errorFromReply(*reply, "generation");
-        constexpr std::string_view kRunId = "run_id:";
-        const std::string& info = reply->str;
-        const auto at = info.find(kRunId);
-        if (reply->type != Reply::Type::String || at == std::string::npos) return unexpected("INFO server", *reply);
-        const auto from = at + kRunId.size();
-        const auto end = info.find_first_of("\r\n", from);
-        return info.substr(from, end == std::string::npos ? std::string::npos : end - from);
+        return runIdOf(*reply);
+    });
+}
+
+bool RedisHoldStore::awaitsRepair() {
+    return !holdsOpen_.load(std::memory_order_acquire);
+}
+
+Result<void> RedisHoldStore::openHolds(const std::string& generation) {
+    return guarded("openHolds", [&]() -> Result<void> {
+        auto lease = pool_.lease();
+        if (!lease) return std::move(lease).error();
+        const std::vector<std::string> load{"SCRIPT", "LOAD", hold_.source}, info{"INFO", "server"};
+        auto replies = lease->run({ScriptCommand{&load, nullptr}, ScriptCommand{&info, nullptr}});
+        if (!replies) return std::move(replies).error();
+        const Reply& loaded = (*replies)[0];
+        if (loaded.type == Reply::Type::Error) return errorFromReply(loaded, "hold.lua SCRIPT LOAD");
+        if (loaded.str != hold_.sha1)
+            return Error::internalError("redis hold.lua: SCRIPT LOAD returned sha1 " + loaded.str + ", expected " +
+                                        hold_.sha1);
+        auto runId = runIdOf((*replies)[1]);
+        if (!runId) return std::move(runId).error();
+        if (*runId != generation) {
+            (void)lease->command({"SCRIPT", "FLUSH"});
+            return Error{ErrorCode::DependencyUnavailable,
+                         "redis unavailable",
+                         {},
+                         {},
+                         "redis restarted again while its data was being checked (run_id " + generation + " -> " +
+                             *runId + "): holds stay paused"};
+        }
+        holdsOpen_.store(true, std::memory_order_release);
+        return Result<void>{};
     });
 }
 

@@ -2,6 +2,7 @@
 // The HoldStore on Redis: one Lua script per operation (scripts/*.lua, embedded at build time),
 // every key of a show under the hash tag {showId} so the scripts run unchanged on a clustered
 // Redis. A hold is one round trip; a seat map is one round trip whatever the venue's size.
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,18 @@ namespace boxoffice::redis {
 ///                        kept a day past the hold's (or order's) end so a client learns it EXPIRED.
 ///   bx:{S}:user:<userId> SET of seats the user may own; checked against `seats` when counted.
 ///   bx:{S}:ver           counter bumped by every change (for debugging).
-/// Thread-safe: it keeps no state of its own beyond the pool.
+///
+/// Holds after a restart. A Redis that restarts from a snapshot comes back with its shows marked
+/// ready and its seats as they were when the snapshot was taken: a seat sold since looks held or
+/// free, and a hold on it would be granted until the reconciler notices the new run_id. So the
+/// hold script is fenced (script_runner.hpp): each store loads a copy of its own (a different
+/// SHA-1 per process) only in openHolds(), after the reconciler restored every show this process
+/// uses, and only if the server is still the one whose run_id the reconciler saw. A restarted
+/// server has an empty script cache: every hold it is sent answers NOSCRIPT, which refuses the
+/// hold (503, retry) and asks for the repair, until the repair opens the holds on it again. The
+/// server, not a flag of ours, is the fence, so no hold can slip in between the restart and our
+/// noticing it. Holds are refused from construction until the first openHolds().
+/// Thread-safe: it keeps no state of its own beyond the pool and whether holds wait for a repair.
 class RedisHoldStore final : public HoldStore {
 public:
     /// Throws std::logic_error if a script is missing from the build (a start-up failure).
@@ -52,6 +64,13 @@ public:
     /// The server's run_id (INFO server): new after every restart, whatever data it came back
     /// with, and different on the replica a failover promoted.
     Result<std::string> generation() override;
+    /// Since construction, or since a hold met a server without this store's hold script.
+    bool awaitsRepair() override;
+    /// Loads this store's hold script, in one round trip with INFO so the run_id is the one of the
+    /// server that took it; a different one means the server restarted again during the repair:
+    /// its script cache is flushed (the script must not stay on a server nobody checked) and the
+    /// call fails.
+    Result<void> openHolds(const std::string& generation) override;
 
     static std::string seatsKey(const ShowId& show);
     static std::string holdKey(const ShowId& show, const HoldId& id);
@@ -69,6 +88,9 @@ private:
 
     RedisPool& pool_;
     RedisBatcher* batcher_ = nullptr;
+    // Only schedules the repair (and answers awaitsRepair): the fence itself is the server's
+    // script cache, so a race between a NOSCRIPT and an openHolds() costs a pass, never a seat.
+    std::atomic<bool> holdsOpen_{false};
     LuaScript hold_;
     LuaScript release_;
     LuaScript attach_;

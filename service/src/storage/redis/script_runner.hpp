@@ -5,6 +5,9 @@
 // server that is no longer the primary (READONLY, MASTERDOWN), reconnect and send once more - all
 // within the caller's deadline. Every script the store runs is safe to run twice (a replay finds
 // its own earlier effect and answers as the first run did), which is what makes the resend safe.
+// A fenced script is the exception to the NOSCRIPT repair: a server that does not know it answers
+// NOSCRIPT to the caller, and only its owner loads it, once the server's data was checked (the
+// hold script: redis_hold_store.hpp, "Holds after a restart").
 #include <chrono>
 #include <optional>
 #include <string>
@@ -20,11 +23,18 @@ namespace boxoffice::redis {
 struct LuaScript {
     std::string name;
     std::string source;
-    std::string sha1;  // hex
+    std::string sha1;     // hex
+    bool fenced = false;  // never loaded by runBatch: NOSCRIPT comes back to the caller
 
     /// Throws std::logic_error if `file` is not embedded in this build (a start-up failure).
     static LuaScript embedded(const std::string& file);
+    /// This script, fenced, as `owner`'s own: the name is added as a comment, so its SHA-1 (the
+    /// name Redis caches it under) is different from every other owner's.
+    LuaScript fencedFor(const std::string& owner) const;
 };
+
+/// True for the reply of an EVALSHA whose script the server does not have.
+bool isNoScript(const Reply& reply);
 
 /// One command of a batch: its arguments (not copied) and, for an EVALSHA, its script.
 struct ScriptCommand {
