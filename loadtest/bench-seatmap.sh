@@ -15,7 +15,10 @@ export BOXOFFICE_SQLITE_PATH=$WORK/bench.db BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_A
 export BOXOFFICE_RATE_LIMIT_READS_PER_IP=1000000/1s
 S20=$("$BIN" seed --demo 2>/dev/null)
 S50=$("$BIN" seed --demo --seats 50000 2>/dev/null)
-BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 "$BIN" serve 2>"$WORK/serve.log" &
+METRICS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Loopback only, the metrics listener too.
+BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_PORT=$METRICS_PORT BOXOFFICE_METRICS_ADDRESS=127.0.0.1 \
+  "$BIN" serve 2>"$WORK/serve.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done

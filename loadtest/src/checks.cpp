@@ -382,7 +382,28 @@ CheckOutput checkSeatMapConsistent(const SeatMap& map, const Ledger& ledger, std
     return out;
 }
 
-CheckOutput checkSeatMapMatchesOrders(const SeatMap& map, const ServerState& state, bool expiryDone) {
+CheckOutput checkNoStrandedCapacity(const SeatMap& map, const ServerState& state) {
+    CheckOutput out;
+    const auto pending = seatsOf(state, {"PAYMENT_PENDING"});
+    std::vector<std::string> stranded;
+    const std::size_t n = std::min(map.statuses.size(), map.seatIds.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (map.statuses[i] == 'H' && pending.count(map.seatIds[i]) == 0) stranded.push_back(map.seatIds[i]);
+    std::sort(stranded.begin(), stranded.end());
+    if (!stranded.empty())
+        out.violations.push_back({"",
+                                  std::to_string(stranded.size()) +
+                                      " seats are still held after every hold and order the crowd was told of had "
+                                      "expired, and no pending order holds them (" +
+                                      state.source + "): " + sample(stranded),
+                                  stranded,
+                                  {}});
+    out.detail =
+        std::to_string(map.countHeld) + " seats held, " + std::to_string(pending.size()) + " of them by pending orders";
+    return out;
+}
+
+CheckOutput checkSeatMapMatchesOrders(const SeatMap& map, const ServerState& state) {
     CheckOutput out;
     const auto confirmed = seatsOf(state, {"CONFIRMED"});
     const auto pending = seatsOf(state, {"PAYMENT_PENDING"});
@@ -390,25 +411,15 @@ CheckOutput checkSeatMapMatchesOrders(const SeatMap& map, const ServerState& sta
     const std::size_t n = std::min(map.statuses.size(), map.seatIds.size());
     for (std::size_t i = 0; i < n; ++i) letter[map.seatIds[i]] = map.statuses[i];
 
-    std::vector<std::string> soldWithoutOrder, stranded;
-    for (const auto& [seat, l] : letter) {
+    std::vector<std::string> soldWithoutOrder;
+    for (const auto& [seat, l] : letter)
         if (l == 'S' && confirmed.count(seat) == 0) soldWithoutOrder.push_back(seat);
-        if (l == 'H' && expiryDone && pending.count(seat) == 0) stranded.push_back(seat);
-    }
     if (!soldWithoutOrder.empty())
         out.violations.push_back({"",
                                   std::to_string(soldWithoutOrder.size()) +
                                       " seats are sold on the seat map without a confirmed order (" + state.source +
                                       "): " + sample(soldWithoutOrder),
                                   soldWithoutOrder,
-                                  {}});
-    if (!stranded.empty())
-        out.violations.push_back({"",
-                                  std::to_string(stranded.size()) +
-                                      " seats are still held after every hold and order had time to expire, and no "
-                                      "pending order holds them: " +
-                                      sample(stranded),
-                                  stranded,
                                   {}});
     auto notShownAs = [&](const std::map<std::string, std::vector<std::string>>& seats, const std::string& allowed,
                           const std::string& what) {
@@ -441,8 +452,7 @@ CheckOutput checkSeatMapMatchesOrders(const SeatMap& map, const ServerState& sta
     const LetterCounts c = countLetters(map.statuses);
     out.detail = std::to_string(confirmed.size()) + " seats in confirmed orders, " + std::to_string(c.sold) +
                  " sold letters; " + std::to_string(pending.size()) + " seats in pending orders, " +
-                 std::to_string(c.held) + " held letters" +
-                 (expiryDone ? "" : " (expiry not awaited: held seats only reported)");
+                 std::to_string(c.held) + " held letters";
     return out;
 }
 

@@ -38,9 +38,11 @@ CheckOutput checkActiveFlags(const ServerState& state);
 /// The map's letters, counts and layout agree with each other, the ledger's seats on sale and, when
 /// read, the venue's seat count in the database.
 CheckOutput checkSeatMapConsistent(const SeatMap& map, const Ledger& ledger, std::optional<long long> dbSeatCount);
-/// Sold letters are exactly the seats of confirmed orders; seats of active orders are not available;
-/// when `expiryDone`, a held letter outside a pending order is stranded capacity.
-CheckOutput checkSeatMapMatchesOrders(const SeatMap& map, const ServerState& state, bool expiryDone);
+/// Sold letters are exactly the seats of confirmed orders; seats of active orders are not available.
+CheckOutput checkSeatMapMatchesOrders(const SeatMap& map, const ServerState& state);
+/// Once every hold and order the crowd was told of has expired: a held letter outside a pending
+/// order is stranded capacity.
+CheckOutput checkNoStrandedCapacity(const SeatMap& map, const ServerState& state);
 CheckOutput checkLedgerCounts(const SeatMap& map, const Ledger& ledger);
 CheckOutput checkSoldOut(const SeatMap& map, const Ledger& ledger);
 

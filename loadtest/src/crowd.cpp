@@ -6,6 +6,7 @@
 
 #include "arrivals.hpp"
 #include "http_response.hpp"
+#include "rfc3339.hpp"
 
 namespace boxoffice::load {
 namespace {
@@ -58,6 +59,10 @@ Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t
     }
     view_.assign(ctx_.seats->size(), 'A');
     availabilityPath_ = "/v1/shows/" + ctx_.showId + "/seatmap/availability";
+}
+
+void Crowd::noteExpiry(std::string_view expiresAt) {
+    if (auto ms = parseRfc3339Ms(std::string(expiresAt))) lastExpiresAtMs_ = std::max(lastExpiresAtMs_, *ms);
 }
 
 long long Crowd::seatsWanted() const {
@@ -289,6 +294,7 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
                 LiveCounters::bump(live_.holds);
                 for (auto i : user.picked) view_[i] = 'H';
                 user.holdId = std::string(jsonStringField(r.body, "holdId"));
+                noteExpiry(jsonStringField(r.body, "expiresAt"));
                 if (user.fate == Fate::AbandonHold) {
                     finish(u, AbandonedHold);
                     return;
@@ -315,6 +321,8 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
                 for (const auto& s : j["seatIds"]) o.seatIds.push_back(s.get<std::string>());
             o.lastStatus = j.is_object() ? j.value("status", "PAYMENT_PENDING") : "PAYMENT_PENDING";
             o.abandoned = user.fate == Fate::AbandonOrder;
+            if (j.is_object() && j.contains("expiresAt") && j["expiresAt"].is_string())
+                noteExpiry(j["expiresAt"].get<std::string>());
             user.order = static_cast<int>(orders_.size());
             orders_.push_back(std::move(o));
             LiveCounters::bump(live_.orders);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "event_loop.hpp"
@@ -41,6 +42,8 @@ public:
     bool finished() const { return done_ == users_.size(); }
     void setOpening(std::int64_t openingMicros) { ctx_.openingMicros = openingMicros; }
     long long seatsWanted() const;
+    /// The latest `expiresAt` the service told this crowd, of a hold or an order (epoch ms, 0: none).
+    long long lastExpiresAtMs() const { return lastExpiresAtMs_; }
 
     void onResponse(Call& call, const Response& response, std::int64_t doneMicros) override;
     void onFailure(Call& call, const char* reason, std::int64_t doneMicros) override;
@@ -91,7 +94,10 @@ private:
     std::mt19937_64 rng_;
     Stats stats_;
     LiveCounters live_;
+    void noteExpiry(std::string_view expiresAt);
+
     std::vector<SeenOrder> orders_;
+    long long lastExpiresAtMs_ = 0;
     std::map<std::string, long long> failureReasons_;
     std::string availabilityPath_;
 };

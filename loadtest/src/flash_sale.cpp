@@ -211,6 +211,7 @@ int runFlashSale(const Scenario& s) {
         r.holds += l.holds, r.conflicts += l.conflicts, r.orders += l.orders, r.confirmed += l.confirmed,
             r.confirmedSeats += l.confirmedSeats;
         ledger.seatsWanted += c->seatsWanted();
+        ledger.lastExpiresAtMs = std::max(ledger.lastExpiresAtMs, c->lastExpiresAtMs());
         for (auto& o : c->orders()) ledger.orders.push_back(std::move(o));
     }
     r.noneAvailableMicros = r.stats.firstNoneAvailableMicros;
@@ -241,8 +242,8 @@ int runFlashSale(const Scenario& s) {
     vo.metricsBefore = metricsBefore;
     int exitCode = 0;
     std::fprintf(stderr, "boxoffice-load: verifying%s...\n",
-                 s.expiryWait.count() ? (" (waiting up to " + std::to_string(s.expiryWait.count() / 1000) +
-                                         " s for abandoned holds and orders to expire)")
+                 s.expiryWait.count() ? (" (waiting for the holds and orders the crowd was told of to expire, up to " +
+                                         std::to_string(s.expiryWait.count() / 1000) + " s)")
                                             .c_str()
                                       : "");
     try {

@@ -31,6 +31,9 @@ struct Ledger {
     bool faultsInjected = false;                 // 5xx and transport errors are then expected and only listed
     std::map<std::string, std::string> tokenOf;  // user id -> bearer token, for every virtual user
     std::vector<SeenOrder> orders;               // every order a client created
+    // The latest `expiresAt` the service told any client, of a hold or an order (epoch ms, the
+    // service's clock; 0: none was told): capacity cannot be asked back before it.
+    long long lastExpiresAtMs = 0;
     long long http5xx = 0;
     long long transportErrors = 0;
     // Responses by endpoint and status, e.g. "POST /v1/holds 201" -> 4711 (route templates as the

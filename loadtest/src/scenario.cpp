@@ -122,7 +122,6 @@ std::optional<Scenario> preset(const std::string& name) {
         s.abandonHold = 0.04, s.abandonOrder = 0.03, s.cancel = 0.02;
         s.payDelayMin = milliseconds{200}, s.payDelayMax = milliseconds{1500};
         s.connections = 2000;
-        s.expiryWait = milliseconds{30000};
     } else if (name == "ci") {
         s.seats = 500;
         s.users = 2000;
@@ -131,7 +130,6 @@ std::optional<Scenario> preset(const std::string& name) {
         s.abandonHold = 0.05, s.abandonOrder = 0.05, s.cancel = 0.05;
         s.payDelayMin = milliseconds{0}, s.payDelayMax = milliseconds{300};
         s.connections = 500;
-        s.expiryWait = milliseconds{30000};
     } else if (name == "stress") {
         // The benchmark: 5 users per seat within the first second, nobody abandons, no think time.
         s.seats = 20000;
@@ -476,7 +474,8 @@ std::string usage() {
   --pay-delay D[-D]     think time before paying
   --connections N  --threads N  --timeout D
   --secret S | --tokens FILE      mint tokens (BOXOFFICE_JWT_SECRET by default) or read one per line
-  --expiry-wait D       let abandoned holds/orders expire before the capacity checks
+  --expiry-wait D       before the capacity checks, wait for the last hold/order the crowd was told
+                        of to expire, at most D (default 2m; 0: no wait, capacity not checked)
   --pg URL  --metrics URL         extra verification in PostgreSQL (read-only) and against /metrics
   --sqs-queue URL [--sqs-endpoint URL] [--sqs-region R]
                         after the sale, drain this queue and check every outbox row of the show was

@@ -45,7 +45,8 @@ struct Scenario {
     int connections = 1000;
     int threads = 2;
     std::chrono::milliseconds timeout{30000};  // per request
-    std::chrono::milliseconds expiryWait{0};   // before the capacity checks: wait out TTLs
+    // Before the capacity checks: the longest wait for the last expiry the crowd was told of.
+    std::chrono::milliseconds expiryWait{120000};
     std::chrono::milliseconds pendingGrace{5000};
     std::string secret;
     std::string tokensFile;

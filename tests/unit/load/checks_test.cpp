@@ -59,7 +59,8 @@ TEST_F(Checks, ACleanSalePassesEveryCheck) {
     EXPECT_TRUE(checkNoOverduePendingOrders(state, std::chrono::milliseconds(5000)).violations.empty());
     EXPECT_TRUE(checkActiveFlags(state).violations.empty());
     EXPECT_TRUE(checkSeatMapConsistent(map, ledger, 4).violations.empty());
-    EXPECT_TRUE(checkSeatMapMatchesOrders(map, state, true).violations.empty());
+    EXPECT_TRUE(checkSeatMapMatchesOrders(map, state).violations.empty());
+    EXPECT_TRUE(checkNoStrandedCapacity(map, state).violations.empty());
     EXPECT_TRUE(checkLedgerCounts(map, ledger).violations.empty());
     EXPECT_TRUE(checkSoldOut(map, ledger).skipped) << "demand did not exceed supply";
 }
@@ -133,15 +134,15 @@ TEST_F(Checks, TheSeatMapMustMatchTheOrders) {
     map.countSold = 3;
     map.countHeld = 1;
     map.countAvailable = 0;
-    auto out = checkSeatMapMatchesOrders(map, state, true);
-    ASSERT_EQ(out.violations.size(), 2u);
+    auto out = checkSeatMapMatchesOrders(map, state);
+    ASSERT_EQ(out.violations.size(), 1u);
     EXPECT_EQ(out.violations[0].seats, std::vector<std::string>{"S-A-3"});
-    EXPECT_EQ(out.violations[1].seats, std::vector<std::string>{"S-A-4"});
-    EXPECT_EQ(checkSeatMapMatchesOrders(map, state, false).violations.size(), 1u)
-        << "without waiting for expiry a held seat is only reported";
+    out = checkNoStrandedCapacity(map, state);
+    ASSERT_EQ(out.violations.size(), 1u);
+    EXPECT_EQ(out.violations[0].seats, std::vector<std::string>{"S-A-4"});
     EXPECT_EQ(checkLedgerCounts(map, ledger).violations.size(), 1u) << "3 sold, clients were told 2";
     map.statuses = "SAAA";  // a confirmed seat shown available
-    out = checkSeatMapMatchesOrders(map, state, true);
+    out = checkSeatMapMatchesOrders(map, state);
     ASSERT_EQ(out.violations.size(), 1u);
     EXPECT_EQ(out.violations[0].seats, std::vector<std::string>{"S-A-2"});
     EXPECT_EQ(out.violations[0].orders, std::vector<std::string>{"o1"});
@@ -152,12 +153,12 @@ TEST_F(Checks, TheSeatMapMustMatchTheOrders) {
 TEST_F(Checks, APendingSeatShownAvailableIsCaughtOnlyWhileItsWindowIsOpen) {
     state.orders["o5"] = {"o5", "bob", "PAYMENT_PENDING", {"S-A-4"}, {}, 200000, std::vector<std::string>{"S-A-4"}};
     map.readAtMs = 100000;
-    auto out = checkSeatMapMatchesOrders(map, state, true);
+    auto out = checkSeatMapMatchesOrders(map, state);
     ASSERT_EQ(out.violations.size(), 1u);
     EXPECT_EQ(out.violations[0].seats, std::vector<std::string>{"S-A-4"});
     EXPECT_EQ(out.violations[0].orders, std::vector<std::string>{"o5"});
     map.readAtMs = 200500;  // its window is over: the hold store let the seat go before the sweeper ran
-    EXPECT_TRUE(checkSeatMapMatchesOrders(map, state, true).violations.empty());
+    EXPECT_TRUE(checkSeatMapMatchesOrders(map, state).violations.empty());
 }
 
 TEST_F(Checks, DemandOverSupplyWithoutAbandonsMustSellOut) {
