@@ -188,12 +188,16 @@ start_all() {
   local pg_port redis_port tls_port
   read -r pg_port redis_port tls_port < <(free_ports)
 
-  # PostgreSQL
+  # PostgreSQL. Tests run without fsync (nothing here must survive a power cut, and it is faster);
+  # BOXOFFICE_TEST_PG_DURABLE=1 keeps PostgreSQL's defaults (fsync, synchronous commit) for the
+  # benchmarks' durable figures.
+  local pg_durability="-c fsync=off"
+  [[ ${BOXOFFICE_TEST_PG_DURABLE:-0} == 1 ]] && pg_durability=""
   state_put "$dir" PG_DATA "$dir/pg"
   runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/pg" -U app --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
     { tail -n 25 "$dir/initdb.log" >&2; die "initdb failed"; }
   runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t "$WAIT_SECONDS" \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir/sock -c fsync=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $dir/sock $pg_durability -c max_connections=200" \
     start >/dev/null || die "pg_ctl start failed"
   wait_for "PostgreSQL on 127.0.0.1:$pg_port" "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -U app -d postgres
 

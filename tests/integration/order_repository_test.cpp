@@ -1,6 +1,8 @@
-// storage/sql/sql_order_repository against real PostgreSQL (a fresh database per test) and SQLite
-// (a fresh file), with the schema built by the real migrations.
-#include "storage/sql/sql_order_repository.hpp"
+// The order repository of each dialect (storage/sql/order_repository.hpp) against real PostgreSQL
+// (a fresh database per test), with prepared statements and without (BOXOFFICE_DB_PREPARED=false,
+// as behind PgBouncer in transaction mode), and SQLite (a fresh file), with the schema built by the
+// real migrations.
+#include "storage/sql/order_repository.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -30,8 +32,14 @@ using namespace std::chrono_literals;
 constexpr EpochMs kNow = 1'800'000'000'000;
 constexpr EpochMs kWindow = 10 * 60 * 1000;
 
-std::string dialectName(const ::testing::TestParamInfo<Dialect>& info) {
-    return info.param == Dialect::Postgres ? "Postgres" : "Sqlite";
+struct Store {
+    Dialect dialect;
+    bool prepared;  // PostgreSQL: BOXOFFICE_DB_PREPARED
+};
+
+std::string storeName(const ::testing::TestParamInfo<Store>& info) {
+    if (info.param.dialect == Dialect::Sqlite) return "Sqlite";
+    return info.param.prepared ? "Postgres" : "PostgresUnprepared";
 }
 
 std::vector<std::string> sorted(std::vector<std::string> v) {
@@ -45,13 +53,14 @@ std::vector<std::string> seatIdsOf(const Order& o) {
     return sorted(ids);
 }
 
-class OrderRepositoryTest : public ::testing::TestWithParam<Dialect> {
+class OrderRepositoryTest : public ::testing::TestWithParam<Store> {
 protected:
     void SetUp() override {
         DatabaseOptions o;
-        url_ = GetParam() == Dialect::Postgres ? boxoffice::testing::createPgDatabase("ordertest")
-                                               : boxoffice::testing::tempSqliteUrl("ordertest");
+        url_ = GetParam().dialect == Dialect::Postgres ? boxoffice::testing::createPgDatabase("ordertest")
+                                                       : boxoffice::testing::tempSqliteUrl("ordertest");
         o.url = url_;
+        o.preparedStatements = GetParam().prepared;
         o.poolSize = 8;
         // Generous on a shared, noisy box: these tests assert outcomes, never timings.
         o.poolWait = 10s;
@@ -84,7 +93,7 @@ protected:
             auto created = catalog.createShow(show);
             ASSERT_TRUE(created.ok()) << created.error().internal;
         }
-        repo_ = std::make_unique<sql::SqlOrderRepository>(*db_);
+        repo_ = sql::makeOrderRepository(*db_);
     }
 
     Order makeOrder(const std::vector<std::string>& seats, const std::string& user = "user-1", EpochMs createdAt = kNow,
@@ -139,7 +148,7 @@ protected:
 
     std::string url_;
     std::unique_ptr<Database> db_;
-    std::unique_ptr<sql::SqlOrderRepository> repo_;
+    std::unique_ptr<OrderRepository> repo_;
     std::atomic<int> counter_{0};
 };
 
@@ -648,14 +657,17 @@ TEST_P(OrderRepositoryPgTest, ExpireDueSkipsOrdersAnotherSweeperHoldsInsteadOfWa
     EXPECT_EQ((*rest)[0].id, due[0].id);
 }
 
-// The hot statements are prepared once per connection (pg_prepared.hpp): a connection that lost
-// them, or a new one after a reconnect, must prepare them again rather than fail.
+// The statements are prepared once per connection (pg_statements.hpp): a connection that lost
+// them, or a new one after a reconnect, must prepare them again rather than fail. Without
+// prepared statements (PgBouncer in transaction mode) the server never holds a named one.
 TEST_P(OrderRepositoryPgTest, StatementsForgottenByTheServerAreTransparentlyPreparedAgain) {
     DatabaseOptions o;
     o.url = url_;
     o.poolSize = 1;  // one connection: every call below runs on the one that was DEALLOCATEd
+    o.preparedStatements = GetParam().prepared;
     auto db = Database::open(o);
-    sql::SqlOrderRepository repo(*db);
+    auto repoOwner = sql::makeOrderRepository(*db);
+    OrderRepository& repo = *repoOwner;
     Order first = makeOrder({"FLOOR-A-1"});
     ASSERT_TRUE(repo.create(first, message(first, "order.created")).ok());
     ASSERT_TRUE(repo.find(first.id).ok());
@@ -664,7 +676,7 @@ TEST_P(OrderRepositoryPgTest, StatementsForgottenByTheServerAreTransparentlyPrep
                       s << "SELECT COUNT(*) FROM pg_prepared_statements WHERE name LIKE 'bx_%'", soci::into(prepared);
                       s << "DEALLOCATE ALL";
                   }).ok());
-    EXPECT_EQ(prepared, 2);  // create and find, once each on this connection
+    EXPECT_EQ(prepared, GetParam().prepared ? 2 : 0);  // create and find, once each on this connection
 
     Order second = makeOrder({"FLOOR-A-2"});
     auto created = repo.create(second, message(second, "order.created"));
@@ -678,6 +690,13 @@ TEST_P(OrderRepositoryPgTest, StatementsForgottenByTheServerAreTransparentlyPrep
     auto confirmed = repo.transition(t);
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
     EXPECT_EQ(confirmed->tickets.size(), 1u);
+    ASSERT_TRUE(
+        repo.expireDue(kNow + kWindow, 10, [&](const Order& due) { return message(due, "order.expired"); }).ok());
+    ASSERT_TRUE(db->run([&](soci::session& s) {
+                      s << "SELECT COUNT(*) FROM pg_prepared_statements WHERE name LIKE 'bx_%'", soci::into(prepared);
+                  }).ok());
+    // create, find, confirm again; the sweeper's batch runs in a transaction, unnamed.
+    EXPECT_EQ(prepared, GetParam().prepared ? 3 : 0);
 }
 
 TEST_P(OrderRepositoryPgTest, OrdersKeepWorkingAfterEveryPooledConnectionWasTerminated) {
@@ -721,9 +740,12 @@ TEST_P(OrderRepositoryPgTest, OrdersKeepWorkingAfterEveryPooledConnectionWasTerm
     EXPECT_EQ(cancelled->seats.size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Postgres, OrderRepositoryPgTest, ::testing::Values(Dialect::Postgres), dialectName);
+INSTANTIATE_TEST_SUITE_P(Postgres, OrderRepositoryPgTest,
+                         ::testing::Values(Store{Dialect::Postgres, true}, Store{Dialect::Postgres, false}), storeName);
 
-INSTANTIATE_TEST_SUITE_P(Dialects, OrderRepositoryTest, ::testing::Values(Dialect::Postgres, Dialect::Sqlite),
-                         dialectName);
+INSTANTIATE_TEST_SUITE_P(Dialects, OrderRepositoryTest,
+                         ::testing::Values(Store{Dialect::Postgres, true}, Store{Dialect::Postgres, false},
+                                           Store{Dialect::Sqlite, false}),
+                         storeName);
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include "storage/redis/redis_idempotency_store.hpp"
 #include "storage/redis/redis_rate_limiter.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
-#include "storage/sql/sql_order_repository.hpp"
+#include "storage/sql/order_repository.hpp"
 #include "storage/sql/sql_show_rate_limits.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -54,6 +54,7 @@ std::unique_ptr<sql::Database> openDatabase(const DatabaseConfig& c) {
     o.poolWait = c.poolWait;
     o.connectTimeout = c.connectTimeout;
     o.statementTimeout = c.statementTimeout;
+    o.preparedStatements = c.preparedStatements;
     return sql::Database::open(o);
 }
 
@@ -64,7 +65,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     readiness_.addCheck({"database", [this] { return db_->ping(); }});
 
     catalogRepo_ = std::make_unique<sql::SqlCatalogRepository>(*db_);
-    sqlOrderRepo_ = std::make_unique<sql::SqlOrderRepository>(*db_);
+    sqlOrderRepo_ = sql::makeOrderRepository(*db_);
     orderRepo_ = std::make_unique<metrics::MeteredOrderRepository>(*sqlOrderRepo_, *metrics_, dbName);
     sqlIdempotency_ = std::make_unique<sql::SqlIdempotencyStore>(*db_);
     idempotency_ = std::make_unique<metrics::MeteredIdempotencyStore>(*sqlIdempotency_, *metrics_, dbName);

@@ -318,6 +318,7 @@ Config load(EnvReader& env) {
     env.duration("BOXOFFICE_DB_POOL_WAIT", c.database.poolWait, 1, 60'000);
     env.duration("BOXOFFICE_DB_CONNECT_TIMEOUT", c.database.connectTimeout, 1'000, 60'000);
     env.duration("BOXOFFICE_DB_STATEMENT_TIMEOUT", c.database.statementTimeout, 1, 600'000);
+    env.boolean("BOXOFFICE_DB_PREPARED", c.database.preparedStatements);
     if (!c.database.url.empty() && c.database.url.rfind("postgres", 0) != 0 &&
         c.database.url.rfind("sqlite3://", 0) != 0)
         env.fail("BOXOFFICE_DATABASE_URL", "must start with postgresql://, postgres:// or sqlite3://");

@@ -40,6 +40,9 @@ struct DatabaseConfig {
     milliseconds poolWait{2'000};
     milliseconds connectTimeout{3'000};
     milliseconds statementTimeout{5'000};
+    // PostgreSQL: prepared statements for the order repository (false behind PgBouncer in
+    // transaction mode or RDS Proxy).
+    bool preparedStatements = true;
     bool embedded() const { return url.empty(); }
     std::string effectiveUrl() const { return url.empty() ? "sqlite3://" + sqlitePath : url; }
 };

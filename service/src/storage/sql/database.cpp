@@ -299,6 +299,13 @@ Result<void> repair(soci::session& session, bool& broken, Dialect dialect, std::
 }  // namespace
 
 Result<void> Database::run(const std::function<void(soci::session&)>& fn) {
+    return call([&fn](soci::session& session) -> Result<void> {
+        fn(session);
+        return {};
+    });
+}
+
+Result<void> Database::call(const std::function<Result<void>(soci::session&)>& fn) {
     auto leased = acquire();
     if (!leased.ok()) return std::move(leased).error();
     Slot* slot = leased.value();
@@ -311,8 +318,14 @@ Result<void> Database::run(const std::function<void(soci::session&)>& fn) {
         }
         if (wasBroken) reconnects_.fetch_add(1, std::memory_order_relaxed);
         try {
-            fn(slot->session);
-            return {};
+            Result<void> done = fn(slot->session);
+            if (done.ok() || dialect_ != Dialect::Postgres || !pgConnectionBad(slot->session)) return done;
+            slot->broken = true;
+            Error error = std::move(done).error();
+            if (error.code != ErrorCode::DependencyUnavailable) {
+                error = databaseUnavailable("connection lost: " + error.internal);
+            }
+            if (attempt >= 1) return error;
         } catch (...) {
             const auto ep = std::current_exception();
             Error error = translateException(ep);

@@ -28,6 +28,9 @@ struct DatabaseOptions {
     std::chrono::milliseconds poolWait{2000};  // bounded wait for a free connection
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds statementTimeout{5000};  // PostgreSQL statement_timeout; SQLite busy_timeout
+    /// PostgreSQL: the order repository's statements are prepared once per connection (false for
+    /// PgBouncer in transaction mode or RDS Proxy: see pg_statements.hpp).
+    bool preparedStatements = true;
 };
 
 /// A pool of SOCI sessions. Thread-safe. Errors from SOCI are translated in exactly one place
@@ -43,11 +46,16 @@ public:
     Database& operator=(const Database&) = delete;
 
     Dialect dialect() const { return dialect_; }
+    bool preparedStatements() const { return options_.preparedStatements; }
 
     /// Runs `fn` on a leased session. If the connection turns out to be dead, the session is
     /// reconnected and `fn` retried once. Waits at most `poolWait` for a session
     /// (DependencyUnavailable "database pool exhausted" otherwise).
     Result<void> run(const std::function<void(soci::session&)>& fn);
+    /// run() for work that returns its failures instead of throwing them (libpq statements): an
+    /// error on a PostgreSQL connection that is gone counts as a lost connection, with the same
+    /// reconnect and one retry.
+    Result<void> call(const std::function<Result<void>(soci::session&)>& fn);
 
     /// Runs `fn` inside one transaction; commits when it returns ok, rolls back when it returns an
     /// error or throws. Not retried after a lost connection once started.

@@ -6,14 +6,13 @@
 // statement run once, which is how the repositories use them. A one-time query (what `sql << ...`
 // runs) is a single PQexecParams; this keeps that while still allowing a fetch loop over rows and
 // repeated execute() with rebound values. SQLite prepares locally either way.
-// It also keeps the repositories usable behind PgBouncer in transaction mode or RDS Proxy, which
-// do not carry named statements across transactions.
+// The repositories that use it (catalog, idempotency, outbox, rate limits) stay usable behind
+// PgBouncer in transaction mode or RDS Proxy as they are; the order repository prepares its
+// statements unless BOXOFFICE_DB_PREPARED=false (pg_statements.hpp).
 #include <soci/soci.h>
 
 #include <string>
-#include <string_view>
 #include <utility>
-#include <vector>
 
 namespace boxoffice::sql {
 
@@ -31,35 +30,6 @@ soci::statement oneShot(soci::session& sql, const std::string& query, Exchange&&
     (st.exchange(std::forward<Exchange>(exchanges)), ...);
     prepareOneShot(st, query);
     return st;
-}
-
-/// A PostgreSQL array literal of text elements ('{"a","b\"c"}'), for `CAST(:p AS text[])`: one
-/// bound parameter carries every seat of an order, whatever their number.
-inline std::string pgTextArray(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += ',';
-        out += '"';
-        for (const char c : items[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    out += '}';
-    return out;
-}
-
-/// A PostgreSQL array literal of integers, for `CAST(:p AS bigint[])`.
-template <typename Int>
-std::string pgIntArray(const std::vector<Int>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += ',';
-        out += std::to_string(items[i]);
-    }
-    out += '}';
-    return out;
 }
 
 }  // namespace boxoffice::sql

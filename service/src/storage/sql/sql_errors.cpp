@@ -57,18 +57,7 @@ bool isConnectionSqlstate(std::string_view state) {
 }
 
 Error fromPostgres(const soci::postgresql_soci_error& e) {
-    const std::string state = e.sqlstate();
-    const std::string message = e.what();
-    if (isConnectionSqlstate(state) || e.get_error_category() == soci::soci_error::connection_error) {
-        return unavailable(message);
-    }
-    if (state == "53300") return unavailable(message);  // too_many_connections
-    // 57014 query_canceled is what statement_timeout raises; 55P03 is lock_timeout.
-    if (state == "57014" || state == "55P03") return timedOut(message);
-    if (state == "23505") return uniqueViolation(message);
-    if (state == "23503") return foreignKeyViolation(message);
-    if (state == "23514") return checkViolation(message);
-    return Error::internalError("postgresql sqlstate " + state + ": " + message);
+    return fromPostgresState(e.sqlstate(), e.what(), e.get_error_category() == soci::soci_error::connection_error);
 }
 
 Error fromSqlite(const soci::sqlite3_soci_error& e) {
@@ -107,6 +96,21 @@ Error fromSoci(const soci::soci_error& e) {
 }
 
 }  // namespace
+
+Error fromPostgresState(const std::string& state, const std::string& message, bool connectionLost) {
+    if (connectionLost || isConnectionSqlstate(state)) return unavailable(message);
+    if (state == "53300") return unavailable(message);  // too_many_connections
+    // 57014 query_canceled is what statement_timeout raises; 55P03 is lock_timeout.
+    if (state == "57014" || state == "55P03") return timedOut(message);
+    if (state == "23505") return uniqueViolation(message);
+    if (state == "23503") return foreignKeyViolation(message);
+    if (state == "23514") return checkViolation(message);
+    return Error::internalError("postgresql sqlstate " + state + ": " + message);
+}
+
+bool isPgConnectionSqlstate(const std::string& state) {
+    return isConnectionSqlstate(state);
+}
 
 Error translateException(const std::exception_ptr& e) noexcept {
     try {
@@ -147,14 +151,6 @@ Error poolExhausted(std::chrono::milliseconds waited) {
 
 Error databaseUnavailable(std::string internal) {
     return unavailable(std::move(internal));
-}
-
-bool isUniqueViolation(const Error& e) {
-    return e.code == ErrorCode::Conflict && startsWith(e.internal, kUniquePrefix);
-}
-
-bool isForeignKeyViolation(const Error& e) {
-    return e.code == ErrorCode::Conflict && startsWith(e.internal, kForeignKeyPrefix);
 }
 
 }  // namespace boxoffice::sql

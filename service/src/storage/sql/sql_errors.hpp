@@ -13,7 +13,8 @@ namespace boxoffice::sql {
 /// Client-facing `detail` never carries the database's own message; that goes to `internal`:
 ///  - connection refused / lost              -> DependencyUnavailable "database unavailable"
 ///  - statement timeout / cancel, SQLite busy -> DependencyTimeout "database timed out"
-///  - unique violation                        -> Conflict, internal "unique_violation: ..."
+///  - unique violation                        -> Conflict (the order repository acts on it
+///                                              through pg_statements.hpp's typed DbFault)
 ///  - foreign-key violation                   -> Conflict, internal "foreign_key_violation: ..."
 ///  - check violation                         -> ValidationFailed, internal "check_violation: ..."
 ///  - anything else                           -> Internal, internal = what()
@@ -29,7 +30,10 @@ Error poolExhausted(std::chrono::milliseconds waited);
 /// The database cannot be used; `internal` says why (for logs).
 Error databaseUnavailable(std::string internal);
 
-bool isUniqueViolation(const Error& e);
-bool isForeignKeyViolation(const Error& e);
+/// The same table for a PostgreSQL sqlstate met without an exception (libpq directly,
+/// pg_statements.hpp); `connectionLost` when libpq says the connection is gone.
+Error fromPostgresState(const std::string& state, const std::string& message, bool connectionLost);
+/// Class 08 and the shutdown states 57P01-57P03: the session is unusable.
+bool isPgConnectionSqlstate(const std::string& state);
 
 }  // namespace boxoffice::sql

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "storage/sql/one_shot.hpp"
+#include "storage/sql/pg_statements.hpp"
 
 namespace boxoffice::sql {
 namespace {

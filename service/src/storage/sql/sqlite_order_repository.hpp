@@ -4,13 +4,14 @@
 
 namespace boxoffice::sql {
 
-/// OrderRepository over SOCI, on PostgreSQL and SQLite. On PostgreSQL every change of an order is
-/// one autocommit statement, prepared once per connection (create, find, confirm and close are one
-/// round trip each); SQLite runs the same changes as short transactions. The partial unique index
-/// order_seats_one_active_per_seat is what finally refuses a second live order for a seat.
-class SqlOrderRepository final : public OrderRepository {
+/// OrderRepository on SQLite (the embedded default), over SOCI. SQLite has no data-modifying CTEs:
+/// every change of an order is a short transaction of simple statements, opened with BEGIN
+/// IMMEDIATE (Database::transact), so the whole database is write-locked before its first read.
+/// Under that lock a check made first cannot be overtaken: create() looks for the hold's order
+/// and for taken seats before it inserts, and needs no unique violation to tell them apart.
+class SqliteOrderRepository final : public OrderRepository {
 public:
-    explicit SqlOrderRepository(Database& db) : db_(db) {}
+    explicit SqliteOrderRepository(Database& db) : db_(db) {}
 
     Result<void> create(const Order& order, const OutboxMessage& created) override;
     Result<Order> find(const OrderId& id) override;

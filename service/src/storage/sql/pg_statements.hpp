@@ -1,0 +1,104 @@
+#pragma once
+// The one way a PostgreSQL statement of the order repository runs: over libpq, one round trip,
+// with text parameters, its failure returned (typed) rather than thrown.
+//
+// Connection poolers: by default (DatabaseOptions::preparedStatements, BOXOFFICE_DB_PREPARED=true)
+// a statement is prepared once per connection under its name and then run with PQexecPrepared on
+// a cached plan: for the booking statements PostgreSQL otherwise spent about half its time in
+// parse and plan. Named statements do not survive PgBouncer in transaction mode or RDS Proxy
+// (the next transaction may run on another server connection); there set
+// BOXOFFICE_DB_PREPARED=false and every statement runs unnamed (PQexecParams: parsed every time,
+// still one round trip). Inside a transaction block statements always run unnamed: a statement
+// the connection does not know would abort the transaction.
+#include <libpq-fe.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/error.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace boxoffice::sql {
+
+/// A statement with `$1, $2, ...` placeholders, prepared under `name` when prepared statements are on.
+struct PgStatement {
+    const char* name;
+    const char* text;
+};
+
+/// Text-format parameters; nullopt is SQL NULL.
+using PgParams = std::vector<std::optional<std::string>>;
+
+/// The rows of one successful statement (text format), owned.
+class PgRows {
+public:
+    explicit PgRows(PGresult* result) : result_(result) {}
+    ~PgRows() { PQclear(result_); }
+    PgRows(PgRows&& other) noexcept : result_(other.result_) { other.result_ = nullptr; }
+    PgRows(const PgRows&) = delete;
+    PgRows& operator=(const PgRows&) = delete;
+    PgRows& operator=(PgRows&&) = delete;
+
+    int size() const { return PQntuples(result_); }
+    bool null(int row, int col) const { return PQgetisnull(result_, row, col) != 0; }
+    std::string text(int row, int col) const;
+    /// Throws std::runtime_error when the column is not an integer: a bug in the statement, not
+    /// a state of the database.
+    long long integer(int row, int col) const;
+    std::optional<std::string> optionalText(int row, int col) const;
+    std::optional<long long> optionalInteger(int row, int col) const;
+    const PGresult* result() const { return result_; }
+
+private:
+    PGresult* result_;
+};
+
+/// What a failed statement met, for the callers that act on it (the others just return `error`).
+enum class DbFault {
+    UniqueViolation,  // sqlstate 23505: which index is read back, never parsed out of the message
+    ConnectionLost,   // the session must be reconnected before it is used again
+    Other,            // see error.code (timeouts, a bad statement, ...)
+};
+
+/// A failed statement: the fault and its Error (translated by sql_errors.hpp's one sqlstate table).
+struct DbStatus {
+    DbFault fault = DbFault::Other;
+    Error error;
+};
+
+/// The rows of a statement, or why there are none.
+class PgOutcome {
+public:
+    PgOutcome(PgRows rows) : rows_(std::move(rows)) {}          // NOLINT: implicit, like Result
+    PgOutcome(DbStatus status) : status_(std::move(status)) {}  // NOLINT
+
+    bool ok() const { return rows_.has_value(); }
+    const PgRows& rows() const { return *rows_; }
+    const DbStatus& status() const { return *status_; }
+    bool is(DbFault fault) const { return status_ && status_->fault == fault; }
+
+private:
+    std::optional<PgRows> rows_;
+    std::optional<DbStatus> status_;
+};
+
+/// Runs `statement` with `params` on the PostgreSQL connection of `session`: named (prepared on
+/// that connection first when it does not know it yet: new or reconnected, sqlstate 26000) when
+/// `prepared` and outside a transaction block, unnamed otherwise. Only for sessions of the
+/// postgresql backend.
+PgOutcome pgExec(soci::session& session, const PgStatement& statement, const PgParams& params, bool prepared);
+
+/// A PostgreSQL array literal of text elements ('{"a","b\"c"}'), for `CAST($n AS TEXT[])`: one
+/// parameter carries every seat of an order, whatever their number.
+std::string pgTextArray(const std::vector<std::string>& items);
+/// A PostgreSQL array literal of integers, for `CAST($n AS BIGINT[])`.
+std::string pgIntArray(const std::vector<long long>& items);
+
+/// A statement without parameters or rows (BEGIN, COMMIT, ROLLBACK), one round trip.
+PgOutcome pgCommand(soci::session& session, const char* command);
+
+}  // namespace boxoffice::sql
