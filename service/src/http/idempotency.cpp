@@ -77,6 +77,9 @@ Handler idempotent(IdempotencyStore& store, const Clock& clock, IdGenerator& ids
         Response response = result ? std::move(result).value() : problem(result.error(), req.requestId);
         if (response.status >= 500) {
             abandonClaim(store, user, *key, owner);
+            // The error itself goes back, not its rendering: the access log then has its internal
+            // message (a keyed request's 500 used to be logged without its cause).
+            if (!result) return std::move(result).error();
         } else {
             const std::string& body = response.sharedBody ? *response.sharedBody : response.body;
             if (auto done = store.complete(user, *key, owner, response.status, body); !done)
