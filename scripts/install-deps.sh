@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates curl jq tzdata openssl python3
+  build-essential cmake ninja-build pkg-config git ca-certificates curl jq tzdata openssl python3 python3-yaml
   ccache  # one compiler cache for scripts/build.sh and the image's build stage (scripts/build-image.sh)
   libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev
   prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev

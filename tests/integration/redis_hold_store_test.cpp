@@ -33,12 +33,15 @@
 #include "storage/redis/redis_pool.hpp"
 #include "storage/redis/redis_url.hpp"
 #include "support/test_env.hpp"
+#include "support/throwaway_redis.hpp"
 #include "util/random_id.hpp"
 
 extern char** environ;
 
 namespace boxoffice::redis {
 namespace {
+
+using testing::ThrowawayRedis;
 
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
@@ -84,73 +87,6 @@ RedisOptions localOptions(int port) {
     o.commandTimeout = milliseconds(300);
     return o;
 }
-
-// A redis-server of this test's own, for what must not happen to the shared one (FLUSHALL, a
-// restart, cluster mode). Stopped by its PID, never by name.
-class ThrowawayRedis {
-public:
-    explicit ThrowawayRedis(std::vector<std::string> extra = {})
-        : port_(testing::freeLoopbackPort()), extra_(std::move(extra)) {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "bx-redis-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        dir_ = tmpl;
-        try {
-            start();
-        } catch (...) {
-            removeDir();
-            throw;
-        }
-    }
-    ~ThrowawayRedis() {
-        stop();
-        removeDir();
-    }
-    ThrowawayRedis(const ThrowawayRedis&) = delete;
-    ThrowawayRedis& operator=(const ThrowawayRedis&) = delete;
-
-    int port() const { return port_; }
-    RedisOptions options() const { return localOptions(port_); }
-
-    void start() {
-        std::vector<std::string> args{"redis-server", "--bind",    "127.0.0.1",        "--port", std::to_string(port_),
-                                      "--save",       "",          "--appendonly",     "no",     "--dir",
-                                      dir_,           "--logfile", dir_ + "/redis.log"};
-        args.insert(args.end(), extra_.begin(), extra_.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        if (::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
-            throw std::runtime_error("cannot start redis-server");
-        }
-        RedisConnection probe(localOptions(port_));
-        const auto deadline = SteadyClock::now() + std::chrono::seconds(10);
-        while (SteadyClock::now() < deadline) {
-            if (auto r = probe.command({"PING"}); r && r->str == "PONG") return;
-            std::this_thread::sleep_for(milliseconds(20));
-        }
-        stop();
-        throw std::runtime_error("redis-server on port " + std::to_string(port_) + " did not answer");
-    }
-
-    void stop() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-    }
-
-private:
-    void removeDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-
-    int port_;
-    std::vector<std::string> extra_;
-    std::string dir_;
-    pid_t pid_ = -1;
-};
 
 // Two rows of ten: FLOOR-A-1 .. FLOOR-B-10.
 const SeatIndex& seatIndex() {
@@ -764,6 +700,8 @@ TEST_F(RedisHoldStoreTest, TwoHundredThreadsRaceForOneSeatEachRound) {
 
 namespace boxoffice::redis {
 namespace {
+
+using testing::ThrowawayRedis;
 
 // The batcher writes one batch while it hands out the replies of the one before: every caller
 // must still get its own reply, including the callers whose command met an empty script cache.
