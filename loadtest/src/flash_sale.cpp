@@ -21,17 +21,11 @@
 #include "virtual_users.hpp"
 
 #include "auth/jwt.hpp"
+#include "util/hex.hpp"
 #include "http_response.hpp"
 
 namespace boxoffice::load {
 namespace {
-
-std::string runId(std::mt19937_64& rng) {
-    static const char* hex = "0123456789abcdef";
-    std::string s;
-    for (int i = 0; i < 8; ++i) s += hex[rng() % 16];
-    return s;
-}
 
 double ownCpuSeconds() {
     rusage ru{};
@@ -71,7 +65,11 @@ int runFlashSale(const Scenario& s) {
     }
     const TlsClient* tlsClient = tls ? &*tls : nullptr;
     SetupClient setup(target, tlsClient);
-    const std::string run = runId(rng);
+    // From the scenario's engine: a run with --seed names its users the same way every time.
+    const std::uint64_t draw = rng();
+    const unsigned char runBytes[4] = {static_cast<unsigned char>(draw), static_cast<unsigned char>(draw >> 8),
+                                       static_cast<unsigned char>(draw >> 16), static_cast<unsigned char>(draw >> 24)};
+    const std::string run = util::hexLower(runBytes, sizeof runBytes);
 
     // Identities: minted (each run gets new user ids, so the per-user seat limit starts afresh).
     std::vector<VirtualUser> users;

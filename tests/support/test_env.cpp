@@ -16,18 +16,10 @@
 #include <stdexcept>
 
 #include "storage/sql/database.hpp"
+#include "util/random_id.hpp"
 
 namespace boxoffice::testing {
 namespace {
-
-std::string randomHex(std::size_t length) {
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::uniform_int_distribution<int> digit(0, 15);
-    std::string out;
-    for (std::size_t i = 0; i < length; ++i) out += kHex[digit(rng)];
-    return out;
-}
 
 // Database names and directory names: lower-case letters, digits and '_' only.
 std::string sanitize(const std::string& prefix) {
@@ -107,7 +99,7 @@ const TestEnv& TestEnv::get() {
 
 std::string createPgDatabase(const std::string& prefix) {
     const TestEnv& env = TestEnv::get();
-    const std::string name = sanitize(prefix) + "_" + randomHex(12);
+    const std::string name = sanitize(prefix) + "_" + util::randomHex(12);
     // Through Database, not a bare soci::session: SOCI 4.0.3 mangles a libpq URI that does not end
     // in key=value, and Database already knows how to hand it over.
     sql::DatabaseOptions options;

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+
+#include "util/hex.hpp"
+#include "util/random_id.hpp"
 
 namespace boxoffice::util {
 namespace {
@@ -13,6 +17,40 @@ TEST(Sha256, KnownVectors) {
     EXPECT_EQ(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     EXPECT_EQ(sha256Hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+// FIPS 180 / RFC 3174 vectors: the Redis scripts' names are SHA-1s (EVALSHA).
+TEST(Sha1, KnownVectors) {
+    EXPECT_EQ(sha1Hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    EXPECT_EQ(sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    EXPECT_EQ(sha1Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+}
+
+TEST(Hex, LowerCaseTwoDigitsPerByte) {
+    const unsigned char bytes[] = {0x00, 0x0f, 0xa0, 0xff};
+    EXPECT_EQ(hexLower(bytes, sizeof bytes), "000fa0ff");
+    EXPECT_EQ(hexLower(std::string_view("\x01\xfe", 2)), "01fe");
+    EXPECT_EQ(hexLower(nullptr, 0), "");
+}
+
+// RFC 3986 section 2.3: only the unreserved characters stay as they are.
+TEST(PercentEncode, KeepsUnreservedAndEncodesTheRestInUpperCase) {
+    EXPECT_EQ(percentEncode("AZaz09-_.~"), "AZaz09-_.~");
+    EXPECT_EQ(percentEncode("a b&c=d/e?"), "a%20b%26c%3Dd%2Fe%3F");
+    EXPECT_EQ(percentEncode(std::string("\0\xff", 2)), "%00%FF");
+    EXPECT_EQ(percentEncode("-c statement_timeout=5000"), "-c%20statement_timeout%3D5000");
+}
+
+TEST(RandomHex, GivesExactlyTheDigitsAskedForAndDiffersEachTime) {
+    std::set<std::string> seen;
+    for (std::size_t digits : {1u, 8u, 15u, 16u, 17u, 32u, 100u}) {
+        const std::string h = randomHex(digits);
+        EXPECT_EQ(h.size(), digits);
+        EXPECT_EQ(h.find_first_not_of("0123456789abcdef"), std::string::npos) << h;
+    }
+    for (int i = 0; i < 1000; ++i) seen.insert(randomHex(32));
+    EXPECT_EQ(seen.size(), 1000u);
 }
 
 TEST(Sha256, EmbeddedNulIsHashed) {

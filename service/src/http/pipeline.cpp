@@ -6,6 +6,7 @@
 #include "http/problem.hpp"
 #include "http/request_parser.hpp"
 #include "metrics/http_metrics.hpp"
+#include "util/random_id.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
 
@@ -33,15 +34,7 @@ constexpr std::string_view kAllowedRequestHeaders =
 constexpr std::string_view kExposedHeaders = "ETag, Location, Retry-After, X-Request-Id, RateLimit, RateLimit-Policy";
 
 std::string newRequestId() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string id(32, '0');
-    std::uint64_t a = rng(), b = rng();
-    for (int i = 0; i < 16; ++i) {
-        id[static_cast<std::size_t>(i)] = hex[(a >> (i * 4)) & 0xf];
-        id[static_cast<std::size_t>(16 + i)] = hex[(b >> (i * 4)) & 0xf];
-    }
-    return id;
+    return util::randomHex(32);
 }
 
 char lowerAscii(char c) {

@@ -1,5 +1,7 @@
 #include "messaging/curl_http.hpp"
 
+#include "util/hex.hpp"
+
 #include <curl/curl.h>
 
 #include <memory>
@@ -77,19 +79,7 @@ HttpResponse perform(const HttpRequest& r) {
 }
 
 std::string formEncode(const std::string& value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char ch : value) {
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-            ch == '_' || ch == '.' || ch == '~') {
-            out += static_cast<char>(ch);
-        } else {
-            out += '%';
-            out += kHex[ch >> 4];
-            out += kHex[ch & 0x0f];
-        }
-    }
-    return out;
+    return util::percentEncode(value);
 }
 
 }  // namespace boxoffice::messaging

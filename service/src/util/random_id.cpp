@@ -3,11 +3,11 @@
 #include <array>
 #include <cstdint>
 
+#include "util/hex.hpp"
+
 namespace boxoffice::util {
 
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 bool isHex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -42,13 +42,25 @@ std::string RandomIdGenerator::next() {
     bytes[6] = static_cast<std::uint8_t>((bytes[6] & 0x0F) | 0x40);
     bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3F) | 0x80);
 
+    const std::string hex = hexLower(bytes.data(), bytes.size());
+    return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
+           hex.substr(20);
+}
+
+std::string randomHex(std::size_t digits) {
+    thread_local std::mt19937_64 rng = seededEngine();
     std::string out;
-    out.reserve(36);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(kHexDigits[bytes[i] >> 4]);
-        out.push_back(kHexDigits[bytes[i] & 0x0F]);
+    out.reserve(digits + 16);
+    while (out.size() < digits) {
+        std::uint64_t word = rng();
+        unsigned char bytes[8];
+        for (auto& b : bytes) {
+            b = static_cast<unsigned char>(word & 0xFF);
+            word >>= 8;
+        }
+        out += hexLower(bytes, sizeof bytes);
     }
+    out.resize(digits);
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "util/sha256.hpp"
 
+#include "util/hex.hpp"
+
 #include <openssl/evp.h>
 
 #include <array>
@@ -11,7 +13,6 @@ namespace boxoffice::util {
 
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
 constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 constexpr std::array<std::int8_t, 256> makeDecodeTable() {
@@ -26,25 +27,27 @@ struct MdCtxDeleter {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
-}  // namespace
-
-std::string sha256Hex(std::string_view data) {
+std::string digestHex(const EVP_MD* md, std::string_view data) {
     std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     // These only fail on allocation failure or a broken OpenSSL build: a bug, not an expected outcome.
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
         EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
         EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) {
-        throw std::runtime_error("sha256: OpenSSL EVP digest failed");
+        throw std::runtime_error("OpenSSL EVP digest failed");
     }
-    std::string out;
-    out.reserve(static_cast<std::size_t>(len) * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHexDigits[digest[i] >> 4]);
-        out.push_back(kHexDigits[digest[i] & 0x0F]);
-    }
-    return out;
+    return hexLower(digest, len);
+}
+
+}  // namespace
+
+std::string sha256Hex(std::string_view data) {
+    return digestHex(EVP_sha256(), data);
+}
+
+std::string sha1Hex(std::string_view data) {
+    return digestHex(EVP_sha1(), data);
 }
 
 std::string base64UrlEncode(std::string_view data) {

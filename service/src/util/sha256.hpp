@@ -4,8 +4,10 @@
 
 namespace boxoffice::util {
 
-/// Lower-case hex SHA-256 (OpenSSL EVP).
+/// Lower-case hex SHA-256 and SHA-1 (OpenSSL EVP): the one digest helper (request hashes, JWKS
+/// thumbprints, migration checksums, Redis script names).
 std::string sha256Hex(std::string_view data);
+std::string sha1Hex(std::string_view data);
 
 /// Base64url without padding (RFC 4648 section 5).
 std::string base64UrlEncode(std::string_view data);

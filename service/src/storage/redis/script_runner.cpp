@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "storage/redis/redis_pool.hpp"
+#include "util/sha256.hpp"
 
 namespace boxoffice::redis {
 
@@ -13,22 +14,6 @@ namespace boxoffice::redis {
 const std::vector<std::pair<std::string, std::string>>& embeddedLuaScripts();
 
 namespace {
-
-std::string sha1Hex(const std::string& text) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha1(), nullptr) != 1) {
-        throw std::runtime_error("SHA1 unavailable in this OpenSSL build");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * len);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 0x0f]);
-    }
-    return out;
-}
 
 Result<std::vector<Reply>> exchange(RedisConnection& connection, const std::vector<ScriptCommand>& batch,
                                     std::chrono::steady_clock::time_point deadline) {
@@ -92,14 +77,14 @@ Result<std::vector<Reply>> runBatchOnce(RedisConnection& connection, const std::
 
 LuaScript LuaScript::embedded(const std::string& file) {
     for (const auto& [name, content] : embeddedLuaScripts()) {
-        if (name == file) return LuaScript{name, content, sha1Hex(content)};
+        if (name == file) return LuaScript{name, content, util::sha1Hex(content)};
     }
     throw std::logic_error("Lua script " + file + " is not embedded in this build");
 }
 
 LuaScript LuaScript::fencedFor(const std::string& owner) const {
     LuaScript s{name, source + "\n-- fenced: loaded by " + owner + " once the data was checked\n", {}, true};
-    s.sha1 = sha1Hex(s.source);
+    s.sha1 = util::sha1Hex(s.source);
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "storage/sql/sql_errors.hpp"
+#include "util/hex.hpp"
 
 namespace boxoffice::sql {
 
@@ -49,23 +50,6 @@ std::string redact(const std::string& url) {
     return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-std::string percentEncode(std::string_view s) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || c == '-' || c == '_' ||
-            c == '.' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[u >> 4];
-            out += kHex[u & 0x0f];
-        }
-    }
-    return out;
-}
-
 // The URL is handed to libpq as a URI. Deadlines are added as query parameters so they hold for
 // every connection the pool (re)opens; an explicit connect_timeout in the URL wins, and an
 // explicit `options` keeps its flags with statement_timeout appended.
@@ -96,11 +80,11 @@ std::string postgresUri(const std::string& url, const DatabaseOptions& o) {
         if (startsWith(p, "connect_timeout=")) haveConnectTimeout = true;
         if (startsWith(p, "options=")) {
             haveOptions = true;
-            p += percentEncode(" " + statementFlag);
+            p += util::percentEncode(" " + statementFlag);
         }
     }
     if (!haveConnectTimeout) params.push_back("connect_timeout=" + std::to_string(connectSeconds));
-    if (!haveOptions) params.push_back("options=" + percentEncode(statementFlag));
+    if (!haveOptions) params.push_back("options=" + util::percentEncode(statementFlag));
 
     std::string out = base + "?";
     for (std::size_t i = 0; i < params.size(); ++i) {

@@ -1,6 +1,6 @@
 #include "storage/sql/migrator.hpp"
+#include "util/sha256.hpp"
 
-#include <openssl/evp.h>
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -21,22 +21,6 @@ namespace {
 
 // Every replica uses the same key, so concurrent `migrate` runs serialise on it. ("boxoffic")
 constexpr std::int64_t kAdvisoryLockKey = 0x626f786f66666963;
-
-std::string sha256Hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("EVP_Digest(sha256) failed");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 0x0f];
-    }
-    return out;
-}
 
 std::vector<Migration> parseMigrationFiles(const std::vector<std::pair<std::string, std::string>>& files) {
     static const std::regex kName(R"(^(\d{6})_([A-Za-z0-9_-]+)\.(up|down)\.sql$)");
@@ -298,7 +282,7 @@ Result<std::vector<MigrationState>> Migrator::status() {
             MigrationState st;
             st.version = m.version;
             st.name = m.name;
-            st.checksum = sha256Hex(m.up);
+            st.checksum = util::sha256Hex(m.up);
             if (auto it = applied.find(m.version); it != applied.end()) {
                 st.applied = true;
                 st.appliedAtMs = it->second.appliedAtMs;
@@ -334,7 +318,8 @@ Result<int> Migrator::up() {
         // Read only after the lock: another replica may have applied migrations while we waited.
         const auto applied = readApplied(s);
         for (const auto& m : migrations_) {
-            if (auto it = applied.find(m.version); it != applied.end() && it->second.checksum != sha256Hex(m.up)) {
+            if (auto it = applied.find(m.version);
+                it != applied.end() && it->second.checksum != util::sha256Hex(m.up)) {
                 refusal = checksumChanged(m.version, m.name);
                 return;
             }
@@ -348,7 +333,7 @@ Result<int> Migrator::up() {
             }
             run.execScript(m.up);
             const long long version = m.version;
-            const std::string checksum = sha256Hex(m.up);
+            const std::string checksum = util::sha256Hex(m.up);
             const long long appliedAt = nowMs();
             s << "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (:v, :n, :c, :a)",
                 soci::use(version), soci::use(m.name), soci::use(checksum), soci::use(appliedAt);
