@@ -111,6 +111,18 @@ protected:
         ledger_.orders.push_back(std::move(seen));
     }
 
+    // After a clean sale on a service with 60 s holds, hal holds FLOOR1-D-1 and -2 and walks away.
+    void halHoldsTwoSeatsForAMinute() {
+        start(Backend::Postgres, std::chrono::seconds(60));
+        runSale(false);
+        addUser("hal");
+        ledger_.anyoneAbandons = true;
+        auto h = call("POST", "/v1/holds", "/v1/holds", "hal",
+                      {{"showId", ledger_.showId}, {"seatIds", {"FLOOR1-D-1", "FLOOR1-D-2"}}});
+        ASSERT_EQ(h.status, 201) << h.body;
+        halsHold_ = h.json();
+    }
+
     void runSale(bool withAbandons) {
         client_ = std::make_unique<HttpClient>(app_->port());
         buy("ann", {"FLOOR1-A-1", "FLOOR1-A-2"}, Then::Confirm);
@@ -182,6 +194,7 @@ protected:
     std::unique_ptr<HttpClient> client_;
     Ledger ledger_;
     load::VerifyOptions options_;
+    json halsHold_;  // halHoldsTwoSeatsForAMinute()'s 201 body
 };
 
 TEST_F(VerifierOnARealSale, ACleanSaleWithAbandonsAndACancelVerifies) {
@@ -274,13 +287,7 @@ TEST_F(VerifierOnARealSale, AConfirmedOrderNoClientWasToldAboutFails) {
 // Capacity that does not come back once the crowd was told it would is stranded: here a hold
 // (TTL 60 s) whose client was told, by a ledger that says so, that it ended now.
 TEST_F(VerifierOnARealSale, SeatsStillHeldPastTheExpiryTheCrowdWasToldAreStrandedCapacity) {
-    start(Backend::Postgres, std::chrono::seconds(60));
-    runSale(false);
-    addUser("hal");
-    ledger_.anyoneAbandons = true;
-    auto h = call("POST", "/v1/holds", "/v1/holds", "hal",
-                  {{"showId", ledger_.showId}, {"seatIds", {"FLOOR1-D-1", "FLOOR1-D-2"}}});
-    ASSERT_EQ(h.status, 201) << h.body;
+    ASSERT_NO_FATAL_FAILURE(halHoldsTwoSeatsForAMinute());
     ledger_.lastExpiresAtMs = nowMs() - options_.pendingGrace.count();
     options_.expiryWait = std::chrono::milliseconds(300);
     const Verification v = load::verify(ledger_, options_);
@@ -294,14 +301,8 @@ TEST_F(VerifierOnARealSale, SeatsStillHeldPastTheExpiryTheCrowdWasToldAreStrande
 // the verifier called its seats stranded (a false violation with the service's 10-minute TTL and
 // --preset ci); now the check says it was not made, and why, and the sale verifies clean.
 TEST_F(VerifierOnARealSale, HoldsThatOutliveTheExpiryWaitAreNotCalledStranded) {
-    start(Backend::Postgres, std::chrono::seconds(60));
-    runSale(false);
-    addUser("hal");
-    ledger_.anyoneAbandons = true;
-    auto h = call("POST", "/v1/holds", "/v1/holds", "hal",
-                  {{"showId", ledger_.showId}, {"seatIds", {"FLOOR1-D-1", "FLOOR1-D-2"}}});
-    ASSERT_EQ(h.status, 201) << h.body;
-    told(h.json()["expiresAt"]);
+    ASSERT_NO_FATAL_FAILURE(halHoldsTwoSeatsForAMinute());
+    told(halsHold_["expiresAt"]);
     options_.expiryWait = std::chrono::seconds(5);
     const auto started = std::chrono::steady_clock::now();
     const Verification v = load::verify(ledger_, options_);
