@@ -75,11 +75,21 @@ Result<std::vector<Reply>> runBatchOnce(RedisConnection& connection, const std::
 
 }  // namespace
 
-LuaScript LuaScript::embedded(const std::string& file) {
-    for (const auto& [name, content] : embeddedLuaScripts()) {
-        if (name == file) return LuaScript{name, content, util::sha1Hex(content)};
-    }
+namespace {
+
+const std::string& embeddedSource(const std::string& file) {
+    for (const auto& [name, content] : embeddedLuaScripts())
+        if (name == file) return content;
     throw std::logic_error("Lua script " + file + " is not embedded in this build");
+}
+
+}  // namespace
+
+LuaScript LuaScript::embedded(const std::string& file) {
+    // Every script is loaded with the seat-owner prelude: the format is defined in one file.
+    static const std::string& prelude = embeddedSource("owner.lua");
+    const std::string source = prelude + "\n" + embeddedSource(file);
+    return LuaScript{file, source, util::sha1Hex(source)};
 }
 
 LuaScript LuaScript::fencedFor(const std::string& owner) const {

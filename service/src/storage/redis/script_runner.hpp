@@ -19,7 +19,8 @@
 
 namespace boxoffice::redis {
 
-/// A Lua script embedded at build time (scripts/*.lua), with its SHA-1 for EVALSHA.
+/// A Lua script embedded at build time (scripts/*.lua, each after the seat-owner prelude
+/// scripts/owner.lua), with its SHA-1 for EVALSHA.
 struct LuaScript {
     std::string name;
     std::string source;

@@ -11,13 +11,12 @@
 -- Replies: 'DONE' | 'NOTFOUND' | 'NOTHELD'
 local rec = redis.call('HMGET', KEYS[2], 'user', 'status', 'expiresAt', 'seats', 'orderId')
 if not rec[1] or rec[1] ~= ARGV[2] then return 'NOTFOUND' end
-local owner = 'O|' .. ARGV[4] .. '|' .. ARGV[3] .. '|' .. ARGV[2]
+local owner = makeOwner('O', ARGV[4], ARGV[3], ARGV[2])
 if rec[2] == 'ORDERED' and rec[5] == ARGV[3] then
   local seats = {}
   for seat in string.gmatch(rec[4], '[^,]+') do
-    local o = redis.call('HGET', KEYS[1], seat) or ''
-    local exp, id = string.match(o, '^O|(%d+)|([^|]*)|')
-    if id ~= ARGV[3] or tonumber(exp) <= tonumber(ARGV[5]) then return 'NOTHELD' end
+    local kind, exp, id = parseOwner(redis.call('HGET', KEYS[1], seat))
+    if kind ~= 'O' or id ~= ARGV[3] or exp <= tonumber(ARGV[5]) then return 'NOTHELD' end
     seats[#seats + 1] = seat
   end
   for _, seat in ipairs(seats) do redis.call('HSET', KEYS[1], seat, owner) end
@@ -30,7 +29,7 @@ if rec[2] ~= 'HELD' or tonumber(rec[3]) <= tonumber(ARGV[5]) then return 'NOTHEL
 -- Only a restored claim or a sale can have taken a seat of a live hold; the hold is then no
 -- longer whole, and SQL would refuse the order anyway.
 local seats = {}
-local want = 'H|' .. rec[3] .. '|' .. ARGV[1] .. '|' .. ARGV[2]
+local want = makeOwner('H', rec[3], ARGV[1], ARGV[2])
 for seat in string.gmatch(rec[4], '[^,]+') do
   if redis.call('HGET', KEYS[1], seat) ~= want then return 'NOTHELD' end
   seats[#seats + 1] = seat

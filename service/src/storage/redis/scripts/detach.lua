@@ -10,10 +10,9 @@ if not rec[1] or rec[1] ~= ARGV[2] then return 'NOTFOUND' end
 if rec[2] == 'HELD' then return 'DONE' end
 if rec[2] ~= 'ORDERED' or rec[5] ~= ARGV[3] then return 'NOTHELD' end
 local expiresAt = math.max(tonumber(rec[3]), tonumber(ARGV[4]))
-local mine = 'H|' .. expiresAt .. '|' .. ARGV[1] .. '|' .. ARGV[2]
+local mine = makeOwner('H', expiresAt, ARGV[1], ARGV[2])
 for seat in string.gmatch(rec[4], '[^,]+') do
-  local owner = redis.call('HGET', KEYS[1], seat)
-  if owner and string.match(owner, '^O|%d+|([^|]*)|') == ARGV[3] then redis.call('HSET', KEYS[1], seat, mine) end
+  if ownerIdOf(redis.call('HGET', KEYS[1], seat), 'O') == ARGV[3] then redis.call('HSET', KEYS[1], seat, mine) end
 end
 redis.call('HSET', KEYS[2], 'status', 'HELD', 'expiresAt', expiresAt)
 redis.call('PEXPIREAT', KEYS[2], expiresAt + tonumber(ARGV[5]))

@@ -2,9 +2,7 @@
 -- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 version counter
 -- ARGV: 1 hold id, 2 user id, 3 now (ms), 4 expiresAt (ms), 5 max seats per user,
 --       6 when the hold record may go (ms, PEXPIREAT), 7.. seat ids (distinct, validated by the caller)
--- Seat owners are "KIND|expiresAt|ownerId|userId": KIND H (hold), O (pending order) or S (sold,
--- expiresAt 0). The user id comes last because it is the only free-form part. An H or O owner
--- whose expiresAt has passed is free: expiry costs nothing until someone wants the seat.
+-- Seat owners: owner.lua (the prelude this script is loaded with).
 -- The seats hash also holds the show's ready flag, field '#ready' (a seat id always has a '-'), so
 -- one HMGET answers both: most holds in a sale are conflicts, and this is their only call.
 -- Running it twice is safe (the script runner resends a batch after a dead connection): a hold
@@ -14,34 +12,17 @@
 local holdId, user, now, expiresAt = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local maxSeats = tonumber(ARGV[5])
 
--- An owner this script cannot parse counts as live: a seat is never handed out on a guess.
-local function liveOwner(owner)
-  if not owner then return nil end
-  local kind, exp, id, who = string.match(owner, '^(%u)|(%d+)|([^|]*)|(.*)$')
-  if not kind then return {kind = '?', user = ''} end
-  if kind ~= 'S' and tonumber(exp) <= now then return nil end
-  return {kind = kind, id = id, user = who}
-end
-
--- liveOwner(owner) ~= nil without building its parts: the same pattern, so the same verdicts.
-local function isLive(owner)
-  if not owner then return false end
-  if string.byte(owner) == 83 then return true end  -- 'S': sold, or unparseable; live either way
-  local exp = string.match(owner, '^%u|(%d+)|[^|]*|')
-  return not exp or tonumber(exp) > now
-end
-
 local owners = redis.call('HMGET', KEYS[1], '#ready', unpack(ARGV, 7))
 -- After a flush the sold seats are gone too (and the flag with them): holding now could sell a
 -- seat twice.
 if not owners[1] then return {'NOTREADY'} end
 local taken = {'TAKEN'}
 for i = 7, #ARGV do
-  if isLive(owners[i - 5]) then taken[#taken + 1] = ARGV[i] end  -- ARGV[7] is owners[2]
+  if ownerIsLive(owners[i - 5], now) then taken[#taken + 1] = ARGV[i] end  -- ARGV[7] is owners[2]
 end
 if #taken > 1 then
   if #taken == #ARGV - 5 then
-    local mine = 'H|' .. expiresAt .. '|' .. holdId .. '|' .. user
+    local mine = makeOwner('H', expiresAt, holdId, user)
     local replay = true
     for i = 7, #ARGV do replay = replay and owners[i - 5] == mine end
     if replay then return {'HELD'} end
@@ -63,14 +44,14 @@ if #mine > 0 then
   local current = redis.call('HMGET', KEYS[1], unpack(mine))
   local stale = {}
   for i, seat in ipairs(mine) do
-    local o = liveOwner(current[i])
-    if o and o.user == user then have = have + 1 else stale[#stale + 1] = seat end
+    local _, _, _, who = parseOwner(current[i])
+    if ownerIsLive(current[i], now) and who == user then have = have + 1 else stale[#stale + 1] = seat end
   end
   if #stale > 0 then redis.call('SREM', KEYS[3], unpack(stale)) end
 end
 if have + #seats > maxSeats then return {'LIMIT', have} end
 
-local owner = 'H|' .. expiresAt .. '|' .. holdId .. '|' .. user
+local owner = makeOwner('H', expiresAt, holdId, user)
 local fields = {}
 for _, seat in ipairs(seats) do
   fields[#fields + 1] = seat

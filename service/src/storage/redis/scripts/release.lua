@@ -9,8 +9,7 @@ if rec[2] ~= 'HELD' or tonumber(rec[3]) <= tonumber(ARGV[3]) then return 'NOTHEL
 redis.call('HSET', KEYS[2], 'status', 'RELEASED')
 -- A restored claim or a sale may have taken a seat since: only seats still naming this hold go.
 for seat in string.gmatch(rec[4], '[^,]+') do
-  local owner = redis.call('HGET', KEYS[1], seat)
-  if owner and string.match(owner, '^H|%d+|([^|]*)|') == ARGV[1] then
+  if ownerIdOf(redis.call('HGET', KEYS[1], seat), 'H') == ARGV[1] then
     redis.call('HDEL', KEYS[1], seat)
     redis.call('SREM', KEYS[3], seat)
   end

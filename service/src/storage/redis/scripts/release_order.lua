@@ -5,8 +5,7 @@
 -- Reply: the number of seats freed.
 local freed = 0
 for i = 3, #ARGV do
-  local owner = redis.call('HGET', KEYS[1], ARGV[i])
-  if owner and string.match(owner, '^O|%d+|([^|]*)|') == ARGV[1] then
+  if ownerIdOf(redis.call('HGET', KEYS[1], ARGV[i]), 'O') == ARGV[1] then
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('SREM', KEYS[2], ARGV[i])
     freed = freed + 1

@@ -15,9 +15,9 @@ for i = 3, #ARGV, 5 do
   -- has already added the time SQL needs for that to the window.)
   if exp == '0' or tonumber(exp) > now then
     local owner = redis.call('HGET', KEYS[1], seat)
-    if not (owner and string.sub(owner, 1, 2) == 'S|') then
+    if parseOwner(owner) ~= 'S' then
       local kind = exp == '0' and 'S' or 'O'
-      redis.call('HSET', KEYS[1], seat, kind .. '|' .. exp .. '|' .. order .. '|' .. user)
+      redis.call('HSET', KEYS[1], seat, makeOwner(kind, exp, order, user))
       redis.call('SADD', KEYS[keyIndex], seat)
       if kind == 'S' then redis.call('HINCRBY', KEYS[1], '#sold', 1) end
       written = written + 1

@@ -12,14 +12,14 @@
 -- Field '#sold' of the seats hash counts the seats marked S (here and by restore.lua): the
 -- reconciler compares it with SQL's count of sold seats to find sales the store missed.
 local now = tonumber(ARGV[3])
-local sold = 'S|0|' .. ARGV[1] .. '|' .. ARGV[2]
+local sold = makeOwner('S', 0, ARGV[1], ARGV[2])
 local conflicts = {}
 for i = 4, #ARGV do
   local seat = ARGV[i]
   local owner = redis.call('HGET', KEYS[1], seat)
   if owner ~= sold then
-    local kind, exp, id = string.match(owner or '', '^(%u)|(%d+)|([^|]*)|')
-    local live = owner and (not kind or kind == 'S' or tonumber(exp) > now)
+    local kind, _, id = parseOwner(owner)
+    local live = ownerIsLive(owner, now)
     if live and not (kind == 'O' and id == ARGV[1]) then
       conflicts[#conflicts + 1] = seat
       conflicts[#conflicts + 1] = owner
