@@ -199,6 +199,22 @@ TEST(RequestParser, LimitsTheHeadAsItArrives) {
     EXPECT_EQ(p.error().code, ErrorCode::UriTooLong);
 }
 
+// Exactly at the limit the verdict must not depend on how the bytes arrived (the fuzzer found a
+// line whose byte just past the limit was a bare CR: "too long" a byte at a time, "bare CR" whole).
+TEST(RequestParser, ALineJustPastItsLimitIsTooLongWhateverTheNextByteIs) {
+    FramingLimits limits;
+    limits.maxRequestLine = 32;
+    const std::string line = "GET /" + std::string(32 - 5 - 9, 'a') + " HTTP/1.1";  // exactly 32 bytes
+    ASSERT_EQ(line.size(), 32u);
+    EXPECT_EQ(parseWhole(line + "\r\nHost: x\r\n\r\n", limits).status, Status::Complete);
+    EXPECT_EQ(parseBytewise(line + "\r\nHost: x\r\n\r\n", limits).status, Status::Complete);
+    for (const std::string tail : {"1\r.\r\n\r\n", "1\r\n\r\n", "\x01\r\n", "11\r\n"})
+        expectRefused(line + tail, ErrorCode::UriTooLong, limits);
+    // A bare CR where the CRLF may still come is a framing error, as anywhere else in a line.
+    expectRefused(line + "\r.\r\n\r\n", ErrorCode::MalformedRequest, limits);
+    expectRefused(line + "\r\r\n\r\n", ErrorCode::MalformedRequest, limits);
+}
+
 TEST(RequestParser, HandlesExpect) {
     RequestParser p;
     EXPECT_EQ(p.parse("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"),
