@@ -101,14 +101,14 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
         holdStore_ = std::make_unique<metrics::MeteredHoldStore>(*rawHoldStore_, *metrics_, "redis");
         rawHoldIdempotency_ = std::make_unique<redis::RedisIdempotencyStore>(*redisPool_);
         holdIdempotency_ = std::make_unique<metrics::MeteredIdempotencyStore>(*rawHoldIdempotency_, *metrics_, "redis");
-        readiness_.addCheck(
-            {"redis", [this]() -> Result<void> {
-                 auto reply = redisPool_->call({"PING"});
-                 if (!reply) return std::move(reply).error();
-                 if (reply->type == redis::Reply::Type::Error)
-                     return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, reply->str};
-                 return {};
-             }});
+        readiness_.addCheck({"redis", [this]() -> Result<void> {
+                                 auto reply = redisPool_->call({"PING"});
+                                 if (!reply) return std::move(reply).error();
+                                 if (reply->type == redis::Reply::Type::Error)
+                                     return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable",
+                                                      reply->str);
+                                 return {};
+                             }});
         dependencies.push_back({"redis",
                                 [this] {
                                     const auto s = redisPool_->poolStats();

@@ -38,7 +38,7 @@ struct EcdsaSigFree {
 };
 
 Error jwksError(const std::string& message) {
-    return Error{ErrorCode::Internal, message, {}, {}, message};
+    return Error::of(ErrorCode::Internal, message, message);
 }
 
 std::shared_ptr<EVP_PKEY> ownKey(EVP_PKEY* key) {

@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t kMaxJwksBytes = 1024 * 1024;
 
 Error loadError(std::string message) {
-    return Error{ErrorCode::DependencyUnavailable, message, {}, {}, message};
+    return Error::of(ErrorCode::DependencyUnavailable, message, message);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 namespace boxoffice::auth::jws {
 
 Error unauthenticated(std::string detail) {
-    return Error{ErrorCode::Unauthenticated, std::move(detail), {}, {}, {}};
+    return Error::of(ErrorCode::Unauthenticated, std::move(detail));
 }
 
 std::optional<Parts> split(std::string_view token) {

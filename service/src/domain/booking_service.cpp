@@ -57,12 +57,9 @@ Error notFound(const char* what) {
 
 Error notPending(const Order& o) {
     if (o.status == OrderStatus::Expired)
-        return {ErrorCode::OrderExpired,
-                "the payment window of this order has closed; its seats were released",
-                {},
-                {},
-                {}};
-    return {ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)), {}, {}, {}};
+        return Error::of(ErrorCode::OrderExpired,
+                         "the payment window of this order has closed; its seats were released");
+    return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)));
 }
 
 }  // namespace
@@ -78,7 +75,7 @@ Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, cons
     if (!s.saleOpenAt(now)) {
         const std::string when = now < s.saleOpensAt ? "opens at " + formatRfc3339(s.saleOpensAt)
                                                      : "closed at " + formatRfc3339(s.saleClosesAt);
-        return Error{ErrorCode::SaleNotOpen, "the sale for this show " + when, {}, {}, {}};
+        return Error::of(ErrorCode::SaleNotOpen, "the sale for this show " + when);
     }
     std::vector<FieldError> errs;
     if (seatIds.empty()) errs.push_back({"seatIds", "must name at least one seat"});
@@ -110,25 +107,19 @@ Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldR
             return Hold{request.holdId,   request.showId,    request.userId, request.seatIds,
                         HoldStatus::Held, request.expiresAt, request.now,    std::nullopt};
         case HoldResult::Kind::Unavailable: {
-            Error e{ErrorCode::SeatsUnavailable,
-                    std::to_string(r.unavailable.size()) + " of the seats are held or sold by someone else",
-                    {},
-                    {},
-                    {}};
+            Error e = Error::of(ErrorCode::SeatsUnavailable, std::to_string(r.unavailable.size()) +
+                                                                 " of the seats are held or sold by someone else");
             e.subjects = r.unavailable;
             return e;
         }
         case HoldResult::Kind::UserLimitReached:
-            return Error{ErrorCode::SeatLimitReached,
-                         "at most " + std::to_string(settings_.maxSeatsPerUser) +
-                             " seats per person for this show; you have " + std::to_string(r.userSeats),
-                         {},
-                         {},
-                         {}};
+            return Error::of(ErrorCode::SeatLimitReached, "at most " + std::to_string(settings_.maxSeatsPerUser) +
+                                                              " seats per person for this show; you have " +
+                                                              std::to_string(r.userSeats));
         case HoldResult::Kind::NotReady:
             break;
     }
-    return Error{ErrorCode::DependencyUnavailable, "seat inventory unavailable", {}, {}, "hold store not ready"};
+    return Error::of(ErrorCode::DependencyUnavailable, "seat inventory unavailable", "hold store not ready");
 }
 
 Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds) {
@@ -154,8 +145,7 @@ bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const 
     inventory_.holdAsync(*request, [this, req = *request, done = std::move(done)](Result<HoldResult> r) {
         if (!r) return done(std::move(r).error(), false);
         // A store that lost its state is restored from SQL, which may wait: not on this path.
-        if (r->kind == HoldResult::Kind::NotReady)
-            return done(Error{ErrorCode::DependencyUnavailable, "", {}, {}, {}}, true);
+        if (r->kind == HoldResult::Kind::NotReady) return done(Error::of(ErrorCode::DependencyUnavailable, ""), true);
         done(holdOutcome(req, *r), false);
     });
     return true;
@@ -178,7 +168,7 @@ Result<Hold> BookingService::release(const UserId& user, const HoldId& id) {
     auto h = findHold(user, id);
     if (!h) return h;
     if (*r == HoldChange::NotHeld && h->status != HoldStatus::Released)
-        return Error{ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(h->status)), {}, {}, {}};
+        return Error::of(ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(h->status)));
     return h;
 }
 
@@ -194,10 +184,9 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
         if (!existing && existing.error().code != ErrorCode::NotFound) return std::move(existing).error();
         // Attached, never created (the process died in between): made again below, as long as
         // the order still owns the seats in the store (attachToOrder checks that).
-        if (*hold->orderId != orderIdOf(holdId))
-            return Error{ErrorCode::HoldNotActive, "the hold is ORDERED", {}, {}, {}};
+        if (*hold->orderId != orderIdOf(holdId)) return Error::of(ErrorCode::HoldNotActive, "the hold is ORDERED");
     } else if (hold->status != HoldStatus::Held) {
-        return Error{ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(hold->status)), {}, {}, {}};
+        return Error::of(ErrorCode::HoldNotActive, "the hold is " + std::string(holdStatusName(hold->status)));
     }
     auto seating = seatmaps_.seating(hold->showId);
     if (!seating) return std::move(seating).error();
@@ -232,8 +221,7 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
         inventory_.holds().attachToOrder(holdId, user, order.id, inventory_.releaseAt(order.expiresAt), now);
     if (!attached) return std::move(attached).error();
     if (*attached == HoldChange::NotFound) return notFound("hold");
-    if (*attached == HoldChange::NotHeld)
-        return Error{ErrorCode::HoldNotActive, "the hold is no longer active", {}, {}, {}};
+    if (*attached == HoldChange::NotHeld) return Error::of(ErrorCode::HoldNotActive, "the hold is no longer active");
 
     auto created = orders_.create(order, message(order, "order.created", traceContext));
     if (!created) {

@@ -71,6 +71,11 @@ struct Error {
     std::vector<std::string> subjects;  // e.g. the seat ids that were unavailable
     std::string internal;
 
+    /// An error of `code`: `detail` is shown to the client, `internal` goes to the logs only. The
+    /// one way to build one (the factories below are the common cases of it).
+    static Error of(ErrorCode code, std::string detail, std::string internal = {}) {
+        return {code, std::move(detail), {}, {}, std::move(internal)};
+    }
     static Error validation(std::string field, std::string message) {
         Error e{ErrorCode::ValidationFailed, field + ": " + message, {}, {}, {}};
         e.fields.push_back({std::move(field), std::move(message)});
@@ -82,11 +87,9 @@ struct Error {
         if (e.fields.size() > 1) e.detail += " (and " + std::to_string(e.fields.size() - 1) + " more)";
         return e;
     }
-    static Error notFound(std::string what) {
-        return {ErrorCode::NotFound, std::move(what) + " not found", {}, {}, {}};
-    }
+    static Error notFound(std::string what) { return of(ErrorCode::NotFound, std::move(what) + " not found"); }
     static Error internalError(std::string internal_message) {
-        return {ErrorCode::Internal, "internal error", {}, {}, std::move(internal_message)};
+        return of(ErrorCode::Internal, "internal error", std::move(internal_message));
     }
 };
 

@@ -46,11 +46,8 @@ Result<HoldResult> Inventory::hold(const HoldRequest& request) {
     if (auto restored = restore(request.showId, request.now); !restored) return std::move(restored).error();
     r = holds_.hold(request);
     if (r && r->kind == HoldResult::Kind::NotReady)
-        return Error{ErrorCode::DependencyUnavailable,
-                     "seat inventory is being rebuilt; retry",
-                     {},
-                     {},
-                     "still not ready after restore"};
+        return Error::of(ErrorCode::DependencyUnavailable, "seat inventory is being rebuilt; retry",
+                         "still not ready after restore");
     return r;
 }
 

@@ -69,12 +69,9 @@ void Connection::onTick(Clock::time_point now) {
             break;
         case Phase::Reading:
             if (now - since_ > (bodyStage_ ? timeouts_.body : timeouts_.header))
-                rejectLocked(Error{ErrorCode::RequestTimeout,
-                                   bodyStage_ ? "the request body was not received in time"
-                                              : "the request head was not received in time",
-                                   {},
-                                   {},
-                                   {}});
+                rejectLocked(Error::of(ErrorCode::RequestTimeout, bodyStage_
+                                                                      ? "the request body was not received in time"
+                                                                      : "the request head was not received in time"));
             break;
         case Phase::Closing:
             if (now - since_ > timeouts_.linger) {

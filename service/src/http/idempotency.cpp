@@ -52,20 +52,14 @@ Handler idempotent(IdempotencyStore& store, const Clock& clock, IdGenerator& ids
             if (!claim) return std::move(claim).error();
             switch (claim->kind) {
                 case IdempotencyClaim::Kind::Mismatch:
-                    return Error{ErrorCode::IdempotencyKeyReused,
-                                 "this Idempotency-Key was used for a different request",
-                                 {},
-                                 {},
-                                 {}};
+                    return Error::of(ErrorCode::IdempotencyKeyReused,
+                                     "this Idempotency-Key was used for a different request");
                 case IdempotencyClaim::Kind::Replay:
                     return replay(*claim);
                 case IdempotencyClaim::Kind::InProgress:
                     if (std::chrono::steady_clock::now() >= deadline)
-                        return Error{ErrorCode::Conflict,
-                                     "a request with this Idempotency-Key is still in progress; retry",
-                                     {},
-                                     {},
-                                     {}};
+                        return Error::of(ErrorCode::Conflict,
+                                         "a request with this Idempotency-Key is still in progress; retry");
                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
                     continue;
                 case IdempotencyClaim::Kind::Claimed:

@@ -9,7 +9,7 @@ Result<void> checkJsonContentType(const Request& request) {
         const auto semi = lower.find(';');
         const std::string media = lower.substr(0, semi);
         if (media != "application/json" && !(media.size() > 5 && media.ends_with("+json")))
-            return Error{ErrorCode::UnsupportedMediaType, "Content-Type must be application/json", {}, {}, {}};
+            return Error::of(ErrorCode::UnsupportedMediaType, "Content-Type must be application/json");
     }
     return {};
 }
@@ -45,9 +45,9 @@ std::optional<std::string> controlCharacterAt(const Json& j, const std::string& 
 Result<Json> parseJsonObject(const Request& request) {
     if (auto ct = checkJsonContentType(request); !ct) return std::move(ct).error();
     if (request.body.empty())
-        return Error{ErrorCode::MalformedJson, "request body is empty; a JSON object is expected", {}, {}, {}};
+        return Error::of(ErrorCode::MalformedJson, "request body is empty; a JSON object is expected");
     Json j = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return Error{ErrorCode::MalformedJson, "request body is not valid JSON", {}, {}, {}};
+    if (j.is_discarded()) return Error::of(ErrorCode::MalformedJson, "request body is not valid JSON");
     if (!j.is_object()) return Error::validation("body", "must be a JSON object");
     if (auto at = controlCharacterAt(j, "")) return Error::validation(*at, "must not contain control characters");
     return j;

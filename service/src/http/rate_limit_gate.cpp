@@ -85,13 +85,12 @@ RateLimitVerdict verdictOf(const metrics::RateLimitMetrics* metrics, Budget budg
     const Checked& tightest = decided.front();
     if (!tightest.decision.allowed) {
         const Micros wait = std::max<Micros>(1, ceilSeconds(tightest.decision.retryAfter));
-        Error e{ErrorCode::RateLimited,
-                "too many " + budgetName + " requests " +
-                    (tightest.scope == Scope::User ? std::string("from this user") : std::string("from this address")) +
-                    "; retry in " + std::to_string(wait) + " s",
-                {},
-                {},
-                "rate limited: " + tightest.policy.name};
+        Error e = Error::of(
+            ErrorCode::RateLimited,
+            "too many " + budgetName + " requests " +
+                (tightest.scope == Scope::User ? std::string("from this user") : std::string("from this address")) +
+                "; retry in " + std::to_string(wait) + " s",
+            "rate limited: " + tightest.policy.name);
         Response r = problem(e, requestId);
         r.with("Retry-After", std::to_string(wait));
         for (const auto& h : verdict.headers) r.with(h.first, h.second);

@@ -12,7 +12,7 @@ namespace boxoffice::messaging {
 namespace {
 
 Error unavailable(std::string internal) {
-    return {ErrorCode::DependencyUnavailable, "AWS credentials unavailable", {}, {}, std::move(internal)};
+    return Error::of(ErrorCode::DependencyUnavailable, "AWS credentials unavailable", std::move(internal));
 }
 
 Result<std::string> readFile(const std::string& path) {

@@ -25,17 +25,14 @@ RedisBatcher::~RedisBatcher() {
     for (auto& t : threads_) t.join();
     // Nothing is left waiting for an answer that will never come.
     for (auto& item : queue_)
-        item.done(Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "shutting down"});
+        item.done(Error::of(ErrorCode::DependencyUnavailable, "redis unavailable", "shutting down"));
 }
 
 namespace {
 
 Error queueFull(std::size_t maxQueued) {
-    return Error{ErrorCode::DependencyUnavailable,
-                 "redis unavailable",
-                 {},
-                 {},
-                 "redis pipeline queue full (" + std::to_string(maxQueued) + " commands waiting)"};
+    return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable",
+                     "redis pipeline queue full (" + std::to_string(maxQueued) + " commands waiting)");
 }
 
 }  // namespace
@@ -108,11 +105,8 @@ void RedisBatcher::run(RedisConnection& connection) {
             if (!batch.empty()) ++batches_;
         }
         for (auto& item : late)
-            item.done(Error{ErrorCode::DependencyTimeout,
-                            "redis timed out",
-                            {},
-                            {},
-                            "redis command waited past its deadline in the pipeline queue"});
+            item.done(Error::of(ErrorCode::DependencyTimeout, "redis timed out",
+                                "redis command waited past its deadline in the pipeline queue"));
         if (batch.empty()) continue;
         commands.clear();
         // FIFO: the first item's answer is due first, and no item may wait past its own deadline.

@@ -69,10 +69,10 @@ using AddrInfoPtr = std::unique_ptr<addrinfo, AddrInfoFree>;
 // The one place a Redis transport failure becomes an ErrorCode: clients see only the fixed
 // detail, the reason goes to `internal` for the log.
 Error unavailable(std::string internal) {
-    return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, std::move(internal)};
+    return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable", std::move(internal));
 }
 Error timedOut(std::string internal) {
-    return Error{ErrorCode::DependencyTimeout, "redis timed out", {}, {}, std::move(internal)};
+    return Error::of(ErrorCode::DependencyTimeout, "redis timed out", std::move(internal));
 }
 
 // system_category().message() is thread-safe, unlike strerror().

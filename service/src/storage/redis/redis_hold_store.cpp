@@ -159,11 +159,9 @@ Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& 
 Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const Reply& r) {
     if (isNoScript(r)) {
         holdsOpen_.store(false, std::memory_order_release);
-        return Error{ErrorCode::DependencyUnavailable,
-                     "seat holds are paused while the seat inventory is checked; retry",
-                     {},
-                     {},
-                     "redis hold: NOSCRIPT: the server restarted or lost its scripts; holds wait for the repair"};
+        return Error::of(ErrorCode::DependencyUnavailable,
+                         "seat holds are paused while the seat inventory is checked; retry",
+                         "redis hold: NOSCRIPT: the server restarted or lost its scripts; holds wait for the repair");
     }
     if (r.type == Reply::Type::Error) return errorFromReply(r, hold_.name);
     if (r.type != Reply::Type::Array || r.elements.empty()) return unexpected("hold", r);
@@ -418,12 +416,9 @@ Result<void> RedisHoldStore::openHolds(const std::string& generation) {
         if (!runId) return std::move(runId).error();
         if (*runId != generation) {
             (void)lease->command({"SCRIPT", "FLUSH"});
-            return Error{ErrorCode::DependencyUnavailable,
-                         "redis unavailable",
-                         {},
-                         {},
-                         "redis restarted again while its data was being checked (run_id " + generation + " -> " +
-                             *runId + "): holds stay paused"};
+            return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable",
+                             "redis restarted again while its data was being checked (run_id " + generation + " -> " +
+                                 *runId + "): holds stay paused");
         }
         holdsOpen_.store(true, std::memory_order_release);
         return Result<void>{};

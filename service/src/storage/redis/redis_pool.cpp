@@ -66,12 +66,9 @@ Result<RedisLease> RedisPool::lease() {
         std::memory_order_relaxed);
     (got ? acquired_ : exhausted_).fetch_add(1, std::memory_order_relaxed);
     if (!got) {
-        return Error{ErrorCode::DependencyUnavailable,
-                     "redis unavailable",
-                     {},
-                     {},
-                     "redis pool exhausted: no free connection within " +
-                         std::to_string(std::min(wait_, commandTimeout_).count()) + " ms"};
+        return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable",
+                         "redis pool exhausted: no free connection within " +
+                             std::to_string(std::min(wait_, commandTimeout_).count()) + " ms");
     }
     const std::size_t slot = free_.back();
     free_.pop_back();
@@ -113,7 +110,7 @@ Error errorFromReply(const Reply& reply, std::string_view what) {
     for (const std::string_view transient :
          {"LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"}) {
         if (startsWithWord(reply.str, transient)) {
-            return Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, std::move(internal)};
+            return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable", std::move(internal));
         }
     }
     return Error::internalError(std::move(internal));

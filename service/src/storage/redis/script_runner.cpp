@@ -119,11 +119,8 @@ Result<std::vector<Reply>> runBatch(RedisConnection& connection, const std::vect
                                     RedisHealth* health) {
     if (batch.empty()) return std::vector<Reply>{};
     if (health && !health->admit())
-        return Error{ErrorCode::DependencyUnavailable,
-                     "redis unavailable",
-                     {},
-                     {},
-                     "redis is not answering (a command timed out): failing fast until a probe succeeds"};
+        return Error::of(ErrorCode::DependencyUnavailable, "redis unavailable",
+                         "redis is not answering (a command timed out): failing fast until a probe succeeds");
     auto replies = runBatchOnce(connection, batch, deadline, exchanges);
     if (health) {
         if (replies)
@@ -153,7 +150,7 @@ Result<std::vector<Reply>> runBatchOnce(RedisConnection& connection, const std::
             return replies;
         }
         if (replies->size() != batch.size())
-            return Error{ErrorCode::Internal, "internal error", {}, {}, "redis pipeline reply count"};
+            return Error::of(ErrorCode::Internal, "internal error", "redis pipeline reply count");
         if (anyNeedsReconnect(*replies)) {
             // A failover turned this server into a replica: the next connect finds the primary.
             connection.close();

@@ -251,7 +251,7 @@ std::string label(std::int64_t version, const std::string& name) {
 }
 
 Error checksumChanged(std::int64_t version, const std::string& name) {
-    Error e{ErrorCode::ValidationFailed, {}, {}, {}, {}};
+    Error e = Error::of(ErrorCode::ValidationFailed, {});
     e.detail = "migration " + label(version, name) +
                " has changed since it was applied (checksum mismatch); restore the file or add a new migration";
     e.internal = e.detail;
@@ -364,12 +364,10 @@ Result<int> Migrator::down(int n) {
             const auto known = std::find_if(migrations_.begin(), migrations_.end(),
                                             [&](const Migration& m) { return m.version == version; });
             if (known == migrations_.end()) {
-                refusal = Error{ErrorCode::ValidationFailed,
-                                "migration " + label(version, it->second.name) +
-                                    " is applied but unknown to this build; revert it with the build that applied it",
-                                {},
-                                {},
-                                {}};
+                refusal =
+                    Error::of(ErrorCode::ValidationFailed,
+                              "migration " + label(version, it->second.name) +
+                                  " is applied but unknown to this build; revert it with the build that applied it");
                 return;
             }
             run.begin();

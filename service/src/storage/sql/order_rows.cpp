@@ -38,19 +38,19 @@ Error seatsUnavailable(std::vector<std::string> seats) {
 }
 
 Error holdAlreadyOrdered(std::string internal) {
-    return {ErrorCode::Conflict, "an order for this hold already exists", {}, {}, std::move(internal)};
+    return Error::of(ErrorCode::Conflict, "an order for this hold already exists", std::move(internal));
 }
 
 Error notPending(const std::string& status) {
-    return {ErrorCode::Conflict, "order is " + status, {}, {}, {}};
+    return Error::of(ErrorCode::Conflict, "order is " + status);
 }
 
 Error orderExpired() {
-    return {ErrorCode::OrderExpired, "the payment window of this order has closed", {}, {}, {}};
+    return Error::of(ErrorCode::OrderExpired, "the payment window of this order has closed");
 }
 
 Error changedMeanwhile(const OrderId& id) {
-    return {ErrorCode::Conflict, "order changed meanwhile", {}, {}, "order " + id.str() + " changed under its guard"};
+    return Error::of(ErrorCode::Conflict, "order changed meanwhile", "order " + id.str() + " changed under its guard");
 }
 
 Error noTransitionBack(const OrderId& id) {

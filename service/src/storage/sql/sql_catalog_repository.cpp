@@ -246,11 +246,8 @@ Result<void> SqlCatalogRepository::deleteEvent(const EventId& id) {
         long long shows = 0;
         sql << q::kCountShowsOfEvent, soci::use(id.str()), soci::into(shows);
         if (shows > 0)
-            return Error{ErrorCode::EventHasShows,
-                         "the event still has " + std::to_string(shows) + " show(s); delete them first",
-                         {},
-                         {},
-                         {}};
+            return Error::of(ErrorCode::EventHasShows,
+                             "the event still has " + std::to_string(shows) + " show(s); delete them first");
         soci::statement st = (sql.prepare << q::kDeleteEvent, soci::use(id.str()));
         st.execute(true);
         if (st.get_affected_rows() == 0) return Error::notFound("event");
@@ -328,11 +325,8 @@ Result<void> SqlCatalogRepository::deleteShow(const ShowId& id) {
         long long orders = 0;
         sql << q::kCountOrdersOfShow, soci::use(id.str()), soci::into(orders);
         if (orders > 0)
-            return Error{ErrorCode::ShowHasOrders,
-                         "the show has " + std::to_string(orders) + " order(s) and cannot be deleted",
-                         {},
-                         {},
-                         {}};
+            return Error::of(ErrorCode::ShowHasOrders,
+                             "the show has " + std::to_string(orders) + " order(s) and cannot be deleted");
         sql << q::kDeletePrices, soci::use(id.str());
         soci::statement st = (sql.prepare << q::kDeleteShow, soci::use(id.str()));
         st.execute(true);

@@ -20,28 +20,22 @@ bool contains(std::string_view s, std::string_view part) {
 }
 
 Error unavailable(std::string internal) {
-    return {ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, std::move(internal)};
+    return Error::of(ErrorCode::DependencyUnavailable, "database unavailable", std::move(internal));
 }
 Error timedOut(std::string internal) {
-    return {ErrorCode::DependencyTimeout, "database timed out", {}, {}, std::move(internal)};
+    return Error::of(ErrorCode::DependencyTimeout, "database timed out", std::move(internal));
 }
 Error uniqueViolation(std::string_view message) {
     return {
         ErrorCode::Conflict, "conflicts with existing data", {}, {}, std::string(kUniquePrefix) + std::string(message)};
 }
 Error foreignKeyViolation(std::string_view message) {
-    return {ErrorCode::Conflict,
-            "refers to missing data or is still referenced",
-            {},
-            {},
-            std::string(kForeignKeyPrefix) + std::string(message)};
+    return Error::of(ErrorCode::Conflict, "refers to missing data or is still referenced",
+                     std::string(kForeignKeyPrefix) + std::string(message));
 }
 Error checkViolation(std::string_view message) {
-    return {ErrorCode::ValidationFailed,
-            "a value is out of its allowed range",
-            {},
-            {},
-            "check_violation: " + std::string(message)};
+    return Error::of(ErrorCode::ValidationFailed, "a value is out of its allowed range",
+                     "check_violation: " + std::string(message));
 }
 
 // SOCI throws a plain soci_error (category unknown) when PQconnectdb / sqlite3_open fail, so the
@@ -129,7 +123,7 @@ Error translateException(const std::exception_ptr& e) noexcept {
         }
     } catch (...) {
         // Building the Error itself failed (out of memory); keep the promise of no exceptions.
-        return Error{ErrorCode::Internal, {}, {}, {}, {}};
+        return Error::of(ErrorCode::Internal, {});
     }
 }
 
