@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <utility>
 
@@ -58,13 +59,27 @@ Request keyed(const std::string& key) {
     return r;
 }
 
-TEST(Idempotent, AServerFailureGivesItsErrorBackAndFreesTheKeyForTheRetry) {
+// The wrapper over a map store, counting how often the handler behind it really ran.
+class Idempotent : public ::testing::Test {
+protected:
+    Handler wrap(std::function<Result<Response>()> inner) {
+        return idempotent(store, clock_, ids_, {}, [this, inner = std::move(inner)](const Request&) {
+            ++runs;
+            return inner();
+        });
+    }
+
     MapStore store;
-    SystemClock clock;
-    util::RandomIdGenerator ids;
     int runs = 0;
-    Handler handler = idempotent(store, clock, ids, {}, [&runs](const Request&) -> Result<Response> {
-        if (++runs == 1) return Error::internalError("boom: the cause the log must show");
+
+private:
+    SystemClock clock_;
+    util::RandomIdGenerator ids_;
+};
+
+TEST_F(Idempotent, AServerFailureGivesItsErrorBackAndFreesTheKeyForTheRetry) {
+    Handler handler = wrap([this]() -> Result<Response> {
+        if (runs == 1) return Error::internalError("boom: the cause the log must show");
         return Response::json(200, R"({"status":"CONFIRMED"})");
     });
 
@@ -85,14 +100,9 @@ TEST(Idempotent, AServerFailureGivesItsErrorBackAndFreesTheKeyForTheRetry) {
     EXPECT_EQ(runs, 2) << "a stored answer is replayed, not run again";
 }
 
-TEST(Idempotent, AClientErrorIsStoredAndReplayedAsItsProblem) {
-    MapStore store;
-    SystemClock clock;
-    util::RandomIdGenerator ids;
-    int runs = 0;
-    Handler handler = idempotent(store, clock, ids, {}, [&runs](const Request&) -> Result<Response> {
-        ++runs;
-        return Error{ErrorCode::OrderExpired, "the payment window of this order has closed", {}, {}, {}};
+TEST_F(Idempotent, AClientErrorIsStoredAndReplayedAsItsProblem) {
+    Handler handler = wrap([]() -> Result<Response> {
+        return Error::of(ErrorCode::OrderExpired, "the payment window of this order has closed");
     });
     auto first = handler(keyed("k-2"));
     ASSERT_TRUE(first.ok());
