@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config ca-certificates ccache \
       libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev \
-      prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev \
+      prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev libcctz-dev \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # ccache: scripts/build-image.sh mounts a persistent /ccache (buildah -v), so a rebuild compiles only
 # what changed; without a mount it is an empty directory in a stage that is thrown away.

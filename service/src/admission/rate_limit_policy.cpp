@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "domain/time.hpp"
+#include "util/duration.hpp"
 
 namespace boxoffice::admission {
 

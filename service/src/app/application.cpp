@@ -124,7 +124,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     reconciler_ = std::make_unique<Reconciler>(*inventory_, *orderRepo_, clock_);
     holdStoreRepair_ = std::make_unique<HoldStoreRepair>(*reconciler_, config_.booking.reconcileInterval);
 
-    catalog_ = std::make_unique<CatalogService>(*catalogRepo_, clock_, ids_);
+    catalog_ = std::make_unique<CatalogService>(*catalogRepo_, clock_, ids_, timeZones_);
     seatmaps_ = std::make_unique<SeatMapService>(*catalogRepo_, *inventory_, clock_, config_.seatmapShowTtl,
                                                  config_.seatmapAvailabilityTtl);
     BookingSettings settings{config_.booking.maxSeatsPerHold, config_.booking.maxSeatsPerUser, config_.booking.holdTtl,

@@ -34,6 +34,7 @@
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "util/random_id.hpp"
+#include "util/time_zones.hpp"
 
 namespace boxoffice::app {
 
@@ -74,6 +75,7 @@ private:
     SystemClock systemClock_;
     const Clock& clock_;
     util::RandomIdGenerator ids_;
+    util::ZoneinfoTimeZones timeZones_{util::zoneinfoDirectory()};
     std::unique_ptr<metrics::Metrics> metrics_;
     std::unique_ptr<sql::Database> db_;
     std::unique_ptr<sql::SqlCatalogRepository> catalogRepo_;

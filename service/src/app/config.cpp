@@ -6,7 +6,7 @@
 #include <iterator>
 #include <thread>
 
-#include "domain/time.hpp"
+#include "util/duration.hpp"
 #include "messaging/sqs_publisher.hpp"
 #include "util/log.hpp"
 

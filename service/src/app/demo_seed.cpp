@@ -3,6 +3,8 @@
 #include <deque>
 #include <utility>
 
+#include "util/time_zones.hpp"
+
 namespace boxoffice::app {
 namespace {
 
@@ -71,11 +73,13 @@ Result<DemoResult> seedDemo(CatalogRepository& repo, const Clock& clock, IdGener
     const DemoIds fixed = defaultDemoIds();
     const EpochMs now = clock.nowMs();
     const EpochMs day = 24LL * 3600 * 1000;
+    // The demo venue is in Europe/Paris: its shows' local dates come from the system's zoneinfo.
+    const util::ZoneinfoTimeZones zones(util::zoneinfoDirectory());
 
     if (isDefault) {
         auto existing = repo.findShow(fixed.show);
         if (existing) {
-            CatalogService catalog(repo, clock, random);
+            CatalogService catalog(repo, clock, random, zones);
             ShowPatch reopen;
             reopen.startsAt = now + 30 * day;
             reopen.saleOpensAt = now - 60'000;
@@ -93,7 +97,7 @@ Result<DemoResult> seedDemo(CatalogRepository& repo, const Clock& clock, IdGener
 
     SequenceIds ids(isDefault ? std::deque<std::string>{fixed.venue.str(), fixed.event.str(), fixed.show.str()}
                               : std::deque<std::string>{random.next(), random.next(), random.next()});
-    CatalogService catalog(repo, clock, ids, LayoutLimits{});
+    CatalogService catalog(repo, clock, ids, zones, LayoutLimits{});
     auto venue =
         catalog.createVenue({"Boxoffice Arena", "1 Flash Sale Avenue, Paris", "Europe/Paris", arenaLayout(seats)});
     if (!venue) return std::move(venue).error();

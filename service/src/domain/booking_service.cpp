@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/hold_id.hpp"
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 #include "util/sha256.hpp"
 
 namespace boxoffice {

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "domain/time.hpp"
+#include "domain/local_date.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice {
 namespace {
@@ -27,15 +28,15 @@ void checkEventFields(const Event& e, std::vector<FieldError>& errs) {
 
 }  // namespace
 
-CatalogService::CatalogService(CatalogRepository& repo, const Clock& clock, IdGenerator& ids, LayoutLimits limits)
-    : repo_(repo), clock_(clock), ids_(ids), limits_(limits) {}
+CatalogService::CatalogService(CatalogRepository& repo, const Clock& clock, IdGenerator& ids, const TimeZones& zones,
+                               LayoutLimits limits)
+    : repo_(repo), clock_(clock), ids_(ids), zones_(zones), limits_(limits) {}
 
 Result<Venue> CatalogService::createVenue(VenueDraft draft) {
     std::vector<FieldError> errs;
     if (draft.name.empty() || draft.name.size() > 200) errs.push_back({"name", "must be 1-200 characters"});
     if (draft.address.empty() || draft.address.size() > 500) errs.push_back({"address", "must be 1-500 characters"});
-    if (!isValidTimezone(draft.timezone))
-        errs.push_back({"timezone", "must be an IANA time zone such as Europe/Paris"});
+    if (!zones_.isKnown(draft.timezone)) errs.push_back({"timezone", "must be an IANA time zone such as Europe/Paris"});
     if (auto v = validateLayout(draft.layout, limits_); !v) {
         for (const auto& f : v.error().fields) errs.push_back(f);
     }
@@ -143,7 +144,7 @@ Result<Show> CatalogService::createShow(ShowDraft draft) {
               std::move(draft.eventId),
               std::move(draft.venueId),
               draft.startsAt,
-              localDate(draft.startsAt, venue->timezone),
+              localDate(draft.startsAt, venue->timezone, zones_),
               draft.saleOpensAt,
               draft.saleClosesAt,
               std::move(draft.currency),
@@ -160,7 +161,7 @@ Result<Show> CatalogService::show(const ShowId& id) {
 }
 
 Result<std::vector<Show>> CatalogService::showsOf(const EventId& eventId, const std::string& date) {
-    if (!date.empty() && !isValidDate(date)) {
+    if (!date.empty() && !parseFullDate(date)) {
         Error e = Error::validation("date", "must be a calendar date YYYY-MM-DD");
         e.code = ErrorCode::InvalidParameter;
         return e;
@@ -180,7 +181,7 @@ Result<Show> CatalogService::updateShow(const ShowId& id, const ShowPatch& patch
     if (patch.saleClosesAt) show.saleClosesAt = *patch.saleClosesAt;
     if (patch.currency) show.currency = *patch.currency;
     if (patch.prices) show.prices = *patch.prices;
-    show.localDate = localDate(show.startsAt, venue->timezone);
+    show.localDate = localDate(show.startsAt, venue->timezone, zones_);
     if (auto c = checkShow(show, *venue); !c) return std::move(c).error();
     // updatedAt feeds the seat map's ETag: it must move even within one millisecond.
     show.updatedAt = std::max(clock_.nowMs(), show.updatedAt + 1);

@@ -51,7 +51,9 @@ struct ShowPatch {
 
 class CatalogService {
 public:
-    CatalogService(CatalogRepository& repo, const Clock& clock, IdGenerator& ids, LayoutLimits limits = {});
+    /// `zones` validates venues' time zones and gives shows their local date.
+    CatalogService(CatalogRepository& repo, const Clock& clock, IdGenerator& ids, const TimeZones& zones,
+                   LayoutLimits limits = {});
 
     Result<Venue> createVenue(VenueDraft draft);
     Result<Venue> venue(const VenueId& id);
@@ -75,6 +77,7 @@ private:
     CatalogRepository& repo_;
     const Clock& clock_;
     IdGenerator& ids_;
+    const TimeZones& zones_;
     LayoutLimits limits_;
 };
 

@@ -1,10 +1,14 @@
 #pragma once
 // Narrow interfaces the domain needs from the outside world; adapters live in storage/.
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/catalog.hpp"
+#include "domain/clock.hpp"
 #include "domain/layout.hpp"
 #include "domain/result.hpp"
 
@@ -32,6 +36,17 @@ public:
     virtual Result<void> updateShow(const Show& show) = 0;
     /// ShowHasOrders when any order (in any status) references the show: it is history.
     virtual Result<void> deleteShow(const ShowId& id) = 0;
+};
+
+/// The IANA time-zone database (e.g. the system's zoneinfo files). Implementations are thread-safe.
+class TimeZones {
+public:
+    virtual ~TimeZones() = default;
+    /// True when `name` is a zone of the database ("Europe/Paris", "UTC"). Never true for a path
+    /// (leading '/', a "." or ".." segment), an empty name or one over 64 characters.
+    virtual bool isKnown(std::string_view name) const = 0;
+    /// The zone's offset east of UTC at `instant` (DST included); nullopt when `name` is not known.
+    virtual std::optional<std::chrono::seconds> utcOffset(std::string_view name, EpochMs instant) const = 0;
 };
 
 enum class SeatStatus : std::uint8_t { Available = 0, Held = 1, Sold = 2 };

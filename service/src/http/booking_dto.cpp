@@ -1,6 +1,6 @@
 #include "http/booking_dto.hpp"
 
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::http {
 namespace {

@@ -1,7 +1,7 @@
 #include "http/catalog_dto.hpp"
 
 #include "domain/layout_codec.hpp"
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::http {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 #include "messaging/curl_http.hpp"
 
 namespace boxoffice::messaging {

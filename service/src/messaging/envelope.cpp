@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::messaging {
 

@@ -3,7 +3,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
+
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::log {
 namespace {
@@ -26,15 +27,8 @@ const char* name(Level l) {
 }
 
 std::string timestamp() {
-    auto now = std::chrono::system_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-    std::time_t secs = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-    return buf;
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return formatRfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
 }  // namespace

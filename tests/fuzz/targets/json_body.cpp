@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "domain/layout.hpp"
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 #include "fuzz_target.hpp"
 #include "http/booking_dto.hpp"
 #include "http/catalog_dto.hpp"

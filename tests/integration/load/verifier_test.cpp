@@ -12,7 +12,7 @@
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "support/test_app.hpp"
 #include "util/random_id.hpp"
-#include "rfc3339.hpp"
+#include "util/rfc3339.hpp"
 #include "verifier.hpp"
 
 namespace boxoffice::testing {
@@ -63,9 +63,9 @@ protected:
     void addUser(const std::string& user) { ledger_.tokenOf[user] = app_->userToken(user); }
     // An expiry the service told a client, kept as the harness keeps it.
     void told(const json& expiresAt) {
-        auto ms = load::parseRfc3339Ms(expiresAt.get<std::string>());
+        auto ms = parseRfc3339(expiresAt.get<std::string>());
         ASSERT_TRUE(ms.has_value()) << expiresAt;
-        ledger_.lastExpiresAtMs = std::max(ledger_.lastExpiresAtMs, *ms);
+        ledger_.lastExpiresAtMs = std::max<long long>(ledger_.lastExpiresAtMs, *ms);
     }
 
     enum class Then { Confirm, AbandonHold, AbandonOrder, Cancel };

@@ -23,7 +23,7 @@
 #include <soci/soci.h>
 
 #include "app/demo_seed.hpp"
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 #include "app/outbox_publishing.hpp"
 #include "messaging/curl_http.hpp"
 #include "messaging/envelope.hpp"

@@ -1,4 +1,4 @@
-#include "domain/time.hpp"
+#include "util/rfc3339.hpp"
 #include "http/handlers/rate_limit_routes.hpp"
 #include "http/handlers/routes.hpp"
 

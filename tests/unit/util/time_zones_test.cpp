@@ -1,4 +1,4 @@
-#include "domain/time.hpp"
+#include "util/time_zones.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,11 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include "domain/local_date.hpp"
+#include "util/rfc3339.hpp"
+
+// The system's zoneinfo read through cctz, and domain/local_date on top of it.
 namespace boxoffice {
 namespace {
-
-// 2024-06-10T06:13:20Z, used as a plain anchor.
-constexpr EpochMs kAnchor = 1'718'000'000'000;
 
 EpochMs at(const char* rfc3339) {
     const auto ms = parseRfc3339(rfc3339);
@@ -24,113 +25,17 @@ EpochMs at(const char* rfc3339) {
     return ms.value_or(0);
 }
 
-// --- RFC 3339 -----------------------------------------------------------------------------------
-
-TEST(Rfc3339, ParsesUtc) {
-    EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00Z"), 0);
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20Z"), kAnchor);
-    EXPECT_EQ(parseRfc3339("9999-12-31T23:59:59Z"), 253402300799000);
+const util::ZoneinfoTimeZones& systemZones() {
+    static const util::ZoneinfoTimeZones zones(util::zoneinfoDirectory());
+    return zones;
 }
 
-TEST(Rfc3339, ParsesOffsets) {
-    EXPECT_EQ(parseRfc3339("2024-06-10T08:13:20+02:00"), kAnchor);
-    EXPECT_EQ(parseRfc3339("2024-06-09T23:13:20-07:00"), kAnchor);
-    EXPECT_EQ(parseRfc3339("2024-06-10T11:43:20+05:30"), kAnchor);
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20+00:00"), kAnchor);
-    // RFC 3339 4.3: -00:00 means "UTC, local offset unknown".
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20-00:00"), kAnchor);
-    // The instant is range-checked too, not only the written year: the service writes instants back
-    // in UTC (formatRfc3339) and must accept what it writes (found by tests/fuzz, target json_body).
-    EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00+01:00"), std::nullopt);
-    EXPECT_EQ(parseRfc3339("1970-01-01T00:00:00-01:00"), 3'600'000);
-    EXPECT_EQ(parseRfc3339("9999-12-31T23:30:00-01:00"), std::nullopt);
-    EXPECT_EQ(parseRfc3339("9999-12-31T23:30:00+01:00"), 253'402'295'400'000);
+bool isValidTimezone(std::string_view tz) {
+    return systemZones().isKnown(tz);
 }
 
-TEST(Rfc3339, ParsesFractionsTruncatingBelowMilliseconds) {
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20.5Z"), kAnchor + 500);
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20.12Z"), kAnchor + 120);
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20.123Z"), kAnchor + 123);
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20.123999999Z"), kAnchor + 123);
-    EXPECT_EQ(parseRfc3339("2024-06-10T08:13:20.007+02:00"), kAnchor + 7);
-    EXPECT_EQ(parseRfc3339("2024-06-10T06:13:20.Z"), std::nullopt);
-}
-
-TEST(Rfc3339, AcceptsLowerCaseAndSpaceSeparators) {
-    EXPECT_EQ(parseRfc3339("2024-06-10t06:13:20z"), kAnchor);
-    EXPECT_EQ(parseRfc3339("2024-06-10 06:13:20Z"), kAnchor);
-}
-
-TEST(Rfc3339, LeapDays) {
-    EXPECT_TRUE(parseRfc3339("2024-02-29T12:00:00Z").has_value());
-    EXPECT_TRUE(parseRfc3339("2000-02-29T12:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2023-02-29T12:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2100-02-29T12:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-02-30T12:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-04-31T12:00:00Z").has_value());
-}
-
-TEST(Rfc3339, RejectsOutOfRangeFields) {
-    EXPECT_FALSE(parseRfc3339("2024-06-10T24:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T23:60:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T23:59:60Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-13-10T00:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-00-10T00:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-00T00:00:00Z").has_value());
-    EXPECT_FALSE(parseRfc3339("1969-12-31T23:59:59Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T00:00:00+24:00").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T00:00:00+01:60").has_value());
-}
-
-TEST(Rfc3339, RejectsMalformedText) {
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:20").has_value()) << "no offset";
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:20.123").has_value()) << "no offset";
-    EXPECT_FALSE(parseRfc3339("2024-06-10").has_value());
-    EXPECT_FALSE(parseRfc3339("").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10X06:13:20Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-6-10T06:13:20Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T6:13:20Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:20+0200").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:20+02").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:20Z ").has_value());
-    EXPECT_FALSE(parseRfc3339(" 2024-06-10T06:13:20Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:20ZZ").has_value());
-    EXPECT_FALSE(parseRfc3339("+2024-06-10T06:13:20Z").has_value());
-    EXPECT_FALSE(parseRfc3339("2024-06-10T06:13:2aZ").has_value());
-}
-
-TEST(Rfc3339, FormatsUtcWithMilliseconds) {
-    EXPECT_EQ(formatRfc3339(0), "1970-01-01T00:00:00.000Z");
-    EXPECT_EQ(formatRfc3339(kAnchor + 7), "2024-06-10T06:13:20.007Z");
-    EXPECT_EQ(formatRfc3339(at("2024-02-29T23:59:59.999Z")), "2024-02-29T23:59:59.999Z");
-    EXPECT_EQ(formatRfc3339(253402300799999), "9999-12-31T23:59:59.999Z");
-    // Pre-epoch instants must floor, not truncate toward zero.
-    EXPECT_EQ(formatRfc3339(-1), "1969-12-31T23:59:59.999Z");
-}
-
-TEST(Rfc3339, FormatThenParseRoundTrips) {
-    for (EpochMs ms = 0; ms < 400LL * 366 * 86'400'000; ms += 86'400'000LL * 97 + 3'600'000 * 7 + 61'001) {
-        ASSERT_EQ(parseRfc3339(formatRfc3339(ms)), ms) << formatRfc3339(ms);
-    }
-}
-
-// --- dates and zones ----------------------------------------------------------------------------
-
-TEST(Dates, IsValidDate) {
-    EXPECT_TRUE(isValidDate("2024-02-29"));
-    EXPECT_TRUE(isValidDate("2023-12-31"));
-    EXPECT_TRUE(isValidDate("2000-02-29"));
-    EXPECT_FALSE(isValidDate("2023-02-29"));
-    EXPECT_FALSE(isValidDate("1900-02-29"));
-    EXPECT_FALSE(isValidDate("2023-04-31"));
-    EXPECT_FALSE(isValidDate("2023-13-01"));
-    EXPECT_FALSE(isValidDate("2023-00-01"));
-    EXPECT_FALSE(isValidDate("2023-01-00"));
-    EXPECT_FALSE(isValidDate("2023-1-01"));
-    EXPECT_FALSE(isValidDate("2023/01/01"));
-    EXPECT_FALSE(isValidDate("2023-01-01T00:00:00Z"));
-    EXPECT_FALSE(isValidDate("2023-01-01 "));
-    EXPECT_FALSE(isValidDate(""));
+std::string localDate(EpochMs ms, std::string_view tz) {
+    return boxoffice::localDate(ms, tz, systemZones());
 }
 
 TEST(Timezones, AcceptsIanaNames) {
@@ -250,7 +155,7 @@ TEST(LocalDate, ConcurrentFirstUseAgreesWithSequentialResults) {
     EXPECT_EQ(localDate(instant, "America/New_York"), "2024-07-14");
 }
 
-// --- TZif edge cases, from hand-built files under $TZDIR -------------------------------------------
+// --- TZif edge cases, from hand-built files under $TZDIR ------------------------------------------
 
 void putBe32(std::string& out, std::uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
@@ -262,20 +167,59 @@ void putHeader(std::string& out, std::uint32_t timecnt, std::uint32_t typecnt, s
     for (const std::uint32_t count : {0u, 0u, 0u, timecnt, typecnt, charcnt}) putBe32(out, count);
 }
 
-// A "slim" TZif v2 file: no transitions at all, one standard type, everything else in the footer.
-std::string slimTzif(std::int32_t utoff, const std::string& designation, const std::string& footer) {
+struct LocalTimeType {
+    std::int32_t utoff;
+    bool isdst;
+    std::string designation;
+};
+
+struct Transition {
+    std::int64_t at;  // UTC seconds
+    std::uint8_t type;
+};
+
+// A TZif v2 file as "zic -b slim" writes one: the transitions up to the last rule change (none at
+// all for a zone that never changed), everything later in the footer's POSIX TZ rule.
+std::string slimTzif(const std::vector<LocalTimeType>& types, const std::vector<Transition>& transitions,
+                     const std::string& footer) {
     std::string out;
     putHeader(out, 0, 1, 1);
     out.append(6, '\0');  // v1 ttinfo
     out.push_back('\0');  // v1 designation
-    putHeader(out, 0, 1, static_cast<std::uint32_t>(designation.size() + 1));
-    putBe32(out, static_cast<std::uint32_t>(utoff));
-    out.push_back('\0');  // isdst
-    out.push_back('\0');  // desigidx
-    out += designation;
-    out.push_back('\0');
+    std::string designations;
+    std::vector<std::size_t> index;
+    for (const auto& t : types) {
+        index.push_back(designations.size());
+        designations += t.designation + '\0';
+    }
+    putHeader(out, static_cast<std::uint32_t>(transitions.size()), static_cast<std::uint32_t>(types.size()),
+              static_cast<std::uint32_t>(designations.size()));
+    for (const auto& t : transitions) {
+        const auto at = static_cast<std::uint64_t>(t.at);
+        putBe32(out, static_cast<std::uint32_t>(at >> 32));
+        putBe32(out, static_cast<std::uint32_t>(at));
+    }
+    for (const auto& t : transitions) out.push_back(static_cast<char>(t.type));
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        putBe32(out, static_cast<std::uint32_t>(types[i].utoff));
+        out.push_back(types[i].isdst ? '\1' : '\0');
+        out.push_back(static_cast<char>(index[i]));
+    }
+    out += designations;
     out += "\n" + footer + "\n";
     return out;
+}
+
+// One standard type and no transition.
+std::string slimTzif(std::int32_t utoff, const std::string& designation, const std::string& footer) {
+    return slimTzif({{utoff, false, designation}}, {}, footer);
+}
+
+// Europe/Paris as a slim file: the last transitions are 1996's, when the EU rule took over.
+std::string slimParis() {
+    return slimTzif({{3600, false, "CET"}, {7200, true, "CEST"}},
+                    {{at("1996-03-31T01:00:00Z") / 1000, 1}, {at("1996-10-27T01:00:00Z") / 1000, 0}},
+                    "CET-1CEST,M3.5.0,M10.5.0/3");
 }
 
 class HandBuiltZones : public ::testing::Test {
@@ -285,6 +229,8 @@ protected:
         std::filesystem::create_directories(dir_ / "Boxoffice_Test");
         if (const char* old = std::getenv("TZDIR")) oldTzdir_ = old;
         ::setenv("TZDIR", dir_.c_str(), 1);
+        // As the service builds its zones at start-up: from $TZDIR.
+        zones_.emplace(util::zoneinfoDirectory());
     }
     void TearDown() override {
         if (oldTzdir_)
@@ -296,13 +242,16 @@ protected:
     void write(const std::string& name, const std::string& bytes) {
         std::ofstream(dir_ / name, std::ios::binary) << bytes;
     }
+    bool isValidTimezone(std::string_view tz) const { return zones_->isKnown(tz); }
+    std::string localDate(EpochMs ms, std::string_view tz) const { return boxoffice::localDate(ms, tz, *zones_); }
 
     std::filesystem::path dir_;
     std::optional<std::string> oldTzdir_;
+    std::optional<util::ZoneinfoTimeZones> zones_;
 };
 
 TEST_F(HandBuiltZones, SlimFileFollowsFooterRule) {
-    write("Boxoffice_Test/Slim_Paris", slimTzif(3600, "CET", "CET-1CEST,M3.5.0,M10.5.0/3"));
+    write("Boxoffice_Test/Slim_Paris", slimParis());
     ASSERT_TRUE(isValidTimezone("Boxoffice_Test/Slim_Paris"));
     EXPECT_EQ(localDate(at("2024-07-14T22:00:00Z"), "Boxoffice_Test/Slim_Paris"), "2024-07-15");
     EXPECT_EQ(localDate(at("2024-01-14T22:30:00Z"), "Boxoffice_Test/Slim_Paris"), "2024-01-14");
@@ -313,7 +262,10 @@ TEST_F(HandBuiltZones, SlimFileFollowsFooterRule) {
 
 TEST_F(HandBuiltZones, QuotedNamesAndNegativeRuleTimes) {
     // America/Nuuk since 2023: DST switches at -02:00 / -01:00 local, i.e. the evening before.
-    write("Boxoffice_Test/Nuuk", slimTzif(-7200, "-02", "<-02>2<-01>,M3.5.0/-1,M10.5.0/0"));
+    write("Boxoffice_Test/Nuuk",
+          slimTzif({{-7200, false, "-02"}, {-3600, true, "-01"}},
+                   {{at("2023-03-26T01:00:00Z") / 1000, 1}, {at("2023-10-29T01:00:00Z") / 1000, 0}},
+                   "<-02>2<-01>,M3.5.0/-1,M10.5.0/0"));
     ASSERT_TRUE(isValidTimezone("Boxoffice_Test/Nuuk"));
     EXPECT_EQ(localDate(at("2024-07-01T00:30:00Z"), "Boxoffice_Test/Nuuk"), "2024-06-30");  // -01:00
     EXPECT_EQ(localDate(at("2024-07-01T01:00:00Z"), "Boxoffice_Test/Nuuk"), "2024-07-01");
@@ -336,7 +288,7 @@ TEST_F(HandBuiltZones, UnparseableFooterFallsBackToTheLastType) {
 }
 
 TEST_F(HandBuiltZones, CorruptFilesAreNotZones) {
-    const std::string good = slimTzif(3600, "CET", "CET-1CEST,M3.5.0,M10.5.0/3");
+    const std::string good = slimParis();
     write("Boxoffice_Test/Truncated", good.substr(0, 60));
     write("Boxoffice_Test/Bad_Magic", "TZig" + good.substr(4));
     write("Boxoffice_Test/Empty", "");
@@ -346,37 +298,50 @@ TEST_F(HandBuiltZones, CorruptFilesAreNotZones) {
     EXPECT_EQ(localDate(at("2024-07-14T23:30:00Z"), "Boxoffice_Test/Truncated"), "2024-07-14");
 }
 
-// --- durations ------------------------------------------------------------------------------------
-
-TEST(Durations, ParsesUnits) {
-    EXPECT_EQ(parseDurationMs("500ms"), 500);
-    EXPECT_EQ(parseDurationMs("90s"), 90'000);
-    EXPECT_EQ(parseDurationMs("15m"), 900'000);
-    EXPECT_EQ(parseDurationMs("1h"), 3'600'000);
-    EXPECT_EQ(parseDurationMs("2d"), 172'800'000);
-    EXPECT_EQ(parseDurationMs("30"), 30'000);
-    EXPECT_EQ(parseDurationMs("0s"), 0);
+TEST_F(HandBuiltZones, ReadsTheDirectoryTzdirNamesNotTheSystemOne) {
+    write("Boxoffice_Test/Plus_0100", slimTzif(3600, "CET", "CET-1"));
+    EXPECT_TRUE(isValidTimezone("Boxoffice_Test/Plus_0100"));
+    // The system's zones are not in this directory.
+    EXPECT_FALSE(isValidTimezone("Europe/Paris"));
+    EXPECT_EQ(localDate(at("2024-07-14T22:30:00Z"), "Europe/Paris"), "2024-07-14");
+    // Another directory is another database, even for the same name.
+    const util::ZoneinfoTimeZones system("/usr/share/zoneinfo");
+    EXPECT_TRUE(system.isKnown("Europe/Paris"));
+    EXPECT_FALSE(system.isKnown("Boxoffice_Test/Plus_0100"));
 }
 
-TEST(Durations, RejectsJunk) {
-    EXPECT_EQ(parseDurationMs(""), std::nullopt);
-    EXPECT_EQ(parseDurationMs("s"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("-5s"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("+5s"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("1.5h"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("5 s"), std::nullopt);
-    EXPECT_EQ(parseDurationMs(" 5s"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("5S"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("5w"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("5sec"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("1h30m"), std::nullopt);
+TEST_F(HandBuiltZones, AZoneFileOutsideTheDirectoryIsNeverRead) {
+    // A valid zone one level above the zoneinfo directory, and one reached through an absolute path.
+    const auto outside = dir_.parent_path() / ("boxoffice_outside_" + std::to_string(::getpid()));
+    std::ofstream(outside, std::ios::binary) << slimParis();
+    const std::string name = outside.filename().string();
+    EXPECT_FALSE(isValidTimezone("../" + name));
+    EXPECT_FALSE(isValidTimezone("Boxoffice_Test/../../" + name));
+    EXPECT_FALSE(isValidTimezone(outside.string()));
+    EXPECT_EQ(localDate(at("2024-07-14T22:30:00Z"), "../" + name), "2024-07-14");
+    std::filesystem::remove(outside);
 }
 
-TEST(Durations, RejectsOverflow) {
-    EXPECT_EQ(parseDurationMs("9223372036854775807ms"), 9223372036854775807LL);
-    EXPECT_EQ(parseDurationMs("9223372036854775808ms"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("9223372036854775807s"), std::nullopt);
-    EXPECT_EQ(parseDurationMs("999999999999999999999999d"), std::nullopt);
+TEST_F(HandBuiltZones, NotAZoneFile) {
+    std::filesystem::create_directories(dir_ / "Boxoffice_Test" / "Directory");
+    std::filesystem::create_symlink("/dev/zero", dir_ / "Boxoffice_Test" / "Device");
+    write("Boxoffice_Test/Too_Big", slimParis() + std::string(2 << 20, '\0'));
+    EXPECT_FALSE(isValidTimezone("Boxoffice_Test/Directory"));
+    EXPECT_FALSE(isValidTimezone("Boxoffice_Test/Device"));
+    EXPECT_FALSE(isValidTimezone("Boxoffice_Test/Too_Big"));
+    EXPECT_FALSE(isValidTimezone("Boxoffice_Test/Missing"));
+}
+
+TEST(ZoneinfoDirectory, TzdirWhenSetAndNotEmpty) {
+    std::optional<std::string> old;
+    if (const char* v = std::getenv("TZDIR")) old = v;
+    ::setenv("TZDIR", "/somewhere/zoneinfo", 1);
+    EXPECT_EQ(util::zoneinfoDirectory(), "/somewhere/zoneinfo");
+    ::setenv("TZDIR", "", 1);
+    EXPECT_EQ(util::zoneinfoDirectory(), "/usr/share/zoneinfo");
+    ::unsetenv("TZDIR");
+    EXPECT_EQ(util::zoneinfoDirectory(), "/usr/share/zoneinfo");
+    if (old) ::setenv("TZDIR", old->c_str(), 1);
 }
 
 }  // namespace
