@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "rfc3339.hpp"
 #include "seat_map.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::load {
 namespace {
@@ -36,7 +36,7 @@ ServerOrder orderFrom(const json& j, const std::string& userId) {
         for (const auto& t : j.at("tickets"))
             o.tickets.push_back(
                 {t.at("ticketCode").get<std::string>(), o.orderId, t.at("seatId").get<std::string>(), userId});
-    const auto expires = parseRfc3339Ms(j.at("expiresAt").get<std::string>());
+    const auto expires = parseRfc3339(j.at("expiresAt").get<std::string>());
     if (!expires) throw std::runtime_error("order " + o.orderId + " has a malformed expiresAt");
     o.expiresAtMs = *expires;
     return o;

@@ -6,7 +6,7 @@
 
 #include "arrivals.hpp"
 #include "http_response.hpp"
-#include "rfc3339.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::load {
 namespace {
@@ -62,7 +62,7 @@ Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t
 }
 
 void Crowd::noteExpiry(std::string_view expiresAt) {
-    if (auto ms = parseRfc3339Ms(std::string(expiresAt))) lastExpiresAtMs_ = std::max(lastExpiresAtMs_, *ms);
+    if (auto ms = parseRfc3339(expiresAt)) lastExpiresAtMs_ = std::max<long long>(lastExpiresAtMs_, *ms);
 }
 
 long long Crowd::seatsWanted() const {

@@ -1,7 +1,6 @@
 #include "setup_client.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <memory>
 #include <stdexcept>
 
@@ -15,18 +14,10 @@
 
 #include "http_response.hpp"
 #include "tls.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice::load {
 namespace {
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string idOf(const SetupResponse& r, const char* what) {
     if (r.status != 201)
@@ -123,12 +114,14 @@ std::string createShow(const SetupClient& client, const std::string& adminToken,
                                   {"kind", "concert"},
                                   {"description", "created by boxoffice-load"}};
     const std::string eventId = idOf(client.request("POST", "/v1/events", event.dump(), adminToken), "POST /v1/events");
-    const auto now = std::chrono::system_clock::now();
+    using std::chrono::duration_cast, std::chrono::milliseconds;
+    const long long now = duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const long long day = 24LL * 3600 * 1000;
     const nlohmann::json show = {{"eventId", eventId},
                                  {"venueId", venueId},
-                                 {"startsAt", rfc3339(now + std::chrono::hours(24 * 30))},
-                                 {"saleOpensAt", rfc3339(now - std::chrono::minutes(1))},
-                                 {"saleClosesAt", rfc3339(now + std::chrono::hours(24 * 29))},
+                                 {"startsAt", formatRfc3339(now + 30 * day)},
+                                 {"saleOpensAt", formatRfc3339(now - 60'000)},
+                                 {"saleClosesAt", formatRfc3339(now + 29 * day)},
                                  {"currency", "EUR"},
                                  {"prices", {{{"tier", "GA"}, {"amount", 4500}}}}};
     return idOf(client.request("POST", "/v1/shows", show.dump(), adminToken), "POST /v1/shows");

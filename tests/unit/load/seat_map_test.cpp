@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include "rfc3339.hpp"
 #include "seat_map.hpp"
 
 namespace boxoffice::load {
@@ -29,14 +28,6 @@ TEST(SeatMapLetters, PairsLettersWithLayoutIdsAndFindsInconsistencies) {
     // 4 letters vs 3 layout seats, vs seatCount 3, HELD 1 vs 0 H, SOLD 1 vs 3 S.
     EXPECT_EQ(problems.size(), 4u);
     EXPECT_THROW(seatMapFrom(layout, json{{"statuses", "A"}}), std::runtime_error);
-}
-
-TEST(Rfc3339, ParsesUtcAndOffsetsToEpochMilliseconds) {
-    EXPECT_EQ(parseRfc3339Ms("1970-01-01T00:00:01.250Z"), 1250);
-    EXPECT_EQ(parseRfc3339Ms("2026-12-31T20:00:00.000Z"), 1798747200000LL);
-    EXPECT_EQ(parseRfc3339Ms("2026-12-31T21:00:00+01:00"), 1798747200000LL);
-    EXPECT_EQ(parseRfc3339Ms("2026-12-31T20:00:00"), std::nullopt);
-    EXPECT_EQ(parseRfc3339Ms("soon"), std::nullopt);
 }
 
 }  // namespace

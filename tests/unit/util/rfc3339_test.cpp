@@ -113,7 +113,7 @@ TEST(Rfc3339, FormatThenParseRoundTrips) {
 }
 
 TEST(Rfc3339, ParsesWhatTheHarnessReads) {
-    // The cases of the flash-sale harness's own parser (loadtest/src/rfc3339), which is to call this one.
+    // The cases the flash-sale harness's own parser had before it called this one.
     EXPECT_EQ(parseRfc3339("1970-01-01T00:00:01.250Z"), 1250);
     EXPECT_EQ(parseRfc3339("2026-12-31T20:00:00.000Z"), 1798747200000LL);
     EXPECT_EQ(parseRfc3339("2026-12-31T21:00:00+01:00"), 1798747200000LL);
