@@ -321,6 +321,32 @@ std::unique_ptr<sql::Database> migratedDatabase(const std::string& url) {
     return db;
 }
 
+// Messages in batches the relay sent but got no answer for (timeout, reset, unreadable answer):
+// they may have arrived, and they go out again.
+int unansweredMessages(metrics::Metrics& m) {
+    double n = 0;
+    for (auto reason : {messaging::FailureReason::Timeout, messaging::FailureReason::Transport,
+                        messaging::FailureReason::BadResponse})
+        n += m.relay().failures[static_cast<std::size_t>(reason)]->Value();
+    return static_cast<int>(n);
+}
+
+// The same count from relay processes' log, with the rows sent but not marked sent (they go out
+// again when their lease runs out).
+int unansweredMessagesLogged(const std::string& log) {
+    std::ifstream in(log);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+        auto j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) continue;
+        const std::string msg = j.value("msg", ""), reason = j.value("reason", "");
+        const bool unanswered = msg == "outbox batch not sent" &&
+                                (reason == "timeout" || reason == "transport" || reason == "bad_response");
+        if (unanswered || msg == "outbox rows sent but not marked") n += j.value("messages", 0);
+    }
+    return n;
+}
+
 TEST(SqsRelayRace, TwoRelaysOnOneDatabaseDeliverEveryRowAndNeverTheSameRowTwice) {
     SqsTestClient sqs;
     const std::string queue = sqs.createQueue("race", false);
@@ -340,15 +366,20 @@ TEST(SqsRelayRace, TwoRelaysOnOneDatabaseDeliverEveryRowAndNeverTheSameRowTwice)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     a.stop();
     b.stop();
-    auto messages = sqs.drain(queue, kRows);
+    // A batch whose answer never came may have reached the queue: the relay sends it again, as it
+    // must (at least once). Those are the only duplicates allowed; a live lease taken by the other
+    // relay would add more.
+    const int ambiguous = unansweredMessages(m1) + unansweredMessages(m2);
+    auto messages = sqs.drain(queue, kRows + ambiguous);
     auto n = countById(messages);
     EXPECT_EQ(n.size(), static_cast<std::size_t>(kRows));
     int duplicates = 0;
     for (const auto& [id, count] : n) duplicates += count - 1;
-    EXPECT_EQ(duplicates, 0) << "a live lease is never claimed by the other relay";
+    EXPECT_LE(duplicates, ambiguous) << "a live lease is never claimed by the other relay";
     EXPECT_EQ(m1.relay().published->Value() + m2.relay().published->Value(), kRows);
     std::cout << "[ figures  ] two relays: " << m1.relay().published->Value() << " + " << m2.relay().published->Value()
-              << " messages in " << seconds << " s (" << kRows / seconds << " msg/s into moto)\n";
+              << " messages in " << seconds << " s (" << kRows / seconds << " msg/s into moto); " << duplicates
+              << " duplicates, " << ambiguous << " messages in batches with no answer\n";
 }
 
 pid_t spawnRelay(const std::string& dbUrl, const std::string& queue, const std::string& log) {
@@ -385,6 +416,7 @@ TEST(SqsRelayCrash, KilledMidBatchThenRestartedLosesNothingAndDuplicatesAtMostOn
     insertRows(*db, kRows, "crash");
     const std::string log =
         std::filesystem::temp_directory_path() / ("relay-crash-" + std::to_string(::getpid()) + ".log");
+    std::filesystem::remove(log);
     pid_t relay = spawnRelay(url, queue, log);
     ASSERT_TRUE(waitUntil([&] { return unpublished(*db) < kRows - 50; }, 30s)) << "the relay never got going";
     // Mid-batch: the relay holds a claim (sent or not, not yet marked).
@@ -414,16 +446,21 @@ TEST(SqsRelayCrash, KilledMidBatchThenRestartedLosesNothingAndDuplicatesAtMostOn
     ::waitpid(relay, &status, 0);
     ASSERT_TRUE(drained);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM stops the relay cleanly";
-    auto messages = sqs.drain(queue, kRows + 20);
+    // The dead relay's claim may go out twice; so may any batch either relay got no answer for or
+    // could not mark sent.
+    const int ambiguous = unansweredMessagesLogged(log);
+    auto messages = sqs.drain(queue, kRows + 10 + ambiguous);
     auto n = countById(messages);
     EXPECT_EQ(n.size(), static_cast<std::size_t>(kRows)) << "no row lost";
     int duplicates = 0;
     for (const auto& [id, count] : n) duplicates += count - 1;
-    EXPECT_LE(duplicates, 10) << "at most one claim (BOXOFFICE_OUTBOX_CLAIM_SIZE=10) goes out twice";
+    EXPECT_LE(duplicates, 10 + ambiguous)
+        << "at most one claim (BOXOFFICE_OUTBOX_CLAIM_SIZE=10) goes out twice, besides batches with no answer";
     EXPECT_LE(claimedAtKill, 10);
     for (const auto& m : messages) EXPECT_EQ(m.attributes.at("outboxId"), json::parse(m.body)["id"]);
     std::cout << "[ figures  ] killed with " << leftAtKill << " rows left (" << claimedAtKill
-              << " claimed by the dead relay); " << duplicates << " duplicates after the restart\n";
+              << " claimed by the dead relay); " << duplicates << " duplicates after the restart, " << ambiguous
+              << " messages in batches with no answer\n";
 }
 
 double percentile(std::vector<double> v, double p) {
