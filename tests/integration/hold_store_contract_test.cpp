@@ -129,8 +129,8 @@ const SeatIndex& seatIndex() {
     return index;
 }
 
-std::string seat(char row, int number) {
-    return std::string("FLOOR-") + row + "-" + std::to_string(number);
+SeatId seat(char row, int number) {
+    return SeatId{std::string("FLOOR-") + row + "-" + std::to_string(number)};
 }
 
 std::string randomHex32(IdGenerator& ids) {
@@ -140,7 +140,7 @@ std::string randomHex32(IdGenerator& ids) {
     return out;
 }
 
-std::set<std::string> asSet(const std::vector<std::string>& v) {
+std::set<SeatId> asSet(const std::vector<SeatId>& v) {
     return {v.begin(), v.end()};
 }
 
@@ -165,7 +165,7 @@ protected:
         ASSERT_TRUE(r.ok()) << r.error().internal;
     }
 
-    HoldRequest request(const UserId& user, std::vector<std::string> seats, EpochMs now, EpochMs ttl = kHoldTtl,
+    HoldRequest request(const UserId& user, std::vector<SeatId> seats, EpochMs now, EpochMs ttl = kHoldTtl,
                         int maxSeatsPerUser = 10) {
         return HoldRequest{newHoldId(show_), show_, user, std::move(seats), now, now + ttl, maxSeatsPerUser};
     }
@@ -180,14 +180,14 @@ protected:
     }
 
     /// Holds `seats` for `user` at `now`, failing the test unless it succeeds.
-    HoldId held(const UserId& user, std::vector<std::string> seats, EpochMs now, EpochMs ttl = kHoldTtl) {
+    HoldId held(const UserId& user, std::vector<SeatId> seats, EpochMs now, EpochMs ttl = kHoldTtl) {
         const HoldRequest req = request(user, std::move(seats), now, ttl);
         const HoldResult r = hold(req);
         EXPECT_EQ(r.kind, HoldResult::Kind::Held) << "unavailable: " << r.unavailable.size();
         return req.holdId;
     }
 
-    HoldResult::Kind tryHold(const UserId& user, std::vector<std::string> seats, EpochMs now) {
+    HoldResult::Kind tryHold(const UserId& user, std::vector<SeatId> seats, EpochMs now) {
         return hold(request(user, std::move(seats), now)).kind;
     }
 
@@ -220,11 +220,11 @@ protected:
         return r.ok() ? *r : AvailabilitySnapshot{};
     }
 
-    SeatStatus statusOf(const std::string& seatId, EpochMs now) {
+    SeatStatus statusOf(const SeatId& seatId, EpochMs now) {
         const auto s = snapshot(now);
-        const long pos = seatIndex().find(seatId);
+        const long pos = seatIndex().find(seatId.str());
         if (pos < 0 || static_cast<std::size_t>(pos) >= s.status.size()) {
-            ADD_FAILURE() << "no status for " << seatId;
+            ADD_FAILURE() << "no status for " << seatId.str();
             return SeatStatus::Available;
         }
         return s.status[static_cast<std::size_t>(pos)];
@@ -262,7 +262,7 @@ TEST_P(HoldStoreContract, HoldIsAllOrNothing) {
 
     const HoldResult r = hold(request(b, {seat('A', 2), seat('A', 3), seat('A', 1), seat('A', 4)}, t0_ + 1));
     EXPECT_EQ(r.kind, HoldResult::Kind::Unavailable);
-    EXPECT_EQ(asSet(r.unavailable), (std::set<std::string>{seat('A', 1), seat('A', 2)}));
+    EXPECT_EQ(asSet(r.unavailable), (std::set<SeatId>{seat('A', 1), seat('A', 2)}));
 
     EXPECT_EQ(statusOf(seat('A', 3), t0_ + 2), SeatStatus::Available);
     EXPECT_EQ(statusOf(seat('A', 4), t0_ + 2), SeatStatus::Available);
@@ -333,7 +333,7 @@ TEST_P(HoldStoreContract, FindHoldReportsEveryStatus) {
     EXPECT_EQ(found->id, h1);
     EXPECT_EQ(found->showId, show_);
     EXPECT_EQ(found->userId, a);
-    EXPECT_EQ(asSet(found->seatIds), (std::set<std::string>{seat('D', 1), seat('D', 2)}));
+    EXPECT_EQ(asSet(found->seatIds), (std::set<SeatId>{seat('D', 1), seat('D', 2)}));
     EXPECT_EQ(found->status, HoldStatus::Held);
     EXPECT_EQ(found->expiresAt, t0_ + kHoldTtl);
     EXPECT_EQ(found->createdAt, t0_);
@@ -396,7 +396,7 @@ TEST_P(HoldStoreContract, AttachNeedsAHeldUnexpiredHoldOfTheUser) {
 TEST_P(HoldStoreContract, ReleaseOrderFreesOnlyWhatTheOrderStillOwns) {
     restore(show_);
     const UserId a = newUser(), b = newUser();
-    const std::vector<std::string> seats{seat('B', 1), seat('B', 2)};
+    const std::vector<SeatId> seats{seat('B', 1), seat('B', 2)};
     const HoldId h = held(a, seats, t0_);
     const OrderId order = newOrder();
     ASSERT_EQ(attach(h, a, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
@@ -418,7 +418,7 @@ TEST_P(HoldStoreContract, ReleaseOrderFreesOnlyWhatTheOrderStillOwns) {
 TEST_P(HoldStoreContract, SoldSeatsStaySoldForever) {
     restore(show_);
     const UserId a = newUser(), b = newUser();
-    const std::vector<std::string> seats{seat('C', 7), seat('C', 8)};
+    const std::vector<SeatId> seats{seat('C', 7), seat('C', 8)};
     const HoldId h = held(a, seats, t0_);
     const OrderId order = newOrder();
     ASSERT_EQ(attach(h, a, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
@@ -432,13 +432,13 @@ TEST_P(HoldStoreContract, SoldSeatsStaySoldForever) {
     EXPECT_EQ(s.held, 0);
     const HoldResult r = hold(request(b, {seat('C', 6), seat('C', 7)}, muchLater));
     EXPECT_EQ(r.kind, HoldResult::Kind::Unavailable);
-    EXPECT_EQ(r.unavailable, std::vector<std::string>{seat('C', 7)});
+    EXPECT_EQ(r.unavailable, std::vector<SeatId>{seat('C', 7)});
 }
 
 // ---- the per-user cap ----------------------------------------------------------------------
 
-std::vector<std::string> row(char r, int from, int count) {
-    std::vector<std::string> out;
+std::vector<SeatId> row(char r, int from, int count) {
+    std::vector<SeatId> out;
     for (int i = 0; i < count; ++i) out.push_back(seat(r, from + i));
     return out;
 }
@@ -590,11 +590,11 @@ TEST_P(HoldStoreContract, SnapshotReportsStatusesCountsAndAVersionOfTheContent) 
     EXPECT_EQ(busy.held, 2);
     EXPECT_EQ(busy.sold, 1);
     for (std::size_t i = 0; i < seatIndex().size(); ++i) {
-        const std::string& id = seatIndex().seats()[i].seatId;
+        const SeatId& id = seatIndex().seats()[i].seatId;
         const SeatStatus expected = id == seat('D', 9)                           ? SeatStatus::Sold
                                     : (id == seat('B', 3) || id == seat('B', 4)) ? SeatStatus::Held
                                                                                  : SeatStatus::Available;
-        EXPECT_EQ(busy.status[i], expected) << id;
+        EXPECT_EQ(busy.status[i], expected) << id.str();
     }
     EXPECT_NE(busy.version, empty.version);
 
@@ -657,7 +657,7 @@ TEST_P(HoldStoreContract, OverlappingRequestsNeverShareASeat) {
     constexpr int kUsers = 32;
     constexpr int kAttempts = 25;
     std::mutex mu;
-    std::map<HoldId, std::vector<std::string>> wins;
+    std::map<HoldId, std::vector<SeatId>> wins;
     std::atomic<int> failures{0};
     std::barrier start(kUsers);
     std::vector<std::thread> threads;
@@ -688,20 +688,20 @@ TEST_P(HoldStoreContract, OverlappingRequestsNeverShareASeat) {
     EXPECT_EQ(failures.load(), 0);
     ASSERT_FALSE(wins.empty());
 
-    std::map<std::string, HoldId> ownerOf;
+    std::map<SeatId, HoldId> ownerOf;
     for (const auto& [id, seats] : wins) {
         for (const auto& s : seats) {
             const auto [it, fresh] = ownerOf.emplace(s, id);
-            EXPECT_TRUE(fresh) << s << " held by " << it->second.str() << " and " << id.str();
+            EXPECT_TRUE(fresh) << s.str() << " held by " << it->second.str() << " and " << id.str();
         }
         EXPECT_EQ(statusOfHold(id, t0_ + kAttempts), HoldStatus::Held);
     }
     const auto s = snapshot(t0_ + kAttempts);
     EXPECT_EQ(s.held, static_cast<int>(ownerOf.size()));
     for (const auto& [seatId, id] : ownerOf) {
-        const long pos = seatIndex().find(seatId);
+        const long pos = seatIndex().find(seatId.str());
         ASSERT_GE(pos, 0);
-        EXPECT_EQ(s.status[static_cast<std::size_t>(pos)], SeatStatus::Held) << seatId;
+        EXPECT_EQ(s.status[static_cast<std::size_t>(pos)], SeatStatus::Held) << seatId.str();
     }
 }
 

@@ -49,7 +49,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 
 std::vector<std::string> seatIdsOf(const Order& o) {
     std::vector<std::string> ids;
-    for (const auto& s : o.seats) ids.push_back(s.seatId);
+    for (const auto& s : o.seats) ids.push_back(s.seatId.str());
     return sorted(ids);
 }
 
@@ -107,7 +107,7 @@ protected:
         o.currency = "EUR";
         o.customer = {"Ada Lovelace", "ada@example.com", ""};
         for (const auto& s : seats) {
-            o.seats.push_back({s, "GOLD", 5000});
+            o.seats.push_back({SeatId{s}, "GOLD", 5000});
             o.amountMinor += 5000;
         }
         o.traceContext = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -134,7 +134,7 @@ protected:
         OrderTransition t{
             o.id, OrderStatus::Confirmed, now, "pay-" + o.id.str(), {}, message(o, "order.confirmed", now)};
         for (const auto& s : o.seats) {
-            t.tickets.push_back({"T-" + o.id.str() + "-" + s.seatId, s.seatId, o.id, o.showId, o.userId, now});
+            t.tickets.push_back({"T-" + o.id.str() + "-" + s.seatId.str(), s.seatId, o.id, o.showId, o.userId, now});
         }
         return repo_->transition(t);
     }
@@ -329,7 +329,7 @@ TEST_P(OrderRepositoryTest, ConfirmWritesTicketsPaymentAndOutbox) {
         EXPECT_EQ(t.showId, o.showId);
         EXPECT_EQ(t.userId, o.userId);
         EXPECT_EQ(t.issuedAt, at);
-        EXPECT_EQ(t.code, "T-" + o.id.str() + "-" + t.seatId);
+        EXPECT_EQ(t.code, "T-" + o.id.str() + "-" + t.seatId.str());
     }
 
     auto found = repo_->find(o.id);
@@ -538,13 +538,13 @@ TEST_P(OrderRepositoryTest, ActiveClaimsListSeatsOfPendingAndConfirmedOrdersOfTh
     ASSERT_TRUE(claims.ok()) << claims.error().internal;
     ASSERT_EQ(claims->size(), 3u);
     const auto& c = *claims;
-    EXPECT_EQ(c[0].seatId, "FLOOR-A-1");
+    EXPECT_EQ(c[0].seatId.str(), "FLOOR-A-1");
     EXPECT_EQ(c[0].orderId, pending.id);
     EXPECT_EQ(c[0].userId, pending.userId);
     EXPECT_EQ(c[0].expiresAt, pending.expiresAt);
-    EXPECT_EQ(c[1].seatId, "FLOOR-A-2");
+    EXPECT_EQ(c[1].seatId.str(), "FLOOR-A-2");
     EXPECT_EQ(c[1].expiresAt, pending.expiresAt);
-    EXPECT_EQ(c[2].seatId, "FLOOR-B-1");
+    EXPECT_EQ(c[2].seatId.str(), "FLOOR-B-1");
     EXPECT_EQ(c[2].orderId, sold.id);
     EXPECT_EQ(c[2].userId, sold.userId);
     EXPECT_EQ(c[2].expiresAt, 0);
@@ -584,18 +584,18 @@ TEST_P(OrderRepositoryTest, OrdersOfAndTicketsOfPageNewestFirst) {
     ASSERT_TRUE(tickets.ok()) << tickets.error().internal;
     ASSERT_EQ(tickets->size(), 3u);
     EXPECT_EQ((*tickets)[0].orderId, o3.id);
-    EXPECT_EQ((*tickets)[0].seatId, "FLOOR-A-4");
+    EXPECT_EQ((*tickets)[0].seatId.str(), "FLOOR-A-4");
     EXPECT_EQ((*tickets)[0].issuedAt, kNow + 500);
     EXPECT_EQ((*tickets)[0].userId, UserId{"user-1"});
     EXPECT_EQ((*tickets)[0].showId, ShowId{"show-1"});
     EXPECT_EQ((*tickets)[1].orderId, o1.id);
-    EXPECT_EQ((*tickets)[1].seatId, "FLOOR-A-1");
-    EXPECT_EQ((*tickets)[2].seatId, "FLOOR-A-2");
+    EXPECT_EQ((*tickets)[1].seatId.str(), "FLOOR-A-1");
+    EXPECT_EQ((*tickets)[2].seatId.str(), "FLOOR-A-2");
     auto tail = repo_->ticketsOf(UserId{"user-1"}, 2, 1);
     ASSERT_TRUE(tail.ok());
     ASSERT_EQ(tail->size(), 2u);
-    EXPECT_EQ((*tail)[0].seatId, "FLOOR-A-1");
-    EXPECT_EQ((*tail)[1].seatId, "FLOOR-A-2");
+    EXPECT_EQ((*tail)[0].seatId.str(), "FLOOR-A-1");
+    EXPECT_EQ((*tail)[1].seatId.str(), "FLOOR-A-2");
     EXPECT_TRUE(repo_->ticketsOf(UserId{"user-9"}, 10, 0)->empty());
 }
 
@@ -613,8 +613,8 @@ TEST_P(OrderRepositoryTest, SeatIdsWithQuotesBackslashesCommasAndBracesRoundTrip
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
     std::vector<std::string> ticketSeats;
     for (const auto& t : confirmed->tickets) {
-        EXPECT_EQ(t.code, "T-" + o.id.str() + "-" + t.seatId);
-        ticketSeats.push_back(t.seatId);
+        EXPECT_EQ(t.code, "T-" + o.id.str() + "-" + t.seatId.str());
+        ticketSeats.push_back(t.seatId.str());
     }
     EXPECT_EQ(sorted(ticketSeats), sorted(seats));
     EXPECT_EQ(repo_->find(o.id)->tickets.size(), seats.size());
@@ -686,7 +686,7 @@ TEST_P(OrderRepositoryPgTest, StatementsForgottenByTheServerAreTransparentlyPrep
     EXPECT_EQ(found->status, OrderStatus::PaymentPending);
     OrderTransition t{
         second.id, OrderStatus::Confirmed, kNow + 1, "pay", {}, message(second, "order.confirmed", kNow + 1)};
-    t.tickets.push_back({"T-2", "FLOOR-A-2", second.id, second.showId, second.userId, kNow + 1});
+    t.tickets.push_back({"T-2", SeatId{"FLOOR-A-2"}, second.id, second.showId, second.userId, kNow + 1});
     auto confirmed = repo.transition(t);
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
     EXPECT_EQ(confirmed->tickets.size(), 1u);

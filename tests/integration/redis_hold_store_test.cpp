@@ -95,12 +95,12 @@ const SeatIndex& seatIndex() {
     return index;
 }
 
-std::string seat(char row, int number) {
-    return std::string("FLOOR-") + row + "-" + std::to_string(number);
+SeatId seat(char row, int number) {
+    return SeatId{std::string("FLOOR-") + row + "-" + std::to_string(number)};
 }
 
-SeatStatus statusIn(const AvailabilitySnapshot& s, const std::string& seatId) {
-    const long pos = seatIndex().find(seatId);
+SeatStatus statusIn(const AvailabilitySnapshot& s, const SeatId& seatId) {
+    const long pos = seatIndex().find(seatId.str());
     return pos < 0 || static_cast<std::size_t>(pos) >= s.status.size() ? SeatStatus::Available
                                                                        : s.status[static_cast<std::size_t>(pos)];
 }
@@ -129,7 +129,7 @@ protected:
             if (c != '-') hex.push_back(c);
         return makeHoldId(show, hex);
     }
-    HoldRequest request(const ShowId& show, const UserId& user, std::vector<std::string> seats, EpochMs now) {
+    HoldRequest request(const ShowId& show, const UserId& user, std::vector<SeatId> seats, EpochMs now) {
         return HoldRequest{newHoldId(show), show, user, std::move(seats), now, now + kHoldTtl, 10};
     }
 
@@ -270,7 +270,7 @@ TEST_F(RedisHoldStoreTest, ShowIsNotReadyOnceItsKeysAreGone) {
     EXPECT_EQ(snap->sold, 2);
     HoldResult r = *store.hold(request(show, newUser(), {seat('A', 2), seat('A', 3)}, t0_ + 5));
     EXPECT_EQ(r.kind, HoldResult::Kind::Unavailable);
-    EXPECT_EQ(r.unavailable, std::vector<std::string>{seat('A', 2)});
+    EXPECT_EQ(r.unavailable, std::vector<SeatId>{seat('A', 2)});
     HoldRequest tooMany = request(show, buyer, {}, t0_ + 5);
     for (int i = 1; i <= 9; ++i) tooMany.seatIds.push_back(seat('B', i));
     r = *store.hold(tooMany);
@@ -415,7 +415,7 @@ TEST_F(RedisHoldStoreTest, LargeRestoreIsChunkedAndMarksReadyOnlyAtTheEnd) {
     std::vector<UserId> buyers;
     for (int i = 0; i < 500; ++i) buyers.push_back(newUser());
     for (int i = 1; i <= 2500; ++i) {
-        claims.push_back({"HALL-R-" + std::to_string(i), OrderId{"order-" + std::to_string((i - 1) / 5)},
+        claims.push_back({SeatId{"HALL-R-" + std::to_string(i)}, OrderId{"order-" + std::to_string((i - 1) / 5)},
                           buyers[static_cast<std::size_t>((i - 1) / 5)], 0});
     }
     const std::uint64_t before = pool.roundTrips();
@@ -459,7 +459,7 @@ TEST_F(RedisHoldStoreTest, ASaleWinsOverAHoldTakenOnASkewedClockAndNeverOverAnot
     HoldRequest rivalWantsTen = request(show, rival, {}, windowEnd + 3);
     for (int i = 3; i <= 10; ++i) rivalWantsTen.seatIds.push_back(seat('A', i));
     EXPECT_EQ(store.hold(rivalWantsTen)->kind, HoldResult::Kind::Held);  // A-2 did not count for rival
-    const auto owner = pool.call({"HGET", RedisHoldStore::seatsKey(show), seat('A', 2)});
+    const auto owner = pool.call({"HGET", RedisHoldStore::seatsKey(show), seat('A', 2).str()});
     ASSERT_TRUE(owner.ok());
     EXPECT_NE(owner->str.find(order.str()), std::string::npos) << owner->str;
 }

@@ -27,8 +27,8 @@ TEST(Layout, ExpandsCountsAndExplicitNumbersIntoStableIds) {
     ASSERT_TRUE(validateLayout(l).ok());
     SeatIndex idx(l);
     ASSERT_EQ(idx.size(), 5u);
-    EXPECT_EQ(idx.seats()[0].seatId, "FLOOR-A-1");
-    EXPECT_EQ(idx.seats()[4].seatId, "FLOOR-B-9");
+    EXPECT_EQ(idx.seats()[0].seatId.str(), "FLOOR-A-1");
+    EXPECT_EQ(idx.seats()[4].seatId.str(), "FLOOR-B-9");
     EXPECT_EQ(idx.tierOf(idx.seats()[4]), "SILVER");
     EXPECT_EQ(idx.find("FLOOR-B-7"), 3);
     EXPECT_EQ(idx.find("FLOOR-B-8"), -1);

@@ -19,7 +19,7 @@ struct Hold {
     HoldId id;
     ShowId showId;
     UserId userId;
-    std::vector<std::string> seatIds;
+    std::vector<SeatId> seatIds;
     HoldStatus status = HoldStatus::Held;
     EpochMs expiresAt = 0;
     EpochMs createdAt = 0;
@@ -41,14 +41,14 @@ struct Customer {
 };
 
 struct OrderSeat {
-    std::string seatId;
+    SeatId seatId;
     std::string tier;
     std::int64_t priceMinor = 0;
 };
 
 struct Ticket {
     std::string code;
-    std::string seatId;
+    SeatId seatId;
     OrderId orderId;
     ShowId showId;
     UserId userId;

@@ -17,7 +17,7 @@ struct HoldRequest {
     HoldId holdId;
     ShowId showId;
     UserId userId;
-    std::vector<std::string> seatIds;  // already validated: known to the layout, distinct, 1..max per hold
+    std::vector<SeatId> seatIds;  // already validated: known to the layout, distinct, 1..max per hold
     EpochMs now = 0;
     EpochMs expiresAt = 0;
     int maxSeatsPerUser = 10;  // across the user's live holds and active orders of this show
@@ -31,8 +31,8 @@ struct HoldResult {
         NotReady,          // the store lost its state (restart, flush): restore() the show first
     };
     Kind kind = Kind::Held;
-    std::vector<std::string> unavailable;  // Unavailable: the seats that were taken
-    int userSeats = 0;                     // UserLimitReached: seats the user already has
+    std::vector<SeatId> unavailable;  // Unavailable: the seats that were taken
+    int userSeats = 0;                // UserLimitReached: seats the user already has
 };
 
 enum class HoldChange {
@@ -43,7 +43,7 @@ enum class HoldChange {
 
 /// Who owns a seat according to the truth (SQL), used to restore a store that lost its state.
 struct SeatClaim {
-    std::string seatId;
+    SeatId seatId;
     OrderId orderId;
     UserId userId;
     EpochMs expiresAt = 0;  // 0: sold (confirmed order); otherwise the pending order's window
@@ -76,10 +76,10 @@ public:
                                              EpochMs orderExpiresAt, EpochMs now) = 0;
     /// Marks the order's seats SOLD for good. Idempotent.
     virtual Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user,
-                              const std::vector<std::string>& seatIds, EpochMs now) = 0;
+                              const std::vector<SeatId>& seatIds, EpochMs now) = 0;
     /// Frees the order's seats (expired, cancelled, failed) - only those the order still owns.
     virtual Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
-                                      const std::vector<std::string>& seatIds, EpochMs now) = 0;
+                                      const std::vector<SeatId>& seatIds, EpochMs now) = 0;
     /// Undoes attachToOrder when the order could not be created: the hold is HELD again and owns
     /// the seats the order still owned, until its own expiry or `keepUntil`, whichever is later (a
     /// failure on our side must not cost the buyer the hold while they retry). Idempotent.

@@ -38,8 +38,8 @@ OrderId orderIdOf(const HoldId& hold) {
                    h.substr(20)};
 }
 
-std::vector<std::string> seatIdsOf(const Order& o) {
-    std::vector<std::string> out;
+std::vector<SeatId> seatIdsOf(const Order& o) {
+    std::vector<SeatId> out;
     out.reserve(o.seats.size());
     for (const auto& s : o.seats) out.push_back(s.seatId);
     return out;
@@ -69,7 +69,7 @@ BookingService::BookingService(SeatMapService& seatmaps, Inventory& inventory, O
     : seatmaps_(seatmaps), inventory_(inventory), orders_(orders), clock_(clock), ids_(ids), settings_(settings) {}
 
 Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, const UserId& user,
-                                                const std::vector<std::string>& seatIds) {
+                                                const std::vector<SeatId>& seatIds) {
     const EpochMs now = clock_.nowMs();
     const Show& s = seating.show;
     if (!s.saleOpenAt(now)) {
@@ -86,10 +86,11 @@ Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, cons
     for (std::size_t i = 0; i < seatIds.size() && errs.size() < 20; ++i) {
         // The field name is only spelled out for an error: this loop runs for every hold.
         const auto field = [i] { return "seatIds[" + std::to_string(i) + "]"; };
-        if (seating.seats->find(seatIds[i]) < 0)
-            errs.push_back({field(), "no seat '" + seatIds[i] + "' in this show"});
-        else if (!seen.insert(seatIds[i]).second)
-            errs.push_back({field(), "seat '" + seatIds[i] + "' is listed twice"});
+        const std::string& seat = seatIds[i].str();
+        if (seating.seats->find(seat) < 0)
+            errs.push_back({field(), "no seat '" + seat + "' in this show"});
+        else if (!seen.insert(seat).second)
+            errs.push_back({field(), "seat '" + seat + "' is listed twice"});
     }
     if (!errs.empty()) return Error::validation(std::move(errs));
     return HoldRequest{makeHoldId(s.id, compact(ids_.next())),
@@ -109,7 +110,8 @@ Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldR
         case HoldResult::Kind::Unavailable: {
             Error e = Error::of(ErrorCode::SeatsUnavailable, std::to_string(r.unavailable.size()) +
                                                                  " of the seats are held or sold by someone else");
-            e.subjects = r.unavailable;
+            e.subjects.reserve(r.unavailable.size());
+            for (const auto& seat : r.unavailable) e.subjects.push_back(seat.str());
             return e;
         }
         case HoldResult::Kind::UserLimitReached:
@@ -122,7 +124,7 @@ Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldR
     return Error::of(ErrorCode::DependencyUnavailable, "seat inventory unavailable", "hold store not ready");
 }
 
-Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds) {
+Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds) {
     auto seating = seatmaps_.seating(show);
     if (!seating) return std::move(seating).error();
     auto request = prepareHold(**seating, user, seatIds);
@@ -132,7 +134,7 @@ Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const 
     return holdOutcome(*request, *r);
 }
 
-bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds,
+bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds,
                                   std::function<void(Result<Hold>, bool retrySlow)> done) {
     auto seating = seatmaps_.cachedSeating(show);
     // A show the store may be wrong about is repaired first, which may wait: not on this path.
@@ -207,8 +209,8 @@ Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdI
     order.createdAt = order.updatedAt = now;
     // The price comes from the show's tiers, never from the client.
     for (const auto& seatId : hold->seatIds) {
-        const long pos = seats.find(seatId);
-        if (pos < 0) return Error::internalError("held seat " + seatId + " is not in the layout");
+        const long pos = seats.find(seatId.str());
+        if (pos < 0) return Error::internalError("held seat " + seatId.str() + " is not in the layout");
         const std::string& tier = seats.tierOf(seats.seats()[static_cast<std::size_t>(pos)]);
         auto price = show.priceOf(tier);
         if (!price) return Error::internalError("show " + show.id.str() + " has no price for tier " + tier);
@@ -370,14 +372,14 @@ Result<int> BookingService::sweep(int limit) {
 
 OutboxMessage BookingService::message(const Order& o, const std::string& eventType, const std::string& traceContext) {
     nlohmann::json seats = nlohmann::json::array();
-    for (const auto& s : o.seats) seats.push_back(s.seatId);
+    for (const auto& s : o.seats) seats.push_back(s.seatId.str());
     nlohmann::json payload = {{"orderId", o.id.str()},       {"showId", o.showId.str()},
                               {"userId", o.userId.str()},    {"status", orderStatusName(o.status)},
                               {"seatIds", std::move(seats)}, {"amount", o.amountMinor},
                               {"currency", o.currency},      {"expiresAt", formatRfc3339(o.expiresAt)}};
     if (!o.tickets.empty()) {
         nlohmann::json tickets = nlohmann::json::array();
-        for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId}});
+        for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId.str()}});
         payload["tickets"] = std::move(tickets);
     }
     nlohmann::json headers = nlohmann::json::object();

@@ -24,12 +24,12 @@ public:
     BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders, const Clock& clock,
                    IdGenerator& ids, BookingSettings settings);
 
-    Result<Hold> hold(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds);
+    Result<Hold> hold(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds);
     /// The fast path of hold() for a show whose seating is cached: validates without waiting on
     /// anything and hands the hold to the store asynchronously; `done` may run on another thread.
     /// Returns false (and never calls `done`) when it cannot go fast - the show is not cached, or
     /// the store must first be restored - so the caller runs hold() where waiting is allowed.
-    bool tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<std::string>& seatIds,
+    bool tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds,
                       std::function<void(Result<Hold>, bool retrySlow)> done);
     Result<Hold> findHold(const UserId& user, const HoldId& id);
     Result<Hold> release(const UserId& user, const HoldId& id);
@@ -53,8 +53,7 @@ public:
     const BookingSettings& settings() const { return settings_; }
 
 private:
-    Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user,
-                                    const std::vector<std::string>& seatIds);
+    Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user, const std::vector<SeatId>& seatIds);
     Result<Hold> holdOutcome(const HoldRequest& request, const HoldResult& result);
     Result<Order> ownedOrder(const UserId& user, const OrderId& id);
     Result<Order> expire(const Order& order, const std::string& traceContext);

@@ -108,7 +108,7 @@ SeatIndex::SeatIndex(Layout layout) : layout_(std::move(layout)) {
             const auto& row = sec.rows[ri];
             if (std::find(tiers_.begin(), tiers_.end(), row.tier) == tiers_.end()) tiers_.push_back(row.tier);
             auto push = [&](int n) {
-                seats_.push_back({sec.name + "-" + row.label + "-" + std::to_string(n), si, ri, n});
+                seats_.push_back({SeatId{sec.name + "-" + row.label + "-" + std::to_string(n)}, si, ri, n});
             };
             if (row.numbers.empty())
                 for (int n = 1; n <= row.count; ++n) push(n);
@@ -118,7 +118,7 @@ SeatIndex::SeatIndex(Layout layout) : layout_(std::move(layout)) {
     }
     // Built after the vector stops growing: the string_views point into seats_.
     byId_.reserve(seats_.size());
-    for (std::uint32_t i = 0; i < seats_.size(); ++i) byId_.emplace(seats_[i].seatId, i);
+    for (std::uint32_t i = 0; i < seats_.size(); ++i) byId_.emplace(seats_[i].seatId.str(), i);
 }
 
 long SeatIndex::find(std::string_view seatId) const {

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "domain/ids.hpp"
 #include "domain/result.hpp"
 
 namespace boxoffice {
@@ -43,7 +44,7 @@ Result<void> validateLayout(const Layout& layout, const LayoutLimits& limits = {
 
 /// One seat, expanded from a layout.
 struct SeatInfo {
-    std::string seatId;
+    SeatId seatId;
     std::uint32_t section = 0;  // index into sections
     std::uint32_t row = 0;      // index into the section's rows
     int number = 0;

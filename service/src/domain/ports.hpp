@@ -1,5 +1,5 @@
 #pragma once
-// Narrow interfaces the domain needs from the outside world; adapters live in storage/.
+// Narrow interfaces the domain needs from the outside world; adapters live in storage/ and util/.
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -44,7 +44,7 @@ Result<HoldBody> parseHoldBody(const Json& body) {
                     s.get_ref<const std::string&>().size() > 64)
                     errs.push_back({"seatIds[" + std::to_string(i) + "]", "must be a seat id such as FLOOR-A-12"});
                 else
-                    h.seatIds.push_back(s.get<std::string>());
+                    h.seatIds.emplace_back(s.get<std::string>());
             }
         }
     }
@@ -84,7 +84,7 @@ std::optional<HoldBody> parsePlainHoldBody(std::string_view body) {
         do {
             const auto seat = plainString();
             if (!seat || h.seatIds.size() == 100) return std::nullopt;
-            h.seatIds.emplace_back(*seat);
+            h.seatIds.emplace_back(std::string(*seat));
         } while (literal(","));
         if (!literal("]")) return std::nullopt;
     }
@@ -118,10 +118,16 @@ Result<std::string> parsePaymentReference(const Json& body) {
     return *ref;
 }
 
+Json toJson(const std::vector<SeatId>& seatIds) {
+    Json j = Json::array();
+    for (const auto& s : seatIds) j.push_back(s.str());
+    return j;
+}
+
 Json toJson(const Hold& h) {
     Json j = {{"holdId", h.id.str()},
               {"showId", h.showId.str()},
-              {"seatIds", h.seatIds},
+              {"seatIds", toJson(h.seatIds)},
               {"status", holdStatusName(h.status)},
               {"expiresAt", formatRfc3339(h.expiresAt)}};
     if (h.orderId) j["orderId"] = h.orderId->str();
@@ -130,7 +136,7 @@ Json toJson(const Hold& h) {
 
 Json toJson(const Ticket& t) {
     return {{"ticketCode", t.code},
-            {"seatId", t.seatId},
+            {"seatId", t.seatId.str()},
             {"orderId", t.orderId.str()},
             {"showId", t.showId.str()},
             {"issuedAt", formatRfc3339(t.issuedAt)}};
@@ -140,11 +146,11 @@ Json toJson(const Order& o) {
     Json seatIds = Json::array();
     Json seats = Json::array();
     for (const auto& s : o.seats) {
-        seatIds.push_back(s.seatId);
-        seats.push_back({{"seatId", s.seatId}, {"tier", s.tier}, {"price", s.priceMinor}});
+        seatIds.push_back(s.seatId.str());
+        seats.push_back({{"seatId", s.seatId.str()}, {"tier", s.tier}, {"price", s.priceMinor}});
     }
     Json tickets = Json::array();
-    for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId}});
+    for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId.str()}});
     Json j = {{"orderId", o.id.str()},
               {"status", orderStatusName(o.status)},
               {"showId", o.showId.str()},

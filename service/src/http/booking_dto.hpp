@@ -9,7 +9,7 @@ namespace boxoffice::http {
 
 struct HoldBody {
     ShowId showId;
-    std::vector<std::string> seatIds;
+    std::vector<SeatId> seatIds;
 };
 struct OrderBody {
     HoldId holdId;
@@ -24,6 +24,7 @@ std::optional<HoldBody> parsePlainHoldBody(std::string_view body);
 Result<OrderBody> parseOrderBody(const Json& body);
 Result<std::string> parsePaymentReference(const Json& body);
 
+Json toJson(const std::vector<SeatId>& seatIds);  // an array of strings
 Json toJson(const Hold& hold);
 Json toJson(const Order& order);
 Json toJson(const Ticket& ticket);

@@ -108,7 +108,7 @@ RenderedBody SeatMapRenderer::layout(const std::shared_ptr<const ShowSeating>& s
         const auto& row = sec.rows[seat.row];
         if (!first) out += ',';
         first = false;
-        out += "{\"seatId\":\"" + seat.seatId + "\",\"section\":\"" + sec.name + "\",\"row\":\"" + row.label +
+        out += "{\"seatId\":\"" + seat.seatId.str() + "\",\"section\":\"" + sec.name + "\",\"row\":\"" + row.label +
                "\",\"number\":";
         appendInt(out, seat.number);
         out += ",\"tier\":\"" + row.tier + "\",\"price\":";
@@ -135,7 +135,7 @@ RenderedBody SeatMapRenderer::full(const std::shared_ptr<const ShowSeating>& sea
             const auto& row = sec.rows[seat.row];
             e->offsets.push_back(static_cast<std::uint32_t>(e->seatPrefixes.size()));
             auto& p = e->seatPrefixes;
-            p += "{\"seatId\":\"" + seat.seatId + "\",\"section\":\"" + sec.name + "\",\"row\":\"" + row.label +
+            p += "{\"seatId\":\"" + seat.seatId.str() + "\",\"section\":\"" + sec.name + "\",\"row\":\"" + row.label +
                  "\",\"number\":";
             appendInt(p, seat.number);
             p += ",\"tier\":\"" + row.tier + "\",\"price\":";

@@ -56,13 +56,13 @@ Result<HoldChange> MeteredHoldStore::attachToOrder(const HoldId& id, const UserI
 }
 
 Result<void> MeteredHoldStore::sell(const ShowId& show, const OrderId& order, const UserId& user,
-                                    const std::vector<std::string>& seatIds, EpochMs now) {
+                                    const std::vector<SeatId>& seatIds, EpochMs now) {
     Stopwatch w;
     return record(sell_, w, inner_.sell(show, order, user, seatIds, now));
 }
 
 Result<void> MeteredHoldStore::releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
-                                            const std::vector<std::string>& seatIds, EpochMs now) {
+                                            const std::vector<SeatId>& seatIds, EpochMs now) {
     Stopwatch w;
     return record(releaseOrder_, w, inner_.releaseOrder(show, order, user, seatIds, now));
 }

@@ -18,10 +18,10 @@ public:
     Result<HoldChange> release(const HoldId& id, const UserId& user, EpochMs now) override;
     Result<HoldChange> attachToOrder(const HoldId& id, const UserId& user, const OrderId& order, EpochMs orderExpiresAt,
                                      EpochMs now) override;
-    Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user,
-                      const std::vector<std::string>& seatIds, EpochMs now) override;
+    Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user, const std::vector<SeatId>& seatIds,
+                      EpochMs now) override;
     Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
-                              const std::vector<std::string>& seatIds, EpochMs now) override;
+                              const std::vector<SeatId>& seatIds, EpochMs now) override;
     Result<HoldChange> detachFromOrder(const HoldId& id, const UserId& user, const OrderId& order,
                                        EpochMs keepUntil) override;
     Result<void> restore(const ShowId& show, const std::vector<SeatClaim>& claims, EpochMs now) override;

@@ -46,7 +46,7 @@ void checkBooking(const http::Json& body) {
     if (auto h = http::parseHoldBody(body); accepted(h)) {
         FUZZ_CHECK(within(h->showId.str(), 1, 64));
         FUZZ_CHECK(h->seatIds.size() <= 100);
-        for (const auto& s : h->seatIds) FUZZ_CHECK(within(s, 1, 64));
+        for (const auto& s : h->seatIds) FUZZ_CHECK(within(s.str(), 1, 64));
     }
     if (auto o = http::parseOrderBody(body); accepted(o)) {
         FUZZ_CHECK(within(o->holdId.str(), 1, 128));

@@ -24,7 +24,7 @@ struct ExpandedSeat {
 std::vector<ExpandedSeat> expand(const SeatIndex& index) {
     std::vector<ExpandedSeat> out;
     out.reserve(index.size());
-    for (const auto& s : index.seats()) out.push_back({s.seatId, index.tierOf(s)});
+    for (const auto& s : index.seats()) out.push_back({s.seatId.str(), index.tierOf(s)});
     return out;
 }
 
@@ -48,8 +48,8 @@ void layoutCodec(std::string_view input) {
     std::unordered_set<std::string_view> ids;
     for (std::size_t i = 0; i < index.size(); ++i) {
         const auto& seat = index.seats()[i];
-        FUZZ_CHECK(ids.insert(seat.seatId).second);
-        FUZZ_CHECK(index.find(seat.seatId) == static_cast<long>(i));
+        FUZZ_CHECK(ids.insert(seat.seatId.str()).second);
+        FUZZ_CHECK(index.find(seat.seatId.str()) == static_cast<long>(i));
         FUZZ_CHECK(seat.number >= 1);
     }
     FUZZ_CHECK(index.find("") == -1);

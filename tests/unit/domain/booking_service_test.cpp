@@ -40,8 +40,10 @@ protected:
         (void)catalog_.createShow(show);
     }
 
-    Result<Hold> hold(const std::string& user, std::vector<std::string> seats) {
-        return booking_.hold(UserId{user}, show_, seats);
+    Result<Hold> hold(const std::string& user, const std::vector<std::string>& seats) {
+        std::vector<SeatId> ids;
+        for (const auto& s : seats) ids.emplace_back(s);
+        return booking_.hold(UserId{user}, show_, ids);
     }
     Result<Order> order(const std::string& user, const Hold& h) {
         return booking_.placeOrder(UserId{user}, h.id, Customer{"Ada", "ada@example.com", ""}, "");
@@ -165,7 +167,7 @@ TEST_F(BookingRules, ASuspectShowIsRestoredFromTheOrdersBeforeItsNextHold) {
     sold.showId = show_;
     sold.userId = UserId{"cat"};
     sold.holdId = HoldId{"h-planted"};
-    sold.seats = {{"FLOOR-A-1", "GOLD", 5000}};
+    sold.seats = {{SeatId{"FLOOR-A-1"}, "GOLD", 5000}};
     orders_.plantSale(sold);
     EXPECT_TRUE(hold("ben", {"FLOOR-A-2"}).ok()) << "the store does not know yet: other seats are unaffected";
     inventory_.markSuspect(show_);
@@ -182,7 +184,7 @@ TEST_F(BookingRules, HoldsAreRefusedOutsideTheSaleWindow) {
     ASSERT_TRUE(catalog_.updateShow(closed).ok());
     SeatMapService seatmaps(catalog_, inventory_, clock_, milliseconds(0), milliseconds(0));
     BookingService booking(seatmaps, inventory_, orders_, clock_, ids_, BookingSettings{});
-    auto early = booking.hold(UserId{"ann"}, show_, {"FLOOR-A-1"});
+    auto early = booking.hold(UserId{"ann"}, show_, {SeatId{"FLOOR-A-1"}});
     ASSERT_FALSE(early.ok());
     EXPECT_EQ(early.error().code, ErrorCode::SaleNotOpen);
 }

@@ -57,7 +57,7 @@ public:
                 return Error{ErrorCode::Conflict, "an order for this hold already exists", {}, {}, {}};
         std::vector<std::string> taken;
         for (const auto& s : order.seats)
-            if (activeSeat(order.showId, s.seatId)) taken.push_back(s.seatId);
+            if (activeSeat(order.showId, s.seatId)) taken.push_back(s.seatId.str());
         if (!taken.empty()) return Error{ErrorCode::SeatsUnavailable, "seats are no longer available", {}, taken, {}};
         orders_[order.id.str()] = order;
         outbox.push_back(created);
@@ -153,7 +153,7 @@ private:
     static bool active(const Order& o) {
         return o.status == OrderStatus::PaymentPending || o.status == OrderStatus::Confirmed;
     }
-    bool activeSeat(const ShowId& show, const std::string& seat) const {
+    bool activeSeat(const ShowId& show, const SeatId& seat) const {
         for (const auto& [id, o] : orders_)
             if (o.showId == show && active(o))
                 for (const auto& s : o.seats)

@@ -35,21 +35,21 @@ struct HoldRecord {
 
 struct MemoryHoldStore::ShowState {
     std::mutex mu;
-    std::unordered_map<std::string, SeatOwner> seats;  // only seats that were ever taken
+    std::unordered_map<SeatId, SeatOwner> seats;  // only seats that were ever taken
     std::unordered_map<HoldId, HoldRecord> holds;
     // Seats each user may own; entries go stale when a seat expires, is released or changes hands
     // and are dropped when counted, so a count never trusts them without checking `seats`.
-    std::unordered_map<UserId, std::unordered_set<std::string>> seatsOfUser;
+    std::unordered_map<UserId, std::unordered_set<SeatId>> seatsOfUser;
     EpochMs nextCollectAt = 0;
     long long sold = 0;  // seats marked Sold (never unsold)
 
-    const SeatOwner* liveOwner(const std::string& seatId, EpochMs now) const {
+    const SeatOwner* liveOwner(const SeatId& seatId, EpochMs now) const {
         const auto it = seats.find(seatId);
         if (it == seats.end() || !it->second.liveAt(now)) return nullptr;
         return &it->second;
     }
 
-    void own(const std::string& seatId, SeatOwner owner) {
+    void own(const SeatId& seatId, SeatOwner owner) {
         if (owner.kind == SeatOwner::Kind::Sold) {
             const auto it = seats.find(seatId);
             if (it == seats.end() || it->second.kind != SeatOwner::Kind::Sold) ++sold;
@@ -62,7 +62,7 @@ struct MemoryHoldStore::ShowState {
     int userSeats(const UserId& user, EpochMs now) {
         const auto it = seatsOfUser.find(user);
         if (it == seatsOfUser.end()) return 0;
-        std::erase_if(it->second, [&](const std::string& seatId) {
+        std::erase_if(it->second, [&](const SeatId& seatId) {
             const SeatOwner* owner = liveOwner(seatId, now);
             return owner == nullptr || owner->user != user;
         });
@@ -79,7 +79,7 @@ struct MemoryHoldStore::ShowState {
         std::erase_if(seats, [&](const auto& entry) { return !entry.second.liveAt(now); });
         for (auto it = seatsOfUser.begin(); it != seatsOfUser.end();) {
             const UserId& user = it->first;
-            std::erase_if(it->second, [&](const std::string& seatId) {
+            std::erase_if(it->second, [&](const SeatId& seatId) {
                 const SeatOwner* owner = liveOwner(seatId, now);
                 return owner == nullptr || owner->user != user;
             });
@@ -222,7 +222,7 @@ Result<HoldChange> MemoryHoldStore::attachToOrder(const HoldId& id, const UserId
 }
 
 Result<void> MemoryHoldStore::sell(const ShowId& show, const OrderId& order, const UserId& user,
-                                   const std::vector<std::string>& seatIds, EpochMs /*now*/) {
+                                   const std::vector<SeatId>& seatIds, EpochMs /*now*/) {
     // A show never restored in this process learns the sale from SQL when it is restored.
     ShowState* st = find(show);
     if (st == nullptr) return {};
@@ -240,7 +240,7 @@ Result<void> MemoryHoldStore::sell(const ShowId& show, const OrderId& order, con
 }
 
 Result<void> MemoryHoldStore::releaseOrder(const ShowId& show, const OrderId& order, const UserId& /*user*/,
-                                           const std::vector<std::string>& seatIds, EpochMs /*now*/) {
+                                           const std::vector<SeatId>& seatIds, EpochMs /*now*/) {
     ShowState* st = find(show);
     if (st == nullptr) return {};
 
@@ -320,7 +320,7 @@ Result<AvailabilitySnapshot> MemoryHoldStore::snapshot(const ShowId& show, const
         // Walks the taken seats, not the layout: in a large hall most seats were never touched.
         for (const auto& [seatId, owner] : st->seats) {
             if (!owner.liveAt(now)) continue;
-            const long pos = seats.find(seatId);
+            const long pos = seats.find(seatId.str());
             if (pos < 0) continue;
             s.status[static_cast<std::size_t>(pos)] =
                 owner.kind == SeatOwner::Kind::Sold ? SeatStatus::Sold : SeatStatus::Held;

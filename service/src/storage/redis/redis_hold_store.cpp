@@ -152,7 +152,7 @@ Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& 
                                   std::to_string(request.expiresAt),
                                   std::to_string(request.maxSeatsPerUser),
                                   std::to_string(request.expiresAt + kRecordRetentionMs)};
-    argv.insert(argv.end(), request.seatIds.begin(), request.seatIds.end());
+    for (const auto& seat : request.seatIds) argv.push_back(seat.str());
     return argv;
 }
 
@@ -171,7 +171,7 @@ Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const
         out.kind = HoldResult::Kind::Held;
     } else if (kind == "TAKEN") {
         out.kind = HoldResult::Kind::Unavailable;
-        for (std::size_t i = 1; i < r.elements.size(); ++i) out.unavailable.push_back(r.elements[i].str);
+        for (std::size_t i = 1; i < r.elements.size(); ++i) out.unavailable.emplace_back(r.elements[i].str);
     } else if (kind == "LIMIT" && r.elements.size() == 2 && r.elements[1].type == Reply::Type::Integer) {
         out.kind = HoldResult::Kind::UserLimitReached;
         out.userSeats = static_cast<int>(r.elements[1].integer);
@@ -236,7 +236,7 @@ Result<std::optional<Hold>> RedisHoldStore::findHold(const HoldId& id, EpochMs n
         const std::string& seats = f["seats"];
         for (std::size_t from = 0; from < seats.size();) {
             const std::size_t comma = std::min(seats.find(',', from), seats.size());
-            if (comma > from) h.seatIds.push_back(seats.substr(from, comma - from));
+            if (comma > from) h.seatIds.emplace_back(seats.substr(from, comma - from));
             from = comma + 1;
         }
         if (!parseInt(f["expiresAt"], h.expiresAt) || !parseInt(f["createdAt"], h.createdAt)) {
@@ -282,11 +282,11 @@ Result<HoldChange> RedisHoldStore::attachToOrder(const HoldId& id, const UserId&
 }
 
 Result<void> RedisHoldStore::sell(const ShowId& show, const OrderId& order, const UserId& user,
-                                  const std::vector<std::string>& seatIds, EpochMs now) {
+                                  const std::vector<SeatId>& seatIds, EpochMs now) {
     return guarded("sell", [&]() -> Result<void> {
         if (seatIds.empty()) return {};
         std::vector<std::string> args{order.str(), user.str(), std::to_string(now)};
-        args.insert(args.end(), seatIds.begin(), seatIds.end());
+        for (const auto& seat : seatIds) args.push_back(seat.str());
         auto reply = eval(sell_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
         if (!reply) return std::move(reply).error();
         if (reply->type != Reply::Type::Array) return unexpected("sell", *reply);
@@ -305,11 +305,11 @@ Result<void> RedisHoldStore::sell(const ShowId& show, const OrderId& order, cons
 }
 
 Result<void> RedisHoldStore::releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
-                                          const std::vector<std::string>& seatIds, EpochMs now) {
+                                          const std::vector<SeatId>& seatIds, EpochMs now) {
     return guarded("releaseOrder", [&]() -> Result<void> {
         if (seatIds.empty()) return {};
         std::vector<std::string> args{order.str(), std::to_string(now)};
-        args.insert(args.end(), seatIds.begin(), seatIds.end());
+        for (const auto& seat : seatIds) args.push_back(seat.str());
         auto reply = eval(releaseOrder_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
         if (!reply) return std::move(reply).error();
         if (reply->type != Reply::Type::Integer) return unexpected("releaseOrder", *reply);
@@ -331,7 +331,7 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
                 const SeatClaim& c = claims[next];
                 const auto [it, added] = keyIndexOfUser.emplace(c.userId.str(), keys.size() + 1);
                 if (added) keys.push_back(userKey(show, c.userId));
-                args.push_back(c.seatId);
+                args.push_back(c.seatId.str());
                 args.push_back(std::to_string(std::max<EpochMs>(c.expiresAt, 0)));
                 args.push_back(c.orderId.str());
                 args.push_back(c.userId.str());

@@ -171,7 +171,7 @@ std::vector<Order> ordersFromRows(const PgRows& r, bool withTickets) {
         if (out.empty() || out.back().id.str() != r.text(i, 0)) out.push_back(orderAt(r, i));
         Order& o = out.back();
         if (r.null(i, kSeat)) continue;
-        std::string seatId = r.text(i, kSeat);
+        SeatId seatId{r.text(i, kSeat)};
         if (withTickets && !r.null(i, kTicket) && r.integer(i, kTicket + 4) == 0)
             o.tickets.push_back({r.text(i, kTicket), seatId, o.id, ShowId{r.text(i, kTicket + 1)},
                                  UserId{r.text(i, kTicket + 2)}, r.integer(i, kTicket + 3)});
@@ -210,7 +210,7 @@ PgParams createParams(const Order& o, const OutboxMessage& created) {
     std::vector<std::string> seatIds, tiers;
     std::vector<long long> prices;
     for (const auto& s : sortedSeats(o)) {
-        seatIds.push_back(s.seatId);
+        seatIds.push_back(s.seatId.str());
         tiers.push_back(s.tier);
         prices.push_back(s.priceMinor);
     }
@@ -242,7 +242,7 @@ PgParams createParams(const Order& o, const OutboxMessage& created) {
 Result<void> PgOrderRepository::create(const Order& order, const OutboxMessage& created) {
     const PgParams params = createParams(order, created);
     std::vector<std::string> seatIds;
-    for (const auto& s : order.seats) seatIds.push_back(s.seatId);
+    for (const auto& s : order.seats) seatIds.push_back(s.seatId.str());
     for (int attempt = 1;; ++attempt) {
         std::optional<DbStatus> refused;
         auto r = db_.call([&](soci::session& session) -> Result<void> {
@@ -289,7 +289,7 @@ Result<Order> PgOrderRepository::transition(const OrderTransition& t) {
         std::vector<long long> issued;
         for (const auto& ticket : t.tickets) {
             codes.push_back(ticket.code);
-            seats.push_back(ticket.seatId);
+            seats.push_back(ticket.seatId.str());
             issued.push_back(ticket.issuedAt);
         }
         params = {t.paymentReference, decimal(t.now),     t.id.str(),
@@ -334,14 +334,14 @@ Result<std::vector<Order>> PgOrderRepository::ordersOf(const UserId& user, int l
 
 Result<std::vector<Ticket>> PgOrderRepository::ticketsOf(const UserId& user, int limit, int offset) {
     if (limit <= 0) return std::vector<Ticket>{};
-    return fetch(
-        db_, q::kTicketsOfUser, {user.str(), decimal(limit), decimal(std::max(offset, 0))}, [&user](const PgRows& r) {
-            std::vector<Ticket> tickets;
-            for (int i = 0; i < r.size(); ++i)
-                tickets.push_back(
-                    {r.text(i, 0), r.text(i, 3), OrderId{r.text(i, 1)}, ShowId{r.text(i, 2)}, user, r.integer(i, 4)});
-            return tickets;
-        });
+    return fetch(db_, q::kTicketsOfUser, {user.str(), decimal(limit), decimal(std::max(offset, 0))},
+                 [&user](const PgRows& r) {
+                     std::vector<Ticket> tickets;
+                     for (int i = 0; i < r.size(); ++i)
+                         tickets.push_back({r.text(i, 0), SeatId{r.text(i, 3)}, OrderId{r.text(i, 1)},
+                                            ShowId{r.text(i, 2)}, user, r.integer(i, 4)});
+                     return tickets;
+                 });
 }
 
 Result<std::vector<Order>> PgOrderRepository::expireDue(EpochMs now, int limit,
@@ -392,7 +392,8 @@ Result<std::vector<SeatClaim>> PgOrderRepository::activeClaims(const ShowId& sho
         for (int i = 0; i < r.size(); ++i) {
             // A sold seat has no window; a pending order's seats are free again once it closes.
             const bool sold = r.text(i, 3) == orderStatusName(OrderStatus::Confirmed);
-            claims.push_back({r.text(i, 0), OrderId{r.text(i, 1)}, UserId{r.text(i, 2)}, sold ? 0 : r.integer(i, 4)});
+            claims.push_back(
+                {SeatId{r.text(i, 0)}, OrderId{r.text(i, 1)}, UserId{r.text(i, 2)}, sold ? 0 : r.integer(i, 4)});
         }
         return claims;
     });

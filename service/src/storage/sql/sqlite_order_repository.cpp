@@ -112,7 +112,7 @@ void loadSeats(soci::session& sql, Order& o) {
     soci::statement st =
         oneShot(sql, q::kSelectSeats, soci::use(o.id.str()), soci::into(seatId), soci::into(tier), soci::into(price));
     st.execute(false);
-    while (st.fetch()) o.seats.push_back({seatId, tier, price});
+    while (st.fetch()) o.seats.push_back({SeatId{seatId}, tier, price});
 }
 
 void loadTickets(soci::session& sql, Order& o) {
@@ -121,7 +121,7 @@ void loadTickets(soci::session& sql, Order& o) {
     soci::statement st = oneShot(sql, q::kSelectTicketsOfOrder, soci::use(o.id.str()), soci::into(code),
                                  soci::into(seatId), soci::into(showId), soci::into(userId), soci::into(issued));
     st.execute(false);
-    while (st.fetch()) o.tickets.push_back({code, seatId, o.id, ShowId{showId}, UserId{userId}, issued});
+    while (st.fetch()) o.tickets.push_back({code, SeatId{seatId}, o.id, ShowId{showId}, UserId{userId}, issued});
 }
 
 std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
@@ -148,9 +148,10 @@ std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
     while (st.fetch()) {
         if (!order) order = row.order();
         if (seatInd != soci::i_ok) continue;
-        if (order->seats.empty() || order->seats.back().seatId != seatId) order->seats.push_back({seatId, tier, price});
+        if (order->seats.empty() || order->seats.back().seatId.str() != seatId)
+            order->seats.push_back({SeatId{seatId}, tier, price});
         if (codeInd == soci::i_ok && voided == 0)
-            order->tickets.push_back({code, seatId, order->id, ShowId{ticketShow}, UserId{ticketUser}, issued});
+            order->tickets.push_back({code, SeatId{seatId}, order->id, ShowId{ticketShow}, UserId{ticketUser}, issued});
     }
     return order;
 }
@@ -200,7 +201,7 @@ void insertSeats(soci::session& sql, const Order& o) {
     soci::statement st = oneShot(sql, q::kInsertOrderSeat, soci::use(o.id.str()), soci::use(o.showId.str()),
                                  soci::use(seatId), soci::use(tier), soci::use(price));
     for (const auto& s : sortedSeats(o)) {
-        seatId = s.seatId;
+        seatId = s.seatId.str();
         tier = s.tier;
         price = s.priceMinor;
         st.execute(true);
@@ -214,9 +215,9 @@ std::vector<std::string> takenSeats(soci::session& sql, const Order& o) {
     long long count = 0;
     soci::statement st = oneShot(sql, q::kSeatTaken, soci::use(o.showId.str()), soci::use(seatId), soci::into(count));
     for (const auto& s : sortedSeats(o)) {
-        seatId = s.seatId;
+        seatId = s.seatId.str();
         st.execute(true);
-        if (count > 0) taken.push_back(s.seatId);
+        if (count > 0) taken.push_back(seatId);
     }
     return taken;
 }
@@ -276,7 +277,7 @@ Result<Order> SqliteOrderRepository::transition(const OrderTransition& t) {
                         soci::use(seatId), soci::use(userId), soci::use(issued));
             for (const auto& ticket : t.tickets) {
                 code = ticket.code;
-                seatId = ticket.seatId;
+                seatId = ticket.seatId.str();
                 issued = ticket.issuedAt;
                 insert.execute(true);
             }
@@ -338,7 +339,7 @@ Result<std::vector<Ticket>> SqliteOrderRepository::ticketsOf(const UserId& user,
             oneShot(sql, q::kSelectTicketsOfUser, soci::use(user.str()), soci::use(lim), soci::use(off),
                     soci::into(code), soci::into(orderId), soci::into(showId), soci::into(seatId), soci::into(issued));
         st.execute(false);
-        while (st.fetch()) tickets.push_back({code, seatId, OrderId{orderId}, ShowId{showId}, user, issued});
+        while (st.fetch()) tickets.push_back({code, SeatId{seatId}, OrderId{orderId}, ShowId{showId}, user, issued});
     });
     if (!r) return std::move(r).error();
     return tickets;
@@ -393,7 +394,7 @@ Result<std::vector<SeatClaim>> SqliteOrderRepository::activeClaims(const ShowId&
         while (st.fetch()) {
             // A sold seat has no window; a pending order's seats are free again once it closes.
             const bool sold = status == orderStatusName(OrderStatus::Confirmed);
-            claims.push_back({seatId, OrderId{orderId}, UserId{userId}, sold ? 0 : expires});
+            claims.push_back({SeatId{seatId}, OrderId{orderId}, UserId{userId}, sold ? 0 : expires});
         }
     });
     if (!r) return std::move(r).error();
