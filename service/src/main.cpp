@@ -3,6 +3,8 @@
 // Configuration stays in BOXOFFICE_* variables: the command line only chooses what to run.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <limits>
 #include <string>
@@ -46,16 +48,14 @@ int main(int argc, char** argv) {
     cli.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     cli.require_subcommand(0, 1);
 
-    auto* serve = cli.add_subcommand("serve",
-                                     "run the HTTP service (and the outbox relay when BOXOFFICE_SQS_QUEUE_URL "
-                                     "is set)");
-    auto* relay = cli.add_subcommand("relay",
-                                     "only the outbox relay, publishing to BOXOFFICE_SQS_QUEUE_URL (no HTTP "
-                                     "API; metrics on BOXOFFICE_METRICS_PORT)");
+    auto* serve =
+        cli.add_subcommand("serve", "run the HTTP service (and the outbox relay when BOXOFFICE_SQS_QUEUE_URL is set)");
+    auto* relay = cli.add_subcommand(
+        "relay", "only the outbox relay, to BOXOFFICE_SQS_QUEUE_URL (no HTTP API; metrics on BOXOFFICE_METRICS_PORT)");
 
     auto* migrate = cli.add_subcommand("migrate", "apply, revert or list schema migrations (default: up)");
     migrate->require_subcommand(0, 1);
-    auto* migrateUp = migrate->add_subcommand("up", "apply every pending migration");
+    migrate->add_subcommand("up", "apply every pending migration");  // also what `migrate` alone does
     auto* migrateDown = migrate->add_subcommand("down", "revert the last N applied migrations");
     int steps = 1;
     migrateDown->add_option("N", steps, "how many to revert (more than are applied reverts them all)")
@@ -115,7 +115,6 @@ int main(int argc, char** argv) {
     if (*migrate) {
         if (*migrateDown) return app::runMigrate(MigrateAction::Down, steps);
         if (*migrateStatus) return app::runMigrate(MigrateAction::Status, 0);
-        (void)migrateUp;  // `migrate` alone is `migrate up`
         return app::runMigrate(MigrateAction::Up, 0);
     }
     if (*seed) return app::runSeedDemo(seats);
