@@ -19,6 +19,7 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config ca-certificates ccache \
       libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev \
       prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev libcctz-dev \
+      libcli11-dev \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # ccache: scripts/build-image.sh mounts a persistent /ccache (buildah -v), so a rebuild compiles only
 # what changed; without a mount it is an empty directory in a stage that is thrown away.
@@ -37,7 +38,8 @@ RUN cmake -S . -B /src/build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFF
  && cmake --build /src/build --target boxoffice boxoffice-load --parallel "$(nproc)" \
  && strip --strip-unneeded -o /boxoffice /src/build/service/boxoffice \
  && strip --strip-unneeded -o /boxoffice-load /src/build/loadtest/boxoffice-load \
- && /boxoffice --help 2>&1 | grep -q '^usage: boxoffice' \
+ && /boxoffice --help | grep -q '^Usage: boxoffice ' \
+ && /boxoffice --version | grep -q '^boxoffice [0-9.]* (commit ' \
  && /boxoffice-load --help | grep -q '^boxoffice-load: ' \
  && (ccache --show-stats || true)
 # The runtime stage installs the Debian packages that own the binaries' shared libraries (read from

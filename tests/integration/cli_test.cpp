@@ -79,6 +79,10 @@ TEST(Cli, MigrateSeedAndTokenOnPostgres) {
     auto up = run(env + kBin + " migrate up");
     EXPECT_EQ(up.exitCode, 0) << up.out;
     EXPECT_NE(run(env + kBin + " migrate status").out.find("applied 1 init"), std::string::npos);
+    auto bare = run(env + kBin + " migrate");
+    EXPECT_EQ(bare.exitCode, 0) << bare.out;
+    EXPECT_NE(bare.out.find("applied 0 migration(s)"), std::string::npos) << "`migrate` alone is `migrate up`\n"
+                                                                          << bare.out;
     auto seed = run(env + kBin + " seed --demo");
     EXPECT_EQ(seed.exitCode, 0) << seed.out;
     EXPECT_NE(seed.out.find("00000000-0000-4000-8000-00000000d003"), std::string::npos) << seed.out;
@@ -87,6 +91,9 @@ TEST(Cli, MigrateSeedAndTokenOnPostgres) {
     EXPECT_EQ(token.exitCode, 0);
     EXPECT_EQ(std::count(token.out.begin(), token.out.end(), '.'), 2) << token.out;
     EXPECT_EQ(run(env + kBin + " token --user alice --role root").exitCode, 2);
+    auto many = run(env + kBin + " token --user load --count 3 --ttl 90s");
+    EXPECT_EQ(many.exitCode, 0) << many.out;
+    EXPECT_EQ(std::count(many.out.begin(), many.out.end(), '\n'), 3) << many.out;
     // Every migration reverted, whatever their number.
     EXPECT_EQ(run(env + kBin + " migrate down 1000").exitCode, 0);
     EXPECT_NE(run(env + kBin + " migrate status").out.find("pending 1 init"), std::string::npos);

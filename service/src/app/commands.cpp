@@ -15,7 +15,6 @@
 #include "metrics/process_collector.hpp"
 #include "metrics/state_sampler.hpp"
 #include "storage/sql/sql_metrics_queries.hpp"
-#include "util/duration.hpp"
 #include "util/rfc3339.hpp"
 #include "storage/sql/migrator.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
@@ -48,21 +47,7 @@ void warnUnknownSettings() {
 
 }  // namespace
 
-void printUsage() {
-    std::cerr << "usage: boxoffice <command>\n"
-                 "  serve                              run the HTTP service (configured by BOXOFFICE_* env vars)\n"
-                 "  migrate [up | down N | status]     apply, revert or list schema migrations\n"
-                 "  relay                              publish the outbox to BOXOFFICE_SQS_QUEUE_URL (no HTTP API)\n"
-                 "  seed --demo [--seats N]            create a demo arena, event and a show on sale now\n"
-                 "  token --user ID [--role admin] [--ttl 1h] [--count N]\n"
-                 "                                     mint a JWT with BOXOFFICE_JWT_SECRET (--count: ID-1..ID-N)\n";
-}
-
-int runServe(const std::vector<std::string>& args) {
-    if (!args.empty()) {
-        std::cerr << "boxoffice serve takes no arguments; configure it with BOXOFFICE_* variables\n";
-        return 2;
-    }
+int runServe() {
     warnUnknownSettings();
     auto config = loadConfig();
     if (!config) return 2;
@@ -95,11 +80,7 @@ int runServe(const std::vector<std::string>& args) {
     return 0;
 }
 
-int runRelay(const std::vector<std::string>& args) {
-    if (!args.empty()) {
-        std::cerr << "boxoffice relay takes no arguments; configure it with BOXOFFICE_* and AWS_* variables\n";
-        return 2;
-    }
+int runRelay() {
     warnUnknownSettings();
     auto config = loadConfig();
     if (!config) return 2;
@@ -148,33 +129,13 @@ int runRelay(const std::vector<std::string>& args) {
     return 0;
 }
 
-int runMigrate(const std::vector<std::string>& args) {
+int runMigrate(MigrateAction action, int steps) {
     auto config = loadConfig();
     if (!config) return 2;
-    const std::string action = args.empty() ? "up" : args[0];
-    int steps = 1;
-    if (action == "down") {
-        if (args.size() != 2) {
-            std::cerr << "usage: boxoffice migrate down N\n";
-            return 2;
-        }
-        try {
-            steps = std::stoi(args[1]);
-        } catch (...) {
-            steps = -1;
-        }
-        if (steps < 1) {
-            std::cerr << "boxoffice migrate down: N must be a positive integer\n";
-            return 2;
-        }
-    } else if ((action != "up" && action != "status") || args.size() > 1) {
-        std::cerr << "usage: boxoffice migrate [up | down N | status]\n";
-        return 2;
-    }
     try {
         auto db = openDatabase(config->database);
         sql::Migrator migrator(*db, sql::embeddedMigrations());
-        if (action == "status") {
+        if (action == MigrateAction::Status) {
             auto st = migrator.status();
             if (!st) throw std::runtime_error(st.error().detail + " " + st.error().internal);
             for (const auto& m : *st) {
@@ -185,11 +146,11 @@ int runMigrate(const std::vector<std::string>& args) {
             }
             return 0;
         }
-        auto n = action == "up" ? migrator.up() : migrator.down(steps);
+        auto n = action == MigrateAction::Up ? migrator.up() : migrator.down(steps);
         if (!n)
             throw std::runtime_error(n.error().detail +
                                      (n.error().internal.empty() ? "" : " (" + n.error().internal + ")"));
-        std::cout << (action == "up" ? "applied " : "reverted ") << *n << " migration(s)\n";
+        std::cout << (action == MigrateAction::Up ? "applied " : "reverted ") << *n << " migration(s)\n";
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "boxoffice migrate: " << e.what() << "\n";
@@ -197,31 +158,7 @@ int runMigrate(const std::vector<std::string>& args) {
     }
 }
 
-int runSeed(const std::vector<std::string>& args) {
-    bool demo = false;
-    int seats = 20000;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--demo") {
-            demo = true;
-        } else if (args[i] == "--seats" && i + 1 < args.size()) {
-            try {
-                seats = std::stoi(args[++i]);
-            } catch (...) {
-                seats = 0;
-            }
-            if (seats < 1 || seats > 200000) {
-                std::cerr << "boxoffice seed: --seats must be between 1 and 200000\n";
-                return 2;
-            }
-        } else {
-            std::cerr << "usage: boxoffice seed --demo [--seats N]\n";
-            return 2;
-        }
-    }
-    if (!demo) {
-        std::cerr << "usage: boxoffice seed --demo [--seats N]\n";
-        return 2;
-    }
+int runSeedDemo(int seats) {
     auto config = loadConfig();
     if (!config) return 2;
     try {
@@ -244,46 +181,7 @@ int runSeed(const std::vector<std::string>& args) {
     }
 }
 
-int runToken(const std::vector<std::string>& args) {
-    auth::TokenSpec spec;
-    int count = 0;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const bool hasValue = i + 1 < args.size();
-        if (args[i] == "--user" && hasValue) {
-            spec.userId = args[++i];
-        } else if (args[i] == "--role" && hasValue) {
-            auto role = auth::parseRole(args[++i]);
-            if (!role) {
-                std::cerr << "boxoffice token: --role must be user or admin\n";
-                return 2;
-            }
-            spec.role = *role;
-        } else if (args[i] == "--count" && hasValue) {
-            try {
-                count = std::stoi(args[++i]);
-            } catch (...) {
-                count = -1;
-            }
-            if (count < 1 || count > 1'000'000) {
-                std::cerr << "boxoffice token: --count must be between 1 and 1000000\n";
-                return 2;
-            }
-        } else if (args[i] == "--ttl" && hasValue) {
-            auto ms = parseDurationMs(args[++i]);
-            if (!ms || *ms < 1000) {
-                std::cerr << "boxoffice token: --ttl must be a duration of at least 1s, such as 90s, 15m, 1h, 7d\n";
-                return 2;
-            }
-            spec.ttl = std::chrono::seconds(*ms / 1000);
-        } else {
-            std::cerr << "usage: boxoffice token --user ID [--role admin] [--ttl 1h] [--count N]\n";
-            return 2;
-        }
-    }
-    if (spec.userId.empty() || spec.userId.size() > 128) {
-        std::cerr << "boxoffice token: --user ID is required (at most 128 characters)\n";
-        return 2;
-    }
+int runToken(auth::TokenSpec spec, int count) {
     auto config = loadConfig();
     if (!config) return 2;
     if (config->jwtSecret.empty()) {
