@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/sql/native_handles.hpp"
 #include "storage/sql/sql_errors.hpp"
 #include "util/hex.hpp"
 
@@ -108,10 +109,9 @@ std::string sqlitePath(const std::string& url) {
 }
 
 void configureSqlite(soci::session& s, std::chrono::milliseconds statementTimeout) {
-    auto* backend = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
     // Without extended codes a unique violation and a foreign-key violation are both just
     // SQLITE_CONSTRAINT; sql_errors.cpp needs to tell them apart.
-    sqlite_api::sqlite3_extended_result_codes(backend->conn_, 1);
+    sqlite_api::sqlite3_extended_result_codes(sqliteConnectionOf(s), 1);
     s << "PRAGMA journal_mode=WAL";
     s << "PRAGMA foreign_keys=ON";
     s << "PRAGMA synchronous=NORMAL";
@@ -120,24 +120,21 @@ void configureSqlite(soci::session& s, std::chrono::milliseconds statementTimeou
 
 // A failed query does not always say the connection is gone (a terminated backend reports
 // 57P01 or nothing at all), but libpq's status does.
-// Only for sessions of the postgresql backend (its typeinfo is not exported: no dynamic_cast).
 bool pgConnectionBad(soci::session& s) {
-    if (s.get_backend() == nullptr) return true;
-    auto* backend = static_cast<soci::postgresql_session_backend*>(s.get_backend());
-    return backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
+    PGconn* conn = pgConnectionOf(s);
+    return conn == nullptr || PQstatus(conn) != CONNECTION_OK;
 }
 
 // True when the session sits inside an open (or failed) transaction.
 bool inTransaction(soci::session& s, Dialect dialect) {
-    if (s.get_backend() == nullptr) return false;
     if (dialect == Dialect::Postgres) {
-        auto* backend = static_cast<soci::postgresql_session_backend*>(s.get_backend());
-        if (backend->conn_ == nullptr) return false;
-        const auto status = PQtransactionStatus(backend->conn_);
+        PGconn* conn = pgConnectionOf(s);
+        if (conn == nullptr) return false;
+        const auto status = PQtransactionStatus(conn);
         return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
     }
-    auto* backend = static_cast<soci::sqlite3_session_backend*>(s.get_backend());
-    return backend->conn_ != nullptr && sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
+    auto* conn = sqliteConnectionOf(s);
+    return conn != nullptr && sqlite_api::sqlite3_get_autocommit(conn) == 0;
 }
 
 class ScopeExit {

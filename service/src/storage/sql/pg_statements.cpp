@@ -1,12 +1,12 @@
 #include "storage/sql/pg_statements.hpp"
 
-#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <charconv>
 #include <stdexcept>
 #include <string_view>
 
+#include "storage/sql/native_handles.hpp"
 #include "storage/sql/sql_errors.hpp"
 
 namespace boxoffice::sql {
@@ -37,12 +37,6 @@ DbStatus failure(PGconn* conn, const PGresult* result) {
     s.fault = lost ? DbFault::ConnectionLost : state == "23505" ? DbFault::UniqueViolation : DbFault::Other;
     s.error = fromPostgresState(state.empty() ? "XX000" : state, message, lost);
     return s;
-}
-
-PGconn* connectionOf(soci::session& session) {
-    // The backend's typeinfo is not exported (no dynamic_cast): only for postgresql sessions.
-    auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
-    return backend != nullptr ? backend->conn_ : nullptr;
 }
 
 DbStatus noConnection() {
@@ -77,7 +71,7 @@ std::optional<long long> PgRows::optionalInteger(int row, int col) const {
 }
 
 PgOutcome pgExec(soci::session& session, const PgStatement& statement, const PgParams& params, bool prepared) {
-    PGconn* conn = connectionOf(session);
+    PGconn* conn = pgConnectionOf(session);
     if (conn == nullptr) return noConnection();
     std::vector<const char*> values;
     values.reserve(params.size());
@@ -125,7 +119,7 @@ std::string pgIntArray(const std::vector<long long>& items) {
 }
 
 PgOutcome pgCommand(soci::session& session, const char* command) {
-    PGconn* conn = connectionOf(session);
+    PGconn* conn = pgConnectionOf(session);
     if (conn == nullptr) return noConnection();
     PgRows rows(PQexec(conn, command));
     if (succeeded(rows.result())) return rows;
