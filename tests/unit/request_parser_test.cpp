@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/request_parser.hpp"
+#include "http/uri_component.hpp"
 
 namespace boxoffice::http {
 namespace {
@@ -237,14 +238,14 @@ TEST(RequestParser, ResetsForTheNextRequest) {
 }
 
 TEST(PercentDecode, RefusesControlCharactersAndBadEscapes) {
-    EXPECT_EQ(percentDecode("a%20b+c", true), "a b c");
-    EXPECT_EQ(percentDecode("a%20b+c", false), "a b+c");
-    EXPECT_EQ(percentDecode("caf%C3%A9", false), "caf\xc3\xa9");
-    EXPECT_FALSE(percentDecode("title%00zzz", true));
-    EXPECT_FALSE(percentDecode("a%0Ab", true));
-    EXPECT_FALSE(percentDecode("a%7f", true));
-    EXPECT_FALSE(percentDecode("a%2", true));
-    EXPECT_FALSE(percentDecode("a%g0", true));
+    EXPECT_EQ(decodeComponent("a%20b+c", true), "a b c");
+    EXPECT_EQ(decodeComponent("a%20b+c", false), "a b+c");
+    EXPECT_EQ(decodeComponent("caf%C3%A9", false), "caf\xc3\xa9");
+    EXPECT_FALSE(decodeComponent("title%00zzz", true));
+    EXPECT_FALSE(decodeComponent("a%0Ab", true));
+    EXPECT_FALSE(decodeComponent("a%7f", true));
+    EXPECT_FALSE(decodeComponent("a%2", true));
+    EXPECT_FALSE(decodeComponent("a%g0", true));
     std::unordered_map<std::string, std::string> q;
     std::string error;
     EXPECT_TRUE(parseQuery("q=a%20b&x&y=", q, error));

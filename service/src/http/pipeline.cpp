@@ -5,6 +5,7 @@
 
 #include "http/problem.hpp"
 #include "http/request_parser.hpp"
+#include "http/uri_component.hpp"
 #include "metrics/http_metrics.hpp"
 #include "util/random_id.hpp"
 #include "util/log.hpp"
@@ -214,7 +215,7 @@ std::optional<Response> Pipeline::preflight(Exchange& ex, const Route*& route) c
 
     // Ids and names never carry control characters: a NUL must not end a string in one store
     // and not in another.
-    if (!percentDecode(req.path, false))
+    if (!decodeComponent(req.path, false))
         return fail(
             ex, {ErrorCode::InvalidParameter, "the path has a malformed escape or a control character", {}, {}, {}});
     std::string queryError;

@@ -1,56 +1,12 @@
 #include "http/request_parser.hpp"
 
 #include <algorithm>
-#include <array>
+
+#include "http/token_syntax.hpp"
+#include "util/hex.hpp"
 
 namespace boxoffice::http {
 namespace {
-
-// RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" /
-// "`" / "|" / "~" / DIGIT / ALPHA
-constexpr std::array<bool, 256> tcharTable() {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}
-constexpr auto kTchar = tcharTable();
-
-bool isTchar(char c) {
-    return kTchar[static_cast<unsigned char>(c)];
-}
-bool isToken(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s)
-        if (!isTchar(c)) return false;
-    return true;
-}
-// Control characters other than HTAB, and DEL.
-bool isCtl(unsigned char c) {
-    return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-char lowerAscii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-bool equalsLower(std::string_view s, std::string_view lower) {
-    if (s.size() != lower.size()) return false;
-    for (std::size_t i = 0; i < s.size(); ++i)
-        if (lowerAscii(s[i]) != lower[i]) return false;
-    return true;
-}
-std::string_view trimOws(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 Method methodOf(std::string_view m) {
     if (m == "GET") return Method::Get;
@@ -271,7 +227,8 @@ bool RequestParser::requestLine(std::string_view line) {
             fail(ErrorCode::MalformedRequest, "the request target has a character that must be percent-encoded");
             return false;
         }
-        if (c == '%' && (i + 2 >= target.size() || hexValue(target[i + 1]) < 0 || hexValue(target[i + 2]) < 0)) {
+        if (c == '%' &&
+            (i + 2 >= target.size() || util::hexDigit(target[i + 1]) < 0 || util::hexDigit(target[i + 2]) < 0)) {
             fail(ErrorCode::MalformedRequest, "the request target has a malformed percent-escape");
             return false;
         }
@@ -404,112 +361,6 @@ bool RequestParser::finishHead() {
             return false;
         }
         request_.expectContinue = http11;
-    }
-    return true;
-}
-
-RequestParser::Status RequestParser::parseChunks(std::string_view in) {
-    for (;;) {
-        switch (chunkStep_) {
-            case ChunkStep::Size: {
-                auto line = nextLine(in, 1024, ErrorCode::MalformedRequest, "chunk size line");
-                if (failed_) return Status::Failed;
-                if (!line) return Status::NeedMore;
-                std::size_t i = 0, size = 0;
-                while (i < line->size() && hexValue((*line)[i]) >= 0) {
-                    if (i >= 15) return fail(ErrorCode::PayloadTooLarge, "a chunk size beyond any limit");
-                    size = size * 16 + static_cast<std::size_t>(hexValue((*line)[i]));
-                    ++i;
-                }
-                if (i == 0) return fail(ErrorCode::MalformedRequest, "a chunk size must be hexadecimal digits");
-                // chunk-ext: BWS ";" ... (the extensions themselves are ignored; nextLine refused
-                // control characters in them).
-                auto rest = line->substr(i);
-                while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
-                if (!rest.empty() && rest.front() != ';')
-                    return fail(ErrorCode::MalformedRequest, "a chunk size must be hexadecimal digits");
-                if (size == 0) {
-                    stage_ = Stage::Trailers;
-                    headBytes_ = 0;
-                    return Status::Complete;
-                }
-                if (size > limits_.maxBodyBytes - std::min(limits_.maxBodyBytes, request_.body.size()))
-                    return fail(ErrorCode::PayloadTooLarge,
-                                "the body exceeds " + std::to_string(limits_.maxBodyBytes) + " bytes");
-                chunkLeft_ = size;
-                chunkStep_ = ChunkStep::Data;
-                break;
-            }
-            case ChunkStep::Data: {
-                const std::size_t have = std::min(chunkLeft_, in.size() - pos_);
-                request_.body.append(in.substr(pos_, have));
-                pos_ += have;
-                chunkLeft_ -= have;
-                if (chunkLeft_ > 0) return Status::NeedMore;
-                chunkStep_ = ChunkStep::DataEnd;
-                break;
-            }
-            case ChunkStep::DataEnd:
-                if (in.size() - pos_ < 2) return Status::NeedMore;
-                if (in[pos_] != '\r' || in[pos_ + 1] != '\n')
-                    return fail(ErrorCode::MalformedRequest, "chunk data must end with CRLF");
-                pos_ += 2;
-                chunkStep_ = ChunkStep::Size;
-                break;
-        }
-    }
-}
-
-RequestParser::Status RequestParser::parseTrailers(std::string_view in) {
-    for (;;) {
-        const std::size_t before = pos_;
-        const std::size_t room = limits_.maxHeaderBytes > headBytes_ ? limits_.maxHeaderBytes - headBytes_ : 0;
-        auto line = nextLine(in, room, ErrorCode::HeadersTooLarge, "trailer section");
-        if (failed_) return Status::Failed;
-        if (!line) return Status::NeedMore;
-        headBytes_ += pos_ - before;
-        if (line->empty()) {
-            stage_ = Stage::Done;
-            return Status::Complete;
-        }
-        if (!headerLine(*line, true)) return Status::Failed;
-    }
-}
-
-std::optional<std::string> percentDecode(std::string_view in, bool plusIsSpace) {
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        char c = in[i];
-        if (c == '+' && plusIsSpace) {
-            c = ' ';
-        } else if (c == '%') {
-            if (i + 2 >= in.size()) return std::nullopt;
-            const int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            c = static_cast<char>(hi * 16 + lo);
-            i += 2;
-        }
-        if (isCtl(static_cast<unsigned char>(c)) || c == '\t') return std::nullopt;
-        out.push_back(c);
-    }
-    return out;
-}
-
-bool parseQuery(std::string_view query, std::unordered_map<std::string, std::string>& out, std::string& error) {
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        const auto eq = pair.find('=');
-        auto name = percentDecode(pair.substr(0, eq), true);
-        auto value = percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-        if (!name || !value) {
-            error = "the query has a malformed percent-escape or a control character";
-            return false;
-        }
-        out.insert_or_assign(std::move(*name), std::move(*value));
     }
     return true;
 }

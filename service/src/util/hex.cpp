@@ -31,4 +31,23 @@ std::string percentEncode(std::string_view s) {
     return out;
 }
 
+std::optional<std::string> percentDecode(std::string_view s, bool plusIsSpace) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '+' && plusIsSpace) {
+            c = ' ';
+        } else if (c == '%') {
+            if (i + 2 >= s.size()) return std::nullopt;
+            const int hi = hexDigit(s[i + 1]), lo = hexDigit(s[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            c = static_cast<char>(hi * 16 + lo);
+            i += 2;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
 }  // namespace boxoffice::util

@@ -2,34 +2,10 @@
 
 #include <charconv>
 
+#include "util/hex.hpp"
+
 namespace boxoffice::redis {
 namespace {
-
-int hexValue(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// '+' stays '+': userinfo is not form-encoded, and a literal '+' in a password must survive.
-std::optional<std::string> percentDecode(std::string_view in) {
-    std::string out;
-    out.reserve(in.size());
-    for (std::size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '%') {
-            out.push_back(in[i]);
-            continue;
-        }
-        if (i + 2 >= in.size()) return std::nullopt;
-        const int hi = hexValue(in[i + 1]);
-        const int lo = hexValue(in[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-    }
-    return out;
-}
 
 // Digits only: from_chars alone would accept a leading '-' and stop quietly at trailing junk.
 std::optional<int> parseNonNegative(std::string_view s) {
@@ -90,8 +66,8 @@ std::optional<RedisEndpoint> parseRedisUrl(std::string_view url, std::string& er
             error = "userinfo must be ':password' or 'user:password'";
             return std::nullopt;
         }
-        auto user = percentDecode(userinfo.substr(0, colon));
-        auto pass = percentDecode(userinfo.substr(colon + 1));
+        auto user = util::percentDecode(userinfo.substr(0, colon));
+        auto pass = util::percentDecode(userinfo.substr(colon + 1));
         if (!user || !pass) {
             error = "invalid percent-encoding in userinfo";
             return std::nullopt;
