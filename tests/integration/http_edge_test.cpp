@@ -295,6 +295,47 @@ TEST_F(HttpEdge, EveryPipelinedRequestIsAnsweredInOrder) {
     EXPECT_EQ(rs[2].status, 200);
 }
 
+// A large cached body (a 20,000-seat map, ~2 MB) goes out in slices, read in place from the cache:
+// whole, byte for byte the body a lone request gets, and in order between small answers on the
+// same connection, also when the client reads nothing until everything was sent.
+TEST_F(HttpEdge, LargeCachedBodiesGoOutWholeAndInOrderBetweenSmallAnswers) {
+    start();
+    sql::SqlCatalogRepository repo(app_->app().database());
+    util::RandomIdGenerator ids;
+    auto big = app::seedDemo(repo, clock_, ids, 20000);
+    ASSERT_TRUE(big.ok()) << big.error().detail;
+    const std::string map = "/v1/shows/" + big->show.id.str() + "/seatmap";
+    const auto alone = app_->client().get(map);
+    ASSERT_EQ(alone.status, 200);
+    ASSERT_GT(alone.body.size(), 1'000'000u);
+
+    RawConnection c(app_->port());
+    const auto get = [](const std::string& path, const std::string& id, const char* method = "GET") {
+        return std::string(method) + " " + path + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id + "\r\n\r\n";
+    };
+    c.send(get(map, "m1") + get("/healthz", "h1") + get(map, "m2") + get("/healthz", "h2"));
+    c.read(4, 20s);
+    const auto rs = c.responses();
+    ASSERT_EQ(rs.size(), 4u);
+    const std::vector<std::string> order{"m1", "h1", "m2", "h2"};
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        EXPECT_EQ(rs[i].status, 200) << order[i];
+        EXPECT_EQ(rs[i].header("x-request-id"), order[i]);
+    }
+    EXPECT_EQ(rs[0].body, alone.body);
+    EXPECT_EQ(rs[2].body, alone.body);
+    EXPECT_EQ(json::parse(rs[2].body)["seats"].size(), 20000u);
+
+    // HEAD: the fields of the GET, no body (the next answer follows the head directly).
+    RawConnection h(app_->port());
+    h.send(get(map, "head", "HEAD") + get("/healthz", "after"));
+    const std::string bytes = h.readUntil("X-Request-Id: after", 10s);
+    const auto headEnd = bytes.find("\r\n\r\n");
+    ASSERT_NE(headEnd, std::string::npos) << bytes.substr(0, 300);
+    EXPECT_NE(bytes.find("Content-Length: " + std::to_string(alone.body.size())), std::string::npos);
+    EXPECT_EQ(bytes.compare(headEnd + 4, 9, "HTTP/1.1 "), 0) << "no body after the HEAD answer's fields";
+}
+
 TEST_F(HttpEdge, ConnectionCloseHttp10AndExpectContinueAreHonoured) {
     start();
     {

@@ -112,7 +112,7 @@ void Connection::drive() {
                     since_ = Clock::now();
                     if (parser_.request().expectContinue && !continueSent_) {
                         continueSent_ = true;
-                        wire_->write(std::string(kContinue), false);
+                        wire_->write(WireBytes{std::string(kContinue), nullptr}, false);
                     }
                 }
                 return;

@@ -13,6 +13,7 @@
 
 #include "http/message.hpp"
 #include "http/request_parser.hpp"
+#include "http/response_writer.hpp"
 
 namespace boxoffice::http {
 
@@ -22,7 +23,7 @@ public:
     virtual ~Wire() = default;
     /// Queues `bytes`; with `thenClose`, the write side is shut once they are out (the client
     /// sees the answer, then the end of the stream).
-    virtual void write(std::string bytes, bool thenClose) = 0;
+    virtual void write(WireBytes bytes, bool thenClose) = 0;
     /// Ends the connection now (both directions).
     virtual void abort() = 0;
 };

@@ -93,11 +93,14 @@ const char* reasonPhrase(int status) {
     }
 }
 
-std::string serialize(const Response& response, const WireOptions& options) {
+WireBytes serialize(const Response& response, const WireOptions& options) {
     const std::string& body = response.sharedBody ? *response.sharedBody : response.body;
     const bool bodyless = response.status == 204 || response.status == 304 || response.status < 200;
-    std::string out;
-    out.reserve(160 + body.size() + 48 * response.headers.size());
+    const bool sendBody = !bodyless && !options.omitBody;
+    const bool inPlace = sendBody && response.sharedBody && body.size() > kInlineSharedBody;
+    WireBytes wire;
+    std::string& out = wire.head;
+    out.reserve(160 + (inPlace ? 0 : body.size()) + 48 * response.headers.size());
     out.append("HTTP/1.1 ").append(std::to_string(response.status)).push_back(' ');
     out.append(reasonPhrase(response.status)).append("\r\nDate: ").append(httpDate()).append("\r\n");
     if (!bodyless) {
@@ -110,8 +113,11 @@ std::string serialize(const Response& response, const WireOptions& options) {
     else if (options.keepAlive10)
         out.append("Connection: keep-alive\r\n");
     out.append("\r\n");
-    if (!bodyless && !options.omitBody) out.append(body);
-    return out;
+    if (inPlace)
+        wire.body = response.sharedBody;
+    else if (sendBody)
+        out.append(body);
+    return wire;
 }
 
 }  // namespace boxoffice::http

@@ -1,5 +1,7 @@
 #pragma once
 // A Response as HTTP/1.1 bytes: status line, the edge's own fields, the response's fields, body.
+#include <cstddef>
+#include <memory>
 #include <string>
 
 #include "http/message.hpp"
@@ -12,13 +14,26 @@ struct WireOptions {
     bool omitBody = false;     // HEAD: the fields of the GET, no body
 };
 
+/// A response as it goes out: the head (with the body when it is small or the response's own) and a
+/// large cached body, shared and sent in place rather than copied into every response.
+struct WireBytes {
+    std::string head;
+    std::shared_ptr<const std::string> body;  // null when `head` holds everything
+
+    std::size_t size() const { return head.size() + (body ? body->size() : 0); }
+    std::string flat() const { return body ? head + *body : head; }  // for tests and logs
+};
+
+/// Shared bodies up to this size are copied into the head: one buffer, one write.
+inline constexpr std::size_t kInlineSharedBody = 16 * 1024;
+
 /// The reason phrase for a status code ("Too Many Requests"); "Unknown" for codes not listed.
 const char* reasonPhrase(int status);
 
 /// The response on the wire. Adds `Content-Length` (none for 1xx, 204, 304), `Date` and the
 /// `Connection` field; the response's own fields are written as they are (the edge has already
 /// refused control characters in them).
-std::string serialize(const Response& response, const WireOptions& options);
+WireBytes serialize(const Response& response, const WireOptions& options);
 
 /// The interim `100 Continue` response.
 inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";

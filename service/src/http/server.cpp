@@ -9,6 +9,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "http/peer_wire.hpp"
+
 namespace boxoffice::http {
 
 namespace Pt = Pistache::Tcp;
@@ -41,37 +43,6 @@ struct Server::Shared {
 namespace {
 
 constexpr const char* kConnectionKey = "bx.connection";
-
-// A connection's bytes go out through Pistache's transport of the peer's reactor.
-class PeerWire final : public Wire {
-public:
-    explicit PeerWire(const std::shared_ptr<Pt::Peer>& peer) : peer_(peer) {}
-
-    void write(std::string bytes, bool thenClose) override {
-        auto peer = peer_.lock();
-        if (!peer) return;
-        const auto size = bytes.size();
-        std::weak_ptr<Pt::Peer> weak = peer_;
-        peer->send(Pistache::RawBuffer(std::move(bytes), size))
-            .then(
-                [weak, thenClose](ssize_t) {
-                    // Runs on the reactor once the bytes are out: the client reads the answer,
-                    // then the end of the stream; the reactor drops the peer when it closes.
-                    if (!thenClose) return;
-                    if (auto p = weak.lock()) ::shutdown(p->fd(), SHUT_WR);
-                },
-                Pistache::Async::IgnoreException);
-    }
-
-    void abort() override {
-        // The reactor sees the end of the stream and removes the peer (and closes its fd); the
-        // connection calls this under its lock before onDisconnect, so the fd is still this peer's.
-        if (auto peer = peer_.lock()) ::shutdown(peer->fd(), SHUT_RDWR);
-    }
-
-private:
-    std::weak_ptr<Pt::Peer> peer_;
-};
 
 class TcpHandler final : public Pt::Handler {
 public:
