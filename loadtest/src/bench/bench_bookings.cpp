@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/demo_seed.hpp"
+#include "app/arena.hpp"
 #include "auth/jwt.hpp"
 #include "support/http_client.hpp"
 

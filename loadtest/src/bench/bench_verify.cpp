@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app/demo_seed.hpp"
+#include "app/arena.hpp"
 #include "auth/jwt.hpp"
 #include "support/http_client.hpp"
 #include "verifier/verifier.hpp"
