@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include "checks.hpp"
+#include "verifier/checks.hpp"
 #include "history.hpp"
-#include "ledger.hpp"
-#include "server_state.hpp"
+#include "verifier/ledger.hpp"
+#include "verifier/server_state.hpp"
 
 namespace boxoffice::load::chaos {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http_response.hpp"
+#include "common/http_response.hpp"
 
 namespace boxoffice::load::chaos {
 namespace {

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "event_loop.hpp"
+#include "common/event_loop.hpp"
 #include "history.hpp"
-#include "seat_picker.hpp"
-#include "virtual_users.hpp"
+#include "harness/seat_picker.hpp"
+#include "harness/virtual_users.hpp"
 
 namespace boxoffice::load::chaos {
 

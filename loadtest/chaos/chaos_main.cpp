@@ -19,16 +19,16 @@
 #include <type_traits>
 #include <vector>
 
-#include "api_reader.hpp"
+#include "verifier/api_reader.hpp"
 #include "auth/jwt.hpp"
 #include "chaos_checks.hpp"
 #include "chaos_crowd.hpp"
 #include "fault_hook.hpp"
-#include "http_response.hpp"
-#include "scenario.hpp"
-#include "setup_client.hpp"
-#include "sql_reader.hpp"
-#include "virtual_users.hpp"
+#include "common/http_response.hpp"
+#include "harness/scenario.hpp"
+#include "common/setup_client.hpp"
+#include "verifier/sql_reader.hpp"
+#include "harness/virtual_users.hpp"
 
 namespace {
 

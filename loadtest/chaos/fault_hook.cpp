@@ -6,7 +6,7 @@
 
 #include <sys/wait.h>
 
-#include "event_loop.hpp"
+#include "common/event_loop.hpp"
 
 namespace boxoffice::load::chaos {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "histogram.hpp"
-#include "ledger.hpp"
-#include "stats.hpp"
+#include "common/histogram.hpp"
+#include "verifier/ledger.hpp"
+#include "common/stats.hpp"
 
 namespace boxoffice::load::chaos {
 

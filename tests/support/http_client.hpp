@@ -1,5 +1,6 @@
 #pragma once
-// A small blocking HTTP/1.1 client over a real socket, for tests of the running application.
+// A small blocking HTTP/1.1 client over a real socket, for tests of the running application and the
+// benchmarks (loadtest/src/bench; a target of its own, boxoffice_test_http).
 #include <map>
 #include <string>
 #include <vector>

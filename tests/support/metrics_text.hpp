@@ -1,11 +1,11 @@
 #pragma once
 // Reads the Prometheus text format of a real scrape, for assertions on named series. The parsing is
-// the flash-sale verifier's (loadtest/src/prometheus_text.*); this only makes it strict.
+// the flash-sale verifier's (loadtest/src/verifier/prometheus_text.*); this only makes it strict.
 #include <map>
 #include <string>
 #include <vector>
 
-#include "prometheus_text.hpp"
+#include "verifier/prometheus_text.hpp"
 
 namespace boxoffice::testing {
 

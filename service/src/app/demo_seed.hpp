@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 
+#include "app/arena.hpp"
 #include "domain/catalog_service.hpp"
 
 namespace boxoffice::app {
@@ -13,13 +14,6 @@ struct DemoIds {
 
 /// The fixed ids of the default demo (a 20,000-seat arena), so the README can name the show.
 DemoIds defaultDemoIds();
-
-/// A layout of `seats` seats in sections of up to 1,000 (20 rows of 50): the first tenth VIP,
-/// the next three tenths LOWER, the rest UPPER.
-Layout arenaLayout(int seats);
-
-/// The id of the seat at `index` (0-based, layout order) of arenaLayout(seats), e.g. "FLOOR1-A-1".
-std::string arenaSeatId(int index, int seats);
 
 struct DemoResult {
     Venue venue;

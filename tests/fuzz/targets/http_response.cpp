@@ -1,4 +1,4 @@
-// The load harness's response framing (loadtest/src/http_response) on bytes a server could send.
+// The load harness's response framing (loadtest/src/common/http_response) on bytes a server could send.
 // A head that parses ends exactly at the first blank line and parses the same from that prefix
 // alone (what arrives after it cannot change it); with no blank line yet it is Incomplete up to
 // 64 KiB; the header and JSON field helpers return views inside their input.
@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "fuzz_target.hpp"
-#include "http_response.hpp"
+#include "common/http_response.hpp"
 
 namespace boxoffice::fuzz {
 namespace {

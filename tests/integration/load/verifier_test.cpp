@@ -13,7 +13,7 @@
 #include "support/test_app.hpp"
 #include "util/random_id.hpp"
 #include "util/rfc3339.hpp"
-#include "verifier.hpp"
+#include "verifier/verifier.hpp"
 
 namespace boxoffice::testing {
 namespace {

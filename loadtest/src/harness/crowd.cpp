@@ -1,0 +1,392 @@
+#include "harness/crowd.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/arrivals.hpp"
+#include "common/http_response.hpp"
+#include "util/rfc3339.hpp"
+
+namespace boxoffice::load {
+namespace {
+
+SeatChoice drawChoice(const std::vector<ChoiceWeight>& choices, std::mt19937_64& rng) {
+    double total = 0;
+    for (const auto& c : choices) total += c.weight;
+    double x = std::uniform_real_distribution<double>(0, total)(rng);
+    for (const auto& c : choices) {
+        if (x < c.weight) return c.choice;
+        x -= c.weight;
+    }
+    return choices.back().choice;
+}
+
+// The seat ids of a 409 SEATS_UNAVAILABLE problem's "seats" array.
+std::vector<std::string_view> conflictSeats(std::string_view body) {
+    std::vector<std::string_view> out;
+    auto at = body.find("\"seats\":[");
+    if (at == std::string_view::npos) return out;
+    at += 9;
+    while (at < body.size() && body[at] != ']') {
+        const auto open = body.find('"', at);
+        if (open == std::string_view::npos) break;
+        const auto close = body.find('"', open + 1);
+        if (close == std::string_view::npos) break;
+        out.push_back(body.substr(open + 1, close - open - 1));
+        at = close + 1;
+        while (at < body.size() && body[at] == ',') ++at;
+    }
+    return out;
+}
+
+}  // namespace
+
+Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t seed) : ctx_(context), rng_(seed) {
+    const Scenario& s = *ctx_.scenario;
+    const auto total = static_cast<std::uint32_t>(ctx_.users->size());
+    for (std::uint32_t g = static_cast<std::uint32_t>(loopIndex); g < total; g += static_cast<std::uint32_t>(loops)) {
+        User u;
+        u.global = g;
+        u.group = static_cast<std::uint8_t>(std::uniform_int_distribution<int>(s.groupMin, s.groupMax)(rng_));
+        u.choice = drawChoice(s.choices, rng_);
+        const double x = std::uniform_real_distribution<double>(0, 1)(rng_);
+        u.fate = x < s.abandonHold                               ? Fate::AbandonHold
+                 : x < s.abandonHold + s.abandonOrder            ? Fate::AbandonOrder
+                 : x < s.abandonHold + s.abandonOrder + s.cancel ? Fate::Cancel
+                                                                 : Fate::Buy;
+        users_.push_back(std::move(u));
+    }
+    view_.assign(ctx_.seats->size(), 'A');
+    availabilityPath_ = "/v1/shows/" + ctx_.showId + "/seatmap/availability";
+}
+
+void Crowd::noteExpiry(std::string_view expiresAt) {
+    if (auto ms = parseRfc3339(expiresAt)) lastExpiresAtMs_ = std::max<long long>(lastExpiresAtMs_, *ms);
+}
+
+long long Crowd::seatsWanted() const {
+    long long n = 0;
+    for (const auto& u : users_) n += u.group;
+    return n;
+}
+
+void Crowd::start() {
+    const Scenario& s = *ctx_.scenario;
+    if (s.arrival == Arrival::Closed) {
+        const auto loops = static_cast<long long>(std::max(1, s.threads));
+        const auto share = static_cast<std::size_t>(std::max(1LL, s.concurrency / loops));
+        for (; nextClosed_ < std::min(share, users_.size()); ++nextClosed_)
+            loop_->addTimer(ctx_.openingMicros, static_cast<std::uint32_t>(nextClosed_), Arrive);
+        return;
+    }
+    const auto n = static_cast<long long>(ctx_.users->size());
+    for (std::uint32_t i = 0; i < users_.size(); ++i)
+        loop_->addTimer(ctx_.openingMicros + plannedArrivalMicros(s, users_[i].global, n), i, Arrive);
+}
+
+void Crowd::send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,
+                 const std::string& body, bool auth) {
+    Call c;
+    c.user = u;
+    c.endpoint = e;
+    c.planned = planned;
+    std::string& w = c.wire;
+    const std::string& token = (*ctx_.users)[users_[u].global].token;
+    w.reserve(160 + path.size() + body.size() + (auth ? token.size() : 0));
+    w += method;
+    w += ' ';
+    w += path;
+    w += " HTTP/1.1\r\nHost: ";
+    w += ctx_.hostHeader;
+    // Pistache answers a request without this header with `Connection: Close` (see TOOLING.md).
+    w += "\r\nConnection: keep-alive\r\n";
+    if (auth) {
+        w += "Authorization: Bearer ";
+        w += token;
+        w += "\r\n";
+    }
+    if (!body.empty() || method[0] == 'P') {
+        w += "Content-Type: application/json\r\nContent-Length: ";
+        w += std::to_string(body.size());
+        w += "\r\n";
+    }
+    w += "\r\n";
+    w += body;
+    loop_->submit(std::move(c));
+}
+
+void Crowd::onTimer(std::uint32_t u, std::uint8_t step, std::int64_t /*now*/) {
+    // The planned time is the timer's, not when it fired: lateness here is the harness's and is
+    // charged to the request (a loaded harness shows as latency, never as missing load).
+    switch (step) {
+        case Arrive:
+            arrive(u, 0);
+            break;
+        case Pay:
+            pay(u, 0);
+            break;
+        case CancelOrder:
+            cancel(u, 0);
+            break;
+        default:
+            break;
+    }
+}
+
+void Crowd::arrive(std::uint32_t u, std::int64_t) {
+    const Scenario& s = *ctx_.scenario;
+    const std::int64_t planned =
+        s.arrival == Arrival::Closed
+            ? monoMicros()
+            : ctx_.openingMicros +
+                  plannedArrivalMicros(s, users_[u].global, static_cast<long long>(ctx_.users->size()));
+    readAvailability(u, planned);
+}
+
+void Crowd::readAvailability(std::uint32_t u, std::int64_t planned) {
+    send(u, Availability, planned, "GET", availabilityPath_, "", false);
+}
+
+long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicros) {
+    const auto statuses = jsonStringField(body, "statuses");
+    if (statuses.size() == view_.size()) view_.assign(statuses.data(), statuses.size());
+    // The counts object comes first: "counts":{"AVAILABLE":n,...}
+    if (auto left = jsonIntField(body, "AVAILABLE")) {
+        live_.seatsLeft.store(*left, std::memory_order_relaxed);
+        if (*left == 0 && stats_.firstNoneAvailableMicros < 0 && doneMicros > ctx_.openingMicros)
+            stats_.firstNoneAvailableMicros = doneMicros - ctx_.openingMicros;
+        return *left;
+    }
+    return -1;
+}
+
+void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
+    User& user = users_[u];
+    const auto picks = pickSeats(*ctx_.seats, view_, user.group, user.choice, ctx_.scenario->frontRows, rng_);
+    if (picks.empty()) {
+        // Nothing free in what this loop believes: read the real availability once before leaving,
+        // as a user reloads the page (a stale view must not make a crowd leave seats unsold).
+        if (!user.reloaded) {
+            user.reloaded = true;
+            readAvailability(u, planned);
+            return;
+        }
+        finish(u, SoldOutSeen);
+        return;
+    }
+    user.picked.assign(picks.begin(), picks.end());
+    std::string body = "{\"showId\":\"" + ctx_.showId + "\",\"seatIds\":[";
+    for (std::size_t i = 0; i < picks.size(); ++i) {
+        if (i) body += ',';
+        body += '"';
+        body += ctx_.seats->seat(picks[i]).seatId;
+        body += '"';
+    }
+    body += "]}";
+    send(u, Hold, planned, "POST", "/v1/holds", body, true);
+}
+
+void Crowd::order(std::uint32_t u, std::int64_t planned) {
+    const User& user = users_[u];
+    const std::string& id = (*ctx_.users)[user.global].id;
+    send(u, Order, planned, "POST", "/v1/orders",
+         "{\"holdId\":\"" + user.holdId + "\",\"customer\":{\"name\":\"Load User\",\"email\":\"" + id +
+             "@load.example\"}}",
+         true);
+}
+
+void Crowd::pay(std::uint32_t u, std::int64_t) {
+    User& user = users_[u];
+    // Planned when the think time ran out (the timer), measured from there.
+    const std::int64_t planned = monoMicros();
+    const SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+    send(u, Confirm, planned, "POST", "/v1/orders/" + o.orderId + "/confirm-payment",
+         "{\"paymentReference\":\"load-" + o.orderId + "\"}", true);
+}
+
+void Crowd::cancel(std::uint32_t u, std::int64_t) {
+    const User& user = users_[u];
+    const SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+    send(u, Cancel, monoMicros(), "POST", "/v1/orders/" + o.orderId + "/cancel", "", true);
+}
+
+std::int64_t Crowd::payDelayMicros() {
+    const auto lo = ctx_.scenario->payDelayMin.count() * 1000, hi = ctx_.scenario->payDelayMax.count() * 1000;
+    return hi <= lo ? lo : std::uniform_int_distribution<std::int64_t>(lo, hi)(rng_);
+}
+
+void Crowd::finish(std::uint32_t u, Outcome outcome) {
+    User& user = users_[u];
+    if (user.done) return;
+    user.done = true;
+    ++stats_.outcomes[outcome];
+    ++done_;
+    LiveCounters::bump(live_.usersDone);
+    if (ctx_.scenario->arrival == Arrival::Closed && nextClosed_ < users_.size())
+        loop_->addTimer(monoMicros(), static_cast<std::uint32_t>(nextClosed_++), Arrive);
+}
+
+void Crowd::onConflict(std::uint32_t u, std::string_view body, std::int64_t now) {
+    User& user = users_[u];
+    // What the service said is taken is taken in this loop's view too, so the next pick (of any
+    // user here) avoids it until a fresher availability arrives.
+    // Only the seats the service named: the rest of the pick may well be free (marking them too
+    // would strand them when nobody re-reads the availability).
+    const auto taken = conflictSeats(body);
+    for (auto seat : taken)
+        if (auto i = ctx_.seats->indexOf(seat)) view_[*i] = 'H';
+    if (taken.empty())
+        for (auto i : user.picked) view_[i] = view_[i] == 'A' ? 'H' : view_[i];
+    if (user.attempts >= ctx_.scenario->retries) {
+        // Out of attempts: one last look tells "sold out" (nothing free anywhere) from giving up
+        // while seats were still on sale, which the verifier must treat like walking away.
+        user.lastLook = true;
+        readAvailability(u, now);
+        return;
+    }
+    ++user.attempts;
+    // Same-seat racers who lose retry like everyone else: best of what is left.
+    if (user.choice == SeatChoice::Same) user.choice = SeatChoice::Best;
+    if (ctx_.scenario->refetchOnConflict)
+        readAvailability(u, now);
+    else
+        tryHold(u, now);
+}
+
+void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
+    const std::uint32_t u = call.user;
+    User& user = users_[u];
+    auto& ep = stats_.endpoints[call.endpoint];
+    const std::int64_t latency = latencyMicros(call.planned, doneMicros);
+    ep.latency.record(latency);
+    ++ep.statuses[r.status];
+    Second& sec = stats_.at(secondSlot(doneMicros - ctx_.openingMicros));
+    ++sec.done[call.endpoint];
+    sec.latency.record(latency);
+    LiveCounters::bump(live_.requests);
+    if (r.status >= 400) {
+        const auto code = jsonStringField(r.body, "code");
+        ++ep.codes[code.empty() ? std::to_string(r.status) : std::string(code)];
+    }
+    if (r.status >= 500) {
+        ++sec.errors;
+        LiveCounters::bump(live_.errors);
+    }
+
+    switch (call.endpoint) {
+        case Availability:
+            if (r.status == 200) {
+                const long long left = absorbAvailability(r.body, doneMicros);
+                if (user.lastLook) {
+                    finish(u, left == 0 ? SoldOutSeen : GaveUp);
+                    return;
+                }
+                tryHold(u, doneMicros);
+            } else {
+                finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        case Hold:
+            sec.holdLatency.record(latency);
+            if (r.status == 201) {
+                ++sec.holds;
+                LiveCounters::bump(live_.holds);
+                for (auto i : user.picked) view_[i] = 'H';
+                user.holdId = std::string(jsonStringField(r.body, "holdId"));
+                noteExpiry(jsonStringField(r.body, "expiresAt"));
+                if (user.fate == Fate::AbandonHold) {
+                    finish(u, AbandonedHold);
+                    return;
+                }
+                order(u, doneMicros);
+            } else if (r.status == 409 && jsonStringField(r.body, "code") == "SEATS_UNAVAILABLE") {
+                ++sec.conflicts;
+                LiveCounters::bump(live_.conflicts);
+                onConflict(u, r.body, doneMicros);
+            } else {
+                finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        case Order: {
+            if (r.status != 201) {
+                finish(u, r.status >= 500 ? Failed : Rejected);
+                return;
+            }
+            auto j = nlohmann::json::parse(r.body, nullptr, false);
+            SeenOrder o;
+            o.userId = (*ctx_.users)[user.global].id;
+            o.orderId = j.is_object() ? j.value("orderId", "") : std::string(jsonStringField(r.body, "orderId"));
+            if (j.is_object() && j.contains("seatIds"))
+                for (const auto& s : j["seatIds"]) o.seatIds.push_back(s.get<std::string>());
+            o.lastStatus = j.is_object() ? j.value("status", "PAYMENT_PENDING") : "PAYMENT_PENDING";
+            o.abandoned = user.fate == Fate::AbandonOrder;
+            if (j.is_object() && j.contains("expiresAt") && j["expiresAt"].is_string())
+                noteExpiry(j["expiresAt"].get<std::string>());
+            user.order = static_cast<int>(orders_.size());
+            orders_.push_back(std::move(o));
+            LiveCounters::bump(live_.orders);
+            switch (user.fate) {
+                case Fate::AbandonOrder:
+                    finish(u, AbandonedOrder);
+                    return;
+                case Fate::Cancel:
+                    loop_->addTimer(doneMicros + payDelayMicros(), u, CancelOrder);
+                    return;
+                default:
+                    loop_->addTimer(doneMicros + payDelayMicros(), u, Pay);
+                    return;
+            }
+        }
+        case Confirm: {
+            SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+            if (r.status == 200) {
+                auto j = nlohmann::json::parse(r.body, nullptr, false);
+                o.lastStatus = j.is_object() ? j.value("status", "CONFIRMED") : "CONFIRMED";
+                if (j.is_object() && j.contains("tickets"))
+                    for (const auto& t : j["tickets"])
+                        o.tickets.push_back({t.value("ticketCode", ""), t.value("seatId", "")});
+                LiveCounters::bump(live_.confirmed);
+                LiveCounters::bump(live_.confirmedSeats, static_cast<long long>(o.seatIds.size()));
+                sec.confirmedSeats += static_cast<long long>(o.seatIds.size());
+                finish(u, Confirmed);
+            } else if (r.status == 409 && jsonStringField(r.body, "code") == "ORDER_EXPIRED") {
+                o.lastStatus = "EXPIRED";
+                finish(u, PaidTooLate);
+            } else {
+                // The client does not know what became of its payment.
+                if (r.status >= 500) o.lastStatus = "UNKNOWN";
+                finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        }
+        case Cancel: {
+            SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+            if (r.status == 200) {
+                o.lastStatus = "CANCELLED";
+                finish(u, Cancelled);
+            } else {
+                if (r.status >= 500) o.lastStatus = "UNKNOWN";
+                finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        }
+        default:
+            finish(u, Failed);
+    }
+}
+
+void Crowd::onFailure(Call& call, const char* reason, std::int64_t doneMicros) {
+    auto& ep = stats_.endpoints[call.endpoint];
+    ++ep.transportErrors;
+    ++failureReasons_[std::string(endpointName(call.endpoint)) + ": " + reason];
+    ++stats_.at(secondSlot(doneMicros - ctx_.openingMicros)).errors;
+    LiveCounters::bump(live_.errors);
+    User& user = users_[call.user];
+    if ((call.endpoint == Confirm || call.endpoint == Cancel) && user.order >= 0)
+        orders_[static_cast<std::size_t>(user.order)].lastStatus = "UNKNOWN";
+    // A hold or order whose answer was lost may exist on the server: it expires like an abandoned one.
+    finish(call.user, Failed);
+}
+
+}  // namespace boxoffice::load

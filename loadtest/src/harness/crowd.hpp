@@ -1,0 +1,101 @@
+#pragma once
+// The virtual users of one event loop. Each user arrives at its planned time, reads the seat
+// availability, picks seats, holds them (retrying after conflicts), orders, then pays, cancels or
+// walks away as the scenario dealt it. What each client was told goes into the Ledger.
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/event_loop.hpp"
+#include "verifier/ledger.hpp"
+#include "harness/scenario.hpp"
+#include "harness/seat_picker.hpp"
+#include "harness/virtual_users.hpp"
+#include "common/stats.hpp"
+
+namespace boxoffice::load {
+
+/// Read-only inputs shared by every loop.
+struct SaleContext {
+    const Scenario* scenario = nullptr;
+    const SeatPlan* seats = nullptr;
+    const std::vector<VirtualUser>* users = nullptr;
+    std::string showId;
+    std::string hostHeader;
+    std::int64_t openingMicros = 0;  // monoMicros() of the opening second
+};
+
+class Crowd final : public LoopHandler {
+public:
+    /// Takes the users whose global index % loops == loopIndex.
+    Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t seed);
+    void attach(EventLoop& loop) { loop_ = &loop; }
+    /// Plans every arrival (or the first closed-loop users) on the loop.
+    void start();
+    bool finished() const { return done_ == users_.size(); }
+    void setOpening(std::int64_t openingMicros) { ctx_.openingMicros = openingMicros; }
+    long long seatsWanted() const;
+    /// The latest `expiresAt` the service told this crowd, of a hold or an order (epoch ms, 0: none).
+    long long lastExpiresAtMs() const { return lastExpiresAtMs_; }
+
+    void onResponse(Call& call, const Response& response, std::int64_t doneMicros) override;
+    void onFailure(Call& call, const char* reason, std::int64_t doneMicros) override;
+    void onTimer(std::uint32_t user, std::uint8_t step, std::int64_t nowMicros) override;
+
+    LiveCounters& live() { return live_; }
+    Stats& stats() { return stats_; }
+    std::vector<SeenOrder>& orders() { return orders_; }
+    std::map<std::string, long long>& failureReasons() { return failureReasons_; }
+
+private:
+    enum class Fate : std::uint8_t { Buy, AbandonHold, AbandonOrder, Cancel };
+    enum Step : std::uint8_t { Arrive, Pay, CancelOrder };
+    struct User {
+        std::uint32_t global = 0;
+        std::uint8_t group = 1;
+        std::uint8_t attempts = 0;
+        SeatChoice choice = SeatChoice::Random;
+        Fate fate = Fate::Buy;
+        bool done = false;
+        bool reloaded = false;  // re-read availability after seeing nothing free
+        bool lastLook = false;  // out of attempts: reading availability once more before leaving
+        std::vector<std::uint32_t> picked;
+        std::string holdId;
+        int order = -1;  // index into orders_
+    };
+
+    void arrive(std::uint32_t u, std::int64_t planned);
+    void readAvailability(std::uint32_t u, std::int64_t planned);
+    void tryHold(std::uint32_t u, std::int64_t planned);
+    void order(std::uint32_t u, std::int64_t planned);
+    void pay(std::uint32_t u, std::int64_t planned);
+    void cancel(std::uint32_t u, std::int64_t planned);
+    void finish(std::uint32_t u, Outcome outcome);
+    void send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,
+              const std::string& body, bool auth);
+    /// Takes the statuses into this loop's view; returns the AVAILABLE count (-1 when absent).
+    long long absorbAvailability(std::string_view body, std::int64_t doneMicros);
+    void onConflict(std::uint32_t u, std::string_view body, std::int64_t now);
+    std::int64_t payDelayMicros();
+
+    SaleContext ctx_;
+    EventLoop* loop_ = nullptr;
+    std::vector<User> users_;
+    std::size_t done_ = 0;
+    std::size_t nextClosed_ = 0;  // closed loop: next user to start
+    std::string view_;            // this loop's latest belief of every seat's status
+    std::mt19937_64 rng_;
+    Stats stats_;
+    LiveCounters live_;
+    void noteExpiry(std::string_view expiresAt);
+
+    std::vector<SeenOrder> orders_;
+    long long lastExpiresAtMs_ = 0;
+    std::map<std::string, long long> failureReasons_;
+    std::string availabilityPath_;
+};
+
+}  // namespace boxoffice::load

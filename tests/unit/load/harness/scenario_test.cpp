@@ -1,0 +1,163 @@
+#include "harness/scenario.hpp"
+
+#include <gtest/gtest.h>
+
+namespace boxoffice::load {
+namespace {
+
+std::optional<std::string> noFiles(const std::string&) {
+    return std::nullopt;
+}
+
+TEST(Scenario, EveryPresetExistsAndValidatesWithASecret) {
+    for (const auto& name : presetNames()) {
+        auto s = preset(name);
+        ASSERT_TRUE(s) << name;
+        s->secret = "x";
+        EXPECT_FALSE(validate(*s)) << name;
+    }
+    EXPECT_FALSE(preset("nope"));
+}
+
+TEST(Scenario, RaceIsEveryoneForOneSeat) {
+    auto s = *preset("race");
+    EXPECT_EQ(s.seats, 1);
+    EXPECT_EQ(s.groupMin, 1);
+    EXPECT_EQ(s.groupMax, 1);
+    ASSERT_EQ(s.choices.size(), 1u);
+    EXPECT_EQ(s.choices[0].choice, SeatChoice::Same);
+    EXPECT_EQ(s.retries, 0);
+    EXPECT_EQ(s.abandonHold + s.abandonOrder + s.cancel, 0);
+}
+
+TEST(Scenario, FlagsOverrideConfigWhichOverridesThePreset) {
+    Scenario s;
+    auto files = [](const std::string& path) -> std::optional<std::string> {
+        if (path == "sale.conf") return "# a comment\nusers = 300\ngroup = 2-3\n\narrival = ramp:5s\n";
+        return std::nullopt;
+    };
+    auto e = parseCommandLine(s, {"--users", "42", "--config", "sale.conf", "--preset", "ci", "--cancel=0.2"}, files);
+    ASSERT_FALSE(e) << e->message;
+    EXPECT_EQ(s.preset, "ci");
+    EXPECT_EQ(s.seats, 500);   // from the preset
+    EXPECT_EQ(s.groupMin, 2);  // from the config
+    EXPECT_EQ(s.groupMax, 3);
+    EXPECT_EQ(s.arrival, Arrival::Ramp);
+    EXPECT_EQ(s.ramp, std::chrono::milliseconds(5000));
+    EXPECT_EQ(s.users, 42);  // the flag wins over the config
+    EXPECT_DOUBLE_EQ(s.cancel, 0.2);
+}
+
+TEST(Scenario, ArrivalForms) {
+    Scenario s;
+    ASSERT_FALSE(applySetting(s, "arrival", "instant:250ms"));
+    EXPECT_EQ(s.arrival, Arrival::Instant);
+    EXPECT_EQ(s.window, std::chrono::milliseconds(250));
+    ASSERT_FALSE(applySetting(s, "arrival", "rate:1500"));
+    EXPECT_EQ(s.arrival, Arrival::Rate);
+    EXPECT_DOUBLE_EQ(s.rate, 1500);
+    ASSERT_FALSE(applySetting(s, "arrival", "closed:64"));
+    EXPECT_EQ(s.arrival, Arrival::Closed);
+    EXPECT_EQ(s.concurrency, 64);
+    EXPECT_TRUE(applySetting(s, "arrival", "tomorrow"));
+}
+
+TEST(Scenario, WeightedSeatChoice) {
+    Scenario s;
+    ASSERT_FALSE(applySetting(s, "choice", "random:0.6, best:0.3,front:0.1"));
+    ASSERT_EQ(s.choices.size(), 3u);
+    EXPECT_EQ(s.choices[1].choice, SeatChoice::Best);
+    EXPECT_DOUBLE_EQ(s.choices[1].weight, 0.3);
+    ASSERT_FALSE(applySetting(s, "choice", "same"));
+    ASSERT_EQ(s.choices.size(), 1u);
+    EXPECT_TRUE(applySetting(s, "choice", "cheapest"));
+    EXPECT_TRUE(applySetting(s, "choice", "best:-1"));
+}
+
+TEST(Scenario, BadValuesNameTheFlag) {
+    Scenario s;
+    auto e = applySetting(s, "group", "0-7");
+    ASSERT_TRUE(e);
+    EXPECT_NE(e->message.find("--group"), std::string::npos);
+    EXPECT_TRUE(applySetting(s, "group", "4-2"));
+    EXPECT_TRUE(applySetting(s, "abandon-hold", "1.5"));
+    EXPECT_TRUE(applySetting(s, "users", "many"));
+    EXPECT_TRUE(applySetting(s, "base", "ftp://x"));
+    EXPECT_TRUE(applySetting(s, "base", "https://"));
+    EXPECT_TRUE(applySetting(s, "insecure", "maybe"));
+    EXPECT_TRUE(applySetting(s, "pay-delay", "2s-1s"));
+    auto unknown = applySetting(s, "colour", "red");
+    ASSERT_TRUE(unknown);
+    EXPECT_NE(unknown->message.find("colour"), std::string::npos);
+    EXPECT_TRUE(parseCommandLine(s, {"--users"}, noFiles));
+    EXPECT_TRUE(parseCommandLine(s, {"--config", "missing.conf"}, noFiles));
+    EXPECT_TRUE(parseCommandLine(s, {"stray"}, noFiles));
+}
+
+TEST(Scenario, HttpsBaseWithTheCaFileOrInsecure) {
+    Scenario s;
+    s.secret = "x";
+    ASSERT_FALSE(parseCommandLine(s, {"--base", "https://tickets.example.com/", "--ca-file", "ca.pem"}, noFiles));
+    EXPECT_EQ(s.baseUrl, "https://tickets.example.com");
+    EXPECT_EQ(s.caFile, "ca.pem");
+    EXPECT_FALSE(s.insecure);
+    EXPECT_FALSE(validate(s));
+
+    Scenario t;
+    t.secret = "x";
+    // --insecure takes no value: the next flag is not swallowed.
+    ASSERT_FALSE(parseCommandLine(t, {"--insecure", "--base", "https://127.0.0.1:8443"}, noFiles));
+    EXPECT_TRUE(t.insecure);
+    EXPECT_EQ(t.baseUrl, "https://127.0.0.1:8443");
+    EXPECT_FALSE(validate(t));
+    t.caFile = "ca.pem";
+    auto both = validate(t);
+    ASSERT_TRUE(both);
+    EXPECT_NE(both->message.find("--insecure"), std::string::npos);
+
+    Scenario c;
+    ASSERT_FALSE(applyConfig(c, "base = https://x.example\ninsecure = yes\n"));
+    EXPECT_TRUE(c.insecure);
+}
+
+TEST(Scenario, ConfigErrorsNameTheLine) {
+    Scenario s;
+    auto e = applyConfig(s, "users = 10\nthis is not a setting\n");
+    ASSERT_TRUE(e);
+    EXPECT_NE(e->message.find("line 2"), std::string::npos);
+}
+
+TEST(Scenario, CrossFieldChecks) {
+    Scenario s;
+    s.secret = "x";
+    EXPECT_FALSE(validate(s));
+    s.abandonHold = 0.6, s.abandonOrder = 0.5;
+    EXPECT_TRUE(validate(s));
+    Scenario noSecret;
+    EXPECT_TRUE(validate(noSecret));
+    noSecret.tokensFile = "t.txt";
+    EXPECT_TRUE(validate(noSecret));  // creating a show still needs an admin token
+    noSecret.showId = "00000000-0000-4000-8000-00000000d003";
+    EXPECT_FALSE(validate(noSecret));
+}
+
+TEST(Scenario, Durations) {
+    EXPECT_EQ(parseDuration("250ms"), std::chrono::milliseconds(250));
+    EXPECT_EQ(parseDuration("2s"), std::chrono::milliseconds(2000));
+    EXPECT_EQ(parseDuration("1.5m"), std::chrono::milliseconds(90000));
+    EXPECT_EQ(parseDuration("40"), std::chrono::milliseconds(40));
+    EXPECT_FALSE(parseDuration("soon"));
+    EXPECT_FALSE(parseDuration("-1s"));
+    EXPECT_FALSE(parseDuration("5 parsecs"));
+}
+
+TEST(Scenario, QuietAndPayDelayRange) {
+    Scenario s;
+    ASSERT_FALSE(parseCommandLine(s, {"--quiet", "--pay-delay", "200ms-2s"}, noFiles));
+    EXPECT_FALSE(s.progress);
+    EXPECT_EQ(s.payDelayMin, std::chrono::milliseconds(200));
+    EXPECT_EQ(s.payDelayMax, std::chrono::milliseconds(2000));
+}
+
+}  // namespace
+}  // namespace boxoffice::load
