@@ -60,19 +60,10 @@ RequestParser::Status RequestParser::parseChunks(std::string_view in) {
 }
 
 RequestParser::Status RequestParser::parseTrailers(std::string_view in) {
-    for (;;) {
-        const std::size_t before = pos_;
-        const std::size_t room = limits_.maxHeaderBytes > headBytes_ ? limits_.maxHeaderBytes - headBytes_ : 0;
-        auto line = nextLine(in, room, ErrorCode::HeadersTooLarge, "trailer section");
-        if (failed_) return Status::Failed;
-        if (!line) return Status::NeedMore;
-        headBytes_ += pos_ - before;
-        if (line->empty()) {
-            stage_ = Stage::Done;
-            return Status::Complete;
-        }
-        if (!headerLine(*line, true)) return Status::Failed;
-    }
+    // The trailer section shares the head's byte budget.
+    const Status fields = fieldLines(in, "trailer section", true);
+    if (fields == Status::Complete) stage_ = Stage::Done;
+    return fields;
 }
 
 }  // namespace boxoffice::http

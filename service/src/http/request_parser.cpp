@@ -165,18 +165,21 @@ RequestParser::Status RequestParser::parseHead(std::string_view in) {
         if (!requestLine(*line)) return Status::Failed;
         sawRequestLine_ = true;
     }
+    const Status fields = fieldLines(in, "header section", false);
+    if (fields != Status::Complete) return fields;
+    return finishHead() ? Status::Complete : Status::Failed;
+}
+
+RequestParser::Status RequestParser::fieldLines(std::string_view in, const char* section, bool trailer) {
     for (;;) {
         const std::size_t before = pos_;
         const std::size_t room = limits_.maxHeaderBytes > headBytes_ ? limits_.maxHeaderBytes - headBytes_ : 0;
-        auto line = nextLine(in, room, ErrorCode::HeadersTooLarge, "header section");
+        auto line = nextLine(in, room, ErrorCode::HeadersTooLarge, section);
         if (failed_) return Status::Failed;
         if (!line) return Status::NeedMore;
         headBytes_ += pos_ - before;
-        if (line->empty()) {
-            if (!finishHead()) return Status::Failed;
-            return Status::Complete;
-        }
-        if (!headerLine(*line, false)) return Status::Failed;
+        if (line->empty()) return Status::Complete;
+        if (!headerLine(*line, trailer)) return Status::Failed;
     }
 }
 

@@ -84,6 +84,9 @@ private:
     std::optional<std::string_view> nextLine(std::string_view in, std::size_t limit, ErrorCode tooLong,
                                              const char* what);
     bool requestLine(std::string_view line);
+    /// Field lines of the head or the trailer section (`section` names it in errors), within the
+    /// head's byte budget, up to and including the empty line that ends them: Complete there.
+    Status fieldLines(std::string_view in, const char* section, bool trailer);
     bool headerLine(std::string_view line, bool trailer);
     bool finishHead();
 
