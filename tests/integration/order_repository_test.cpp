@@ -740,6 +740,77 @@ TEST_P(OrderRepositoryPgTest, OrdersKeepWorkingAfterEveryPooledConnectionWasTerm
     EXPECT_EQ(cancelled->seats.size(), 1u);
 }
 
+// PostgreSQL breaks a deadlock by rolling one side back (sqlstate 40P01). An operator's or a
+// migration's transaction that locks the order tables one after the other can catch a
+// confirmation between them: a prepared confirmation locks order_seats (which it reads) before
+// orders (which it updates). Outside a transaction block nothing of the aborted statement was
+// applied, so it is run again and succeeds once the other transaction commits; before, the client
+// got a 500 (found by the fault suite's pg-stall run in CI).
+TEST_P(OrderRepositoryPgTest, ConfirmationAbortedToBreakADeadlockIsRunAgainAndSucceeds) {
+    DatabaseOptions one;
+    one.url = url_;
+    one.poolSize = 1;  // one connection, so the confirmation below runs already prepared
+    one.poolWait = 10s;
+    one.preparedStatements = GetParam().prepared;
+    auto db = Database::open(one);
+    auto repo = sql::makeOrderRepository(*db);
+    auto confirmOn = [&](const Order& o) {
+        OrderTransition t{o.id, OrderStatus::Confirmed, kNow + 1, "pay", {}, message(o, "order.confirmed", kNow + 1)};
+        for (const auto& s : o.seats)
+            t.tickets.push_back({"T-" + s.seatId.str(), s.seatId, o.id, o.showId, o.userId, kNow + 1});
+        return repo->transition(t);
+    };
+    Order warm = makeOrder({"FLOOR-A-1"});
+    Order o = makeOrder({"FLOOR-A-2", "FLOOR-A-3"});
+    ASSERT_TRUE(repo->create(warm, message(warm, "order.created")).ok());
+    ASSERT_TRUE(repo->create(o, message(o, "order.created")).ok());
+    ASSERT_TRUE(confirmOn(warm).ok());
+
+    DatabaseOptions other;
+    other.url = url_;
+    other.poolSize = 1;
+    other.poolWait = 10s;
+    auto locker = Database::open(other);
+    Result<Order> confirmed = Error{};
+    std::thread confirmer;
+    bool seatsLockedByTheConfirmation = false;
+    auto held = locker->transact([&](soci::session& s) -> Result<void> {
+        // This side checks for deadlocks only after 30 s, so PostgreSQL aborts the confirmation.
+        s << "SET LOCAL deadlock_timeout = '30s'";
+        s << "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE";
+        confirmer = std::thread([&] { confirmed = confirmOn(o); });
+        const std::string locks =
+            "SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND l.pid <> pg_backend_pid() AND c.relname = ";
+        long long waiting = 0;
+        for (int i = 0; i < 1000 && waiting == 0; ++i) {
+            s << locks + "'orders' AND NOT l.granted", soci::into(waiting);
+            if (waiting == 0) std::this_thread::sleep_for(10ms);
+        }
+        long long seats = 0;
+        s << locks + "'order_seats' AND l.granted", soci::into(seats);
+        seatsLockedByTheConfirmation = waiting > 0 && seats > 0;
+        s << "LOCK TABLE order_seats IN ACCESS EXCLUSIVE MODE";  // the deadlock, when it holds order_seats
+        std::this_thread::sleep_for(200ms);
+        return {};
+    });
+    if (confirmer.joinable()) confirmer.join();
+    ASSERT_TRUE(held.ok()) << held.error().internal;
+    // With prepared statements the scenario is a real deadlock; unnamed statements are parsed
+    // afresh and lock orders first, so they only wait.
+    if (GetParam().prepared) {
+        EXPECT_TRUE(seatsLockedByTheConfirmation) << "the test no longer forms a deadlock";
+    }
+    ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
+    EXPECT_EQ(confirmed->status, OrderStatus::Confirmed);
+    EXPECT_EQ(confirmed->tickets.size(), 2u);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM tickets WHERE order_id = '" + o.id.str() + "'"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE event_type = 'order.confirmed' AND aggregate_id = '" +
+                    o.id.str() + "'"),
+              1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Postgres, OrderRepositoryPgTest,
                          ::testing::Values(Store{Dialect::Postgres, true}, Store{Dialect::Postgres, false}), storeName);
 

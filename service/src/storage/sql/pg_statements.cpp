@@ -34,7 +34,10 @@ DbStatus failure(PGconn* conn, const PGresult* result) {
     if (message.empty()) message = PQerrorMessage(conn);
     const bool lost = PQstatus(conn) != CONNECTION_OK || isPgConnectionSqlstate(state);
     DbStatus s;
-    s.fault = lost ? DbFault::ConnectionLost : state == "23505" ? DbFault::UniqueViolation : DbFault::Other;
+    s.fault = lost                               ? DbFault::ConnectionLost
+              : state == "23505"                 ? DbFault::UniqueViolation
+              : isPgConflictAbortSqlstate(state) ? DbFault::Aborted
+                                                 : DbFault::Other;
     s.error = fromPostgresState(state.empty() ? "XX000" : state, message, lost);
     return s;
 }
@@ -78,18 +81,29 @@ PgOutcome pgExec(soci::session& session, const PgStatement& statement, const PgP
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
     const int n = static_cast<int>(values.size());
 
-    if (!prepared || PQtransactionStatus(conn) != PQTRANS_IDLE) {
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
         PgRows rows(PQexecParams(conn, statement.text, n, nullptr, values.data(), nullptr, nullptr, 0));
         if (succeeded(rows.result())) return rows;
         return failure(conn, rows.result());
     }
-    for (int attempt = 0;; ++attempt) {
-        PgRows rows(PQexecPrepared(conn, statement.name, n, values.data(), nullptr, nullptr, 0));
+    // Outside a transaction block a failed attempt changed nothing, so it may be run again: once
+    // after preparing a statement the connection did not know, once after a deadlock abort.
+    bool reprepared = false;
+    bool rerun = false;
+    for (;;) {
+        PgRows rows(prepared ? PQexecPrepared(conn, statement.name, n, values.data(), nullptr, nullptr, 0)
+                             : PQexecParams(conn, statement.text, n, nullptr, values.data(), nullptr, nullptr, 0));
         if (succeeded(rows.result())) return rows;
-        if (attempt > 0 || sqlstateOf(rows.result()) != kUnknownStatement) return failure(conn, rows.result());
-        // Outside a transaction block the failed attempt changed nothing: prepare and run again.
-        PgRows made(PQprepare(conn, statement.name, statement.text, n, nullptr));
-        if (!succeeded(made.result())) return failure(conn, made.result());
+        const std::string state = sqlstateOf(rows.result());
+        if (prepared && !reprepared && state == kUnknownStatement) {
+            reprepared = true;
+            PgRows made(PQprepare(conn, statement.name, statement.text, n, nullptr));
+            if (!succeeded(made.result())) return failure(conn, made.result());
+            continue;
+        }
+        DbStatus status = failure(conn, rows.result());
+        if (status.fault != DbFault::Aborted || rerun) return status;
+        rerun = true;
     }
 }
 

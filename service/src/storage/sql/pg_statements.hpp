@@ -61,6 +61,7 @@ private:
 enum class DbFault {
     UniqueViolation,  // sqlstate 23505: which index is read back, never parsed out of the message
     ConnectionLost,   // the session must be reconnected before it is used again
+    Aborted,          // sqlstate 40P01 / 40001: rolled back to break a deadlock; safe to run again
     Other,            // see error.code (timeouts, a bad statement, ...)
 };
 
@@ -88,8 +89,10 @@ private:
 
 /// Runs `statement` with `params` on the PostgreSQL connection of `session`: named (prepared on
 /// that connection first when it does not know it yet: new or reconnected, sqlstate 26000) when
-/// `prepared` and outside a transaction block, unnamed otherwise. Only for sessions of the
-/// postgresql backend.
+/// `prepared` and outside a transaction block, unnamed otherwise. Outside a transaction block a
+/// statement the server aborted to break a deadlock (DbFault::Aborted) is run once more, as
+/// PostgreSQL advises; inside one the caller's transaction is lost and the fault is returned.
+/// Only for sessions of the postgresql backend.
 PgOutcome pgExec(soci::session& session, const PgStatement& statement, const PgParams& params, bool prepared);
 
 /// A PostgreSQL array literal of text elements ('{"a","b\"c"}'), for `CAST($n AS TEXT[])`: one

@@ -22,12 +22,18 @@ bool contains(std::string_view s, std::string_view part) {
 Error unavailable(std::string internal) {
     return Error::of(ErrorCode::DependencyUnavailable, "database unavailable", std::move(internal));
 }
+// 40P01 deadlock_detected, 40001 serialization_failure: PostgreSQL rolled the transaction back
+// to let a conflicting one through (a migration's or an operator's table locks, for one). Nothing
+// of it was applied and running it again may succeed: a 503 the client may retry.
+Error abortedByConflict(std::string internal) {
+    return Error::of(ErrorCode::DependencyUnavailable, "database busy; retry", std::move(internal));
+}
 Error timedOut(std::string internal) {
     return Error::of(ErrorCode::DependencyTimeout, "database timed out", std::move(internal));
 }
 Error uniqueViolation(std::string_view message) {
-    return {
-        ErrorCode::Conflict, "conflicts with existing data", {}, {}, std::string(kUniquePrefix) + std::string(message)};
+    return Error::of(ErrorCode::Conflict, "conflicts with existing data",
+                     std::string(kUniquePrefix) + std::string(message));
 }
 Error foreignKeyViolation(std::string_view message) {
     return Error::of(ErrorCode::Conflict, "refers to missing data or is still referenced",
@@ -96,6 +102,7 @@ Error fromPostgresState(const std::string& state, const std::string& message, bo
     if (state == "53300") return unavailable(message);  // too_many_connections
     // 57014 query_canceled is what statement_timeout raises; 55P03 is lock_timeout.
     if (state == "57014" || state == "55P03") return timedOut(message);
+    if (isPgConflictAbortSqlstate(state)) return abortedByConflict(message);
     if (state == "23505") return uniqueViolation(message);
     if (state == "23503") return foreignKeyViolation(message);
     if (state == "23514") return checkViolation(message);
@@ -104,6 +111,10 @@ Error fromPostgresState(const std::string& state, const std::string& message, bo
 
 bool isPgConnectionSqlstate(const std::string& state) {
     return isConnectionSqlstate(state);
+}
+
+bool isPgConflictAbortSqlstate(const std::string& state) {
+    return state == "40P01" || state == "40001";
 }
 
 Error translateException(const std::exception_ptr& e) noexcept {

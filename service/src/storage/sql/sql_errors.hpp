@@ -13,6 +13,8 @@ namespace boxoffice::sql {
 /// Client-facing `detail` never carries the database's own message; that goes to `internal`:
 ///  - connection refused / lost              -> DependencyUnavailable "database unavailable"
 ///  - statement timeout / cancel, SQLite busy -> DependencyTimeout "database timed out"
+///  - deadlock or serialization failure       -> DependencyUnavailable "database busy; retry"
+///                                              (PostgreSQL rolled the transaction back)
 ///  - unique violation                        -> Conflict (the order repository acts on it
 ///                                              through pg_statements.hpp's typed DbFault)
 ///  - foreign-key violation                   -> Conflict, internal "foreign_key_violation: ..."
@@ -35,5 +37,8 @@ Error databaseUnavailable(std::string internal);
 Error fromPostgresState(const std::string& state, const std::string& message, bool connectionLost);
 /// Class 08 and the shutdown states 57P01-57P03: the session is unusable.
 bool isPgConnectionSqlstate(const std::string& state);
+/// 40P01 deadlock_detected and 40001 serialization_failure: the server rolled the transaction
+/// back to break a conflict; nothing of it was applied.
+bool isPgConflictAbortSqlstate(const std::string& state);
 
 }  // namespace boxoffice::sql
