@@ -196,9 +196,9 @@ std::optional<Response> Pipeline::corsPreflight(Exchange& ex) const {
         return std::nullopt;
     std::unordered_map<std::string, std::string> params;
     const auto match = router_.match(Method::Get, req.path, params);
-    if (!match.pathKnown) return fail(ex, {ErrorCode::RouteNotFound, "no route for " + req.path, {}, {}, {}});
+    if (!match.pathKnown) return fail(ex, Error::of(ErrorCode::RouteNotFound, "no route for " + req.path));
     if (!originAllowed(origin->second))
-        return fail(ex, {ErrorCode::Forbidden, "this origin may not use the API from a browser", {}, {}, {}});
+        return fail(ex, Error::of(ErrorCode::Forbidden, "this origin may not use the API from a browser"));
     Response r = Response::noContent();
     r.with("Access-Control-Allow-Methods", allowList(match));
     r.with("Access-Control-Allow-Headers", std::string(kAllowedRequestHeaders));
@@ -216,11 +216,11 @@ std::optional<Response> Pipeline::preflight(Exchange& ex, const Route*& route) c
     // Ids and names never carry control characters: a NUL must not end a string in one store
     // and not in another.
     if (!decodeComponent(req.path, false))
-        return fail(
-            ex, {ErrorCode::InvalidParameter, "the path has a malformed escape or a control character", {}, {}, {}});
+        return fail(ex,
+                    Error::of(ErrorCode::InvalidParameter, "the path has a malformed escape or a control character"));
     std::string queryError;
     if (!parseQuery(req.rawQuery, req.query, queryError))
-        return fail(ex, {ErrorCode::InvalidParameter, queryError, {}, {}, {}});
+        return fail(ex, Error::of(ErrorCode::InvalidParameter, queryError));
 
     if (auto cors = corsPreflight(ex)) return cors;
 
@@ -237,17 +237,16 @@ std::optional<Response> Pipeline::preflight(Exchange& ex, const Route*& route) c
             }
             const std::string shown =
                 req.method == Method::Other ? req.methodText : std::string(methodName(req.method));
-            auto r = fail(ex, {ErrorCode::MethodNotAllowed, shown + " is not allowed here; use " + allow, {}, {}, {}});
+            auto r = fail(ex, Error::of(ErrorCode::MethodNotAllowed, shown + " is not allowed here; use " + allow));
             r.with("Allow", allow);
             return r;
         }
-        return fail(ex, {ErrorCode::RouteNotFound, "no route for " + req.path, {}, {}, {}});
+        return fail(ex, Error::of(ErrorCode::RouteNotFound, "no route for " + req.path));
     }
     // Every id in a path is letters, digits, '-', '_' or '.' (UUIDs, hold ids "<show>.<hex>"):
     // anything else is refused before a store is asked about it.
     for (const auto& [name, value] : req.pathParams)
-        if (!plausibleId(value))
-            return fail(ex, {ErrorCode::InvalidParameter, name + " is not a valid id", {}, {}, {}});
+        if (!plausibleId(value)) return fail(ex, Error::of(ErrorCode::InvalidParameter, name + " is not a valid id"));
     route = match.route;
     ex.route = route->pattern;
     ex.routeIndex = static_cast<int>(route - router_.routes().data());
@@ -255,15 +254,15 @@ std::optional<Response> Pipeline::preflight(Exchange& ex, const Route*& route) c
 
     if (auto authz = req.headers.find("authorization"); authz != req.headers.end()) {
         if (!startsWithLower(authz->second, "bearer "))
-            return fail(ex, {ErrorCode::Unauthenticated, "use Authorization: Bearer <token>", {}, {}, {}});
+            return fail(ex, Error::of(ErrorCode::Unauthenticated, "use Authorization: Bearer <token>"));
         auto principal = tokens_.verify(std::string_view(authz->second).substr(7));
         if (!principal) return fail(ex, std::move(principal).error());
         req.principal = std::move(principal).value();
     }
     if (route->access != Access::Public && !req.principal)
-        return fail(ex, {ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>", {}, {}, {}});
+        return fail(ex, Error::of(ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>"));
     if (route->access == Access::Admin && !req.principal->isAdmin())
-        return fail(ex, {ErrorCode::Forbidden, "this route needs the admin role", {}, {}, {}});
+        return fail(ex, Error::of(ErrorCode::Forbidden, "this route needs the admin role"));
     return std::nullopt;
 }
 
@@ -272,9 +271,8 @@ void Pipeline::post(const std::shared_ptr<Exchange>& ex, const Route& route, con
     util::WorkQueue& queue = route.lane == Lane::Database ? *databaseLane_ : *fastLane_;
     const bool queued = queue.tryPost([this, ex, handler] { finish(*ex, invoke(*ex, handler)); });
     if (!queued)
-        finish(*ex,
-               fail(*ex,
-                    {ErrorCode::DependencyUnavailable, "the service is overloaded; retry", {}, {}, "work queue full"}));
+        finish(*ex, fail(*ex, Error::of(ErrorCode::DependencyUnavailable, "the service is overloaded; retry",
+                                        "work queue full")));
 }
 
 void Pipeline::startAsync(const std::shared_ptr<Exchange>& ex, const Route& route) const {

@@ -67,7 +67,7 @@ void RequestParser::reset() {
 RequestParser::Status RequestParser::fail(ErrorCode code, std::string detail) {
     stage_ = Stage::Failed;
     failed_ = true;
-    error_ = Error{code, std::move(detail), {}, {}, {}};
+    error_ = Error::of(code, std::move(detail));
     return Status::Failed;
 }
 
