@@ -38,31 +38,6 @@ bool parseInt(std::string_view text, std::int64_t& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
-Error unexpected(std::string_view what, const Reply& r) {
-    std::string shape;
-    switch (r.type) {
-        case Reply::Type::Nil:
-            shape = "nil";
-            break;
-        case Reply::Type::Status:
-            shape = "status " + r.str;
-            break;
-        case Reply::Type::Error:
-            shape = "error " + r.str;
-            break;
-        case Reply::Type::Integer:
-            shape = "integer " + std::to_string(r.integer);
-            break;
-        case Reply::Type::String:
-            shape = "string " + r.str;
-            break;
-        case Reply::Type::Array:
-            shape = "array of " + std::to_string(r.elements.size());
-            break;
-    }
-    return Error::internalError("redis " + std::string(what) + ": unexpected reply: " + shape);
-}
-
 // The store's promise is Result, never an exception: bad_alloc or a bug in here becomes Internal.
 template <typename F>
 auto guarded(std::string_view what, F&& body) -> decltype(body()) {
@@ -92,7 +67,7 @@ Result<HoldChange> holdChangeOf(std::string_view what, const Reply& r) {
         if (r.str == "NOTFOUND") return HoldChange::NotFound;
         if (r.str == "NOTHELD") return HoldChange::NotHeld;
     }
-    return unexpected(what, r);
+    return unexpectedReply(what, r);
 }
 
 }  // namespace
@@ -164,7 +139,7 @@ Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const
                          "redis hold: NOSCRIPT: the server restarted or lost its scripts; holds wait for the repair");
     }
     if (r.type == Reply::Type::Error) return errorFromReply(r, hold_.name);
-    if (r.type != Reply::Type::Array || r.elements.empty()) return unexpected("hold", r);
+    if (r.type != Reply::Type::Array || r.elements.empty()) return unexpectedReply("hold", r);
     const std::string& kind = r.elements.front().str;
     HoldResult out;
     if (kind == "HELD") {
@@ -180,7 +155,7 @@ Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const
     } else if (kind == "DUPLICATE") {
         return Error::internalError("hold id reused: " + request.holdId.str());
     } else {
-        return unexpected("hold", r);
+        return unexpectedReply("hold", r);
     }
     return out;
 }
@@ -222,7 +197,8 @@ Result<std::optional<Hold>> RedisHoldStore::findHold(const HoldId& id, EpochMs n
         auto reply = pool_.call({"HGETALL", holdKey(*show, id)});
         if (!reply) return std::move(reply).error();
         if (reply->type == Reply::Type::Error) return errorFromReply(*reply, "findHold");
-        if (reply->type != Reply::Type::Array || reply->elements.size() % 2 != 0) return unexpected("findHold", *reply);
+        if (reply->type != Reply::Type::Array || reply->elements.size() % 2 != 0)
+            return unexpectedReply("findHold", *reply);
         if (reply->elements.empty()) return std::optional<Hold>{};
 
         std::unordered_map<std::string, std::string> f;
@@ -289,7 +265,7 @@ Result<void> RedisHoldStore::sell(const ShowId& show, const OrderId& order, cons
         for (const auto& seat : seatIds) args.push_back(seat.str());
         auto reply = eval(sell_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
         if (!reply) return std::move(reply).error();
-        if (reply->type != Reply::Type::Array) return unexpected("sell", *reply);
+        if (reply->type != Reply::Type::Array) return unexpectedReply("sell", *reply);
         if (!reply->elements.empty()) {
             // Not an error for the caller (SQL already sold the seats), but a sign of clock skew
             // between replicas or of a double sale in SQL: worth a look.
@@ -312,7 +288,7 @@ Result<void> RedisHoldStore::releaseOrder(const ShowId& show, const OrderId& ord
         for (const auto& seat : seatIds) args.push_back(seat.str());
         auto reply = eval(releaseOrder_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
         if (!reply) return std::move(reply).error();
-        if (reply->type != Reply::Type::Integer) return unexpected("releaseOrder", *reply);
+        if (reply->type != Reply::Type::Integer) return unexpectedReply("releaseOrder", *reply);
         return {};
     });
 }
@@ -339,7 +315,7 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
             }
             auto reply = eval(restore_, keys, args);
             if (!reply) return std::move(reply).error();
-            if (reply->type != Reply::Type::Integer) return unexpected("restore", *reply);
+            if (reply->type != Reply::Type::Integer) return unexpectedReply("restore", *reply);
         } while (next < claims.size());
         return {};
     });
@@ -363,12 +339,13 @@ Result<StoreShowState> RedisHoldStore::showState(const ShowId& show) {
         auto reply = pool_.call({"HMGET", seatsKey(show), std::string(kReadyField), std::string(kSoldField)});
         if (!reply) return std::move(reply).error();
         if (reply->type == Reply::Type::Error) return errorFromReply(*reply, "showState");
-        if (reply->type != Reply::Type::Array || reply->elements.size() != 2) return unexpected("showState", *reply);
+        if (reply->type != Reply::Type::Array || reply->elements.size() != 2)
+            return unexpectedReply("showState", *reply);
         StoreShowState out;
         out.ready = reply->elements[0].type == Reply::Type::String;
         std::int64_t sold = 0;
         if (reply->elements[1].type == Reply::Type::String && !parseInt(reply->elements[1].str, sold))
-            return unexpected("showState #sold", reply->elements[1]);
+            return unexpectedReply("showState #sold", reply->elements[1]);
         out.soldSeats = sold;
         return out;
     });
@@ -380,7 +357,7 @@ Result<std::string> runIdOf(const Reply& reply) {
     if (reply.type == Reply::Type::Error) return errorFromReply(reply, "generation");
     constexpr std::string_view kRunId = "run_id:";
     const auto at = reply.str.find(kRunId);
-    if (reply.type != Reply::Type::String || at == std::string::npos) return unexpected("INFO server", reply);
+    if (reply.type != Reply::Type::String || at == std::string::npos) return unexpectedReply("INFO server", reply);
     const auto from = at + kRunId.size();
     const auto end = reply.str.find_first_of("\r\n", from);
     return reply.str.substr(from, end == std::string::npos ? std::string::npos : end - from);
@@ -437,7 +414,7 @@ Result<AvailabilitySnapshot> RedisHoldStore::snapshot(const ShowId& show, const 
         const Reply& owners = *reply;
         if (owners.type == Reply::Type::Error) return errorFromReply(owners, "snapshot");
         if (owners.type != Reply::Type::Array || owners.elements.size() % 2 != 0) {
-            return unexpected("snapshot HGETALL", owners);
+            return unexpectedReply("snapshot HGETALL", owners);
         }
 
         AvailabilitySnapshot s;

@@ -29,7 +29,7 @@ Result<IdempotencyClaim> RedisIdempotencyStore::claim(const UserId& user, const 
                  {"claim", lease.owner, requestHash, std::to_string(now), std::to_string(lease.until),
                   std::to_string(expiresAt)});
     if (!r) return std::move(r).error();
-    const auto bad = [&] { return Error::internalError("redis idempotency claim: unexpected reply"); };
+    const auto bad = [&] { return unexpectedReply("idempotency claim", *r); };
     if (r->type != Reply::Type::Array || r->elements.empty()) return bad();
     const std::string& kind = r->elements[0].str;
     if (kind == "CLAIMED") return IdempotencyClaim{IdempotencyClaim::Kind::Claimed, 0, {}};

@@ -103,6 +103,31 @@ bool replyNeedsReconnect(const Reply& reply) {
            (startsWithWord(reply.str, "READONLY") || startsWithWord(reply.str, "MASTERDOWN"));
 }
 
+Error unexpectedReply(std::string_view what, const Reply& r) {
+    std::string shape;
+    switch (r.type) {
+        case Reply::Type::Nil:
+            shape = "nil";
+            break;
+        case Reply::Type::Status:
+            shape = "status " + r.str;
+            break;
+        case Reply::Type::Error:
+            shape = "error " + r.str;
+            break;
+        case Reply::Type::Integer:
+            shape = "integer " + std::to_string(r.integer);
+            break;
+        case Reply::Type::String:
+            shape = "string " + r.str;
+            break;
+        case Reply::Type::Array:
+            shape = "array of " + std::to_string(r.elements.size());
+            break;
+    }
+    return Error::internalError("redis " + std::string(what) + ": unexpected reply: " + shape);
+}
+
 Error errorFromReply(const Reply& reply, std::string_view what) {
     std::string internal = "redis " + std::string(what) + ": " + reply.str;
     // Each of these goes away without our help: a replica promoted, the dataset loaded, the

@@ -101,6 +101,9 @@ private:
 /// a failover in progress, a busy script) are DependencyUnavailable; anything else is a bug or a
 /// misconfiguration and becomes Internal. `what` names the operation for the log.
 Error errorFromReply(const Reply& reply, std::string_view what);
+/// A reply of a shape the caller did not expect (a bug or a script of another version): Internal,
+/// with the shape it had ("array of 3", "integer 7") for the log.
+Error unexpectedReply(std::string_view what, const Reply& reply);
 /// True for replies that mean this connection talks to the wrong node now (READONLY after failover).
 bool replyNeedsReconnect(const Reply& reply);
 

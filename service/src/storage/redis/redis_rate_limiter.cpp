@@ -13,10 +13,9 @@ Result<admission::Decision> decode(const Result<Reply>& reply, const admission::
     if (!reply) return reply.error();
     const Reply& r = *reply;
     if (r.type == Reply::Type::Error) return errorFromReply(r, script.name);
-    if (r.type != Reply::Type::Array || r.elements.size() != 4)
-        return Error::internalError("redis rate_limit.lua: unexpected reply");
+    if (r.type != Reply::Type::Array || r.elements.size() != 4) return unexpectedReply(script.name, r);
     for (const auto& e : r.elements)
-        if (e.type != Reply::Type::Integer) return Error::internalError("redis rate_limit.lua: unexpected reply");
+        if (e.type != Reply::Type::Integer) return unexpectedReply(script.name, e);
     admission::Decision d;
     d.allowed = r.elements[0].integer == 1;
     d.remaining = r.elements[1].integer;
