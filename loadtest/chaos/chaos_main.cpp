@@ -1,31 +1,28 @@
 // boxoffice-chaos: a small flash sale against a running boxoffice while a fault command
 // (loadtest/chaos/faults.sh) breaks the stack under it, then the invariants that must survive any
 // fault, checked against what the clients were told, PostgreSQL and the seat map; one verdict line.
-// Composition root: parse the flags, set up the show and the crowd, run, verify, exit 0/1 (2: set-up).
+// Composition root: read the flags (CLI11), set up the show and the crowd, run, verify, exit 0/1 (2: set-up).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
 #include "verifier/api_reader.hpp"
 #include "auth/jwt.hpp"
 #include "chaos_checks.hpp"
 #include "chaos_crowd.hpp"
+#include "chaos_options.hpp"
 #include "fault_hook.hpp"
 #include "common/http_response.hpp"
-#include "harness/scenario.hpp"
 #include "common/setup_client.hpp"
 #include "verifier/sql_reader.hpp"
 #include "harness/virtual_users.hpp"
@@ -38,127 +35,6 @@ using std::chrono::milliseconds;
 
 // Between a hold's request and the service's clock at grant, and the order reaching the service.
 constexpr std::int64_t kHoldExpirySlackUs = 250'000;
-
-struct Options {
-    std::string fault = "none";
-    std::string faultCmd;
-    milliseconds faultAt{2500};
-    std::string baseUrl, postgresUrl, secret;
-    long long seats = 1000, users = 600;
-    milliseconds arriveOver{8000};
-    int groupMin = 1, groupMax = 2;
-    double holdKeyShare = 0.3;
-    int connections = 128;
-    // Above the service's 3 s wait for a key in progress, so a retry sees its 409 rather than a timeout.
-    milliseconds timeout{5000};
-    milliseconds retryBudget{15000};
-    milliseconds grace{2000};
-    milliseconds holdTtl{4000}, paymentWindow{4000}, sweep{250}, seatmapTtl{250};
-    bool holdsWithoutPostgres = false;  // the fault leaves Redis alone: holds must not fail
-    bool storeLosesHolds = false;       // the fault loses Redis data: holds granted before it may be gone
-    milliseconds failFast{0};           // > 0: p99 of holds and seat-map reads during the fault
-    unsigned long long seed = 0;
-};
-
-const char* kUsage =
-    "usage: boxoffice-chaos --base URL --pg URL [--fault NAME --fault-cmd CMD --fault-at 2.5s] [options]\n"
-    "  Sells a fresh show to --users clients (arriving evenly over --arrive-over) while CMD, started\n"
-    "  --fault-at into the sale, injects the fault (it prints `chaos: inject` / `chaos: restore`),\n"
-    "  then verifies the invariants and prints one verdict line. Exit 0 PASS, 1 FAIL, 2 set-up error.\n"
-    "  --secret S (or BOXOFFICE_JWT_SECRET)  --seats 1000  --users 600  --arrive-over 8s  --group 1-2\n"
-    "  --hold-key-share 0.3  --connections 128  --timeout 5s (per request)  --retry-budget 15s\n"
-    "  --grace 2s (errors allowed after the restore)  --hold-ttl 4s --payment-window 4s --sweep 250ms\n"
-    "  --seatmap-ttl 250ms (the service's BOXOFFICE_SEATMAP_AVAILABILITY_TTL)  --seed N\n"
-    "  --holds-without-postgres yes|no (no): the fault leaves Redis alone, so no hold may fail\n"
-    "  --fail-fast 600ms (off): p99 of holds and seat-map reads sent during the fault\n"
-    "  --store-loses-holds yes|no (no): the fault loses Redis data, so holds granted before it may vanish\n";
-
-using Setter = std::function<std::optional<std::string>(const std::string&)>;
-
-Setter text(std::string& out) {
-    return [&out](const std::string& v) -> std::optional<std::string> {
-        out = v;
-        return std::nullopt;
-    };
-}
-template <typename T>
-Setter number(T& out) {
-    return [&out](const std::string& v) -> std::optional<std::string> {
-        std::size_t used = 0;
-        try {
-            if constexpr (std::is_floating_point_v<T>)
-                out = static_cast<T>(std::stod(v, &used));
-            else
-                out = static_cast<T>(std::stoll(v, &used));
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used == 0 || used != v.size()) return "not a number: " + v;
-        return std::nullopt;
-    };
-}
-Setter duration(milliseconds& out) {
-    return [&out](const std::string& v) -> std::optional<std::string> {
-        const auto d = parseDuration(v);
-        if (!d) return "not a duration: " + v;
-        out = *d;
-        return std::nullopt;
-    };
-}
-Setter yesNo(bool& out) {
-    return [&out](const std::string& v) -> std::optional<std::string> {
-        if (v != "yes" && v != "no") return "must be yes or no: " + v;
-        out = v == "yes";
-        return std::nullopt;
-    };
-}
-
-std::optional<std::string> parse(Options& o, const std::vector<std::string>& args) {
-    const std::map<std::string, Setter> flags = {
-        {"--fault", text(o.fault)},
-        {"--fault-cmd", text(o.faultCmd)},
-        {"--fault-at", duration(o.faultAt)},
-        {"--base", text(o.baseUrl)},
-        {"--pg", text(o.postgresUrl)},
-        {"--secret", text(o.secret)},
-        {"--seats", number(o.seats)},
-        {"--users", number(o.users)},
-        {"--arrive-over", duration(o.arriveOver)},
-        {"--group",
-         [&o](const std::string& v) -> std::optional<std::string> {
-             const auto dash = v.find('-');
-             if (auto e = number(o.groupMin)(v.substr(0, dash))) return e;
-             o.groupMax = o.groupMin;
-             return dash == std::string::npos ? std::nullopt : number(o.groupMax)(v.substr(dash + 1));
-         }},
-        {"--hold-key-share", number(o.holdKeyShare)},
-        {"--connections", number(o.connections)},
-        {"--timeout", duration(o.timeout)},
-        {"--retry-budget", duration(o.retryBudget)},
-        {"--grace", duration(o.grace)},
-        {"--hold-ttl", duration(o.holdTtl)},
-        {"--payment-window", duration(o.paymentWindow)},
-        {"--sweep", duration(o.sweep)},
-        {"--seatmap-ttl", duration(o.seatmapTtl)},
-        {"--holds-without-postgres", yesNo(o.holdsWithoutPostgres)},
-        {"--fail-fast", duration(o.failFast)},
-        {"--store-loses-holds", yesNo(o.storeLosesHolds)},
-        {"--seed", number(o.seed)},
-    };
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto it = flags.find(args[i]);
-        if (it == flags.end()) return "unknown flag " + args[i];
-        if (i + 1 >= args.size()) return args[i] + " needs a value";
-        if (auto e = it->second(args[i + 1])) return args[i] + ": " + *e;
-        ++i;
-    }
-    if (o.baseUrl.empty() || o.postgresUrl.empty()) return "--base and --pg are required";
-    if (o.secret.empty()) return "no JWT secret (--secret or BOXOFFICE_JWT_SECRET)";
-    if (o.groupMin < 1 || o.groupMax < o.groupMin || o.groupMax > 6) return "--group must be within 1-6";
-    if (o.users < 1 || o.seats < 1 || o.connections < 1) return "--users, --seats and --connections must be positive";
-    if (o.holdKeyShare < 0 || o.holdKeyShare > 1) return "--hold-key-share must be within 0-1";
-    return std::nullopt;
-}
 
 std::string seconds(std::int64_t us) {
     char buf[32];
@@ -418,18 +294,9 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    for (const auto& a : args)
-        if (a == "--help" || a == "-h") {
-            std::printf("%s", kUsage);
-            return 0;
-        }
     Options o;
     if (const char* secret = std::getenv("BOXOFFICE_JWT_SECRET")) o.secret = secret;
-    if (auto e = parse(o, args)) {
-        std::fprintf(stderr, "boxoffice-chaos: %s\n\n%s", e->c_str(), kUsage);
-        return 2;
-    }
+    if (auto exit = parseCommandLine(o, {argv + 1, argv + argc})) return *exit;
     std::signal(SIGPIPE, SIG_IGN);
     try {
         return run(o);

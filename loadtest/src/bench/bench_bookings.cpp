@@ -3,12 +3,13 @@
 // user each time, on keep-alive connections. Prints bookings/s and per-step latency percentiles.
 //
 //   boxoffice-bench-bookings --base http://127.0.0.1:8080 --show ID --secret S [--seats 20000]
-//                            [--workers 64] [--seconds 10]
+//                            [--workers 64] [--seconds 10]        (--help for every flag)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,6 +19,7 @@
 
 #include "app/arena.hpp"
 #include "auth/jwt.hpp"
+#include "common/cli_app.hpp"
 #include "support/http_client.hpp"
 
 namespace {
@@ -35,27 +37,26 @@ double pct(std::vector<double>& v, double p) {
 int main(int argc, char** argv) {
     std::string base = "http://127.0.0.1:8080", show, secret;
     int seats = 20000, workers = 64, seconds = 10;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--base")
-            base = v;
-        else if (k == "--show")
-            show = v;
-        else if (k == "--secret")
-            secret = v;
-        else if (k == "--seats")
-            seats = std::stoi(v);
-        else if (k == "--workers")
-            workers = std::stoi(v);
-        else if (k == "--seconds")
-            seconds = std::stoi(v);
-    }
-    if (show.empty() || secret.empty() || base.rfind("http://", 0) != 0) {
-        std::fprintf(stderr,
-                     "usage: %s --base http://HOST:PORT --show ID --secret S [--seats N] [--workers N] [--seconds N]\n",
-                     argv[0]);
-        return 2;
-    }
+    CLI::App app(
+        "boxoffice-bench-bookings: full bookings (hold -> order -> confirm) per second against a running\n"
+        "service, closed loop, 2 adjacent seats of its own per booking (no conflicts).",
+        "boxoffice-bench-bookings");
+    boxoffice::load::setUpCliApp(app);
+    app.add_option("--base", base, "the service, http://HOST:PORT")->type_name("URL")->capture_default_str();
+    app.add_option("--show", show, "the show to book (required; loadtest/stack.sh seeds one)")->type_name("ID");
+    app.add_option("--secret", secret, "the service's JWT secret, to mint a user per booking (required)")
+        ->type_name("S");
+    app.add_option("--seats", seats, "seats of the show (demo arena seat names)")
+        ->type_name("N")
+        ->capture_default_str();
+    app.add_option("--workers", workers, "closed-loop workers, each on its keep-alive connection")
+        ->type_name("N")
+        ->capture_default_str();
+    app.add_option("--seconds", seconds, "how long to book")->type_name("N")->capture_default_str();
+    if (auto exit = boxoffice::load::parseArguments(app, {argv + 1, argv + argc}, std::cout, std::cerr)) return *exit;
+    if (show.empty() || secret.empty() || base.rfind("http://", 0) != 0)
+        return boxoffice::load::usageError(app, "--show and --secret are required, --base is an http:// URL",
+                                           std::cerr);
     const std::string hostPort = base.substr(7);
     const auto colon = hostPort.rfind(':');
     const std::string host = hostPort.substr(0, colon);

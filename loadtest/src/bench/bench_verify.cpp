@@ -3,9 +3,11 @@
 //
 //   boxoffice-bench-verify --base URL --show ID --secret S --pg URL [--users 20000] [--buyers 5000]
 //                          [--seats 20000] [--connections 32] [--every-user 1] [--pg '' for API only]
+//                          (--help for every flag)
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -15,6 +17,7 @@
 
 #include "app/arena.hpp"
 #include "auth/jwt.hpp"
+#include "common/cli_app.hpp"
 #include "support/http_client.hpp"
 #include "verifier/verifier.hpp"
 
@@ -32,22 +35,30 @@ int main(int argc, char** argv) {
     std::string base, show, secret, pg;
     int users = 20000, buyers = 5000, seats = 20000, connections = 32;
     bool everyUser = false;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--base") base = v;
-        if (k == "--show") show = v;
-        if (k == "--secret") secret = v;
-        if (k == "--pg") pg = v;
-        if (k == "--users") users = std::stoi(v);
-        if (k == "--buyers") buyers = std::stoi(v);
-        if (k == "--seats") seats = std::stoi(v);
-        if (k == "--connections") connections = std::stoi(v);
-        if (k == "--every-user") everyUser = v == "1";
-    }
-    if (base.empty() || show.empty() || secret.empty() || buyers * 2 > seats || buyers > users) {
-        std::fprintf(stderr, "usage: boxoffice-bench-verify --base URL --show ID --secret S [--pg URL] ...\n");
-        return 2;
-    }
+    CLI::App app(
+        "boxoffice-bench-verify: how long verify() takes on a crowd of --users users, --buyers of whom\n"
+        "bought 2 seats, through the API and in PostgreSQL.",
+        "boxoffice-bench-verify");
+    boxoffice::load::setUpCliApp(app);
+    app.add_option("--base", base, "the service, http://HOST:PORT (required)")->type_name("URL");
+    app.add_option("--show", show, "the show to book and verify (required)")->type_name("ID");
+    app.add_option("--secret", secret, "the service's JWT secret (required)")->type_name("S");
+    app.add_option("--pg", pg, "its PostgreSQL, read by the verifier ('': the API only)")->type_name("URL");
+    app.add_option("--users", users, "users in the crowd")->type_name("N")->capture_default_str();
+    app.add_option("--buyers", buyers, "users who book 2 seats (at most --users and half of --seats)")
+        ->type_name("N")
+        ->capture_default_str();
+    app.add_option("--seats", seats, "seats of the show (demo arena seat names)")
+        ->type_name("N")
+        ->capture_default_str();
+    app.add_option("--connections", connections, "the verifier's connections")->type_name("N")->capture_default_str();
+    app.add_option("--every-user", everyUser, "1: list every user's orders, not only the owners'")
+        ->type_name("0|1")
+        ->capture_default_str();
+    if (auto exit = boxoffice::load::parseArguments(app, {argv + 1, argv + argc}, std::cout, std::cerr)) return *exit;
+    if (base.empty() || show.empty() || secret.empty() || buyers * 2 > seats || buyers > users)
+        return boxoffice::load::usageError(
+            app, "--base, --show and --secret are required; --buyers at most --users and half of --seats", std::cerr);
     const auto port = std::stoi(base.substr(base.rfind(':') + 1));
     boxoffice::SystemClock clock;
     boxoffice::auth::JwtCodec jwt(secret, clock);

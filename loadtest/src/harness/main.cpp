@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <sys/resource.h>
 
+#include "harness/command_line.hpp"
 #include "harness/flash_sale.hpp"
 #include "harness/healthz_bench.hpp"
 #include "harness/report.hpp"
@@ -36,18 +38,9 @@ void raiseFileLimit() {
 
 int main(int argc, char** argv) {
     using namespace boxoffice::load;
-    std::vector<std::string> args(argv + 1, argv + argc);
-    for (const auto& a : args)
-        if (a == "--help" || a == "-h") {
-            std::printf("%s", usage().c_str());
-            return 0;
-        }
     Scenario s;
     if (const char* secret = std::getenv("BOXOFFICE_JWT_SECRET")) s.secret = secret;
-    if (auto e = parseCommandLine(s, args, readFile)) {
-        std::fprintf(stderr, "boxoffice-load: %s\n\n%s", e->message.c_str(), usage().c_str());
-        return 2;
-    }
+    if (auto exit = parseCommandLine(s, {argv + 1, argv + argc}, readFile, std::cout, std::cerr)) return *exit;
     if (s.secret.empty())
         if (const char* secret = std::getenv("BOXOFFICE_JWT_SECRET")) s.secret = secret;
     if (s.healthz.count() == 0)

@@ -105,57 +105,6 @@ std::optional<std::chrono::milliseconds> parseDuration(const std::string& text) 
     return std::chrono::milliseconds{static_cast<long long>(std::llround(ms))};
 }
 
-std::vector<std::string> presetNames() {
-    return {"demo", "ci", "stress", "race"};
-}
-
-std::optional<Scenario> preset(const std::string& name) {
-    Scenario s;
-    s.preset = name;
-    using std::chrono::milliseconds;
-    if (name == "demo") {
-        // 4 users per seat, all in the opening second; some walk away so expiry is verified.
-        s.seats = 5000;
-        s.users = 20000;
-        s.groupMin = 1, s.groupMax = 4;
-        s.choices = {{SeatChoice::Random, 0.6}, {SeatChoice::Best, 0.2}, {SeatChoice::Front, 0.2}};
-        s.abandonHold = 0.04, s.abandonOrder = 0.03, s.cancel = 0.02;
-        s.payDelayMin = milliseconds{200}, s.payDelayMax = milliseconds{1500};
-        s.connections = 2000;
-    } else if (name == "ci") {
-        s.seats = 500;
-        s.users = 2000;
-        s.groupMin = 1, s.groupMax = 4;
-        s.choices = {{SeatChoice::Random, 0.5}, {SeatChoice::Best, 0.25}, {SeatChoice::Front, 0.25}};
-        s.abandonHold = 0.05, s.abandonOrder = 0.05, s.cancel = 0.05;
-        s.payDelayMin = milliseconds{0}, s.payDelayMax = milliseconds{300};
-        s.connections = 500;
-    } else if (name == "stress") {
-        // The benchmark: 5 users per seat within the first second, nobody abandons, no think time.
-        s.seats = 20000;
-        s.users = 100000;
-        s.groupMin = 1, s.groupMax = 4;
-        s.choices = {{SeatChoice::Random, 1.0}};
-        // Persistent buyers (nobody abandons): the verifier then expects a sell-out.
-        s.retries = 10;
-        s.refetchOnConflict = false;
-        s.payDelayMin = milliseconds{0}, s.payDelayMax = milliseconds{0};
-        s.connections = 4000;
-    } else if (name == "race") {
-        // Everyone wants the one seat: exactly one may get it.
-        s.seats = 1;
-        s.users = 500;
-        s.groupMin = 1, s.groupMax = 1;
-        s.choices = {{SeatChoice::Same, 1.0}};
-        s.retries = 0;
-        s.payDelayMin = milliseconds{0}, s.payDelayMax = milliseconds{0};
-        s.connections = 500;
-    } else {
-        return std::nullopt;
-    }
-    return s;
-}
-
 std::optional<ParseError> applySetting(Scenario& s, const std::string& key, const std::string& rawValue) {
     const std::string v = trim(rawValue);
     auto positive = [&](long long& out, long long min) -> std::optional<ParseError> {
@@ -334,52 +283,6 @@ std::optional<ParseError> applyConfig(Scenario& s, const std::string& text) {
     return std::nullopt;
 }
 
-std::optional<ParseError> parseCommandLine(Scenario& s, const std::vector<std::string>& args,
-                                           const FileReader& readFile) {
-    std::vector<std::pair<std::string, std::string>> flags;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string a = args[i];
-        if (a.rfind("--", 0) != 0) return ParseError{"unexpected argument '" + a + "'"};
-        a = a.substr(2);
-        if (a == "quiet" || a == "no-progress") {
-            flags.emplace_back("quiet", "");
-            continue;
-        }
-        if (a == "insecure") {
-            flags.emplace_back("insecure", "yes");
-            continue;
-        }
-        const auto eq = a.find('=');
-        if (eq != std::string::npos) {
-            flags.emplace_back(a.substr(0, eq), a.substr(eq + 1));
-        } else {
-            if (i + 1 >= args.size()) return ParseError{"--" + a + " needs a value"};
-            flags.emplace_back(a, args[++i]);
-        }
-    }
-    for (const auto& [k, v] : flags) {
-        if (k != "preset") continue;
-        auto p = preset(v);
-        if (!p) return bad(k, v, "one of demo, ci, stress, race");
-        s = *p;
-    }
-    for (const auto& [k, v] : flags) {
-        if (k != "config") continue;
-        auto text = readFile(v);
-        if (!text) return bad(k, v, "cannot be read");
-        if (auto e = applyConfig(s, *text)) return ParseError{v + ": " + e->message};
-    }
-    for (const auto& [k, v] : flags) {
-        if (k == "preset" || k == "config") continue;
-        if (k == "quiet") {
-            s.progress = false;
-            continue;
-        }
-        if (auto e = applySetting(s, k, v)) return e;
-    }
-    return std::nullopt;
-}
-
 std::optional<ParseError> validate(const Scenario& s) {
     if (s.abandonHold + s.abandonOrder + s.cancel > 1.0 + 1e-9)
         return ParseError{"--abandon-hold + --abandon-order + --cancel must not exceed 1"};
@@ -452,40 +355,6 @@ std::string describe(const Scenario& s) {
       << s.cancel << ", pay delay " << s.payDelayMin.count() << "-" << s.payDelayMax.count() << " ms, " << s.connections
       << " connections";
     return o.str();
-}
-
-std::string usage() {
-    return R"(boxoffice-load: a flash sale against boxoffice, then a verification that nothing was oversold.
-
-  boxoffice-load [--preset demo|ci|stress|race] [--config FILE] [flags]   (flags override config, config the preset)
-
-  --base URL            service base URL (default http://127.0.0.1:8080); https:// verifies the server's
-                        certificate against the system CA store and its host name (SNI sent)
-  --ca-file FILE        https: trust the CAs in this PEM file instead (a private CA)
-  --insecure            https: do not verify the certificate or host name (prints a warning)
-  --show ID | --seats N sell an existing show, or create one with N seats through the admin API
-  --users N             virtual users, each with its own JWT
-  --arrival P           instant[:WINDOW] | ramp[:DURATION] | rate[:PER_SECOND] | closed[:USERS]
-  --group A-B           seats per user, uniform in A-B (1-6; adjacent seats preferred)
-  --choice C            best | random | front | same, or weighted: random:0.6,best:0.2,front:0.2
-  --front-rows N        rows everyone wants with 'front'
-  --retries N           attempts after a conflict before giving up; --refetch yes|no re-reads availability
-  --abandon-hold S  --abandon-order S  --cancel S     shares of users (0-1)
-  --pay-delay D[-D]     think time before paying
-  --connections N  --threads N  --timeout D
-  --secret S | --tokens FILE      mint tokens (BOXOFFICE_JWT_SECRET by default) or read one per line
-  --expiry-wait D       before the capacity checks, wait for the last hold/order the crowd was told
-                        of to expire, at most D (default 2m; 0: no wait, capacity not checked)
-  --pg URL  --metrics URL         extra verification in PostgreSQL (read-only) and against /metrics
-  --sqs-queue URL [--sqs-endpoint URL] [--sqs-region R]
-                        after the sale, drain this queue and check every outbox row of the show was
-                        published exactly once per outbox id, as its envelope, and nothing else
-                        (needs --pg; AWS_* credentials; the queue is emptied: use one of its own)
-  --report FILE.json  --chart FILE.svg  --quiet  --seed N
-  --service-pid PID     report the service's CPU and memory during the sale (same machine)
-  --healthz D           instead of a sale: GET /healthz on every connection for D (harness ceiling)
-Exit code: 0 verified clean, 1 a violation (named in the report), 2 bad usage or setup failure.
-)";
 }
 
 }  // namespace boxoffice::load

@@ -1,10 +1,9 @@
 #pragma once
 // A flash-sale scenario: who arrives when, what they want, and how they behave. Built from a named
-// preset, then a `key = value` config file, then command-line flags (later ones win). Pure: no I/O
-// beyond what the caller hands in.
+// preset, then a `key = value` config file, then command-line flags (later ones win; the command
+// line is read in harness/command_line). Pure: no I/O beyond what the caller hands in.
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,23 +66,12 @@ struct ParseError {
     std::string message;
 };
 
-/// Known presets: demo, ci, stress, race.
-std::vector<std::string> presetNames();
-std::optional<Scenario> preset(const std::string& name);
-
 /// Applies one setting (`users`, `arrival`, `group`, ...; the flag name without `--`). Returns an
 /// error naming the key and what was wrong.
 std::optional<ParseError> applySetting(Scenario& s, const std::string& key, const std::string& value);
 
 /// `key = value` lines, `#` comments, blank lines ignored.
 std::optional<ParseError> applyConfig(Scenario& s, const std::string& text);
-
-/// Whole command line (without argv[0]): `--preset` first, then `--config`, then the other flags in
-/// order. `--flag value` or `--flag=value`; `--quiet` / `--no-progress` and `--insecure` take no value.
-/// `readFile` returns a config file's text (nullopt when it cannot be read).
-using FileReader = std::function<std::optional<std::string>(const std::string& path)>;
-std::optional<ParseError> parseCommandLine(Scenario& s, const std::vector<std::string>& args,
-                                           const FileReader& readFile);
 
 /// Cross-field checks (shares sum to <= 1, group within 1-6, a secret or tokens, ...).
 std::optional<ParseError> validate(const Scenario& s);
@@ -94,7 +82,5 @@ std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);
 std::string arrivalName(Arrival a);
 std::string choiceName(SeatChoice c);
 std::string describe(const Scenario& s);  // one line for the report
-
-std::string usage();
 
 }  // namespace boxoffice::load

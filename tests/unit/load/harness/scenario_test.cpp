@@ -2,12 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/presets.hpp"
+
 namespace boxoffice::load {
 namespace {
-
-std::optional<std::string> noFiles(const std::string&) {
-    return std::nullopt;
-}
 
 TEST(Scenario, EveryPresetExistsAndValidatesWithASecret) {
     for (const auto& name : presetNames()) {
@@ -28,24 +26,6 @@ TEST(Scenario, RaceIsEveryoneForOneSeat) {
     EXPECT_EQ(s.choices[0].choice, SeatChoice::Same);
     EXPECT_EQ(s.retries, 0);
     EXPECT_EQ(s.abandonHold + s.abandonOrder + s.cancel, 0);
-}
-
-TEST(Scenario, FlagsOverrideConfigWhichOverridesThePreset) {
-    Scenario s;
-    auto files = [](const std::string& path) -> std::optional<std::string> {
-        if (path == "sale.conf") return "# a comment\nusers = 300\ngroup = 2-3\n\narrival = ramp:5s\n";
-        return std::nullopt;
-    };
-    auto e = parseCommandLine(s, {"--users", "42", "--config", "sale.conf", "--preset", "ci", "--cancel=0.2"}, files);
-    ASSERT_FALSE(e) << e->message;
-    EXPECT_EQ(s.preset, "ci");
-    EXPECT_EQ(s.seats, 500);   // from the preset
-    EXPECT_EQ(s.groupMin, 2);  // from the config
-    EXPECT_EQ(s.groupMax, 3);
-    EXPECT_EQ(s.arrival, Arrival::Ramp);
-    EXPECT_EQ(s.ramp, std::chrono::milliseconds(5000));
-    EXPECT_EQ(s.users, 42);  // the flag wins over the config
-    EXPECT_DOUBLE_EQ(s.cancel, 0.2);
 }
 
 TEST(Scenario, ArrivalForms) {
@@ -89,26 +69,13 @@ TEST(Scenario, BadValuesNameTheFlag) {
     auto unknown = applySetting(s, "colour", "red");
     ASSERT_TRUE(unknown);
     EXPECT_NE(unknown->message.find("colour"), std::string::npos);
-    EXPECT_TRUE(parseCommandLine(s, {"--users"}, noFiles));
-    EXPECT_TRUE(parseCommandLine(s, {"--config", "missing.conf"}, noFiles));
-    EXPECT_TRUE(parseCommandLine(s, {"stray"}, noFiles));
 }
 
-TEST(Scenario, HttpsBaseWithTheCaFileOrInsecure) {
-    Scenario s;
-    s.secret = "x";
-    ASSERT_FALSE(parseCommandLine(s, {"--base", "https://tickets.example.com/", "--ca-file", "ca.pem"}, noFiles));
-    EXPECT_EQ(s.baseUrl, "https://tickets.example.com");
-    EXPECT_EQ(s.caFile, "ca.pem");
-    EXPECT_FALSE(s.insecure);
-    EXPECT_FALSE(validate(s));
-
+TEST(Scenario, InsecureIsExclusiveWithTheCaFile) {
     Scenario t;
     t.secret = "x";
-    // --insecure takes no value: the next flag is not swallowed.
-    ASSERT_FALSE(parseCommandLine(t, {"--insecure", "--base", "https://127.0.0.1:8443"}, noFiles));
-    EXPECT_TRUE(t.insecure);
-    EXPECT_EQ(t.baseUrl, "https://127.0.0.1:8443");
+    ASSERT_FALSE(applySetting(t, "base", "https://127.0.0.1:8443"));
+    ASSERT_FALSE(applySetting(t, "insecure", "yes"));
     EXPECT_FALSE(validate(t));
     t.caFile = "ca.pem";
     auto both = validate(t);
@@ -149,14 +116,6 @@ TEST(Scenario, Durations) {
     EXPECT_FALSE(parseDuration("soon"));
     EXPECT_FALSE(parseDuration("-1s"));
     EXPECT_FALSE(parseDuration("5 parsecs"));
-}
-
-TEST(Scenario, QuietAndPayDelayRange) {
-    Scenario s;
-    ASSERT_FALSE(parseCommandLine(s, {"--quiet", "--pay-delay", "200ms-2s"}, noFiles));
-    EXPECT_FALSE(s.progress);
-    EXPECT_EQ(s.payDelayMin, std::chrono::milliseconds(200));
-    EXPECT_EQ(s.payDelayMax, std::chrono::milliseconds(2000));
 }
 
 }  // namespace
