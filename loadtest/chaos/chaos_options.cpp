@@ -27,7 +27,7 @@ Setter number(T& out) {
         try {
             if constexpr (std::is_floating_point_v<T>)
                 out = static_cast<T>(std::stod(v, &used));
-            else
+            else if (v.find_first_not_of("0123456789") == std::string::npos)  // counts: whole and decimal
                 out = static_cast<T>(std::stoll(v, &used));
         } catch (const std::exception&) {
             used = 0;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 
+#include "app/cli_decimal.hpp"
 #include "app/commands.hpp"
 #include "metrics/build_info.hpp"
 #include "util/duration.hpp"
@@ -17,16 +18,7 @@ namespace {
 
 using boxoffice::app::MigrateAction;
 
-// Whole decimal numbers only: CLI11 reads integers with strtoll base 0, where "010" is 8 and
-// "0x10" is 16; leading zeros are dropped here so the number means what it says.
-const CLI::Validator kDecimal(
-    [](std::string& text) {
-        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-            return std::string("must be a whole number, not '") + text + "'";
-        text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1));
-        return std::string();
-    },
-    "", "decimal");
+using boxoffice::cli::kDecimal;
 
 std::string innermostCommand(const CLI::App& app) {
     std::string path = app.get_name();

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/arena.hpp"
+#include "app/cli_decimal.hpp"
 #include "auth/jwt.hpp"
 #include "common/cli_app.hpp"
 #include "support/http_client.hpp"
@@ -48,11 +49,16 @@ int main(int argc, char** argv) {
         ->type_name("S");
     app.add_option("--seats", seats, "seats of the show (demo arena seat names)")
         ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
         ->capture_default_str();
     app.add_option("--workers", workers, "closed-loop workers, each on its keep-alive connection")
         ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
         ->capture_default_str();
-    app.add_option("--seconds", seconds, "how long to book")->type_name("N")->capture_default_str();
+    app.add_option("--seconds", seconds, "how long to book")
+        ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
+        ->capture_default_str();
     if (auto exit = boxoffice::load::parseArguments(app, {argv + 1, argv + argc}, std::cout, std::cerr)) return *exit;
     if (show.empty() || secret.empty() || base.rfind("http://", 0) != 0)
         return boxoffice::load::usageError(app, "--show and --secret are required, --base is an http:// URL",

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/arena.hpp"
+#include "app/cli_decimal.hpp"
 #include "auth/jwt.hpp"
 #include "common/cli_app.hpp"
 #include "support/http_client.hpp"
@@ -44,16 +45,25 @@ int main(int argc, char** argv) {
     app.add_option("--show", show, "the show to book and verify (required)")->type_name("ID");
     app.add_option("--secret", secret, "the service's JWT secret (required)")->type_name("S");
     app.add_option("--pg", pg, "its PostgreSQL, read by the verifier ('': the API only)")->type_name("URL");
-    app.add_option("--users", users, "users in the crowd")->type_name("N")->capture_default_str();
+    app.add_option("--users", users, "users in the crowd")
+        ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
+        ->capture_default_str();
     app.add_option("--buyers", buyers, "users who book 2 seats (at most --users and half of --seats)")
         ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
         ->capture_default_str();
     app.add_option("--seats", seats, "seats of the show (demo arena seat names)")
         ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
         ->capture_default_str();
-    app.add_option("--connections", connections, "the verifier's connections")->type_name("N")->capture_default_str();
+    app.add_option("--connections", connections, "the verifier's connections")
+        ->type_name("N")
+        ->transform(boxoffice::cli::kDecimal)
+        ->capture_default_str();
     app.add_option("--every-user", everyUser, "1: list every user's orders, not only the owners'")
         ->type_name("0|1")
+        ->transform(boxoffice::cli::kDecimal)
         ->capture_default_str();
     if (auto exit = boxoffice::load::parseArguments(app, {argv + 1, argv + argc}, std::cout, std::cerr)) return *exit;
     if (base.empty() || show.empty() || secret.empty() || buyers * 2 > seats || buyers > users)

@@ -105,6 +105,17 @@ TEST(LoadCliUsage, AFlagWithoutItsValueIsAUsageError) {
     }
 }
 
+// Numbers mean what they say: CLI11 alone would read 0x10 as 16 and 010 as 8.
+TEST(LoadCliUsage, NumbersAreWholeDecimalNumbers) {
+    for (const auto& p : programs()) {
+        for (const char* value : {"0x10", "1e3", "-5"}) {
+            auto r = run(p.binary, std::string("--seats=") + value);
+            EXPECT_EQ(r.exitCode, 2) << p.name << " " << value;
+            EXPECT_NE(firstLine(r.err).find("--seats"), std::string::npos) << p.name << "\n" << r.err;
+        }
+    }
+}
+
 TEST(LoadCliUsage, TheHarnessChecksTheScenarioBeforeAnyRequest) {
     auto r = run(BOXOFFICE_LOAD_BIN, "--preset ci --base http://127.0.0.1:1");  // no secret in the environment
     EXPECT_EQ(r.exitCode, 2);
