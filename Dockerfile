@@ -44,7 +44,7 @@ RUN cmake -S . -B /src/build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFF
  && (ccache --show-stats || true)
 # The runtime stage installs the Debian packages that own the binaries' shared libraries (read from
 # ldd here, so a new dependency cannot be forgotten), not a hand-kept list. The harness adds libcurl
-# (its verifier) to what the service links.
+# (its set-up client and verifier) to what the service links.
 RUN ldd /boxoffice /boxoffice-load | awk '/=> \// { print $3 }' | xargs -r readlink -f | sort -u \
       | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u > /runtime-packages \
  && grep -qx 'libpq5' /runtime-packages && grep -qx 'libcurl4' /runtime-packages \

@@ -1,11 +1,15 @@
 #pragma once
-// A small blocking HTTP/1.1 client over a real socket, for tests of the running application and the
-// benchmarks (loadtest/src/bench; a target of its own, boxoffice_test_http).
+// A small blocking keep-alive HTTP/1.1 client for tests of the running application and the
+// benchmarks (loadtest/src/bench; a target of its own, boxoffice_test_http): the harness's libcurl
+// session (loadtest/src/common/http_session) with the tests' conventions. Malformed requests are
+// not its job: the edge tests write bytes to a socket of their own (integration/http_edge_test.cpp).
 #include <map>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/http_session.hpp"
 
 namespace boxoffice::testing {
 
@@ -21,16 +25,11 @@ struct HttpResult {
 class HttpClient {
 public:
     explicit HttpClient(int port, std::string host = "127.0.0.1");
-    ~HttpClient();
-    HttpClient(const HttpClient&) = delete;
-    HttpClient& operator=(const HttpClient&) = delete;
 
-    /// Sends one request on the current connection (opening one if needed) and reads the response
-    /// (Content-Length framed). Extra headers as "Name: value". Throws on transport errors.
+    /// Sends one request on the current connection (opening one if needed) and reads the response.
+    /// Extra headers as "Name: value". Throws std::runtime_error on transport errors.
     HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
                        const std::vector<std::string>& headers = {});
-    /// Sends raw bytes and reads one response (for malformed requests).
-    HttpResult raw(const std::string& bytes);
 
     HttpResult get(const std::string& target, const std::vector<std::string>& headers = {}) {
         return request("GET", target, "", headers);
@@ -48,19 +47,13 @@ public:
     }
 
     /// How many TCP connections this client has opened (to check keep-alive).
-    int connectionsOpened() const { return connections_; }
-    void close();
+    int connectionsOpened() const { return session_.connectionsOpened(); }
+    void close() { session_.closeConnection(); }
 
 private:
     static std::vector<std::string> withJson(const std::string& token);
-    void connect();
-    HttpResult readResponse();
 
-    int port_;
-    std::string host_;
-    int fd_ = -1;
-    int connections_ = 0;
-    std::string buffer_;
+    load::HttpSession session_;
 };
 
 }  // namespace boxoffice::testing

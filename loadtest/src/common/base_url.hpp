@@ -16,8 +16,8 @@ struct BaseUrl {
     std::string path;        // "" or "/..." (a --metrics URL's path)
 };
 
-/// How https:// URLs are verified: by the crowd's OpenSSL sessions (tls.hpp) and by the verifier's
-/// libcurl requests (verifier/http_batch.hpp) alike.
+/// How https:// URLs are verified: by the crowd's OpenSSL sessions (tls.hpp) and by the set-up
+/// client's and the verifier's libcurl requests (http_session.hpp, verifier/http_batch.hpp) alike.
 struct TlsOptions {
     std::string caFile;     // PEM bundle to trust instead of the system store ("" = the system store)
     bool insecure = false;  // no certificate or host name verification

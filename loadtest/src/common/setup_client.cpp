@@ -1,19 +1,13 @@
 #include "common/setup_client.hpp"
 
+#include <arpa/inet.h>
+
 #include <chrono>
-#include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include <nlohmann/json.hpp>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-
-#include "common/http_response.hpp"
-#include "common/tls.hpp"
 #include "util/rfc3339.hpp"
 
 namespace boxoffice::load {
@@ -27,73 +21,33 @@ std::string idOf(const SetupResponse& r, const char* what) {
     return j["id"].get<std::string>();
 }
 
+HttpSessionOptions optionsFor(const Origin& server, const TlsOptions& tls) {
+    HttpSessionOptions o;
+    o.origin = (server.url.tls ? "https://" : "http://") + server.url.hostHeader;
+    o.hostHeader = server.url.hostHeader;  // exactly as the crowd sends it
+    // The address the origin was resolved to once, which the crowd connects to as well.
+    char address[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &server.addr.sin_addr, address, sizeof address);
+    o.resolve = server.url.host + ":" + server.url.port + ":" + address;
+    o.tls = tls;
+    return o;
+}
+
 }  // namespace
 
-SetupClient::SetupClient(Origin server, const TlsClient* tls) : server_(std::move(server)), tls_(tls) {
-    if (server_.url.tls && tls_ == nullptr) throw std::logic_error("SetupClient: an https:// origin needs a TlsClient");
-}
+SetupClient::SetupClient(const Origin& server, const TlsOptions& tls) : session_(optionsFor(server, tls)) {}
 
 SetupResponse SetupClient::request(const std::string& method, const std::string& path, const std::string& body,
-                                   const std::string& token) const {
-    const std::string& host = server_.url.hostHeader;
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return {0, "socket failed"};
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};  // declared before `ssl`, so the session is freed first
-    timeval tv{30, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&server_.addr), sizeof server_.addr) != 0)
-        return {0, "cannot connect to " + host};
-    std::unique_ptr<SSL, void (*)(SSL*)> ssl(nullptr, SSL_free);
-    if (server_.url.tls) {
-        std::string error;
-        ssl.reset(tls_->newSession(fd, server_.url.host, error));
-        if (!ssl) return {0, error};
-        ERR_clear_error();
-        if (const int rc = SSL_connect(ssl.get()); rc != 1)
-            return {0, "TLS handshake with " + host + " failed: " + TlsClient::describeFailure(ssl.get(), rc)};
-    }
-    // The blocking socket's timeouts bound every call; SSL_write/SSL_read retry on their own.
-    auto sendSome = [&](const char* p, std::size_t n) -> long {
-        if (ssl) return SSL_write(ssl.get(), p, static_cast<int>(n));
-        return ::send(fd, p, n, MSG_NOSIGNAL);
-    };
-    auto recvSome = [&](char* p, std::size_t n) -> long {
-        if (ssl) return SSL_read(ssl.get(), p, static_cast<int>(n));
-        return ::recv(fd, p, n, 0);
-    };
-    std::string w = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
-    if (!token.empty()) w += "Authorization: Bearer " + token + "\r\n";
-    if (!body.empty()) w += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    w += "\r\n" + body;
-    for (std::size_t off = 0; off < w.size();) {
-        const long n = sendSome(w.data() + off, w.size() - off);
-        if (n <= 0) return {0, "send failed"};
-        off += static_cast<std::size_t>(n);
-    }
-    std::string in;
-    char buf[65536];
-    ResponseHead head;
-    bool haveHead = false;
-    for (;;) {
-        const long n = recvSome(buf, sizeof buf);
-        if (n <= 0) break;
-        in.append(buf, static_cast<std::size_t>(n));
-        if (!haveHead) {
-            const auto p = parseResponseHead(in, head);
-            if (p == HeadParse::Invalid) break;
-            haveHead = p == HeadParse::Done;
-        }
-        if (haveHead && in.size() >= head.headerBytes + head.contentLength) break;
-    }
-    if (!haveHead || in.size() < head.headerBytes + head.contentLength) return {0, "incomplete response from " + host};
-    return {head.status, in.substr(head.headerBytes, head.contentLength)};
+                                   const std::string& token) {
+    std::vector<std::string> headers;
+    if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+    if (!body.empty()) headers.emplace_back("Content-Type: application/json");
+    auto reply = session_.request(method, path, body, headers);
+    if (reply.status == 0) return {0, std::move(reply.error)};
+    return {static_cast<int>(reply.status), std::move(reply.body)};
 }
 
-std::string createShow(const SetupClient& client, const std::string& adminToken, long long seats) {
+std::string createShow(SetupClient& client, const std::string& adminToken, long long seats) {
     nlohmann::json sections = nlohmann::json::array();
     long long left = seats;
     for (int s = 0; left > 0; ++s) {

@@ -1,8 +1,8 @@
 #pragma once
-// TLS for the harness's own connections (the crowd's event loop and the blocking set-up client):
-// OpenSSL, TLS 1.2 or newer, SNI, the certificate chain verified against the system CA store (or
-// `--ca-file`), the host name verified against the certificate. `--insecure` skips both checks.
-// The verifier's requests go through libcurl, which is given the same options (verifier/http_batch.cpp).
+// TLS for the crowd's event loop: OpenSSL, TLS 1.2 or newer, SNI, the certificate chain verified
+// against the system CA store (or `--ca-file`), the host name verified against the certificate.
+// `--insecure` skips both checks. The set-up client's and the verifier's requests go through
+// libcurl, which is given the same options (common/http_session.cpp, verifier/http_batch.cpp).
 
 #include <string>
 

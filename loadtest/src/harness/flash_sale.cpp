@@ -52,7 +52,9 @@ int runFlashSale(const Scenario& s) {
     }
     const std::string& host = target.url.hostHeader;
     const TlsOptions tlsOptions{s.caFile, s.insecure};
-    // One TLS context for the run (the crowd, set-up and a https:// metrics URL), made only when needed.
+    // The crowd's TLS context, made only when needed; also whenever a https:// metrics URL is given,
+    // so a bad --ca-file fails here, before the show is made (set-up and scrapes are libcurl's, with
+    // the same options).
     std::optional<TlsClient> tls;
     if (target.url.tls || s.metricsUrl.rfind("https://", 0) == 0) {
         if (s.insecure) std::fprintf(stderr, "%s", kInsecureWarning);
@@ -64,7 +66,7 @@ int runFlashSale(const Scenario& s) {
         }
     }
     const TlsClient* tlsClient = tls ? &*tls : nullptr;
-    SetupClient setup(target, tlsClient);
+    SetupClient setup(target, tlsOptions);
     // From the scenario's engine: a run with --seed names its users the same way every time.
     const std::uint64_t draw = rng();
     const unsigned char runBytes[4] = {static_cast<unsigned char>(draw), static_cast<unsigned char>(draw >> 8),
@@ -120,7 +122,7 @@ int runFlashSale(const Scenario& s) {
         std::string merror;
         if (resolveOrigin(s.metricsUrl, metrics, merror)) {
             const std::string path = metrics.url.path.empty() ? "/metrics" : metrics.url.path;
-            const auto scrape = SetupClient(metrics, tlsClient).request("GET", path);
+            const auto scrape = SetupClient(metrics, tlsOptions).request("GET", path);
             if (scrape.status == 200) metricsBefore = scrape.body;
         }
         if (metricsBefore.empty())
