@@ -16,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "common/event_loop_conn.hpp"
 #include "common/http_response.hpp"
 #include "common/tls.hpp"
 
@@ -26,27 +27,6 @@ std::int64_t monoMicros() {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
 }
-
-struct EventLoop::Conn {
-    enum class State { Closed, Connecting, Handshaking, Idle, Busy };
-    int fd = -1;
-    SSL* ssl = nullptr;           // https:// only
-    bool writeWantsRead = false;  // SSL_write said WANT_READ: retry it when readable
-    bool readWantsWrite = false;  // SSL_read said WANT_WRITE: retry it when writable
-    std::int64_t handshakeStart = 0;
-    State state = State::Closed;
-    bool inIdleList = false;
-    bool inClosedList = false;
-    bool writeArmed = false;
-    Call call;
-    std::size_t outOff = 0;
-    std::unique_ptr<char[]> buf;
-    std::size_t cap = 0, len = 0;
-    ResponseHead head;
-    bool haveHead = false;
-    int connectFailures = 0;
-    std::int64_t reopenAt = 0;
-};
 
 EventLoop::EventLoop(const Origin& server, int connections, std::chrono::milliseconds timeout, LoopHandler& handler,
                      const TlsClient* tls)
@@ -186,25 +166,13 @@ void EventLoop::flush(Conn& c) {
             continue;
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            if (!c.writeArmed) {
-                epoll_event ev{};
-                ev.events = EPOLLIN | EPOLLOUT;
-                ev.data.ptr = &c;
-                ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
-                c.writeArmed = true;
-            }
+            setWriteInterest(c, true);
             return;
         }
         fail(c, "send failed");
         return;
     }
-    if (c.writeArmed) {
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.ptr = &c;
-        ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
-        c.writeArmed = false;
-    }
+    setWriteInterest(c, false);
 }
 
 void EventLoop::setWriteInterest(Conn& c, bool on) {
@@ -214,88 +182,6 @@ void EventLoop::setWriteInterest(Conn& c, bool on) {
     ev.data.ptr = &c;
     ::epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &ev);
     c.writeArmed = on;
-}
-
-void EventLoop::flushTls(Conn& c) {
-    const std::string& w = c.call.wire;
-    c.writeWantsRead = false;
-    while (c.outOff < w.size()) {
-        ERR_clear_error();
-        // After WANT_*, the retry passes the same bytes again, as OpenSSL requires.
-        const int n = SSL_write(c.ssl, w.data() + c.outOff,
-                                static_cast<int>(std::min<std::size_t>(w.size() - c.outOff, 1 << 30)));
-        if (n > 0) {
-            c.outOff += static_cast<std::size_t>(n);
-            continue;
-        }
-        switch (SSL_get_error(c.ssl, n)) {
-            case SSL_ERROR_WANT_WRITE:
-                setWriteInterest(c, true);
-                return;
-            case SSL_ERROR_WANT_READ:  // a TLS 1.3 key update or the like: wait for the peer
-                c.writeWantsRead = true;
-                setWriteInterest(c, false);
-                return;
-            default:
-                lastTlsError_ = TlsClient::describeFailure(c.ssl, n);
-                fail(c, "send failed");
-                return;
-        }
-    }
-    setWriteInterest(c, false);
-}
-
-// recv()'s contract over TLS: > 0 bytes, 0 at the end of the stream, -1 with errno EAGAIN when
-// nothing can be read now (WANT_READ, or WANT_WRITE with write interest armed) or ECONNRESET.
-long EventLoop::readTls(Conn& c, char* into, std::size_t room) {
-    ERR_clear_error();
-    const int n = SSL_read(c.ssl, into, static_cast<int>(std::min<std::size_t>(room, 1 << 30)));
-    if (n > 0) {
-        if (c.readWantsWrite) {
-            c.readWantsWrite = false;
-            if (c.state != Conn::State::Busy || c.outOff >= c.call.wire.size()) setWriteInterest(c, false);
-        }
-        return n;
-    }
-    switch (SSL_get_error(c.ssl, n)) {
-        case SSL_ERROR_WANT_READ:
-            errno = EAGAIN;
-            return -1;
-        case SSL_ERROR_WANT_WRITE:
-            c.readWantsWrite = true;
-            setWriteInterest(c, true);
-            errno = EAGAIN;
-            return -1;
-        case SSL_ERROR_ZERO_RETURN:
-            return 0;
-        default:
-            lastTlsError_ = TlsClient::describeFailure(c.ssl, n);
-            errno = ECONNRESET;
-            return -1;
-    }
-}
-
-void EventLoop::handshake(Conn& c) {
-    ERR_clear_error();
-    const int rc = SSL_connect(c.ssl);
-    if (rc == 1) {
-        setWriteInterest(c, false);
-        c.connectFailures = 0;
-        becomeIdle(c);
-        return;
-    }
-    switch (SSL_get_error(c.ssl, rc)) {
-        case SSL_ERROR_WANT_READ:
-            setWriteInterest(c, false);
-            return;
-        case SSL_ERROR_WANT_WRITE:
-            setWriteInterest(c, true);
-            return;
-        default:
-            lastTlsError_ = TlsClient::describeFailure(c.ssl, rc);
-            fail(c, "TLS handshake failed");
-            return;
-    }
 }
 
 void EventLoop::onWritable(Conn& c) {
