@@ -277,7 +277,20 @@ Result<void> repair(soci::session& session, bool& broken, Dialect dialect, std::
     }
 }
 
+// A failure on a connection found lost is DependencyUnavailable whatever it looked like.
+Error asConnectionLost(Error error) {
+    if (error.code == ErrorCode::DependencyUnavailable) return error;
+    return databaseUnavailable("connection lost: " + error.internal);
+}
+
 }  // namespace
+
+Result<void> Database::reconnectIfBroken(Slot& slot) {
+    const bool wasBroken = slot.broken;
+    auto repaired = repair(slot.session, slot.broken, dialect_, options_.statementTimeout);
+    if (repaired.ok() && wasBroken) reconnects_.fetch_add(1, std::memory_order_relaxed);
+    return repaired;
+}
 
 Result<void> Database::run(const std::function<void(soci::session&)>& fn) {
     return call([&fn](soci::session& session) -> Result<void> {
@@ -293,19 +306,12 @@ Result<void> Database::call(const std::function<Result<void>(soci::session&)>& f
     ScopeExit releaseOnExit([this, slot] { release(slot); });
 
     for (int attempt = 0;; ++attempt) {
-        const bool wasBroken = slot->broken;
-        if (auto repaired = repair(slot->session, slot->broken, dialect_, options_.statementTimeout); !repaired.ok()) {
-            return repaired;
-        }
-        if (wasBroken) reconnects_.fetch_add(1, std::memory_order_relaxed);
+        if (auto repaired = reconnectIfBroken(*slot); !repaired.ok()) return repaired;
         try {
             Result<void> done = fn(slot->session);
             if (done.ok() || dialect_ != Dialect::Postgres || !pgConnectionBad(slot->session)) return done;
             slot->broken = true;
-            Error error = std::move(done).error();
-            if (error.code != ErrorCode::DependencyUnavailable) {
-                error = databaseUnavailable("connection lost: " + error.internal);
-            }
+            Error error = asConnectionLost(std::move(done).error());
             if (attempt >= 1) return error;
         } catch (...) {
             const auto ep = std::current_exception();
@@ -313,10 +319,7 @@ Result<void> Database::call(const std::function<Result<void>(soci::session&)>& f
             const bool lost = isConnectionLoss(ep) || (dialect_ == Dialect::Postgres && pgConnectionBad(slot->session));
             if (!lost) return error;
             slot->broken = true;
-            if (error.code != ErrorCode::DependencyUnavailable) {
-                error = databaseUnavailable("connection lost: " + error.internal);
-            }
-            if (attempt >= 1) return error;
+            if (attempt >= 1) return asConnectionLost(std::move(error));
         }
     }
 }
@@ -332,12 +335,9 @@ Result<void> Database::transact(const std::function<Result<void>(soci::session&)
     };
     auto failed = [&](const std::exception_ptr& ep) {
         Error error = translateException(ep);
-        if (lostOrBad(ep)) {
-            slot->broken = true;
-            if (error.code != ErrorCode::DependencyUnavailable)
-                error = databaseUnavailable("connection lost: " + error.internal);
-        }
-        return error;
+        if (!lostOrBad(ep)) return error;
+        slot->broken = true;
+        return asConnectionLost(std::move(error));
     };
     auto rollback = [&] {
         if (slot->broken) return;
@@ -353,11 +353,7 @@ Result<void> Database::transact(const std::function<Result<void>(soci::session&)
     // then writes can fail with SQLITE_BUSY on the upgrade, which busy_timeout does not wait out.
     const char* begin = dialect_ == Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
     for (int attempt = 0;; ++attempt) {
-        const bool wasBroken = slot->broken;
-        if (auto repaired = repair(slot->session, slot->broken, dialect_, options_.statementTimeout); !repaired.ok()) {
-            return repaired;
-        }
-        if (wasBroken) reconnects_.fetch_add(1, std::memory_order_relaxed);
+        if (auto repaired = reconnectIfBroken(*slot); !repaired.ok()) return repaired;
         try {
             slot->session << begin;
             break;

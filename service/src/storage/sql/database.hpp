@@ -82,6 +82,8 @@ private:
     Database(Dialect dialect, DatabaseOptions options);
     Result<Slot*> acquire();
     void release(Slot* slot);
+    /// Reconnects the slot's session when it is marked broken, counting the reconnect.
+    Result<void> reconnectIfBroken(Slot& slot);
 
     Dialect dialect_;
     DatabaseOptions options_;
