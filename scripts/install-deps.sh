@@ -16,6 +16,7 @@ PACKAGES=(
   prometheus
   stunnel4  # the TLS endpoint of boxoffice-load's https test (loadtest/tls-flash-sale.sh)
   yq yamllint unzip  # the Helm chart's checks (helm/tests)
+  zbar-tools librsvg2-bin  # tests: a ticket's QR drawn (rsvg-convert) and decoded (zbarimg) back to its code
   # The container image (scripts/build-image.sh) and its test: build and run without a Docker engine.
   mmdebstrap buildah podman skopeo uidmap fuse-overlayfs runc
 )

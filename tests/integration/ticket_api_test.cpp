@@ -5,7 +5,12 @@
 
 #include <openssl/evp.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include <soci/soci.h>
 
@@ -21,6 +26,17 @@ namespace boxoffice::testing {
 namespace {
 
 using nlohmann::json;
+
+// Runs `command` through the shell and returns its standard output (nullopt when it failed).
+std::optional<std::string> run(const std::string& command) {
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return std::nullopt;
+    std::string out;
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+    if (pclose(pipe) != 0) return std::nullopt;
+    return out;
+}
 
 class TicketApi : public ::testing::TestWithParam<Backend> {
 protected:
@@ -83,6 +99,26 @@ TEST_P(TicketApi, TheOwnerGetsAnSvgQrOfTheSignedCodeAndNobodyElseDoes) {
     EXPECT_EQ(other.header("content-type"), "application/problem+json");
     EXPECT_EQ(c.get("/v1/me/tickets/T-NOSUCHTICKET/qr", {"Authorization: Bearer " + alice_}).status, 404);
     EXPECT_EQ(c.get("/v1/me/tickets/" + ticket + "/qr").status, 401);
+}
+
+// The QR read back by an independent decoder (zbar, after librsvg drew the SVG) is the signed code.
+TEST_P(TicketApi, TheQrDecodesToTheSignedCode) {
+    if (!run("command -v rsvg-convert >/dev/null && command -v zbarimg >/dev/null"))
+        GTEST_SKIP() << "rsvg-convert (librsvg2-bin) and zbarimg (zbar-tools) are needed: scripts/install-deps.sh";
+    const json order = buy({"FLOOR1-A-5"});
+    auto c = app_->client();
+    auto qr = c.get("/v1/me/tickets/" + order["tickets"][0]["ticketCode"].get<std::string>() + "/qr",
+                    {"Authorization: Bearer " + alice_});
+    ASSERT_EQ(qr.status, 200) << qr.body;
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("boxoffice-qr-" + backendName(GetParam()) + "-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "t.svg") << qr.body;
+    const auto decoded = run("rsvg-convert -w 600 '" + (dir / "t.svg").string() + "' -o '" + (dir / "t.png").string() +
+                             "' && zbarimg -q --raw '" + (dir / "t.png").string() + "' 2>/dev/null");
+    std::filesystem::remove_all(dir);
+    ASSERT_TRUE(decoded) << "the QR could not be decoded";
+    EXPECT_EQ(decoded->substr(0, decoded->find_last_not_of('\n') + 1), order["tickets"][0]["signedCode"]);
 }
 
 TEST_P(TicketApi, ThePublishedKeyVerifiesACodeWithOpenSslAlone) {
