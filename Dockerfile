@@ -19,7 +19,7 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config ca-certificates ccache \
       libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev \
       prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev libcctz-dev \
-      libcli11-dev \
+      libcli11-dev libqrencode-dev \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # ccache: scripts/build-image.sh mounts a persistent /ccache (buildah -v), so a rebuild compiles only
 # what changed; without a mount it is an empty directory in a stage that is thrown away.
@@ -48,6 +48,7 @@ RUN cmake -S . -B /src/build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBOXOFF
 RUN ldd /boxoffice /boxoffice-load | awk '/=> \// { print $3 }' | xargs -r readlink -f | sort -u \
       | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u > /runtime-packages \
  && grep -qx 'libpq5' /runtime-packages && grep -qx 'libcurl4' /runtime-packages \
+ && grep -qx 'libqrencode4' /runtime-packages \
  && cat /runtime-packages
 
 FROM ${RUNTIME_BASE} AS runtime

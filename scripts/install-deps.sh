@@ -9,12 +9,14 @@ PACKAGES=(
   libpistache-dev libhiredis-dev libsoci-dev libboost-dev libpq-dev libsqlite3-dev
   prometheus-cpp-dev nlohmann-json3-dev libjemalloc-dev libcurl4-openssl-dev libssl-dev libcctz-dev
   libcli11-dev  # the command lines (header-only)
+  libqrencode-dev  # the tickets' QR codes (GET /v1/me/tickets/{id}/qr)
   libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 redis-server redis-tools wrk clang-format
   clang-14 libclang-rt-14-dev  # the fuzz build (scripts/fuzz.sh): clang 14 and its libFuzzer/ASan/UBSan runtimes
   prometheus
   stunnel4  # the TLS endpoint of boxoffice-load's https test (loadtest/tls-flash-sale.sh)
   yq yamllint unzip  # the Helm chart's checks (helm/tests)
+  zbar-tools librsvg2-bin  # tests: a ticket's QR drawn (rsvg-convert) and decoded (zbarimg) back to its code
   # The container image (scripts/build-image.sh) and its test: build and run without a Docker engine.
   mmdebstrap buildah podman skopeo uidmap fuse-overlayfs runc
 )

@@ -74,10 +74,11 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::Validator(
             [](const std::string& id) { return !id.empty() && id.size() <= 128 ? "" : "1 to 128 characters"; }, "ID"));
-    token->add_option("--role", role, "user or admin")
+    token->add_option("--role", role, "user, staff or admin")
         ->capture_default_str()
         ->check(CLI::Validator(
-            [](const std::string& r) { return boxoffice::auth::parseRole(r) ? "" : "must be user or admin"; }, "ROLE"));
+            [](const std::string& r) { return boxoffice::auth::parseRole(r) ? "" : "must be user, staff or admin"; },
+            "ROLE"));
     token->add_option("--ttl", ttl, "lifetime, at least 1s: 90s, 15m, 1h, 7d")
         ->capture_default_str()
         ->check(CLI::Validator(

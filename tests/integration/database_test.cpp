@@ -220,7 +220,7 @@ TEST_P(DatabaseTest, TransactRollsBackOnErrorResult) {
     createKv(*db);
     const auto r = db->transact([](soci::session& s) -> Result<void> {
         s << "INSERT INTO kv (k, v) VALUES ('a', 1)";
-        return boxoffice::Error{ErrorCode::SeatsUnavailable, "seats taken", {}, {"A1"}, {}};
+        return boxoffice::Error{ErrorCode::SeatsUnavailable, "seats taken", {}, {"A1"}, {}, {}};
     });
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::SeatsUnavailable);  // the caller's error comes back untouched

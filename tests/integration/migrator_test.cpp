@@ -105,7 +105,7 @@ TEST_P(MigratorTest, UpAppliesEverythingOnceAndStatusShowsChecksums) {
     }
     EXPECT_EQ(countRows(*db_, "schema_migrations"), total);
     for (const char* table : {"venues", "events", "shows", "show_prices", "orders", "order_seats", "tickets", "outbox",
-                              "idempotency_keys"}) {
+                              "idempotency_keys", "checkins"}) {
         EXPECT_EQ(countRows(*db_, table), 0) << table;
     }
 

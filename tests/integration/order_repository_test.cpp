@@ -134,7 +134,8 @@ protected:
         OrderTransition t{
             o.id, OrderStatus::Confirmed, now, "pay-" + o.id.str(), {}, message(o, "order.confirmed", now)};
         for (const auto& s : o.seats) {
-            t.tickets.push_back({"T-" + o.id.str() + "-" + s.seatId.str(), s.seatId, o.id, o.showId, o.userId, now});
+            t.tickets.push_back(
+                {"T-" + o.id.str() + "-" + s.seatId.str(), s.seatId, o.id, o.showId, o.userId, now, {}});
         }
         return repo_->transition(t);
     }
@@ -686,7 +687,7 @@ TEST_P(OrderRepositoryPgTest, StatementsForgottenByTheServerAreTransparentlyPrep
     EXPECT_EQ(found->status, OrderStatus::PaymentPending);
     OrderTransition t{
         second.id, OrderStatus::Confirmed, kNow + 1, "pay", {}, message(second, "order.confirmed", kNow + 1)};
-    t.tickets.push_back({"T-2", SeatId{"FLOOR-A-2"}, second.id, second.showId, second.userId, kNow + 1});
+    t.tickets.push_back({"T-2", SeatId{"FLOOR-A-2"}, second.id, second.showId, second.userId, kNow + 1, {}});
     auto confirmed = repo.transition(t);
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;
     EXPECT_EQ(confirmed->tickets.size(), 1u);
@@ -757,7 +758,7 @@ TEST_P(OrderRepositoryPgTest, ConfirmationAbortedToBreakADeadlockIsRunAgainAndSu
     auto confirmOn = [&](const Order& o) {
         OrderTransition t{o.id, OrderStatus::Confirmed, kNow + 1, "pay", {}, message(o, "order.confirmed", kNow + 1)};
         for (const auto& s : o.seats)
-            t.tickets.push_back({"T-" + s.seatId.str(), s.seatId, o.id, o.showId, o.userId, kNow + 1});
+            t.tickets.push_back({"T-" + s.seatId.str(), s.seatId, o.id, o.showId, o.userId, kNow + 1, {}});
         return repo->transition(t);
     };
     Order warm = makeOrder({"FLOOR-A-1"});

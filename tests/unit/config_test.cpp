@@ -154,3 +154,40 @@ TEST(KnownSettings, AMisspeltNameIsNamedWithTheClosestSetting) {
 
 }  // namespace
 }  // namespace boxoffice::app
+
+namespace boxoffice::app {
+namespace {
+
+class TicketKeyConfig : public ::testing::Test {
+protected:
+    Result<Config> load() {
+        return Config::fromEnv([this](const char* name) -> const char* {
+            auto it = env_.find(name);
+            return it == env_.end() ? nullptr : it->second.c_str();
+        });
+    }
+    std::map<std::string, std::string> env_;
+};
+
+TEST_F(TicketKeyConfig, ASeedIsKeptAndABadKeyStopsStartUpWithoutEchoingIt) {
+    env_["BOXOFFICE_TICKET_SIGNING_KEY"] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";  // bytes 0..31
+    env_["BOXOFFICE_JWT_STAFF_VALUE"] = "door-staff";
+    auto ok = load();
+    ASSERT_TRUE(ok.ok()) << ok.error().detail;
+    EXPECT_EQ(ok->ticketSigningKey, env_["BOXOFFICE_TICKET_SIGNING_KEY"]);
+    EXPECT_EQ(ok->auth.staffValue, "door-staff");
+
+    env_["BOXOFFICE_TICKET_SIGNING_KEY"] = "not-a-key-zzzz";
+    auto bad = load();
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().detail.find("BOXOFFICE_TICKET_SIGNING_KEY"), std::string::npos) << bad.error().detail;
+    EXPECT_EQ(bad.error().detail.find("not-a-key-zzzz"), std::string::npos) << bad.error().detail;
+
+    env_.erase("BOXOFFICE_TICKET_SIGNING_KEY");
+    auto none = load();
+    ASSERT_TRUE(none.ok());
+    EXPECT_TRUE(none->ticketSigningKey.empty()) << "none: the application makes a key per process";
+}
+
+}  // namespace
+}  // namespace boxoffice::app

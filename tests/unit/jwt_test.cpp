@@ -356,6 +356,20 @@ TEST(JwtRole, ParseAndName) {
     EXPECT_EQ(parseRole(""), std::nullopt);
     EXPECT_EQ(roleName(Role::User), "user");
     EXPECT_EQ(roleName(Role::Admin), "admin");
+    EXPECT_EQ(parseRole("staff"), Role::Staff);
+    EXPECT_EQ(roleName(Role::Staff), "staff");
+}
+
+TEST(JwtRole, AStaffTokenIsStaffButNotAdminAndAnAdminMayDoWhatStaffMay) {
+    FakeClock clock{kNow};
+    JwtCodec codec("0123456789abcdef0123456789abcdef", clock);
+    auto staff = codec.verify(codec.mint({"door-1", Role::Staff, std::chrono::seconds{600}}));
+    ASSERT_TRUE(staff.ok()) << staff.error().detail;
+    EXPECT_EQ(staff->role, Role::Staff);
+    EXPECT_TRUE(staff->isStaff());
+    EXPECT_FALSE(staff->isAdmin());
+    EXPECT_TRUE((Principal{"a", Role::Admin}.isStaff()));
+    EXPECT_FALSE((Principal{"u", Role::User}.isStaff()));
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ public:
     Result<void> createResult = Result<void>{};
     Result<void> create(const Order&, const OutboxMessage&) override { return createResult; }
     Result<Order> find(const OrderId&) override {
-        return Error{ErrorCode::DependencyTimeout, "slow", {}, {}, "statement timeout"};
+        return Error{ErrorCode::DependencyTimeout, "slow", {}, {}, "statement timeout", {}};
     }
     Result<Order> transition(const OrderTransition& t) override {
         Order o;
@@ -57,7 +57,7 @@ TEST(MeteredOrderRepository, CountsTransitionsExpiriesGuardHitsAndFailuresByKind
     ASSERT_TRUE(repo.create(Order{}, OutboxMessage{}).ok());
     EXPECT_EQ(counterValue(r, "boxoffice_order_transitions_total", {{"to", "PAYMENT_PENDING"}}), 1);
 
-    inner.createResult = Error{ErrorCode::SeatsUnavailable, "taken", {}, {"A-1"}, {}};
+    inner.createResult = Error{ErrorCode::SeatsUnavailable, "taken", {}, {"A-1"}, {}, {}};
     EXPECT_FALSE(repo.create(Order{}, OutboxMessage{}).ok());
     EXPECT_EQ(counterValue(r, "boxoffice_oversell_guard_hits_total", {}), 1);
     EXPECT_EQ(counterValue(r, "boxoffice_order_transitions_total", {{"to", "PAYMENT_PENDING"}}), 1);

@@ -62,18 +62,18 @@ namespace {
 TEST(Problem, FastBodyIsByteForByteTheJsonTreeBody) {
     std::vector<Error> cases;
     for (ErrorCode c : kAllErrorCodes) {
-        cases.push_back(Error{c, "", {}, {}, {}});
-        cases.push_back(Error{c, "2 of the seats are held or sold by someone else", {}, {}, "internal"});
+        cases.push_back(Error{c, "", {}, {}, {}, {}});
+        cases.push_back(Error{c, "2 of the seats are held or sold by someone else", {}, {}, "internal", {}});
     }
-    Error taken{ErrorCode::SeatsUnavailable, "2 of the seats are held or sold by someone else", {}, {}, {}};
+    Error taken{ErrorCode::SeatsUnavailable, "2 of the seats are held or sold by someone else", {}, {}, {}, {}};
     taken.subjects = {"FLOOR1-A-1", "FLOOR1-A-2"};
     cases.push_back(taken);
     cases.push_back(Error::validation({{"seatIds[0]", "no seat 'X-1' in this show"}, {"showId", "is required"}}));
     // Strings that need escaping or UTF-8 handling take the JSON tree; the result is the same.
-    cases.push_back(Error{ErrorCode::NotFound, "quote \" backslash \\ newline \n tab \t", {}, {}, {}});
-    cases.push_back(Error{ErrorCode::NotFound, "caf\xc3\xa9 and a bad byte \xff here", {}, {}, {}});
+    cases.push_back(Error{ErrorCode::NotFound, "quote \" backslash \\ newline \n tab \t", {}, {}, {}, {}});
+    cases.push_back(Error{ErrorCode::NotFound, "caf\xc3\xa9 and a bad byte \xff here", {}, {}, {}, {}});
     cases.push_back(Error::validation("seatIds[1]", "seat '\x01\x7f' is listed twice"));
-    Error odd{ErrorCode::SeatsUnavailable, "x", {}, {}, {}};
+    Error odd{ErrorCode::SeatsUnavailable, "x", {}, {}, {}, {}};
     odd.subjects = {"A\"B", "plain"};
     cases.push_back(odd);
     for (const Error& e : cases) {
@@ -83,6 +83,26 @@ TEST(Problem, FastBodyIsByteForByteTheJsonTreeBody) {
             EXPECT_TRUE(nlohmann::json::accept(r.body)) << r.body;
         }
     }
+}
+
+}  // namespace
+}  // namespace boxoffice::http
+
+namespace boxoffice::http {
+namespace {
+
+TEST(Problem, CheckInProblemsAre409AndCarryTheFirstScan) {
+    EXPECT_EQ(errorSpec(ErrorCode::AlreadyCheckedIn).status, 409);
+    EXPECT_EQ(errorSpec(ErrorCode::AlreadyCheckedIn).code, "ALREADY_CHECKED_IN");
+    EXPECT_EQ(errorSpec(ErrorCode::TicketVoid).status, 409);
+    EXPECT_EQ(errorSpec(ErrorCode::TicketVoid).code, "TICKET_VOID");
+    Error e = Error::of(ErrorCode::AlreadyCheckedIn, "checked in before");
+    e.extensions = {{"checkedInAt", "2026-12-03T20:01:02.000Z"}, {"gate", "north"}, {"status", "not me"}};
+    auto j = nlohmann::json::parse(problem(e, "r-1").body);
+    EXPECT_EQ(j["checkedInAt"], "2026-12-03T20:01:02.000Z");
+    EXPECT_EQ(j["gate"], "north");
+    EXPECT_EQ(j["status"], 409) << "an extension never overrides a standard member";
+    EXPECT_EQ(j["code"], "ALREADY_CHECKED_IN");
 }
 
 }  // namespace

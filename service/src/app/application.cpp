@@ -3,6 +3,7 @@
 #include "admission/memory_rate_limiter.hpp"
 #include "http/handlers/rate_limit_routes.hpp"
 #include "http/handlers/routes.hpp"
+#include "http/handlers/ticket_routes.hpp"
 #include "metrics/build_info.hpp"
 #include "metrics/metered_hold_store.hpp"
 #include "metrics/metered_idempotency_store.hpp"
@@ -129,7 +130,19 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
                                                  config_.seatmapAvailabilityTtl);
     BookingSettings settings{config_.booking.maxSeatsPerHold, config_.booking.maxSeatsPerUser, config_.booking.holdTtl,
                              config_.booking.paymentWindow};
-    booking_ = std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, settings);
+    if (config_.ticketSigningKey.empty()) {
+        ticketSigner_ = tickets::Ed25519TicketSigner::generate();
+        log::warn(
+            "BOXOFFICE_TICKET_SIGNING_KEY is not set: tickets are signed with a key of this process only; "
+            "their codes will not verify after a restart or on another replica",
+            {{"kid", ticketSigner_->keyId()}});
+    } else {
+        ticketSigner_ = tickets::Ed25519TicketSigner::fromKeyText(config_.ticketSigningKey);
+    }
+    booking_ =
+        std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, *ticketSigner_, settings);
+    ticketStore_ = std::make_unique<sql::SqlTicketStore>(*db_);
+    tickets_ = std::make_unique<TicketService>(*ticketStore_, *ticketSigner_, clock_);
     sweeper_ = std::make_unique<OrderSweeper>(*booking_, *sqlIdempotency_, metrics_->sweeper(), clock_,
                                               config_.booking.sweepInterval);
     if (!config_.jwtSecret.empty()) jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
@@ -145,7 +158,8 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     }
     verifier_ = std::make_unique<auth::JwtVerifier>(
         jwt_.get(), jwks_.get(),
-        auth::ClaimRules{config_.auth.issuer, config_.auth.audiences, config_.auth.roleClaim, config_.auth.adminValue},
+        auth::ClaimRules{config_.auth.issuer, config_.auth.audiences, config_.auth.roleClaim, config_.auth.adminValue,
+                         config_.auth.staffValue},
         clock_);
 
     http::registerHealthRoutes(router_, readiness_);
@@ -158,6 +172,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     idempotency.lease = config_.booking.idempotencyLease;
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
                                 clock_, ids_, idempotency);
+    http::registerTicketRoutes(router_, *tickets_, ticketSigner_->publicJwk());
 
     // Shared by every replica on Redis; in process on the embedded default. Fails open either way.
     // On Redis with a batcher of its own (as many connections as the holds' pipelines): the checks

@@ -17,6 +17,7 @@
 #include "domain/inventory.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/seatmap_service.hpp"
+#include "domain/ticket_service.hpp"
 #include "http/pipeline.hpp"
 #include "http/rate_limit_gate.hpp"
 #include "http/readiness.hpp"
@@ -33,6 +34,8 @@
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
+#include "storage/sql/sql_ticket_store.hpp"
+#include "tickets/ed25519_ticket_signer.hpp"
 #include "util/random_id.hpp"
 #include "util/time_zones.hpp"
 
@@ -62,6 +65,7 @@ public:
     sql::Database& database() { return *db_; }
     CatalogService& catalog() { return *catalog_; }
     BookingService& booking() { return *booking_; }
+    const tickets::Ed25519TicketSigner& ticketSigner() const { return *ticketSigner_; }
     HoldStore& holdStore() { return *holdStore_; }
     /// The outbox relay of this process, or nullptr when publishing is off.
     OutboxPublishing* outbox() { return outbox_.get(); }
@@ -96,7 +100,10 @@ private:
     std::unique_ptr<HoldStoreRepair> holdStoreRepair_;
     std::unique_ptr<CatalogService> catalog_;
     std::unique_ptr<SeatMapService> seatmaps_;
+    std::unique_ptr<tickets::Ed25519TicketSigner> ticketSigner_;
     std::unique_ptr<BookingService> booking_;
+    std::unique_ptr<sql::SqlTicketStore> ticketStore_;
+    std::unique_ptr<TicketService> tickets_;
     std::unique_ptr<OrderSweeper> sweeper_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;

@@ -8,6 +8,7 @@
 
 #include "app/env_reader.hpp"
 #include "messaging/sqs_publisher.hpp"
+#include "tickets/ed25519_ticket_signer.hpp"
 #include "util/duration.hpp"
 #include "util/log.hpp"
 
@@ -33,6 +34,7 @@ void readAuth(EnvReader& env, AuthConfig& a) {
     env.list("BOXOFFICE_JWT_AUDIENCE", a.audiences);
     env.str("BOXOFFICE_JWT_ROLE_CLAIM", a.roleClaim);
     env.str("BOXOFFICE_JWT_ADMIN_VALUE", a.adminValue);
+    env.str("BOXOFFICE_JWT_STAFF_VALUE", a.staffValue);
     env.duration("BOXOFFICE_JWKS_REFRESH_INTERVAL", a.jwksRefreshInterval, 1'000, 24 * 3'600'000LL);
     env.duration("BOXOFFICE_JWKS_MIN_REFRESH_INTERVAL", a.jwksMinRefreshInterval, 100, 3'600'000);
     env.duration("BOXOFFICE_JWKS_TIMEOUT", a.jwksTimeout, 100, 60'000);
@@ -268,6 +270,15 @@ Config load(EnvReader& env) {
         }
     } else if (c.jwtSecret.size() < 32) {
         env.fail("BOXOFFICE_JWT_SECRET", "must be at least 32 characters");
+    }
+
+    env.secret("BOXOFFICE_TICKET_SIGNING_KEY", c.ticketSigningKey);
+    if (!c.ticketSigningKey.empty()) {
+        try {
+            (void)tickets::Ed25519TicketSigner::fromKeyText(c.ticketSigningKey);
+        } catch (const std::exception& e) {
+            env.fail("BOXOFFICE_TICKET_SIGNING_KEY", e.what());  // the reason, never the key
+        }
     }
 
     c.autoMigrate = c.database.embedded();

@@ -96,6 +96,7 @@ struct AuthConfig {
     std::vector<std::string> audiences;  // BOXOFFICE_JWT_AUDIENCE, comma-separated; `aud` must hold one
     std::string roleClaim = "role";
     std::string adminValue = "admin";
+    std::string staffValue = "staff";
     milliseconds jwksRefreshInterval{300'000};
     milliseconds jwksMinRefreshInterval{30'000};  // fastest reload on unknown `kid`s
     milliseconds jwksTimeout{3'000};              // whole fetch of JWKS_URL
@@ -113,6 +114,9 @@ struct Config {
     admission::RateLimitSettings rateLimit;  // BOXOFFICE_RATE_LIMIT_*, BOXOFFICE_TRUSTED_PROXIES
     std::string jwtSecret;                   // empty: HS256 tokens refused (only with a JWKS configured)
     bool jwtSecretIsDevDefault = false;
+    // BOXOFFICE_TICKET_SIGNING_KEY: a PEM Ed25519 private key or the base64 of a 32-byte seed.
+    // Empty: a key generated per process (codes then do not verify after a restart or on another replica).
+    std::string ticketSigningKey;
     bool autoMigrate = true;
     std::string logLevel = "info";
     milliseconds shutdownGrace{5'000};     // readiness fails this long before the listener closes

@@ -49,6 +49,8 @@ std::string_view roleName(Role role) {
     switch (role) {
         case Role::Admin:
             return "admin";
+        case Role::Staff:
+            return "staff";
         case Role::User:
             return "user";
     }
@@ -58,6 +60,7 @@ std::string_view roleName(Role role) {
 std::optional<Role> parseRole(std::string_view s) {
     if (s == "user") return Role::User;
     if (s == "admin") return Role::Admin;
+    if (s == "staff") return Role::Staff;
     return std::nullopt;
 }
 

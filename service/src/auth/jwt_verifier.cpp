@@ -121,11 +121,18 @@ std::optional<Error> JwtVerifier::checkIssuerAndAudience(const nlohmann::json& c
 Role JwtVerifier::roleOf(const nlohmann::json& claims) const {
     const auto claim = claims.find(rules_.roleClaim);
     if (claim == claims.end()) return Role::User;
-    if (claim->is_string()) return *claim == rules_.adminValue ? Role::Admin : Role::User;
-    if (claim->is_array())
-        for (const auto& v : *claim)
-            if (v.is_string() && v == rules_.adminValue) return Role::Admin;
-    // Any other value (a number, an object, a group list without the admin group) is an ordinary user.
+    const auto holds = [&claim](const std::string& value) {
+        if (value.empty()) return false;
+        if (claim->is_string()) return *claim == value;
+        if (claim->is_array())
+            for (const auto& v : *claim)
+                if (v.is_string() && v == value) return true;
+        return false;
+    };
+    // Admin wins over staff when a group list holds both. Any other value (a number, an object, a
+    // group list without either group) is an ordinary user.
+    if (holds(rules_.adminValue)) return Role::Admin;
+    if (holds(rules_.staffValue)) return Role::Staff;
     return Role::User;
 }
 

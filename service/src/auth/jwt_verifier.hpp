@@ -19,6 +19,7 @@ struct ClaimRules {
     std::vector<std::string> audiences;  // `aud` (a string or an array) must hold one of these when non-empty
     std::string roleClaim = "role";      // e.g. "cognito:groups", "roles"; may be a string or an array
     std::string adminValue = "admin";    // Role::Admin when the claim equals or contains it
+    std::string staffValue = "staff";    // Role::Staff when it equals or contains this (and not adminValue)
 };
 
 /// The algorithm is chosen by which key verifies, never by the token alone: `alg` "HS256" goes only

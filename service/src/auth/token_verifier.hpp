@@ -9,13 +9,15 @@
 
 namespace boxoffice::auth {
 
-enum class Role { User, Admin };
+enum class Role { User, Staff, Admin };
 
 /// Who is calling: the JWT `sub` and the role its claims map to.
 struct Principal {
     std::string userId;
     Role role = Role::User;
     bool isAdmin() const { return role == Role::Admin; }
+    /// Door staff may check tickets in; an admin may do whatever staff may.
+    bool isStaff() const { return role == Role::Staff || role == Role::Admin; }
 };
 
 class TokenVerifier {

@@ -53,6 +53,7 @@ struct Ticket {
     ShowId showId;
     UserId userId;
     EpochMs issuedAt = 0;
+    std::string signedCode;  // what the QR holds (see TicketCodeSigner); computed, never stored
 };
 
 struct Order {

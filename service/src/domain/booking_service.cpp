@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include <nlohmann/json.hpp>
-
 #include "domain/hold_id.hpp"
 #include "util/rfc3339.hpp"
 #include "util/sha256.hpp"
@@ -65,8 +63,15 @@ Error notPending(const Order& o) {
 }  // namespace
 
 BookingService::BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders,
-                               const Clock& clock, IdGenerator& ids, BookingSettings settings)
-    : seatmaps_(seatmaps), inventory_(inventory), orders_(orders), clock_(clock), ids_(ids), settings_(settings) {}
+                               const Clock& clock, IdGenerator& ids, const TicketCodeSigner& signer,
+                               BookingSettings settings)
+    : seatmaps_(seatmaps),
+      inventory_(inventory),
+      orders_(orders),
+      clock_(clock),
+      ids_(ids),
+      signer_(signer),
+      settings_(settings) {}
 
 Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, const UserId& user,
                                                 const std::vector<SeatId>& seatIds) {
@@ -269,11 +274,16 @@ Result<Order> BookingService::order(const UserId& user, const OrderId& id) {
     auto o = ownedOrder(user, id);
     if (!o) return o;
     if (o->status == OrderStatus::PaymentPending && o->expiresAt <= clock_.nowMs()) return expire(*o, o->traceContext);
-    return o;
+    return withSignedCodes(std::move(o));
 }
 
 Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, const std::string& paymentReference,
                                       const std::string& traceContext) {
+    return withSignedCodes(confirmOnce(user, id, paymentReference, traceContext));
+}
+
+Result<Order> BookingService::confirmOnce(const UserId& user, const OrderId& id, const std::string& paymentReference,
+                                          const std::string& traceContext) {
     auto o = ownedOrder(user, id);
     if (!o) return o;
     if (o->status == OrderStatus::Confirmed) {
@@ -291,10 +301,11 @@ Result<Order> BookingService::confirm(const UserId& user, const OrderId& id, con
     }
     OrderTransition t{o->id, OrderStatus::Confirmed, now, paymentReference, {}, {}};
     for (const auto& seat : o->seats)
-        t.tickets.push_back({ticketCode(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now});
+        t.tickets.push_back({ticketCode(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now, {}});
     Order confirmed = *o;
     confirmed.status = OrderStatus::Confirmed;
     confirmed.tickets = t.tickets;
+    sign(confirmed.tickets);  // the event carries the codes the QRs will show
     confirmed.paymentReference = paymentReference;
     t.message = message(confirmed, "order.confirmed", traceContext);
     auto r = orders_.transition(t);
@@ -357,7 +368,9 @@ Result<std::vector<Order>> BookingService::ordersOf(const UserId& user, int limi
 }
 
 Result<std::vector<Ticket>> BookingService::ticketsOf(const UserId& user, int limit, int offset) {
-    return orders_.ticketsOf(user, limit, offset);
+    auto tickets = orders_.ticketsOf(user, limit, offset);
+    if (tickets) sign(*tickets);
+    return tickets;
 }
 
 Result<int> BookingService::sweep(int limit) {
@@ -368,29 +381,6 @@ Result<int> BookingService::sweep(int limit) {
     for (const auto& o : *expired)
         (void)inventory_.holds().releaseOrder(o.showId, o.id, o.userId, seatIdsOf(o), clock_.nowMs());
     return static_cast<int>(expired->size());
-}
-
-OutboxMessage BookingService::message(const Order& o, const std::string& eventType, const std::string& traceContext) {
-    nlohmann::json seats = nlohmann::json::array();
-    for (const auto& s : o.seats) seats.push_back(s.seatId.str());
-    nlohmann::json payload = {{"orderId", o.id.str()},       {"showId", o.showId.str()},
-                              {"userId", o.userId.str()},    {"status", orderStatusName(o.status)},
-                              {"seatIds", std::move(seats)}, {"amount", o.amountMinor},
-                              {"currency", o.currency},      {"expiresAt", formatRfc3339(o.expiresAt)}};
-    if (!o.tickets.empty()) {
-        nlohmann::json tickets = nlohmann::json::array();
-        for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId.str()}});
-        payload["tickets"] = std::move(tickets);
-    }
-    nlohmann::json headers = nlohmann::json::object();
-    if (!traceContext.empty()) headers["traceparent"] = traceContext;
-    return {ids_.next(),
-            "order",
-            o.id.str(),
-            eventType,
-            payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-            headers.dump(),
-            clock_.nowMs()};
 }
 
 }  // namespace boxoffice

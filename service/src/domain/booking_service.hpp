@@ -9,6 +9,7 @@
 #include "domain/booking_ports.hpp"
 #include "domain/inventory.hpp"
 #include "domain/seatmap_service.hpp"
+#include "domain/ticket_ports.hpp"
 
 namespace boxoffice {
 
@@ -21,8 +22,9 @@ struct BookingSettings {
 
 class BookingService {
 public:
+    /// `signer` signs the codes of the tickets it hands out (responses and the order.confirmed event).
     BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders, const Clock& clock,
-                   IdGenerator& ids, BookingSettings settings);
+                   IdGenerator& ids, const TicketCodeSigner& signer, BookingSettings settings);
 
     Result<Hold> hold(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds);
     /// The fast path of hold() for a show whose seating is cached: validates without waiting on
@@ -56,6 +58,10 @@ private:
     Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user, const std::vector<SeatId>& seatIds);
     Result<Hold> holdOutcome(const HoldRequest& request, const HoldResult& result);
     Result<Order> ownedOrder(const UserId& user, const OrderId& id);
+    Result<Order> confirmOnce(const UserId& user, const OrderId& id, const std::string& paymentReference,
+                              const std::string& traceContext);
+    void sign(std::vector<Ticket>& tickets) const;
+    Result<Order> withSignedCodes(Result<Order> order) const;
     Result<Order> expire(const Order& order, const std::string& traceContext);
     /// Marks a confirmed order's seats SOLD in the store (retried; failing that, the show is left
     /// to the reconciler).
@@ -67,6 +73,7 @@ private:
     OrderRepository& orders_;
     const Clock& clock_;
     IdGenerator& ids_;
+    const TicketCodeSigner& signer_;
     BookingSettings settings_;
 };
 

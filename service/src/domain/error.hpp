@@ -3,6 +3,7 @@
 // status in exactly one table (http/problem.cpp); a test fails when a code is unmapped.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace boxoffice {
@@ -31,7 +32,9 @@ enum class ErrorCode {
     OrderExpired,
     IdempotencyKeyReused,
     Conflict,
-    RateLimited,  // a rate limit budget is spent: retry after Retry-After
+    AlreadyCheckedIn,  // a ticket scanned before: the first scan's time and gate come with it
+    TicketVoid,        // a refunded or otherwise voided ticket
+    RateLimited,       // a rate limit budget is spent: retry after Retry-After
     RequestTimeout,
     DependencyUnavailable,  // database or Redis down / pool exhausted
     DependencyTimeout,      // a deadline ran out talking to a dependency
@@ -51,7 +54,8 @@ inline constexpr ErrorCode kAllErrorCodes[] = {
     ErrorCode::SeatsUnavailable,  ErrorCode::SaleNotOpen,
     ErrorCode::SeatLimitReached,  ErrorCode::HoldNotActive,
     ErrorCode::OrderExpired,      ErrorCode::IdempotencyKeyReused,
-    ErrorCode::Conflict,          ErrorCode::RateLimited,
+    ErrorCode::Conflict,          ErrorCode::AlreadyCheckedIn,
+    ErrorCode::TicketVoid,        ErrorCode::RateLimited,
     ErrorCode::RequestTimeout,    ErrorCode::DependencyUnavailable,
     ErrorCode::DependencyTimeout, ErrorCode::ShuttingDown,
     ErrorCode::Internal,
@@ -70,19 +74,21 @@ struct Error {
     std::vector<FieldError> fields;
     std::vector<std::string> subjects;  // e.g. the seat ids that were unavailable
     std::string internal;
+    // Further members of the problem body (RFC 9457 extension members), e.g. a first check-in's time.
+    std::vector<std::pair<std::string, std::string>> extensions;
 
     /// An error of `code`: `detail` is shown to the client, `internal` goes to the logs only. The
     /// one way to build one (the factories below are the common cases of it).
     static Error of(ErrorCode code, std::string detail, std::string internal = {}) {
-        return {code, std::move(detail), {}, {}, std::move(internal)};
+        return {code, std::move(detail), {}, {}, std::move(internal), {}};
     }
     static Error validation(std::string field, std::string message) {
-        Error e{ErrorCode::ValidationFailed, field + ": " + message, {}, {}, {}};
+        Error e{ErrorCode::ValidationFailed, field + ": " + message, {}, {}, {}, {}};
         e.fields.push_back({std::move(field), std::move(message)});
         return e;
     }
     static Error validation(std::vector<FieldError> fields) {
-        Error e{ErrorCode::ValidationFailed, {}, std::move(fields), {}, {}};
+        Error e{ErrorCode::ValidationFailed, {}, std::move(fields), {}, {}, {}};
         e.detail = e.fields.empty() ? "invalid request" : e.fields.front().field + ": " + e.fields.front().message;
         if (e.fields.size() > 1) e.detail += " (and " + std::to_string(e.fields.size() - 1) + " more)";
         return e;

@@ -135,11 +135,8 @@ Json toJson(const Hold& h) {
 }
 
 Json toJson(const Ticket& t) {
-    return {{"ticketCode", t.code},
-            {"seatId", t.seatId.str()},
-            {"orderId", t.orderId.str()},
-            {"showId", t.showId.str()},
-            {"issuedAt", formatRfc3339(t.issuedAt)}};
+    return {{"ticketCode", t.code},       {"signedCode", t.signedCode}, {"seatId", t.seatId.str()},
+            {"orderId", t.orderId.str()}, {"showId", t.showId.str()},   {"issuedAt", formatRfc3339(t.issuedAt)}};
 }
 
 Json toJson(const Order& o) {
@@ -150,7 +147,8 @@ Json toJson(const Order& o) {
         seats.push_back({{"seatId", s.seatId.str()}, {"tier", s.tier}, {"price", s.priceMinor}});
     }
     Json tickets = Json::array();
-    for (const auto& t : o.tickets) tickets.push_back({{"ticketCode", t.code}, {"seatId", t.seatId.str()}});
+    for (const auto& t : o.tickets)
+        tickets.push_back({{"ticketCode", t.code}, {"signedCode", t.signedCode}, {"seatId", t.seatId.str()}});
     Json j = {{"orderId", o.id.str()},
               {"status", orderStatusName(o.status)},
               {"showId", o.showId.str()},

@@ -263,6 +263,8 @@ std::optional<Response> Pipeline::preflight(Exchange& ex, const Route*& route) c
         return fail(ex, Error::of(ErrorCode::Unauthenticated, "this route needs Authorization: Bearer <token>"));
     if (route->access == Access::Admin && !req.principal->isAdmin())
         return fail(ex, Error::of(ErrorCode::Forbidden, "this route needs the admin role"));
+    if (route->access == Access::Staff && !req.principal->isStaff())
+        return fail(ex, Error::of(ErrorCode::Forbidden, "this route needs the staff or admin role"));
     return std::nullopt;
 }
 

@@ -55,6 +55,10 @@ ErrorSpec errorSpec(ErrorCode code) {
             return {422, "IDEMPOTENCY_KEY_REUSED", "Idempotency key reused"};
         case ErrorCode::Conflict:
             return {409, "CONFLICT", "Conflict"};
+        case ErrorCode::AlreadyCheckedIn:
+            return {409, "ALREADY_CHECKED_IN", "Already checked in"};
+        case ErrorCode::TicketVoid:
+            return {409, "TICKET_VOID", "Ticket void"};
         case ErrorCode::RateLimited:
             return {429, "RATE_LIMITED", "Too many requests"};
         case ErrorCode::RequestTimeout:
@@ -91,7 +95,8 @@ void appendString(std::string& out, std::string_view s) {
 // for plain strings; anything that needs escaping or UTF-8 checks returns nullopt.
 std::optional<std::string> fastProblemBody(const Error& error, const ErrorSpec& spec, std::string_view detail,
                                            std::string_view requestId) {
-    if (!plain(detail) || !plain(requestId) || !plain(spec.code) || !plain(spec.title)) return std::nullopt;
+    if (!plain(detail) || !plain(requestId) || !plain(spec.code) || !plain(spec.title) || !error.extensions.empty())
+        return std::nullopt;
     for (const auto& f : error.fields)
         if (!plain(f.field) || !plain(f.message)) return std::nullopt;
     for (const auto& s : error.subjects)
@@ -151,6 +156,8 @@ std::string problemBody(const Error& error, std::string_view requestId) {
         for (const auto& f : error.fields) arr.push_back({{"field", f.field}, {"message", f.message}});
     }
     if (!error.subjects.empty()) body["seats"] = error.subjects;
+    for (const auto& [name, value] : error.extensions)
+        if (!body.contains(name)) body[name] = value;
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -9,7 +9,8 @@
 
 namespace boxoffice::http {
 
-enum class Access { Public, User, Admin };
+// Staff: door staff (role staff) or an admin.
+enum class Access { Public, User, Staff, Admin };
 
 /// Where a handler runs. Reactor threads must never wait on a dependency, so only trivial
 /// handlers run there; Redis-only paths (holds, seat maps) get their own lane so that a slow

@@ -55,7 +55,7 @@ struct FailingLimiter final : admission::RateLimiter {
         std::vector<Result<admission::Decision>> out;
         for (std::size_t i = 0; i < checks.size(); ++i)
             out.emplace_back(
-                Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "connection refused"});
+                Error{ErrorCode::DependencyUnavailable, "redis unavailable", {}, {}, "connection refused", {}});
         done(std::move(out));
     }
 };

@@ -16,14 +16,14 @@ public:
     Result<std::vector<ShowRateLimits>> loadAll() override {
         std::lock_guard lock(mu);
         ++loads;
-        if (down) return Error{ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, "down"};
+        if (down) return Error{ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, "down", {}};
         std::vector<ShowRateLimits> out;
         for (const auto& [_, l] : rows) out.push_back(l);
         return out;
     }
     Result<void> replace(const ShowRateLimits& limits) override {
         std::lock_guard lock(mu);
-        if (down) return Error{ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, "down"};
+        if (down) return Error{ErrorCode::DependencyUnavailable, "database unavailable", {}, {}, "down", {}};
         if (limits.show.str() == "missing") return Error::notFound("show");
         if (limits.empty())
             rows.erase(limits.show.str());

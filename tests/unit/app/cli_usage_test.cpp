@@ -121,7 +121,7 @@ TEST(CliUsage, UsageErrorsExitTwoWithOneLineAndAHint) {
         {"token", "--user is required", "boxoffice token"},
         {"token --user ''", "--user: 1 to 128 characters", "boxoffice token"},
         {"token --user " + std::string(129, 'u'), "--user: 1 to 128 characters", "boxoffice token"},
-        {"token --user a --role root", "--role: must be user or admin", "boxoffice token"},
+        {"token --user a --role root", "--role: must be user, staff or admin", "boxoffice token"},
         {"token --user a --ttl 500ms", "--ttl: must be a duration of at least 1s", "boxoffice token"},
         {"token --user a --count 1x", "--count: must be a whole number", "boxoffice token"},
     };

@@ -11,6 +11,7 @@
 #include "domain/inventory.hpp"
 #include "domain/seatmap_service.hpp"
 #include "storage/memory/memory_hold_store.hpp"
+#include "tickets/ed25519_ticket_signer.hpp"
 #include "support/fake_clock.hpp"
 #include "unit/domain/fakes.hpp"
 #include "util/random_id.hpp"
@@ -64,8 +65,9 @@ protected:
     memory::MemoryHoldStore holds_;
     Inventory inventory_{holds_, orders_, milliseconds(2000)};
     SeatMapService seatmaps_{catalog_, inventory_, clock_, milliseconds(0), milliseconds(0)};
-    BookingService booking_{seatmaps_, inventory_, orders_,
-                            clock_,    ids_,       BookingSettings{4, 4, minutes(10), minutes(5)}};
+    std::unique_ptr<tickets::Ed25519TicketSigner> signer_ = tickets::Ed25519TicketSigner::generate();
+    BookingService booking_{
+        seatmaps_, inventory_, orders_, clock_, ids_, *signer_, BookingSettings{4, 4, minutes(10), minutes(5)}};
 };
 
 TEST_F(BookingRules, AHoldAnOrderAndAPaymentSellExactlyTheHeldSeats) {
@@ -183,7 +185,7 @@ TEST_F(BookingRules, HoldsAreRefusedOutsideTheSaleWindow) {
     closed.saleOpensAt = clock_.nowMs() + 60'000;
     ASSERT_TRUE(catalog_.updateShow(closed).ok());
     SeatMapService seatmaps(catalog_, inventory_, clock_, milliseconds(0), milliseconds(0));
-    BookingService booking(seatmaps, inventory_, orders_, clock_, ids_, BookingSettings{});
+    BookingService booking(seatmaps, inventory_, orders_, clock_, ids_, *signer_, BookingSettings{});
     auto early = booking.hold(UserId{"ann"}, show_, {SeatId{"FLOOR-A-1"}});
     ASSERT_FALSE(early.ok());
     EXPECT_EQ(early.error().code, ErrorCode::SaleNotOpen);

@@ -54,11 +54,12 @@ public:
         std::lock_guard lock(mu_);
         for (const auto& [id, o] : orders_)
             if (id == order.id.str() || o.holdId == order.holdId)
-                return Error{ErrorCode::Conflict, "an order for this hold already exists", {}, {}, {}};
+                return Error{ErrorCode::Conflict, "an order for this hold already exists", {}, {}, {}, {}};
         std::vector<std::string> taken;
         for (const auto& s : order.seats)
             if (activeSeat(order.showId, s.seatId)) taken.push_back(s.seatId.str());
-        if (!taken.empty()) return Error{ErrorCode::SeatsUnavailable, "seats are no longer available", {}, taken, {}};
+        if (!taken.empty())
+            return Error{ErrorCode::SeatsUnavailable, "seats are no longer available", {}, taken, {}, {}};
         orders_[order.id.str()] = order;
         outbox.push_back(created);
         return {};
@@ -75,9 +76,9 @@ public:
         if (it == orders_.end()) return Error::notFound("order");
         Order& o = it->second;
         if (o.status != OrderStatus::PaymentPending)
-            return Error{ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)), {}, {}, {}};
+            return Error{ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)), {}, {}, {}, {}};
         if (t.to == OrderStatus::Confirmed) {
-            if (o.expiresAt <= t.now) return Error{ErrorCode::OrderExpired, "window closed", {}, {}, {}};
+            if (o.expiresAt <= t.now) return Error{ErrorCode::OrderExpired, "window closed", {}, {}, {}, {}};
             o.paymentReference = t.paymentReference;
             o.confirmedAt = t.now;
             o.tickets = t.tickets;

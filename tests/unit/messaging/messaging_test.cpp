@@ -177,7 +177,7 @@ public:
     bool fail = false;
     Result<AwsCredentials> fetch() override {
         ++calls;
-        if (fail) return Error{ErrorCode::DependencyUnavailable, "down", {}, {}, "down"};
+        if (fail) return Error{ErrorCode::DependencyUnavailable, "down", {}, {}, "down", {}};
         return AwsCredentials{"K" + std::to_string(calls), "s", "t", clock.now + 3'600'000};
     }
 };

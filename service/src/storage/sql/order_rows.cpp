@@ -34,7 +34,7 @@ std::vector<OrderSeat> sortedSeats(const Order& o) {
 }
 
 Error seatsUnavailable(std::vector<std::string> seats) {
-    return {ErrorCode::SeatsUnavailable, "seats are no longer available", {}, std::move(seats), {}};
+    return {ErrorCode::SeatsUnavailable, "seats are no longer available", {}, std::move(seats), {}, {}};
 }
 
 Error holdAlreadyOrdered(std::string internal) {

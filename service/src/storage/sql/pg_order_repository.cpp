@@ -173,8 +173,13 @@ std::vector<Order> ordersFromRows(const PgRows& r, bool withTickets) {
         if (r.null(i, kSeat)) continue;
         SeatId seatId{r.text(i, kSeat)};
         if (withTickets && !r.null(i, kTicket) && r.integer(i, kTicket + 4) == 0)
-            o.tickets.push_back({r.text(i, kTicket), seatId, o.id, ShowId{r.text(i, kTicket + 1)},
-                                 UserId{r.text(i, kTicket + 2)}, r.integer(i, kTicket + 3)});
+            o.tickets.push_back({r.text(i, kTicket),
+                                 seatId,
+                                 o.id,
+                                 ShowId{r.text(i, kTicket + 1)},
+                                 UserId{r.text(i, kTicket + 2)},
+                                 r.integer(i, kTicket + 3),
+                                 {}});
         if (o.seats.empty() || o.seats.back().seatId != seatId)
             o.seats.push_back({std::move(seatId), r.text(i, kSeat + 1), r.integer(i, kSeat + 2)});
     }
@@ -306,7 +311,7 @@ Result<Order> PgOrderRepository::transition(const OrderTransition& t) {
         if (t.to == OrderStatus::Confirmed) {
             // Exactly the tickets just inserted, with the show and owner of the locked row.
             for (const auto& ticket : t.tickets)
-                o.tickets.push_back({ticket.code, ticket.seatId, o.id, o.showId, o.userId, ticket.issuedAt});
+                o.tickets.push_back({ticket.code, ticket.seatId, o.id, o.showId, o.userId, ticket.issuedAt, {}});
             std::sort(o.tickets.begin(), o.tickets.end(),
                       [](const Ticket& a, const Ticket& b) { return a.seatId < b.seatId; });
         }
@@ -338,8 +343,13 @@ Result<std::vector<Ticket>> PgOrderRepository::ticketsOf(const UserId& user, int
                  [&user](const PgRows& r) {
                      std::vector<Ticket> tickets;
                      for (int i = 0; i < r.size(); ++i)
-                         tickets.push_back({r.text(i, 0), SeatId{r.text(i, 3)}, OrderId{r.text(i, 1)},
-                                            ShowId{r.text(i, 2)}, user, r.integer(i, 4)});
+                         tickets.push_back({r.text(i, 0),
+                                            SeatId{r.text(i, 3)},
+                                            OrderId{r.text(i, 1)},
+                                            ShowId{r.text(i, 2)},
+                                            user,
+                                            r.integer(i, 4),
+                                            {}});
                      return tickets;
                  });
 }

@@ -121,7 +121,7 @@ void loadTickets(soci::session& sql, Order& o) {
     soci::statement st = oneShot(sql, q::kSelectTicketsOfOrder, soci::use(o.id.str()), soci::into(code),
                                  soci::into(seatId), soci::into(showId), soci::into(userId), soci::into(issued));
     st.execute(false);
-    while (st.fetch()) o.tickets.push_back({code, SeatId{seatId}, o.id, ShowId{showId}, UserId{userId}, issued});
+    while (st.fetch()) o.tickets.push_back({code, SeatId{seatId}, o.id, ShowId{showId}, UserId{userId}, issued, {}});
 }
 
 std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
@@ -151,7 +151,8 @@ std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
         if (order->seats.empty() || order->seats.back().seatId.str() != seatId)
             order->seats.push_back({SeatId{seatId}, tier, price});
         if (codeInd == soci::i_ok && voided == 0)
-            order->tickets.push_back({code, SeatId{seatId}, order->id, ShowId{ticketShow}, UserId{ticketUser}, issued});
+            order->tickets.push_back(
+                {code, SeatId{seatId}, order->id, ShowId{ticketShow}, UserId{ticketUser}, issued, {}});
     }
     return order;
 }
@@ -339,7 +340,8 @@ Result<std::vector<Ticket>> SqliteOrderRepository::ticketsOf(const UserId& user,
             oneShot(sql, q::kSelectTicketsOfUser, soci::use(user.str()), soci::use(lim), soci::use(off),
                     soci::into(code), soci::into(orderId), soci::into(showId), soci::into(seatId), soci::into(issued));
         st.execute(false);
-        while (st.fetch()) tickets.push_back({code, SeatId{seatId}, OrderId{orderId}, ShowId{showId}, user, issued});
+        while (st.fetch())
+            tickets.push_back({code, SeatId{seatId}, OrderId{orderId}, ShowId{showId}, user, issued, {}});
     });
     if (!r) return std::move(r).error();
     return tickets;
