@@ -77,6 +77,7 @@ assert "hooks: migrate Job needs nothing the release creates later (no envFrom, 
   "$MIG.spec.template.spec | (.serviceAccountName == \"default\" and (.containers[0] | has(\"envFrom\") | not) and
    ([.containers[0].env[] | select(.name==\"BOXOFFICE_DB_CONNECT_TIMEOUT\")][0].value == \"3s\"))"
 set_render created --set secrets.create=true --set secrets.values.jwtSecret=jwt-created-0123456789-0123456789-01 \
+  --set secrets.values.ticketSigningKey=dGlja2V0LWNyZWF0ZWQtMDEyMzQ1Njc4OS0wMTIzNDU= \
   --set secrets.values.databaseUrl=postgresql://u:pw-created@db:5432/b --set secrets.values.redisUrl=rediss://:tok-created@r:6379
 assert "hooks: with secrets.create the migrate Job reads a hook Secret created before it (weight -10)" "$WORK/created.jsonl" \
   "($MIG.spec.template.spec.containers[0].env[] | select(.name==\"BOXOFFICE_DATABASE_URL\") | .valueFrom.secretKeyRef.name) as \$s |
@@ -107,6 +108,7 @@ if [ "$(sum "$D" config)" = "$(sum "$WORK/replicas.jsonl" config)" ]; then
   pass "checksum: changing replicaCount leaves checksum/config alone"
 else fail "checksum: changing replicaCount leaves checksum/config alone"; fi
 set_render created2 --set secrets.create=true --set secrets.values.jwtSecret=jwt-created-0123456789-0123456789-02 \
+  --set secrets.values.ticketSigningKey=dGlja2V0LWNyZWF0ZWQtMDEyMzQ1Njc4OS0wMTIzNDU= \
   --set secrets.values.databaseUrl=postgresql://u:pw-created@db:5432/b --set secrets.values.redisUrl=rediss://:tok-created@r:6379
 if [ "$(sum "$WORK/created.jsonl" secret)" != "$(sum "$WORK/created2.jsonl" secret)" ] && [ "$(sum "$WORK/created.jsonl" secret)" != null ]; then
   pass "checksum: changing a chart-created secret changes checksum/secret"
@@ -125,10 +127,14 @@ for s in created dev; do
   [ $leaked -eq 0 ] && pass "secrets: no secret value in any ConfigMap or other non-Secret object ($s)" || fail "secrets: no secret value outside a Secret ($s)"
 done
 for s in default prod dev external created; do
-  assert "secrets: the ConfigMap holds no secret setting, the pods read them by secretKeyRef only ($s)" "$WORK/$s.jsonl" \
-    "(map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | keys | map(select(test(\"JWT_SECRET|DATABASE_URL|REDIS_URL|PASSWORD\"))) | length == 0) and
+  ticket_key=BOXOFFICE_TICKET_SIGNING_KEY
+  [ $s = external ] && ticket_key=ticket-signing-key  # ci/external-secrets-values.yaml renames the keys
+  assert "secrets: the ConfigMap holds no secret setting, the pods read them by secretKeyRef only, the ticket signing key included ($s)" "$WORK/$s.jsonl" \
+    "(map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | keys | map(select(test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL|PASSWORD\"))) | length == 0) and
      ([.[] | select(.kind==\"Deployment\" or .kind==\"Job\") | .spec.template.spec | (.containers + (.initContainers // []))[] | .env[]? |
-       select(.name | test(\"JWT_SECRET|DATABASE_URL|REDIS_URL\")) | (has(\"value\") | not) and .valueFrom.secretKeyRef.name != null] | all)"
+       select(.name | test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL\")) | (has(\"value\") | not) and .valueFrom.secretKeyRef.name != null] | all) and
+     ([.[] | select(.kind==\"Deployment\") | .spec.template.spec.containers[] | select(.name==\"boxoffice\") | .env[] |
+       select(.name==\"BOXOFFICE_TICKET_SIGNING_KEY\") | .valueFrom.secretKeyRef.key] == [\"$ticket_key\"])"
 done
 assert "secrets: existingSecret with keys of its own naming, no Secret rendered" "$WORK/external.jsonl" \
   "(map(select(.kind==\"Secret\")) | length == 0) and
@@ -139,15 +145,18 @@ set_render files -f "$CHART/ci/production-values.yaml" --set secrets.mountAsFile
 assert "secrets: mountAsFiles: *_FILE paths into the Secret mounted read-only, no secret in the environment" "$WORK/files.jsonl" \
   "([$C.env[] | select(.name | startswith(\"BOXOFFICE_\")) | {(.name): .value}] | add) ==
      {BOXOFFICE_JWT_SECRET_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_JWT_SECRET\",
+      BOXOFFICE_TICKET_SIGNING_KEY_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_TICKET_SIGNING_KEY\",
       BOXOFFICE_DATABASE_URL_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_DATABASE_URL\",
       BOXOFFICE_REDIS_URL_FILE: \"/var/run/secrets/boxoffice/BOXOFFICE_REDIS_URL\"} and
    ([$C.volumeMounts[] | select(.name == \"secrets\")] == [{name: \"secrets\", mountPath: \"/var/run/secrets/boxoffice\", readOnly: true}]) and
    ([$DEP.spec.template.spec.volumes[] | select(.name == \"secrets\") | .secret.secretName] == [\"boxoffice-secrets\"]) and
-   ([$MIG.spec.template.spec.containers[0].env[] | select(.name | test(\"JWT_SECRET|DATABASE_URL|REDIS_URL\")) | .name] | sort ==
-     [\"BOXOFFICE_DATABASE_URL_FILE\", \"BOXOFFICE_JWT_SECRET_FILE\", \"BOXOFFICE_REDIS_URL_FILE\"]) and
+   ([$MIG.spec.template.spec.containers[0].env[] | select(.name | test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL\")) | .name] | sort ==
+     [\"BOXOFFICE_DATABASE_URL_FILE\", \"BOXOFFICE_JWT_SECRET_FILE\", \"BOXOFFICE_REDIS_URL_FILE\", \"BOXOFFICE_TICKET_SIGNING_KEY_FILE\"]) and
    ([$MIG.spec.template.spec.volumes[] | select(.name == \"secrets\")] | length == 1) and
    ([.[] | select(.kind==\"Job\" and .metadata.labels[\"app.kubernetes.io/component\"] != \"migrate\") | .spec.template.spec.containers[].env[]? |
-     select(.name == \"BOXOFFICE_JWT_SECRET\") | .valueFrom.secretKeyRef != null] | all)"
+     select(.name == \"BOXOFFICE_JWT_SECRET\") | .valueFrom.secretKeyRef != null] | all) and
+   ([.[] | select(.kind==\"Job\" and .metadata.labels[\"app.kubernetes.io/component\"] != \"migrate\") | .spec.template.spec.containers[].env[]? |
+     select(.name | test(\"TICKET_SIGNING_KEY\"))] | length == 0)"
 assert "secrets: default: the Secret named after the release, which the operator creates" "$D" \
   "(map(select(.kind==\"Secret\")) | length == 0) and ([$C.env[] | .valueFrom.secretKeyRef.name] | unique == [\"rel-boxoffice\"])"
 

@@ -35,6 +35,10 @@ rejects "a bad digest" "image.digest" --set image.digest=latest
 rejects "a chart-created Secret with a short JWT secret" "jwtSecret" \
   --set secrets.existingSecret= --set secrets.create=true --set secrets.values.jwtSecret=short \
   --set secrets.values.databaseUrl=postgresql://u:p@h/d --set secrets.values.redisUrl=redis://r:6379
+rejects "a chart-created Secret with a ticket signing key that is neither PEM nor a 32-byte seed" "ticketSigningKey" \
+  --set secrets.existingSecret= --set secrets.create=true --set secrets.values.jwtSecret=jwt-created-0123456789-0123456789-01 \
+  --set secrets.values.ticketSigningKey=c2hvcnQ= \
+  --set secrets.values.databaseUrl=postgresql://u:p@h/d --set secrets.values.redisUrl=redis://r:6379
 rejects "dev dependencies without secrets.create" "secrets.create" --set dev.postgresql.enabled=true
 rejects "a database URL that is not PostgreSQL" "databaseUrl" --set secrets.values.databaseUrl=mysql://h/d
 finish

@@ -19,17 +19,17 @@ expect(of("aws_iam_role_policy") | length >= 4; "expected execution, SQS, AMP an
     "the task role may do more than send to the notifications queue")),
 (of("aws_iam_role_policy")[] | select(.values.name == "pull-read-secrets-log") | .values.policy | fromjson |
   [.Statement[] | select(.Sid == "Secrets") | .Resource[]] as $s |
-  expect(($s | length) == 3 and all($s[]; startswith("arn:aws:secretsmanager:")); "the execution role reads other secrets than JWT, RDS master, Redis URL: \($s)")),
+  expect(($s | length) == 4 and all($s[]; startswith("arn:aws:secretsmanager:")); "the execution role reads other secrets than JWT, ticket signing key, RDS master, Redis URL: \($s)")),
 
 # Task definitions: secrets from Secrets Manager only, never as plain values.
 (of("aws_ecs_task_definition")[] | .values as $td | ($td.container_definitions | fromjson) as $c |
   ($c[] | select(.name == "boxoffice" or .name == "migrate" or .name == "load") |
-    expect(([.environment[]?.name] | map(select(. == "BOXOFFICE_JWT_SECRET" or . == "BOXOFFICE_REDIS_URL" or . == "PGPASSWORD")) | length) == 0;
+    expect(([.environment[]?.name] | map(select(. == "BOXOFFICE_JWT_SECRET" or . == "BOXOFFICE_TICKET_SIGNING_KEY" or . == "BOXOFFICE_REDIS_URL" or . == "PGPASSWORD")) | length) == 0;
       "\($td.family): a secret is a plain environment value"),
     expect(all(.secrets[]?; .valueFrom | startswith("arn:aws:secretsmanager:")); "\($td.family): a secret does not come from Secrets Manager"),
     expect(all(.environment[]?; .value | test("postgresql://[^@/]*:[^@/]*@") | not); "\($td.family): a password in the database URL"))),
 (of("aws_ecs_task_definition")[] | select(.values.family == "boxoffice-dev") | .values.container_definitions | fromjson | .[] | select(.name == "boxoffice") |
-  expect(([.secrets[].name] | sort) == ["BOXOFFICE_JWT_SECRET", "BOXOFFICE_REDIS_URL", "PGPASSWORD"]; "service secrets: \([.secrets[].name])"),
+  expect(([.secrets[].name] | sort) == ["BOXOFFICE_JWT_SECRET", "BOXOFFICE_REDIS_URL", "BOXOFFICE_TICKET_SIGNING_KEY", "PGPASSWORD"]; "service secrets: \([.secrets[].name])"),
   expect([.environment[] | select(.name == "BOXOFFICE_SQS_QUEUE_URL") | .value | test("^https?://")] == [true]; "BOXOFFICE_SQS_QUEUE_URL is not the queue URL"),
   expect(.stopTimeout >= 25 and .readonlyRootFilesystem == true; "stopTimeout / read-only root")),
 (of("aws_ecs_task_definition")[] | select(.values.family == "boxoffice-dev-migrate") | .values.container_definitions | fromjson | .[] | select(.name == "migrate") |
@@ -46,4 +46,6 @@ expect(of("aws_ecs_task_definition") | map(select(.values.family == "boxoffice-d
 (of("aws_vpc_security_group_ingress_rule")[] | select(.address | startswith("module.alb.") | not) |
   expect(.values.cidr_ipv4 == null and (.values.referenced_security_group_id | startswith("sg-")); "\(.address) admits a CIDR")),
 (of("aws_secretsmanager_secret_version")[] | select(.address | test("jwt")) |
-  expect(.values.secret_string | length == 64; "the generated JWT secret is not 64 characters"))
+  expect(.values.secret_string | length == 64; "the generated JWT secret is not 64 characters")),
+(of("aws_secretsmanager_secret_version")[] | select(.address | test("ticket_signing")) |
+  expect(.values.secret_string | test("^[A-Za-z0-9+/]{43}=$"); "the generated ticket signing key is not the base64 of 32 bytes"))

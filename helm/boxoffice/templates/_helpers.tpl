@@ -180,7 +180,11 @@ a Secret with an empty database URL only fails later, in a crash-looping pod.
 {{- if not $db }}
 {{- fail "secrets.values.databaseUrl is required when secrets.create is true (or enable dev.postgresql)" }}
 {{- end }}
+{{- if not (or (regexMatch "^[A-Za-z0-9+/]{43}=$" $v.ticketSigningKey) (contains "PRIVATE KEY-----" $v.ticketSigningKey)) }}
+{{- fail "secrets.values.ticketSigningKey must be an Ed25519 PEM private key or the base64 of a 32-byte seed (openssl rand -base64 32) when secrets.create is true" }}
+{{- end }}
 {{ $k.jwtSecret }}: {{ $v.jwtSecret | b64enc | quote }}
+{{ $k.ticketSigningKey }}: {{ $v.ticketSigningKey | b64enc | quote }}
 {{ $k.databaseUrl }}: {{ $db | b64enc | quote }}
 {{- if and $k.redisUrl (not $redis) }}
 {{- fail "secrets.values.redisUrl is required when secrets.create is true and secrets.keys.redisUrl is set (or enable dev.redis, or set secrets.keys.redisUrl to \"\" for in-process holds)" }}
@@ -274,6 +278,8 @@ pod then needs boxoffice.secretVolume and the container boxoffice.secretVolumeMo
 {{- $k := $root.Values.secrets.keys -}}
 - name: BOXOFFICE_JWT_SECRET_FILE
   value: /var/run/secrets/boxoffice/{{ $k.jwtSecret }}
+- name: BOXOFFICE_TICKET_SIGNING_KEY_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.ticketSigningKey }}
 - name: BOXOFFICE_DATABASE_URL_FILE
   value: /var/run/secrets/boxoffice/{{ $k.databaseUrl }}
 {{- if include "boxoffice.redisEnabled" $root }}
@@ -282,6 +288,12 @@ pod then needs boxoffice.secretVolume and the container boxoffice.secretVolumeMo
 {{- end }}
 {{- else }}
 {{- include "boxoffice.secretEnv" . }}
+{{- /* Only the service's own containers sign tickets: the load-test Job (secretEnv) never sees the key. */}}
+- name: BOXOFFICE_TICKET_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ index . 1 }}
+      key: {{ $root.Values.secrets.keys.ticketSigningKey }}
 {{- end }}
 {{- end }}
 

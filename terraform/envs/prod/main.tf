@@ -125,9 +125,10 @@ module "service" {
   database_url  = module.rds.database_url
   sqs_queue_url = module.sqs.queue_url
   secrets = {
-    BOXOFFICE_JWT_SECRET = module.secrets.jwt_secret_arn
-    BOXOFFICE_REDIS_URL  = module.elasticache.url_secret_arn
-    PGPASSWORD           = "${module.rds.master_user_secret_arn}:password::"
+    BOXOFFICE_JWT_SECRET         = module.secrets.jwt_secret_arn
+    BOXOFFICE_TICKET_SIGNING_KEY = module.secrets.ticket_signing_key_secret_arn
+    BOXOFFICE_REDIS_URL          = module.elasticache.url_secret_arn
+    PGPASSWORD                   = "${module.rds.master_user_secret_arn}:password::"
   }
   environment = {
     BOXOFFICE_HTTP_THREADS      = "2"

@@ -4,10 +4,14 @@
 # every plan: ignore_changes keeps the first value, so rotating is an explicit
 # `terraform apply -replace=module.secrets.aws_secretsmanager_secret_version.jwt` (see README).
 # The values are in the state (as they would be with random_password): keep the state encrypted.
+# The ticket signing seed must be the base64 of exactly 32 bytes (BOXOFFICE_TICKET_SIGNING_KEY):
+# random_bytes is not available either, so it is the SHA-256 of three uuid()s (366 random bits in,
+# 256 out) as base64 - 44 characters.
 locals {
   generated = {
-    jwt   = replace("${uuid()}${uuid()}", "-", "")
-    redis = replace("${uuid()}${uuid()}", "-", "")
+    jwt            = replace("${uuid()}${uuid()}", "-", "")
+    redis          = replace("${uuid()}${uuid()}", "-", "")
+    ticket_signing = base64sha256("${uuid()}${uuid()}${uuid()}")
   }
 }
 
@@ -34,6 +38,24 @@ resource "aws_secretsmanager_secret" "jwt" {
 resource "aws_secretsmanager_secret_version" "jwt" {
   secret_id     = aws_secretsmanager_secret.jwt.id
   secret_string = local.generated.jwt
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+# One Ed25519 key for every task: a key per process would sign tickets other tasks' scanners cannot
+# verify. Rotating it (-replace of the version, then a redeploy) invalidates the tickets already issued.
+resource "aws_secretsmanager_secret" "ticket_signing" {
+  name                    = "${var.name}/ticket-signing-key"
+  description             = "Base64 of the 32-byte Ed25519 seed that signs boxoffice's tickets (BOXOFFICE_TICKET_SIGNING_KEY)"
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.recovery_window_days
+  tags                    = var.tags
+}
+
+resource "aws_secretsmanager_secret_version" "ticket_signing" {
+  secret_id     = aws_secretsmanager_secret.ticket_signing.id
+  secret_string = local.generated.ticket_signing
   lifecycle {
     ignore_changes = [secret_string]
   }
@@ -66,7 +88,7 @@ locals {
     }]
   })
 
-  secret_arns = concat([aws_secretsmanager_secret.jwt.arn], var.execution_role.extra_secret_arns)
+  secret_arns = concat([aws_secretsmanager_secret.jwt.arn, aws_secretsmanager_secret.ticket_signing.arn], var.execution_role.extra_secret_arns)
   kms_arns    = concat([aws_kms_key.this.arn], var.execution_role.extra_kms_key_arns)
 }
 

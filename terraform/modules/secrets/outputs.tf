@@ -3,6 +3,11 @@ output "jwt_secret_arn" {
   value       = aws_secretsmanager_secret.jwt.arn
 }
 
+output "ticket_signing_key_secret_arn" {
+  description = "Secret holding BOXOFFICE_TICKET_SIGNING_KEY (base64 of a 32-byte Ed25519 seed)."
+  value       = aws_secretsmanager_secret.ticket_signing.arn
+}
+
 output "redis_auth_secret_arn" {
   description = "Secret holding the ElastiCache AUTH token."
   value       = aws_secretsmanager_secret.redis_auth.arn

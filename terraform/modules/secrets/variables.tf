@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name prefix of every secret and role (secrets are named NAME/jwt-secret, NAME/redis-auth-token)."
+  description = "Name prefix of every secret and role (secrets are named NAME/jwt-secret, NAME/ticket-signing-key, NAME/redis-auth-token)."
   type        = string
 }
 

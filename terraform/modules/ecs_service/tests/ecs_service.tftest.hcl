@@ -31,9 +31,10 @@ variables {
   database_url  = "postgresql://boxoffice@db.example:5432/boxoffice?sslmode=require"
   sqs_queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/bo-test-notifications"
   secrets = {
-    BOXOFFICE_JWT_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt-AbCdEf"
-    BOXOFFICE_REDIS_URL  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-url-AbCdEf"
-    PGPASSWORD           = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-AbCdEf:password::"
+    BOXOFFICE_JWT_SECRET         = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:jwt-AbCdEf"
+    BOXOFFICE_TICKET_SIGNING_KEY = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticket-signing-key-AbCdEf"
+    BOXOFFICE_REDIS_URL          = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-url-AbCdEf"
+    PGPASSWORD                   = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-AbCdEf:password::"
   }
   metrics_collector = { enabled = true, config = "receivers: {}" }
   load_task         = { base_url = "https://tickets.example.com" }
@@ -49,13 +50,13 @@ run "task_definition" {
     error_message = "The service container runs `serve` from the given image."
   }
   assert {
-    condition = toset([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets : s.name]) == toset(["BOXOFFICE_JWT_SECRET", "BOXOFFICE_REDIS_URL", "PGPASSWORD"]) && alltrue([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets :
+    condition = toset([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets : s.name]) == toset(["BOXOFFICE_JWT_SECRET", "BOXOFFICE_TICKET_SIGNING_KEY", "BOXOFFICE_REDIS_URL", "PGPASSWORD"]) && alltrue([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets :
     startswith(s.valueFrom, "arn:aws:secretsmanager:")])
     error_message = "Secrets come from Secrets Manager."
   }
   assert {
     condition = length(setintersection(toset([for e in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].environment : e.name]),
-    toset(["BOXOFFICE_JWT_SECRET", "BOXOFFICE_REDIS_URL", "PGPASSWORD"]))) == 0
+    toset(["BOXOFFICE_JWT_SECRET", "BOXOFFICE_TICKET_SIGNING_KEY", "BOXOFFICE_REDIS_URL", "PGPASSWORD"]))) == 0
     error_message = "No secret is a plain environment value."
   }
   assert {

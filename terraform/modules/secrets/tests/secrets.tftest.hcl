@@ -11,6 +11,15 @@ mock_provider "aws" {
   }
 }
 
+# The mock gives every secret the same ARN: the ticket signing key gets one of its own, so the
+# execution role's list shows it.
+override_resource {
+  target = aws_secretsmanager_secret.ticket_signing
+  values = {
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/ticket-signing-key-AbCdEf"
+  }
+}
+
 variables {
   name = "bo-test"
   execution_role = {
@@ -38,11 +47,21 @@ run "generated_secrets" {
     error_message = "The Redis AUTH token has 16-128 characters."
   }
   assert {
+    # 43 base64 digits and one '=' encode exactly 32 bytes.
+    condition     = can(regex("^[A-Za-z0-9+/]{43}=$", aws_secretsmanager_secret_version.ticket_signing.secret_string))
+    error_message = "The ticket signing key is the base64 of a 32-byte seed (44 characters, one '=')."
+  }
+  assert {
+    condition     = aws_secretsmanager_secret.ticket_signing.name == "bo-test/ticket-signing-key"
+    error_message = "The ticket signing key has a secret of its own, NAME/ticket-signing-key."
+  }
+  assert {
     condition     = aws_secretsmanager_secret_version.jwt.secret_string != aws_secretsmanager_secret_version.redis_auth.secret_string
     error_message = "Each secret is generated on its own."
   }
   assert {
-    condition     = aws_secretsmanager_secret.jwt.kms_key_id == aws_kms_key.this.arn && aws_secretsmanager_secret.redis_auth.kms_key_id == aws_kms_key.this.arn
+    condition = (aws_secretsmanager_secret.jwt.kms_key_id == aws_kms_key.this.arn && aws_secretsmanager_secret.redis_auth.kms_key_id == aws_kms_key.this.arn &&
+    aws_secretsmanager_secret.ticket_signing.kms_key_id == aws_kms_key.this.arn)
     error_message = "Secrets are encrypted with the module's KMS key."
   }
   assert {
@@ -67,6 +86,7 @@ run "execution_role_least_privilege" {
   assert {
     condition = one([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "Secrets"]) == [
       "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/jwt-secret-AbCdEf",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/ticket-signing-key-AbCdEf",
       "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234-AbCdEf",
     ]
     error_message = "The execution role reads exactly the service's secrets."
