@@ -162,7 +162,7 @@ TEST_F(OidcVerifier, SymmetricAndForeignKeysInAKeySetAreSkipped) {
     EXPECT_TRUE(jwksOnly.verify(token("rs256_valid")).ok());
 }
 
-TEST_F(OidcVerifier, CognitoGroupsMapToTheAdminRole) {
+TEST_F(OidcVerifier, CognitoGroupsMapToTheAdminAndStaffRoles) {
     auto jwks = fileSource();
     ClaimRules cognito = providerRules();
     cognito.roleClaim = "cognito:groups";
@@ -172,13 +172,19 @@ TEST_F(OidcVerifier, CognitoGroupsMapToTheAdminRole) {
     ASSERT_TRUE(admin.ok()) << admin.error().detail;
     EXPECT_EQ(admin.value().userId, "cog-admin");
     EXPECT_EQ(admin.value().role, Role::Admin);
+    // cognito_user's one group is "staff": door staff under the default staff value
+    // (BOXOFFICE_JWT_STAFF_VALUE), an ordinary user under another one.
     auto user = v.verify(token("cognito_user"));
     ASSERT_TRUE(user.ok()) << user.error().detail;
-    EXPECT_EQ(user.value().role, Role::User);
+    EXPECT_EQ(user.value().role, Role::Staff);
+    ClaimRules doorGroup = cognito;
+    doorGroup.staffValue = "door";
+    JwtVerifier door(nullptr, jwks.get(), doorGroup, clock_);
+    EXPECT_EQ(door.verify(token("cognito_user")).value().role, Role::User);
     // With the default claim (`role`) the groups mean nothing.
     JwtVerifier plain(nullptr, jwks.get(), providerRules(), clock_);
     EXPECT_EQ(plain.verify(token("cognito_admin")).value().role, Role::User);
-    // Another admin value: the token's "staff" group.
+    // Another admin value: the token's "staff" group; admin wins over staff.
     cognito.adminValue = "staff";
     JwtVerifier staff(nullptr, jwks.get(), cognito, clock_);
     EXPECT_EQ(staff.verify(token("cognito_user")).value().role, Role::Admin);
