@@ -3,41 +3,19 @@
 // The binary is run with an empty environment: nothing here may depend on BOXOFFICE_* settings.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/program_run.hpp"
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
+using Run = boxoffice::testing::ProgramRun;
 
 Run boxoffice(const std::string& args, const std::string& env = "") {
-    const auto errFile = std::filesystem::temp_directory_path() / ("boxoffice-cli-" + std::to_string(::getpid()));
-    const std::string command =
-        "env -i " + env + " " + std::string(BOXOFFICE_BIN) + " " + args + " 2>" + errFile.string();
-    Run r;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-    const int status = ::pclose(p);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(errFile);
-    r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    std::filesystem::remove(errFile);
-    return r;
+    return boxoffice::testing::runProgram(BOXOFFICE_BIN, args, env);
 }
 
 std::vector<std::string> lines(const std::string& text) {

@@ -3,38 +3,17 @@
 // here reaches a network: every run stops at the command line. The environment is emptied.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "support/program_run.hpp"
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
+using Run = boxoffice::testing::ProgramRun;
 
 Run run(const std::string& binary, const std::string& args) {
-    const auto errFile = std::filesystem::temp_directory_path() / ("boxoffice-load-cli-" + std::to_string(::getpid()));
-    const std::string command = "env -i " + binary + " " + args + " 2>" + errFile.string();
-    Run r;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), p)) r.out += buf.data();
-    const int status = ::pclose(p);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(errFile);
-    r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-    std::filesystem::remove(errFile);
-    return r;
+    return boxoffice::testing::runProgram(binary, args);
 }
 
 struct Program {
