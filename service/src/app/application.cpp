@@ -1,9 +1,11 @@
 #include "app/application.hpp"
 
+#include "admission/memory_queue_store.hpp"
 #include "admission/memory_rate_limiter.hpp"
 #include "http/handlers/rate_limit_routes.hpp"
 #include "http/handlers/routes.hpp"
 #include "http/handlers/ticket_routes.hpp"
+#include "http/handlers/waiting_room_routes.hpp"
 #include "metrics/build_info.hpp"
 #include "metrics/metered_hold_store.hpp"
 #include "metrics/metered_idempotency_store.hpp"
@@ -12,15 +14,32 @@
 #include "storage/memory/memory_hold_store.hpp"
 #include "storage/redis/redis_hold_store.hpp"
 #include "storage/redis/redis_idempotency_store.hpp"
+#include "storage/redis/redis_queue_store.hpp"
 #include "storage/redis/redis_rate_limiter.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/order_repository.hpp"
 #include "storage/sql/sql_show_rate_limits.hpp"
+#include "storage/sql/sql_waiting_rooms.hpp"
+#include "util/sha256.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
 
 namespace boxoffice::app {
 namespace {
+
+// BOXOFFICE_ADMISSION_SECRET, else one derived from the JWT secret (every replica already shares
+// it; the HMAC keeps the two keys apart), else one of this process only.
+std::string admissionSecret(const Config& c) {
+    if (!c.admissionSecret.empty()) return c.admissionSecret;
+    if (!c.jwtSecret.empty()) {
+        const auto key = util::hmacSha256(c.jwtSecret, "boxoffice admission tokens v1");
+        return std::string(reinterpret_cast<const char*>(key.data()), key.size());
+    }
+    log::warn(
+        "BOXOFFICE_ADMISSION_SECRET is not set and there is no JWT secret: admission tokens are signed "
+        "with a secret of this process only and do not verify on another replica");
+    return admission::AdmissionTokens::randomSecret();
+}
 
 http::PipelineOptions pipelineOptions(const HttpConfig& c) {
     http::PipelineOptions o;
@@ -168,10 +187,27 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     http::registerEventRoutes(router_, *catalog_);
     http::registerShowRoutes(router_, *catalog_);
     http::registerSeatMapRoutes(router_, *seatmaps_, renderer_);
+    // The waiting room: before the booking routes, whose hold path checks its admissions.
+    waitingRoomRepo_ = std::make_unique<sql::SqlWaitingRooms>(*db_);
+    waitingRooms_ = std::make_unique<admission::WaitingRoomCache>(*waitingRoomRepo_, config_.waitingRoomRefresh);
+    if (redisPool_)
+        queueStore_ = std::make_unique<redis::RedisQueueStore>(*redisPool_);
+    else
+        queueStore_ = std::make_unique<admission::MemoryQueueStore>();
+    admissionTokens_ = std::make_unique<admission::AdmissionTokens>(admissionSecret(config_));
+    waitingRoomMetrics_ = std::make_unique<metrics::WaitingRoomMetrics>(*metrics_);
+    waitingRoom_ = std::make_unique<admission::WaitingRoomService>(
+        *queueStore_, *waitingRooms_, *admissionTokens_, clock_,
+        [] {
+            // The pre-queue's shuffle: a uniform score below 2^52 from the one random source.
+            return static_cast<std::int64_t>(std::stoull(util::randomHex(13), nullptr, 16));
+        },
+        waitingRoomMetrics_.get());
+    http::registerWaitingRoomRoutes(router_, *catalog_, *waitingRoom_);
     http::IdempotencySettings idempotency;
     idempotency.lease = config_.booking.idempotencyLease;
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
-                                clock_, ids_, idempotency);
+                                clock_, ids_, idempotency, *waitingRoom_);
     http::registerTicketRoutes(router_, *tickets_, ticketSigner_->publicJwk());
 
     // Shared by every replica on Redis; in process on the embedded default. Fails open either way.
@@ -236,6 +272,7 @@ void Application::start() {
 // The reverse order; each stop is safe to repeat (drainAndStop, then the destructor).
 void Application::stopComponents() {
     server_->stop();
+    waitingRoom_->stop();
     holdStoreRepair_->stop();
     sweeper_->stop();
     // After the last request: what they wrote to the outbox still gets a chance to go out.

@@ -5,6 +5,7 @@
 
 #include "admission/rate_limiter.hpp"
 #include "admission/show_rate_limit_cache.hpp"
+#include "admission/waiting_room_service.hpp"
 #include "app/config.hpp"
 #include "app/hold_store_repair.hpp"
 #include "app/order_sweeper.hpp"
@@ -29,6 +30,7 @@
 #include "metrics/metrics_server.hpp"
 #include "metrics/rate_limit_metrics.hpp"
 #include "metrics/state_sampler.hpp"
+#include "metrics/waiting_room_metrics.hpp"
 #include "storage/redis/redis_batcher.hpp"
 #include "storage/redis/redis_pool.hpp"
 #include "storage/sql/database.hpp"
@@ -67,6 +69,8 @@ public:
     BookingService& booking() { return *booking_; }
     const tickets::Ed25519TicketSigner& ticketSigner() const { return *ticketSigner_; }
     HoldStore& holdStore() { return *holdStore_; }
+    admission::WaitingRoomService& waitingRoom() { return *waitingRoom_; }
+    admission::QueueStore& queueStore() { return *queueStore_; }
     /// The outbox relay of this process, or nullptr when publishing is off.
     OutboxPublishing* outbox() { return outbox_.get(); }
     const http::Router& router() const { return router_; }
@@ -122,6 +126,13 @@ private:
     std::unique_ptr<metrics::RateLimitMetrics> rateLimitMetrics_;
     std::unique_ptr<admission::ShowRateLimitCache> showRateLimits_;
     std::unique_ptr<http::RateLimitGate> rateLimitGate_;
+    // The waiting room (admission/): settings in SQL behind a cache, the queue in Redis or in process.
+    std::unique_ptr<admission::WaitingRoomRepository> waitingRoomRepo_;
+    std::unique_ptr<admission::WaitingRoomCache> waitingRooms_;
+    std::unique_ptr<admission::QueueStore> queueStore_;
+    std::unique_ptr<admission::AdmissionTokens> admissionTokens_;
+    std::unique_ptr<metrics::WaitingRoomMetrics> waitingRoomMetrics_;
+    std::unique_ptr<admission::WaitingRoomService> waitingRoom_;
     std::unique_ptr<http::Pipeline> pipeline_;
     std::unique_ptr<http::Server> server_;
     std::unique_ptr<OutboxPublishing> outbox_;  // when BOXOFFICE_SQS_QUEUE_URL is set

@@ -281,6 +281,11 @@ Config load(EnvReader& env) {
         }
     }
 
+    env.secret("BOXOFFICE_ADMISSION_SECRET", c.admissionSecret);
+    if (!c.admissionSecret.empty() && c.admissionSecret.size() < 32)
+        env.fail("BOXOFFICE_ADMISSION_SECRET", "must be at least 32 characters");
+    env.duration("BOXOFFICE_WAITING_ROOM_REFRESH", c.waitingRoomRefresh, 100, 600'000);
+
     c.autoMigrate = c.database.embedded();
     env.boolean("BOXOFFICE_AUTO_MIGRATE", c.autoMigrate);
     env.str("BOXOFFICE_LOG_LEVEL", c.logLevel);

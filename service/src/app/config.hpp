@@ -117,6 +117,10 @@ struct Config {
     // BOXOFFICE_TICKET_SIGNING_KEY: a PEM Ed25519 private key or the base64 of a 32-byte seed.
     // Empty: a key generated per process (codes then do not verify after a restart or on another replica).
     std::string ticketSigningKey;
+    // BOXOFFICE_ADMISSION_SECRET: signs waiting-room admission tokens (at least 32 characters; every
+    // replica needs the same). Empty: a secret generated per process (fine for one replica).
+    std::string admissionSecret;
+    milliseconds waitingRoomRefresh{2'000};  // how soon other replicas see a room's new settings
     bool autoMigrate = true;
     std::string logLevel = "info";
     milliseconds shutdownGrace{5'000};     // readiness fails this long before the listener closes

@@ -31,7 +31,7 @@ struct Pipeline::Exchange {
 namespace {
 
 constexpr std::string_view kAllowedRequestHeaders =
-    "Authorization, Content-Type, Idempotency-Key, If-None-Match, X-Request-Id, traceparent";
+    "Authorization, Boxoffice-Admission, Content-Type, Idempotency-Key, If-None-Match, X-Request-Id, traceparent";
 constexpr std::string_view kExposedHeaders = "ETag, Location, Retry-After, X-Request-Id, RateLimit, RateLimit-Policy";
 
 std::string newRequestId() {

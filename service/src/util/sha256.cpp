@@ -3,6 +3,7 @@
 #include "util/hex.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
 #include <cstdint>
@@ -41,6 +42,16 @@ std::string digestHex(const EVP_MD* md, std::string_view data) {
 }
 
 }  // namespace
+
+std::array<unsigned char, 32> hmacSha256(std::string_view key, std::string_view data) {
+    std::array<unsigned char, 32> mac{};
+    unsigned int len = 0;
+    const auto* out = HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &len);
+    // Only an allocation failure or a broken OpenSSL gets here: a bug, not a bad token.
+    if (out == nullptr || len != mac.size()) throw std::runtime_error("HMAC-SHA256 failed");
+    return mac;
+}
 
 std::string sha256Hex(std::string_view data) {
     return digestHex(EVP_sha256(), data);

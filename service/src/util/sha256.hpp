@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,8 @@ namespace boxoffice::util {
 std::string sha256Hex(std::string_view data);
 std::string sha1Hex(std::string_view data);
 
+/// HMAC-SHA256 of `data` under `key` (OpenSSL): JWTs (HS256) and admission tokens.
+std::array<unsigned char, 32> hmacSha256(std::string_view key, std::string_view data);
 /// Base64url without padding (RFC 4648 section 5).
 std::string base64UrlEncode(std::string_view data);
 /// Strict decode: rejects characters outside the url alphabet, padding, and impossible lengths.

@@ -39,26 +39,37 @@ Result<std::pair<int, int>> page(const Request& req) {
     return std::pair{limit, offset};
 }
 
+// The admission a waiting room handed out (GET /v1/shows/{id}/queue/me), when the show has one on.
+std::string admissionToken(const Request& req) {
+    return req.header("boxoffice-admission").value_or(std::string{});
+}
+
 }  // namespace
 
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
                            IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
-                           const IdempotencySettings& idem) {
-    Handler holdNow = idempotent(holdKeys, clock, ids, idem, [&booking](const Request& req) -> Result<Response> {
-        auto body = parseJsonObject(req);
-        if (!body) return std::move(body).error();
-        auto h = parseHoldBody(*body);
-        if (!h) return std::move(h).error();
-        auto hold = booking.hold(caller(req), h->showId, h->seatIds);
-        if (!hold) return std::move(hold).error();
-        return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
-    });
+                           const IdempotencySettings& idem, admission::WaitingRoomService& waiting) {
+    Handler holdNow =
+        idempotent(holdKeys, clock, ids, idem, [&booking, &waiting](const Request& req) -> Result<Response> {
+            auto body = parseJsonObject(req);
+            if (!body) return std::move(body).error();
+            auto h = parseHoldBody(*body);
+            if (!h) return std::move(h).error();
+            const bool gated = waiting.roomOn(h->showId);
+            if (gated)
+                if (auto ok = waiting.checkAdmission(h->showId, caller(req), admissionToken(req)); !ok)
+                    return std::move(ok).error();
+            auto hold = booking.hold(caller(req), h->showId, h->seatIds);
+            if (!hold) return std::move(hold).error();
+            if (gated) waiting.heldBy(h->showId, caller(req));
+            return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
+        });
     // The hottest route of a sale: validated on the reactor thread and pipelined to the hold
     // store, so no thread waits on Redis. Anything that may wait (an idempotency key, a show not
     // in the cache, a store being restored) goes to holdNow on the fast lane instead.
     router.addAsync(
         Method::Post, "/v1/holds", Access::User,
-        [&booking, holdNow](const Request& req, Responder respond, const Deferrer& defer) {
+        [&booking, &waiting, holdNow](const Request& req, Responder respond, const Deferrer& defer) {
             if (req.headers.count("idempotency-key")) return defer(holdNow);
             auto h = [&req]() -> Result<HoldBody> {
                 if (auto ct = checkJsonContentType(req); !ct) return std::move(ct).error();
@@ -68,10 +79,17 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
                 return parseHoldBody(*body);
             }();
             if (!h) return respond(std::move(h).error());
+            // Shows without a room on pay one atomic load here; with one, an HMAC, still no I/O.
+            const bool gated = waiting.roomOn(h->showId);
+            if (gated)
+                if (auto ok = waiting.checkAdmission(h->showId, caller(req), admissionToken(req)); !ok)
+                    return respond(std::move(ok).error());
             const bool started = booking.tryHoldAsync(
-                caller(req), h->showId, h->seatIds, [respond, defer, holdNow](Result<Hold> hold, bool retrySlow) {
+                caller(req), h->showId, h->seatIds,
+                [respond, defer, holdNow, gated, &waiting](Result<Hold> hold, bool retrySlow) {
                     if (retrySlow) return defer(holdNow);
                     if (!hold) return respond(std::move(hold).error());
+                    if (gated) waiting.heldBy(hold->showId, hold->userId);
                     respond(jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str()));
                 });
             if (!started) defer(holdNow);

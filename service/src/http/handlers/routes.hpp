@@ -1,5 +1,6 @@
 #pragma once
 // Route registration per resource. Handlers are thin: parse, call one domain method, map the result.
+#include "admission/waiting_room_service.hpp"
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/seatmap_service.hpp"
@@ -19,7 +20,7 @@ void registerShowRoutes(Router& router, CatalogService& catalog);
 /// `orderKeys` those of orders and payments (in SQL, beside them).
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
                            IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
-                           const IdempotencySettings& settings);
+                           const IdempotencySettings& settings, admission::WaitingRoomService& waiting);
 void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
 
