@@ -406,6 +406,21 @@ def flash_sale():
     b.panel("Limiter failing open",
             [(f"sum by (budget) (rate(boxoffice_rate_limit_fail_open_total{{{I}}}[{RI}]))", "{{budget}}")],
             "reqps", w=6, description="Checks the limiter's store could not answer: those requests were let through")
+    b.row("Waiting room")
+    b.panel("People in line and admitted, per show",
+            [(f"max by (show) (boxoffice_waiting_room_queue_size{{{I}}})"
+              f" - max by (show) (boxoffice_waiting_room_admitted{{{I}}})", "waiting {{show}}"),
+             (f"max by (show) (boxoffice_waiting_room_admitted{{{I}}})", "admitted {{show}}")], w=12,
+            description="As last seen by each replica (the queue itself is in Redis): max over replicas")
+    b.panel("Admissions per second",
+            [(f"sum by (show) (rate(boxoffice_waiting_room_admissions_total{{{I}}}[{RI}]))", "{{show}}")],
+            "reqps", w=4, description="People let through to the hold route, at the room's admitRate or maxActive")
+    b.panel("Abandoned turns per second",
+            [(f"sum by (show) (rate(boxoffice_waiting_room_abandoned_total{{{I}}}[{RI}]))", "{{show}}")],
+            "reqps", w=4, description="Admitted people whose shopping window ended without a hold")
+    b.panel("Active shoppers",
+            [(f"max by (show) (boxoffice_waiting_room_active_shoppers{{{I}}})", "{{show}}")], w=4,
+            description="Admitted, inside their window, not held yet (what maxActive bounds)")
     b.row("Seats")
     b.panel("Seats by state", [(f"max by (show, state) (boxoffice_show_seats{{{I},{S}}})", "{{state}} {{show}}")],
             w=12)

@@ -59,8 +59,8 @@ protected:
         return client_->request("POST", "/v1/shows/" + show_ + "/queue", "", auth(token));
     }
     HttpResult me(const std::string& token) { return client_->get("/v1/shows/" + show_ + "/queue/me", auth(token)); }
-    HttpResult hold(const std::string& token, const std::string& seat, const std::string& admission = "") {
-        std::vector<std::string> extra;
+    HttpResult hold(const std::string& token, const std::string& seat, const std::string& admission = "",
+                    std::vector<std::string> extra = {}) {
         if (!admission.empty()) extra.push_back("Boxoffice-Admission: " + admission);
         return client_->request("POST", "/v1/holds", json{{"showId", show_}, {"seatIds", {seat}}}.dump(),
                                 auth(token, extra));
@@ -103,6 +103,8 @@ TEST_P(WaitingRoomApi, JoinBeforeTheOpeningGetAdmittedThenHoldOnlyWithTheToken) 
     EXPECT_EQ(refused.header("content-type"), "application/problem+json");
     EXPECT_NE(refused.json()["detail"].get<std::string>().find("admission token required"), std::string::npos);
     EXPECT_EQ(hold(alice_, "FLOOR1-A-1", "garbage.token").status, 403);
+    // The slow path (an Idempotency-Key) is gated the same way.
+    EXPECT_EQ(hold(alice_, "FLOOR1-A-1", "", {"Idempotency-Key: wr-1"}).status, 403);
 
     // A second after the opening, 10 people a second have let both in.
     clock_.advance(milliseconds(61'000));
@@ -119,6 +121,7 @@ TEST_P(WaitingRoomApi, JoinBeforeTheOpeningGetAdmittedThenHoldOnlyWithTheToken) 
     auto held = hold(alice_, "FLOOR1-A-1", token);
     EXPECT_EQ(held.status, 201) << held.body;
     EXPECT_EQ(hold(bob_, "FLOOR1-A-2", bobs).status, 201);
+    EXPECT_EQ(hold(bob_, "FLOOR1-A-5", bobs, {"Idempotency-Key: wr-2"}).status, 201);
 
     // The token is short-lived: past its 30 s it is refused, and a fresh one is handed out.
     clock_.advance(seconds(31));
