@@ -9,7 +9,9 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "admission/memory_queue_store.hpp"
@@ -265,6 +267,33 @@ TEST_P(QueueStoreContract, PlaceOfSomeoneWhoNeverJoined) {
     const Place p = placeOf(room_, user(2), kT0);
     EXPECT_FALSE(p.joined);
     EXPECT_EQ(p.room.size, 1);
+}
+
+TEST_P(QueueStoreContract, ConcurrentJoinersGetDistinctPlacesOneEach) {
+    arm(room_);
+    const EpochMs open = room_.opensAt + 1;
+    constexpr int kThreads = 8, kEach = 25;
+    std::mutex mu;
+    std::set<std::int64_t> ranks;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                // Every user joins twice: the second answer must be the first place again.
+                const UserId u{"t" + std::to_string(t) + "-" + std::to_string(i)};
+                auto first = store().join(room_, u, 0, open);
+                auto again = store().join(room_, u, 0, open);
+                std::lock_guard lock(mu);
+                ASSERT_TRUE(first && again);
+                EXPECT_EQ(first->rank, again->rank);
+                ranks.insert(first->rank);
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(ranks.size(), static_cast<std::size_t>(kThreads * kEach));
+    EXPECT_EQ(*ranks.begin(), 0);
+    EXPECT_EQ(*ranks.rbegin(), kThreads * kEach - 1);
+    EXPECT_EQ(stateOf(room_, open).size, kThreads * kEach);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStores, QueueStoreContract, ::testing::ValuesIn(kImplementations),

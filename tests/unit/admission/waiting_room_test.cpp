@@ -189,6 +189,17 @@ TEST_F(WaitingRoomServiceTest, TurningTheRoomOffOpensTheHoldPathAgain) {
     EXPECT_FALSE(service_.settings(show_).enabled);
 }
 
+TEST_F(WaitingRoomServiceTest, AnotherReplicasChangeIsSeenAtTheNextReload) {
+    // Written to the table by another replica: this one's snapshot has it after a reload.
+    repo_.rows[show_.str()] = room(clock_.nowMs());
+    EXPECT_FALSE(service_.roomOn(show_));
+    ASSERT_TRUE(cache_.reload());
+    EXPECT_TRUE(service_.roomOn(show_));
+    repo_.rows[show_.str()].enabled = false;
+    ASSERT_TRUE(cache_.reload());
+    EXPECT_FALSE(service_.roomOn(show_));
+}
+
 TEST_F(WaitingRoomServiceTest, InvalidSettingsAreRefused) {
     auto bad = room(clock_.nowMs());
     bad.maxActive = 3;
