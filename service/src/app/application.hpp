@@ -15,6 +15,7 @@
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/inventory.hpp"
+#include "domain/payment_service.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/seatmap_service.hpp"
 #include "domain/ticket_service.hpp"
@@ -27,6 +28,7 @@
 #include "metrics/http_metrics.hpp"
 #include "metrics/metrics.hpp"
 #include "metrics/metrics_server.hpp"
+#include "metrics/payment_metrics.hpp"
 #include "metrics/rate_limit_metrics.hpp"
 #include "metrics/state_sampler.hpp"
 #include "storage/redis/redis_batcher.hpp"
@@ -34,6 +36,7 @@
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
+#include "storage/sql/sql_payment_store.hpp"
 #include "storage/sql/sql_ticket_store.hpp"
 #include "tickets/ed25519_ticket_signer.hpp"
 #include "util/random_id.hpp"
@@ -105,6 +108,11 @@ private:
     std::unique_ptr<sql::SqlTicketStore> ticketStore_;
     std::unique_ptr<TicketService> tickets_;
     std::unique_ptr<OrderSweeper> sweeper_;
+    std::unique_ptr<sql::SqlPaymentStore> paymentStore_;
+    std::unique_ptr<PaymentProvider> paymentProvider_;
+    std::unique_ptr<WebhookVerifier> webhookVerifier_;  // the configured provider's
+    std::unique_ptr<metrics::PaymentMetrics> paymentMetrics_;
+    std::unique_ptr<PaymentService> payments_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;

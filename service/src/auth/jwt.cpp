@@ -19,21 +19,10 @@ namespace boxoffice::auth {
 
 namespace {
 
-constexpr std::size_t kHs256Bytes = 32;
 // Fixed text rather than a serialised object: the signature covers these exact bytes.
 constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
 using jws::unauthenticated;
-
-std::array<unsigned char, kHs256Bytes> hmacSha256(std::string_view key, std::string_view data) {
-    std::array<unsigned char, kHs256Bytes> mac{};
-    unsigned int len = 0;
-    const auto* out = HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-                           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &len);
-    // Only an allocation failure or a broken OpenSSL gets here: a bug, not a bad token.
-    if (out == nullptr || len != kHs256Bytes) throw std::runtime_error("jwt: HMAC-SHA256 failed");
-    return mac;
-}
 
 std::string randomJti() {
     std::array<unsigned char, 16> bytes{};
@@ -88,7 +77,7 @@ std::string JwtCodec::mint(const TokenSpec& spec, std::string_view issuer, std::
     std::string signingInput = util::base64UrlEncode(kHeader);
     signingInput += '.';
     signingInput += util::base64UrlEncode(claims.dump());
-    const auto mac = hmacSha256(secret_, signingInput);
+    const auto mac = util::hmacSha256(secret_, signingInput);
     signingInput += '.';
     signingInput += util::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
     return signingInput;
@@ -123,7 +112,7 @@ Result<Principal> JwtCodec::verify(std::string_view token, EpochMs& expiresAtMs)
 
         std::string signature;
         if (!util::base64UrlDecode(signaturePart, signature)) return unauthenticated("malformed token");
-        const auto expected = hmacSha256(secret_, parts->signingInput);
+        const auto expected = util::hmacSha256(secret_, parts->signingInput);
         // Length is public (always 32 for HS256); only the byte comparison must not leak timing.
         if (signature.size() != expected.size() ||
             CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {

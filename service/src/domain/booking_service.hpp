@@ -44,6 +44,13 @@ public:
     Result<Order> confirm(const UserId& user, const OrderId& id, const std::string& paymentReference,
                           const std::string& traceContext);
     Result<Order> cancel(const UserId& user, const OrderId& id, const std::string& traceContext);
+    /// The payment provider's verified word that the order is paid (a webhook): confirm() for the
+    /// order's owner, with the provider's payment id as the reference.
+    Result<Order> confirmPaid(const OrderId& id, const std::string& paymentReference);
+    /// The provider's verified word that the payment failed: a pending order becomes FAILED, its
+    /// seats are free at once, and order.payment_failed goes to the outbox with the change.
+    /// Idempotent: a FAILED order is returned as it is; any other state is Error{Conflict}.
+    Result<Order> failPayment(const OrderId& id);
 
     Result<std::vector<Order>> ordersOf(const UserId& user, int limit, int offset);
     Result<std::vector<Ticket>> ticketsOf(const UserId& user, int limit, int offset);

@@ -3,6 +3,7 @@
 #include "util/hex.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
 #include <cstdint>
@@ -100,6 +101,16 @@ bool base64UrlDecode(std::string_view in, std::string& out) {
     if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return false;
     out = std::move(result);
     return true;
+}
+
+std::array<unsigned char, 32> hmacSha256(std::string_view key, std::string_view data) {
+    std::array<unsigned char, 32> mac{};
+    unsigned int len = 0;
+    const auto* out = HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &len);
+    // Only an allocation failure or a broken OpenSSL gets here: a bug, not a bad input.
+    if (out == nullptr || len != mac.size()) throw std::runtime_error("HMAC-SHA256 failed");
+    return mac;
 }
 
 }  // namespace boxoffice::util
