@@ -241,12 +241,39 @@ TEST_P(DevPayments, BadWebhooksAreClear4xxAndStoreNothing) {
     EXPECT_TRUE(rec["refunds"].empty());
 }
 
-TEST_P(DevPayments, ASuccessAfterTheWindowIsRefundedAutomatically) {
+TEST_P(DevPayments, ALateSuccessWhoseSeatsAreStillFreeTakesThemBack) {
+    auto c = app_->client();
+    const std::string orderId = order(c, {"FLOOR1-D-5", "FLOOR1-D-6"})["orderId"];
+    const std::string paymentId = pay(c, orderId).json()["paymentId"];
+    clock_.advance(std::chrono::seconds(31));
+    EXPECT_EQ(orderStatus(c, orderId), "EXPIRED");
+    EXPECT_EQ(seat(c, 154), 'A');
+    const std::string body = intentEvent("evt_reseat", "payment_intent.succeeded", paymentId, orderId, 30000).dump();
+    auto w = devWebhook(c, body, devSign(body));
+    ASSERT_EQ(w.status, 200) << w.body;
+    EXPECT_EQ(w.json()["outcome"], "late_reseated");
+    auto o = c.get("/v1/orders/" + orderId, {"Authorization: Bearer " + alice_}).json();
+    EXPECT_EQ(o["status"], "CONFIRMED");
+    EXPECT_EQ(o["tickets"].size(), 2u);
+    EXPECT_EQ(seat(c, 154), 'S');
+    EXPECT_EQ(seat(c, 155), 'S');
+    EXPECT_EQ(outboxCount(orderId, "order.confirmed"), 1);
+    EXPECT_TRUE(records(c, orderId)["refunds"].empty());
+    // Nobody else can take them now, in the store or in SQL.
+    auto bob = c.request("POST", "/v1/holds", json{{"showId", show_}, {"seatIds", {"FLOOR1-D-5"}}}.dump(),
+                         auth(app_->userToken("bob")));
+    EXPECT_EQ(bob.status, 409) << bob.body;
+}
+
+TEST_P(DevPayments, ALateSuccessWhoseSeatWasSoldAgainIsRefundedAutomatically) {
     auto c = app_->client();
     const std::string orderId = order(c, {"FLOOR1-D-1"})["orderId"];
     const std::string paymentId = pay(c, orderId).json()["paymentId"];
     clock_.advance(std::chrono::seconds(31));
     EXPECT_EQ(orderStatus(c, orderId), "EXPIRED");
+    auto bob = c.request("POST", "/v1/holds", json{{"showId", show_}, {"seatIds", {"FLOOR1-D-1"}}}.dump(),
+                         auth(app_->userToken("bob")));
+    ASSERT_EQ(bob.status, 201) << bob.body;
     const std::string body = intentEvent("evt_late", "payment_intent.succeeded", paymentId, orderId, 15000).dump();
     auto w = devWebhook(c, body, devSign(body));
     ASSERT_EQ(w.status, 200) << w.body;
@@ -363,6 +390,10 @@ TEST_P(StripePayments, LatePaymentIsRefundedThroughStripeAndChargeRefundedIsReco
     const std::string orderId = order(c, {"FLOOR1-C-1"})["orderId"];
     const std::string pi = pay(c, orderId).json()["paymentId"];
     clock_.advance(std::chrono::seconds(31));
+    EXPECT_EQ(orderStatus(c, orderId), "EXPIRED");
+    auto bob = c.request("POST", "/v1/holds", json{{"showId", show_}, {"seatIds", {"FLOOR1-C-1"}}}.dump(),
+                         auth(app_->userToken("bob")));
+    ASSERT_EQ(bob.status, 201) << bob.body;
     const std::string body = intentEvent("evt_late", "payment_intent.succeeded", pi, orderId, 15000).dump();
     auto w = stripeWebhook(c, body, stripeSignatureHeader(body, kStripeNew, now()));
     ASSERT_EQ(w.status, 200) << w.body;

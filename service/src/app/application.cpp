@@ -148,6 +148,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     ticketStore_ = std::make_unique<sql::SqlTicketStore>(*db_);
     tickets_ = std::make_unique<TicketService>(*ticketStore_, *ticketSigner_, clock_);
     paymentStore_ = std::make_unique<sql::SqlPaymentStore>(*db_);
+    lateSales_ = std::make_unique<sql::SqlLateSaleStore>(*db_);
     const auto& pay = config_.payments;
     const auto tolerance = std::chrono::duration_cast<std::chrono::seconds>(pay.webhookTolerance);
     if (pay.stripe()) {
@@ -174,7 +175,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     }
     paymentMetrics_ = std::make_unique<metrics::PaymentMetrics>(*metrics_);
     payments_ = std::make_unique<PaymentService>(
-        *booking_, *orderRepo_, *paymentStore_, *paymentProvider_,
+        *booking_, *orderRepo_, *paymentStore_, *lateSales_, *paymentProvider_,
         std::map<std::string, const WebhookVerifier*>{{std::string(paymentProvider_->name()), webhookVerifier_.get()}},
         clock_, ids_, [m = paymentMetrics_.get()](std::string_view provider, std::string_view outcome) {
             m->event(provider, outcome);

@@ -36,6 +36,7 @@
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
+#include "storage/sql/sql_late_sale_store.hpp"
 #include "storage/sql/sql_payment_store.hpp"
 #include "storage/sql/sql_ticket_store.hpp"
 #include "tickets/ed25519_ticket_signer.hpp"
@@ -109,6 +110,7 @@ private:
     std::unique_ptr<TicketService> tickets_;
     std::unique_ptr<OrderSweeper> sweeper_;
     std::unique_ptr<sql::SqlPaymentStore> paymentStore_;
+    std::unique_ptr<sql::SqlLateSaleStore> lateSales_;
     std::unique_ptr<PaymentProvider> paymentProvider_;
     std::unique_ptr<WebhookVerifier> webhookVerifier_;  // the configured provider's
     std::unique_ptr<metrics::PaymentMetrics> paymentMetrics_;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "domain/booking.hpp"
+#include "domain/booking_ports.hpp"
 #include "domain/payment.hpp"
 #include "domain/result.hpp"
 
@@ -56,6 +57,17 @@ public:
     /// Error{InvalidSignature} for a missing, malformed, stale or wrong signature; Error{MalformedJson}
     /// or Error{ValidationFailed} for a verified body that is not an event.
     virtual Result<PaymentEvent> verify(std::string_view signatureHeader, std::string_view rawBody) const = 0;
+};
+
+/// A late payment's second chance, in SQL.
+class LateSaleStore {
+public:
+    virtual ~LateSaleStore() = default;
+    /// In one transaction moves an EXPIRED or FAILED order to CONFIRMED with `t`'s reference,
+    /// tickets and outbox message, reactivating its seats: the unique index over active seats is the
+    /// guard, so a seat in another live order -> Error{SeatsUnavailable} and nothing changes. An
+    /// order in any other state -> Error{Conflict}.
+    virtual Result<void> reinstate(const OrderTransition& t) = 0;
 };
 
 /// Payment records in SQL.

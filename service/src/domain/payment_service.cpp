@@ -18,12 +18,13 @@ std::string lowerStatus(OrderStatus s) {
 }  // namespace
 
 PaymentService::PaymentService(BookingService& booking, OrderRepository& orders, PaymentStore& store,
-                               PaymentProvider& provider, std::map<std::string, const WebhookVerifier*> verifiers,
-                               const Clock& clock, IdGenerator& ids,
-                               std::function<void(std::string_view, std::string_view)> onOutcome)
+                               LateSaleStore& late, PaymentProvider& provider,
+                               std::map<std::string, const WebhookVerifier*> verifiers, const Clock& clock,
+                               IdGenerator& ids, std::function<void(std::string_view, std::string_view)> onOutcome)
     : booking_(booking),
       orders_(orders),
       store_(store),
+      late_(late),
       provider_(provider),
       verifiers_(std::move(verifiers)),
       clock_(clock),
@@ -126,7 +127,16 @@ Result<WebhookOutcome> PaymentService::act(const PaymentEvent& e) {
                     break;
                 }
             }
-            // Paid, but the order can no longer be sold: never money kept without a ticket.
+            // Paid after the order lost its seats: the same seats if they are all still free...
+            if (order->status == OrderStatus::Expired || order->status == OrderStatus::Failed) {
+                auto reseated = booking_.reseatLate(order->id, e.providerPaymentId, late_);
+                if (reseated) {
+                    record.outcome = "late_reseated";
+                    break;
+                }
+                if (reseated.error().code != ErrorCode::SeatsUnavailable) return std::move(reseated).error();
+            }
+            // ...otherwise the money goes back: never money kept without a ticket.
             OutboxMessage m;
             auto refunded = refundUnsellable(*order, e, m);
             if (!refunded) return std::move(refunded).error();

@@ -29,8 +29,9 @@ class PaymentService {
 public:
     /// `provider` takes new payments; `verifiers` check the webhooks of each provider name that has an
     /// endpoint ("dev", "stripe"). `onOutcome` counts what each event did (metrics).
-    PaymentService(BookingService& booking, OrderRepository& orders, PaymentStore& store, PaymentProvider& provider,
-                   std::map<std::string, const WebhookVerifier*> verifiers, const Clock& clock, IdGenerator& ids,
+    PaymentService(BookingService& booking, OrderRepository& orders, PaymentStore& store, LateSaleStore& late,
+                   PaymentProvider& provider, std::map<std::string, const WebhookVerifier*> verifiers,
+                   const Clock& clock, IdGenerator& ids,
                    std::function<void(std::string_view provider, std::string_view outcome)> onOutcome = {});
 
     /// Creates (or finds again: the order id is the idempotency key) the payment of the user's
@@ -60,6 +61,7 @@ private:
     BookingService& booking_;
     OrderRepository& orders_;
     PaymentStore& store_;
+    LateSaleStore& late_;
     PaymentProvider& provider_;
     std::map<std::string, const WebhookVerifier*> verifiers_;
     const Clock& clock_;
