@@ -4,6 +4,8 @@
 // API, with webhook signatures written by Stripe's own npm library.
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include <soci/soci.h>
 
 #include "app/demo_seed.hpp"
@@ -167,6 +169,32 @@ TEST_P(DevPayments, PaymentReferenceThenSignedCallbackConfirmsAndAReplayChangesN
     // The dev default keeps confirm-payment (the load harness pays that way).
     auto conf = c.post("/v1/orders/" + orderId + "/confirm-payment", {{"paymentReference", "x"}}, alice_);
     EXPECT_EQ(conf.status, 200) << conf.body;
+}
+
+TEST_P(DevPayments, ConcurrentDeliveriesOfOneEventActOnce) {
+    auto c = app_->client();
+    const std::string orderId = order(c, {"FLOOR1-A-20", "FLOOR1-A-21"})["orderId"];
+    const std::string paymentId = pay(c, orderId).json()["paymentId"];
+    const std::string body = intentEvent("evt_race", "payment_intent.succeeded", paymentId, orderId, 30000).dump();
+    const std::string signature = devSign(body);
+    constexpr int kDeliveries = 8;
+    std::vector<std::future<HttpResult>> results;
+    for (int i = 0; i < kDeliveries; ++i)
+        results.push_back(std::async(std::launch::async, [&] {
+            HttpClient own(app_->port());
+            return devWebhook(own, body, signature);
+        }));
+    int recorded = 0;
+    for (auto& f : results) {
+        auto r = f.get();
+        ASSERT_EQ(r.status, 200) << r.body;
+        if (!r.json()["duplicate"].get<bool>()) ++recorded;
+    }
+    EXPECT_EQ(recorded, 1) << "the event id is recorded once, whoever wins";
+    EXPECT_EQ(orderStatus(c, orderId), "CONFIRMED");
+    EXPECT_EQ(outboxCount(orderId, "order.confirmed"), 1);
+    EXPECT_EQ(records(c, orderId)["events"].size(), 1u);
+    EXPECT_EQ(c.get("/v1/orders/" + orderId, {"Authorization: Bearer " + alice_}).json()["tickets"].size(), 2u);
 }
 
 TEST_P(DevPayments, FailedPaymentFailsTheOrderAndFreesItsSeatsAtOnce) {
