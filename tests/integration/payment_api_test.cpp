@@ -13,6 +13,7 @@
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "support/fake_clock.hpp"
 #include "support/fake_stripe.hpp"
+#include "support/metrics_text.hpp"
 #include "support/test_app.hpp"
 #include "util/random_id.hpp"
 
@@ -316,6 +317,11 @@ TEST_P(DevPayments, ALateSuccessWhoseSeatWasSoldAgainIsRefundedAutomatically) {
     // Redelivered: no second refund.
     EXPECT_EQ(devWebhook(c, body, devSign(body)).json()["duplicate"], true);
     EXPECT_EQ(records(c, orderId)["refunds"].size(), 1u);
+    // Counted: one late refund, one duplicate.
+    HttpClient m(app_->app().metricsPort());
+    MetricsText metrics(m.get("/metrics").body);
+    EXPECT_EQ(metrics.sum("boxoffice_payment_events_total", {{"provider", "dev"}, {"outcome", "late_refunded"}}), 1);
+    EXPECT_EQ(metrics.sum("boxoffice_payment_events_total", {{"provider", "dev"}, {"outcome", "duplicate"}}), 1);
 }
 
 TEST_P(DevPayments, PaymentRecordsAreForAdminsAndPaymentsForTheOwner) {
