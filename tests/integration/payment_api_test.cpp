@@ -324,6 +324,46 @@ TEST_P(DevPayments, ALateSuccessWhoseSeatWasSoldAgainIsRefundedAutomatically) {
     EXPECT_EQ(metrics.sum("boxoffice_payment_events_total", {{"provider", "dev"}, {"outcome", "duplicate"}}), 1);
 }
 
+TEST_P(DevPayments, EventsThatContradictWhatIsStoredChangeNothing) {
+    auto c = app_->client();
+    const std::string orderId = order(c, {"FLOOR1-B-30"})["orderId"];
+    const std::string otherId = order(c, {"FLOOR1-B-31"})["orderId"];
+    const std::string paymentId = pay(c, orderId).json()["paymentId"];
+    const std::string paid = intentEvent("evt_ok", "payment_intent.succeeded", paymentId, orderId, 15000).dump();
+    ASSERT_EQ(devWebhook(c, paid, devSign(paid)).json()["outcome"], "confirmed");
+
+    // A failure reported after the success (a retry's attempt) leaves the order confirmed.
+    const std::string late = intentEvent("evt_f", "payment_intent.payment_failed", paymentId, orderId, 15000).dump();
+    auto f = devWebhook(c, late, devSign(late));
+    ASSERT_EQ(f.status, 200) << f.body;
+    EXPECT_EQ(f.json()["outcome"], "ignored_after_success");
+    EXPECT_EQ(orderStatus(c, orderId), "CONFIRMED");
+
+    // The payment belongs to one order: an event naming another is refused.
+    const std::string swapped = intentEvent("evt_swap", "payment_intent.succeeded", paymentId, otherId, 15000).dump();
+    EXPECT_EQ(devWebhook(c, swapped, devSign(swapped)).status, 422);
+    EXPECT_EQ(orderStatus(c, otherId), "PAYMENT_PENDING");
+
+    // More refunded than was paid is refused; an event type we do not act on is acknowledged.
+    const json tooMuch = {
+        {"id", "evt_r"},
+        {"type", "charge.refunded"},
+        {"data",
+         {{"object",
+           {{"id", "ch_1"}, {"amount_refunded", 15001}, {"currency", "eur"}, {"payment_intent", paymentId}}}}}};
+    EXPECT_EQ(devWebhook(c, tooMuch.dump(), devSign(tooMuch.dump())).status, 422);
+    const std::string other = R"({"id":"evt_o","type":"customer.created","data":{"object":{"id":"cus_1"}}})";
+    auto o = devWebhook(c, other, devSign(other));
+    ASSERT_EQ(o.status, 200) << o.body;
+    EXPECT_EQ(o.json()["outcome"], "ignored");
+
+    const json rec = records(c, orderId);
+    ASSERT_EQ(rec["events"].size(), 2u) << rec.dump();  // evt_ok and evt_f
+    EXPECT_EQ(rec["payments"][0]["status"], "SUCCEEDED");
+    EXPECT_EQ(rec["payments"][0]["refundedAmount"], 0);
+    EXPECT_TRUE(records(c, otherId)["events"].empty());
+}
+
 TEST_P(DevPayments, PaymentRecordsAreForAdminsAndPaymentsForTheOwner) {
     auto c = app_->client();
     const std::string orderId = order(c, {"FLOOR1-A-9"})["orderId"];
