@@ -21,12 +21,23 @@ PACKAGES=(
   mmdebstrap buildah podman skopeo uidmap fuse-overlayfs runc
 )
 
+# npm packages the tests use, pinned by their lock files and cached in .cache/ (git-ignored); node and
+# npm come with the image (Debian: nodejs npm). Stripe's own `stripe` signs the webhook tests' payloads.
+npm_tools() {
+  if command -v npm >/dev/null && command -v node >/dev/null; then
+    "$(dirname "$0")/../tests/payments/tools.sh" >/dev/null || echo "install-deps: npm stripe (tests/payments/tools.sh) failed" >&2
+  else
+    echo "install-deps: node/npm missing: the payment webhook tests need them (Debian: nodejs npm)" >&2
+  fi
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
+  npm_tools
   exit 0
 fi
 
@@ -37,4 +48,5 @@ export DEBIAN_FRONTEND=noninteractive
 # The Debian postgresql package would start a cluster of its own on 5432; tests start their own.
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+npm_tools
 echo "install-deps: done"

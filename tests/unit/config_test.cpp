@@ -129,6 +129,36 @@ TEST_F(ConfigFromEnv, OidcDefaultsAndMistakes) {
     EXPECT_NE(errorOf(load(), "BOXOFFICE_JWT_SECRET").find("is required"), std::string::npos);
 }
 
+TEST_F(ConfigFromEnv, PaymentsDefaultToTheDevProviderAndStripeNeedsItsSecrets) {
+    auto dev = load();
+    ASSERT_TRUE(dev.ok());
+    EXPECT_EQ(dev->payments.provider, "dev");
+    EXPECT_FALSE(dev->payments.stripe());
+    EXPECT_EQ(dev->payments.stripeApiBase, "https://api.stripe.com");
+    EXPECT_EQ(dev->payments.webhookTolerance, std::chrono::seconds(300));
+
+    env_["BOXOFFICE_PAYMENTS_PROVIDER"] = "paypal";
+    EXPECT_NE(errorOf(load(), "BOXOFFICE_PAYMENTS_PROVIDER").find("dev or stripe"), std::string::npos);
+    env_["BOXOFFICE_PAYMENTS_PROVIDER"] = "stripe";
+    auto bare = load();
+    EXPECT_NE(errorOf(bare, "BOXOFFICE_STRIPE_SECRET_KEY").find("is required"), std::string::npos);
+    EXPECT_NE(errorOf(bare, "BOXOFFICE_STRIPE_WEBHOOK_SECRETS").find("is required"), std::string::npos);
+
+    env_["BOXOFFICE_STRIPE_SECRET_KEY_FILE"] = file("sk", "sk_test_abc\n");
+    env_["BOXOFFICE_STRIPE_WEBHOOK_SECRETS"] = "whsec_new, whsec_old";
+    env_["BOXOFFICE_STRIPE_WEBHOOK_SECRET"] = "whsec_first";
+    env_["BOXOFFICE_STRIPE_API_BASE"] = "http://127.0.0.1:9999";
+    auto stripe = load();
+    ASSERT_TRUE(stripe.ok()) << stripe.error().detail;
+    EXPECT_TRUE(stripe->payments.stripe());
+    EXPECT_EQ(stripe->payments.stripeSecretKey, "sk_test_abc");
+    EXPECT_EQ(stripe->payments.stripeWebhookSecrets,
+              (std::vector<std::string>{"whsec_first", "whsec_new", "whsec_old"}));
+    EXPECT_EQ(stripe->payments.stripeApiBase, "http://127.0.0.1:9999");
+    env_["BOXOFFICE_STRIPE_API_BASE"] = "ftp://stripe";
+    EXPECT_FALSE(errorOf(load(), "BOXOFFICE_STRIPE_API_BASE").empty());
+}
+
 TEST(KnownSettings, ComeFromTheReadsThemselves) {
     const auto known = Config::knownSettings();
     EXPECT_TRUE(std::is_sorted(known.begin(), known.end()));

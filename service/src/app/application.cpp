@@ -2,6 +2,7 @@
 
 #include "admission/memory_queue_store.hpp"
 #include "admission/memory_rate_limiter.hpp"
+#include "http/handlers/payment_routes.hpp"
 #include "http/handlers/rate_limit_routes.hpp"
 #include "http/handlers/routes.hpp"
 #include "http/handlers/ticket_routes.hpp"
@@ -11,6 +12,9 @@
 #include "metrics/metered_idempotency_store.hpp"
 #include "metrics/metered_order_repository.hpp"
 #include "metrics/process_collector.hpp"
+#include "payments/dev_payment_provider.hpp"
+#include "payments/signed_webhook_verifier.hpp"
+#include "payments/stripe_payment_provider.hpp"
 #include "storage/memory/memory_hold_store.hpp"
 #include "storage/redis/redis_hold_store.hpp"
 #include "storage/redis/redis_idempotency_store.hpp"
@@ -162,6 +166,39 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
         std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, *ticketSigner_, settings);
     ticketStore_ = std::make_unique<sql::SqlTicketStore>(*db_);
     tickets_ = std::make_unique<TicketService>(*ticketStore_, *ticketSigner_, clock_);
+    paymentStore_ = std::make_unique<sql::SqlPaymentStore>(*db_);
+    lateSales_ = std::make_unique<sql::SqlLateSaleStore>(*db_);
+    const auto& pay = config_.payments;
+    const auto tolerance = std::chrono::duration_cast<std::chrono::seconds>(pay.webhookTolerance);
+    if (pay.stripe()) {
+        payments::StripeSettings stripe;
+        stripe.apiBase = pay.stripeApiBase;
+        stripe.secretKey = pay.stripeSecretKey;
+        stripe.connectTimeout = pay.stripeConnectTimeout;
+        stripe.timeout = pay.stripeTimeout;
+        stripe.maxAttempts = pay.stripeMaxAttempts;
+        paymentProvider_ = std::make_unique<payments::StripePaymentProvider>(stripe);
+        webhookVerifier_ = std::make_unique<payments::SignedWebhookVerifier>(
+            "stripe", payments::WebhookSignature(pay.stripeWebhookSecrets, clock_, tolerance));
+    } else {
+        std::string secret = pay.devWebhookSecret;
+        if (secret.empty()) {
+            secret = util::randomHex(64);
+            log::warn(
+                "BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET is not set: the dev provider's callbacks are checked against "
+                "a secret of this process only (set it to pay through POST /v1/payments/dev/webhook)");
+        }
+        paymentProvider_ = std::make_unique<payments::DevPaymentProvider>();
+        webhookVerifier_ = std::make_unique<payments::SignedWebhookVerifier>(
+            "dev", payments::WebhookSignature({secret}, clock_, tolerance));
+    }
+    paymentMetrics_ = std::make_unique<metrics::PaymentMetrics>(*metrics_);
+    payments_ = std::make_unique<PaymentService>(
+        *booking_, *orderRepo_, *paymentStore_, *lateSales_, *paymentProvider_,
+        std::map<std::string, const WebhookVerifier*>{{std::string(paymentProvider_->name()), webhookVerifier_.get()}},
+        clock_, ids_, [m = paymentMetrics_.get()](std::string_view provider, std::string_view outcome) {
+            m->event(provider, outcome);
+        });
     sweeper_ = std::make_unique<OrderSweeper>(*booking_, *sqlIdempotency_, metrics_->sweeper(), clock_,
                                               config_.booking.sweepInterval);
     if (!config_.jwtSecret.empty()) jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
@@ -207,7 +244,8 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     http::IdempotencySettings idempotency;
     idempotency.lease = config_.booking.idempotencyLease;
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
-                                clock_, ids_, idempotency, *waitingRoom_);
+                                clock_, ids_, idempotency, *waitingRoom_, /*clientConfirms=*/!config_.payments.stripe());
+    http::registerPaymentRoutes(router_, *payments_, *idempotency_, clock_, ids_, idempotency);
     http::registerTicketRoutes(router_, *tickets_, ticketSigner_->publicJwk());
 
     // Shared by every replica on Redis; in process on the embedded default. Fails open either way.

@@ -16,6 +16,7 @@
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/inventory.hpp"
+#include "domain/payment_service.hpp"
 #include "domain/reconciler.hpp"
 #include "domain/seatmap_service.hpp"
 #include "domain/ticket_service.hpp"
@@ -28,6 +29,7 @@
 #include "metrics/http_metrics.hpp"
 #include "metrics/metrics.hpp"
 #include "metrics/metrics_server.hpp"
+#include "metrics/payment_metrics.hpp"
 #include "metrics/rate_limit_metrics.hpp"
 #include "metrics/state_sampler.hpp"
 #include "metrics/waiting_room_metrics.hpp"
@@ -36,6 +38,8 @@
 #include "storage/sql/database.hpp"
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
+#include "storage/sql/sql_late_sale_store.hpp"
+#include "storage/sql/sql_payment_store.hpp"
 #include "storage/sql/sql_ticket_store.hpp"
 #include "tickets/ed25519_ticket_signer.hpp"
 #include "util/random_id.hpp"
@@ -109,6 +113,12 @@ private:
     std::unique_ptr<sql::SqlTicketStore> ticketStore_;
     std::unique_ptr<TicketService> tickets_;
     std::unique_ptr<OrderSweeper> sweeper_;
+    std::unique_ptr<sql::SqlPaymentStore> paymentStore_;
+    std::unique_ptr<sql::SqlLateSaleStore> lateSales_;
+    std::unique_ptr<PaymentProvider> paymentProvider_;
+    std::unique_ptr<WebhookVerifier> webhookVerifier_;  // the configured provider's
+    std::unique_ptr<metrics::PaymentMetrics> paymentMetrics_;
+    std::unique_ptr<PaymentService> payments_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;

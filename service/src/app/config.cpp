@@ -127,6 +127,31 @@ void readOutbox(EnvReader& env, OutboxConfig& o) {
 }
 
 // Rate limits; the defaults and why they are what they are: admission/rate_limit_policy.hpp.
+void readPayments(EnvReader& env, PaymentsConfig& p) {
+    env.str("BOXOFFICE_PAYMENTS_PROVIDER", p.provider);
+    if (p.provider != "dev" && p.provider != "stripe") env.fail("BOXOFFICE_PAYMENTS_PROVIDER", "must be dev or stripe");
+    env.secret("BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET", p.devWebhookSecret);
+    env.str("BOXOFFICE_STRIPE_API_BASE", p.stripeApiBase);
+    if (p.stripeApiBase.rfind("https://", 0) != 0 && p.stripeApiBase.rfind("http://", 0) != 0)
+        env.fail("BOXOFFICE_STRIPE_API_BASE", "must be an http(s) URL such as https://api.stripe.com");
+    env.secret("BOXOFFICE_STRIPE_SECRET_KEY", p.stripeSecretKey);
+    env.list("BOXOFFICE_STRIPE_WEBHOOK_SECRETS", p.stripeWebhookSecrets);
+    std::string single;
+    env.secret("BOXOFFICE_STRIPE_WEBHOOK_SECRET", single);
+    if (!single.empty()) p.stripeWebhookSecrets.insert(p.stripeWebhookSecrets.begin(), single);
+    env.duration("BOXOFFICE_PAYMENTS_WEBHOOK_TOLERANCE", p.webhookTolerance, 1'000, 3'600'000);
+    env.duration("BOXOFFICE_STRIPE_CONNECT_TIMEOUT", p.stripeConnectTimeout, 1, 60'000);
+    env.duration("BOXOFFICE_STRIPE_TIMEOUT", p.stripeTimeout, 1, 120'000);
+    env.integer("BOXOFFICE_STRIPE_MAX_ATTEMPTS", p.stripeMaxAttempts, 1, 10);
+    if (p.stripe()) {
+        if (p.stripeSecretKey.empty())
+            env.fail("BOXOFFICE_STRIPE_SECRET_KEY", "is required with BOXOFFICE_PAYMENTS_PROVIDER=stripe");
+        if (p.stripeWebhookSecrets.empty())
+            env.fail("BOXOFFICE_STRIPE_WEBHOOK_SECRETS",
+                     "is required with BOXOFFICE_PAYMENTS_PROVIDER=stripe (or BOXOFFICE_STRIPE_WEBHOOK_SECRET)");
+    }
+}
+
 void readRateLimits(EnvReader& env, admission::RateLimitSettings& r) {
     using admission::Budget;
     env.boolean("BOXOFFICE_RATE_LIMIT_ENABLED", r.enabled);
@@ -298,6 +323,7 @@ Config load(EnvReader& env) {
 
     readOutbox(env, c.outbox);
     readRateLimits(env, c.rateLimit);
+    readPayments(env, c.payments);
     return c;
 }
 

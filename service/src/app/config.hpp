@@ -103,6 +103,24 @@ struct AuthConfig {
     bool jwksEnabled() const { return !jwksFile.empty() || !jwksUrl.empty(); }
 };
 
+/// Payments: the built-in dev provider (default) or Stripe.
+struct PaymentsConfig {
+    std::string provider = "dev";  // BOXOFFICE_PAYMENTS_PROVIDER: dev | stripe
+    // BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET: signs the dev provider's callbacks. Empty: one generated
+    // per process at start (logged as a warning; callbacks then need the tests' or operator's secret).
+    std::string devWebhookSecret;
+    std::string stripeApiBase = "https://api.stripe.com";  // BOXOFFICE_STRIPE_API_BASE (a local fake in tests)
+    std::string stripeSecretKey;                           // BOXOFFICE_STRIPE_SECRET_KEY(_FILE)
+    // BOXOFFICE_STRIPE_WEBHOOK_SECRETS (comma list, every one accepted: rotation) and/or
+    // BOXOFFICE_STRIPE_WEBHOOK_SECRET(_FILE).
+    std::vector<std::string> stripeWebhookSecrets;
+    milliseconds webhookTolerance{300'000};  // BOXOFFICE_PAYMENTS_WEBHOOK_TOLERANCE
+    milliseconds stripeConnectTimeout{2'000};
+    milliseconds stripeTimeout{10'000};  // per attempt
+    int stripeMaxAttempts = 3;
+    bool stripe() const { return provider == "stripe"; }
+};
+
 struct Config {
     HttpConfig http;
     MetricsConfig metrics;
@@ -111,6 +129,7 @@ struct Config {
     BookingConfig booking;
     OutboxConfig outbox;
     AuthConfig auth;
+    PaymentsConfig payments;
     admission::RateLimitSettings rateLimit;  // BOXOFFICE_RATE_LIMIT_*, BOXOFFICE_TRUSTED_PROXIES
     std::string jwtSecret;                   // empty: HS256 tokens refused (only with a JWKS configured)
     bool jwtSecretIsDevDefault = false;

@@ -1,5 +1,7 @@
 #include "domain/booking.hpp"
 
+#include <cctype>
+
 namespace boxoffice {
 
 std::string_view holdStatusName(HoldStatus s) {
@@ -30,6 +32,16 @@ std::string_view orderStatusName(OrderStatus s) {
             return "CANCELLED";
     }
     return "FAILED";
+}
+
+std::string ticketCodeOf(const std::string& uuid) {
+    std::string out = "T-";
+    for (char c : uuid) {
+        if (c == '-') continue;
+        if (out.size() == 18) break;
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+    return out;
 }
 
 std::optional<OrderStatus> parseOrderStatus(std::string_view s) {

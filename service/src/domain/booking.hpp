@@ -75,6 +75,10 @@ struct Order {
     std::vector<Ticket> tickets;  // filled when CONFIRMED
 };
 
+/// The code of a new ticket from a fresh UUID: "T-" and 16 upper-case hex digits (read out at
+/// doors and typed in by hand).
+std::string ticketCodeOf(const std::string& uuid);
+
 /// A notification others must hear about, written in the same transaction as the change.
 struct OutboxMessage {
     std::string id;

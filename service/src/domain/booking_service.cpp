@@ -17,15 +17,6 @@ std::string compact(const std::string& uuid) {
     return out;
 }
 
-// Ticket codes are read out at doors and typed in by hand: upper-case, no separators but one.
-std::string ticketCode(const std::string& uuid) {
-    std::string hex = compact(uuid);
-    std::string out = "T-";
-    for (std::size_t i = 0; i < 16 && i < hex.size(); ++i)
-        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i]))));
-    return out;
-}
-
 // One order per hold, named by it: a retry of an order whose creation seemed to fail (a timeout
 // after the commit) finds the order it already made instead of making a second one.
 OrderId orderIdOf(const HoldId& hold) {
@@ -301,7 +292,7 @@ Result<Order> BookingService::confirmOnce(const UserId& user, const OrderId& id,
     }
     OrderTransition t{o->id, OrderStatus::Confirmed, now, paymentReference, {}, {}};
     for (const auto& seat : o->seats)
-        t.tickets.push_back({ticketCode(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now, {}});
+        t.tickets.push_back({ticketCodeOf(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now, {}});
     Order confirmed = *o;
     confirmed.status = OrderStatus::Confirmed;
     confirmed.tickets = t.tickets;

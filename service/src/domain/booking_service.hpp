@@ -8,6 +8,7 @@
 
 #include "domain/booking_ports.hpp"
 #include "domain/inventory.hpp"
+#include "domain/payment_ports.hpp"
 #include "domain/seatmap_service.hpp"
 #include "domain/ticket_ports.hpp"
 
@@ -44,6 +45,18 @@ public:
     Result<Order> confirm(const UserId& user, const OrderId& id, const std::string& paymentReference,
                           const std::string& traceContext);
     Result<Order> cancel(const UserId& user, const OrderId& id, const std::string& traceContext);
+    /// The payment provider's verified word that the order is paid (a webhook): confirm() for the
+    /// order's owner, with the provider's payment id as the reference.
+    Result<Order> confirmPaid(const OrderId& id, const std::string& paymentReference);
+    /// The provider's verified word that the payment failed: a pending order becomes FAILED, its
+    /// seats are free at once, and order.payment_failed goes to the outbox with the change.
+    /// Idempotent: a FAILED order is returned as it is; any other state is Error{Conflict}.
+    Result<Order> failPayment(const OrderId& id);
+    /// A payment that succeeded after the order lost its seats (EXPIRED or FAILED): takes the same
+    /// seats back for it if every one is still free, atomically in the hold store (one hold of
+    /// them all, as for a new booking) and in SQL (`late`: the unique index is the final guard),
+    /// and confirms it. Error{SeatsUnavailable} when any seat is taken; nothing changed then.
+    Result<Order> reseatLate(const OrderId& id, const std::string& paymentReference, LateSaleStore& late);
 
     Result<std::vector<Order>> ordersOf(const UserId& user, int limit, int offset);
     Result<std::vector<Ticket>> ticketsOf(const UserId& user, int limit, int offset);

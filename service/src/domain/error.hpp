@@ -34,6 +34,8 @@ enum class ErrorCode {
     Conflict,
     AlreadyCheckedIn,  // a ticket scanned before: the first scan's time and gate come with it
     TicketVoid,        // a refunded or otherwise voided ticket
+    InvalidSignature,  // a webhook whose signature is missing, malformed, stale or wrong
+    PaymentByWebhook,  // the client may not confirm: only the provider's verified webhook does
     RateLimited,       // a rate limit budget is spent: retry after Retry-After
     RequestTimeout,
     DependencyUnavailable,  // database or Redis down / pool exhausted
@@ -55,7 +57,8 @@ inline constexpr ErrorCode kAllErrorCodes[] = {
     ErrorCode::SeatLimitReached,  ErrorCode::HoldNotActive,
     ErrorCode::OrderExpired,      ErrorCode::IdempotencyKeyReused,
     ErrorCode::Conflict,          ErrorCode::AlreadyCheckedIn,
-    ErrorCode::TicketVoid,        ErrorCode::RateLimited,
+    ErrorCode::TicketVoid,        ErrorCode::InvalidSignature,
+    ErrorCode::PaymentByWebhook,  ErrorCode::RateLimited,
     ErrorCode::RequestTimeout,    ErrorCode::DependencyUnavailable,
     ErrorCode::DependencyTimeout, ErrorCode::ShuttingDown,
     ErrorCode::Internal,

@@ -59,6 +59,10 @@ ErrorSpec errorSpec(ErrorCode code) {
             return {409, "ALREADY_CHECKED_IN", "Already checked in"};
         case ErrorCode::TicketVoid:
             return {409, "TICKET_VOID", "Ticket void"};
+        case ErrorCode::InvalidSignature:
+            return {400, "INVALID_SIGNATURE", "Invalid webhook signature"};
+        case ErrorCode::PaymentByWebhook:
+            return {409, "PAYMENT_CONFIRMED_BY_WEBHOOK", "Payment is confirmed by the provider's webhook"};
         case ErrorCode::RateLimited:
             return {429, "RATE_LIMITED", "Too many requests"};
         case ErrorCode::RequestTimeout:

@@ -121,7 +121,7 @@ std::optional<Budget> RateLimitGate::budgetOf(Method method, const std::string& 
     if (method == Method::Post && pattern == "/v1/holds") return Budget::Holds;
     if (method == Method::Delete && pattern == "/v1/holds/{id}") return Budget::Holds;
     if (method == Method::Post && (pattern == "/v1/orders" || pattern == "/v1/orders/{id}/confirm-payment" ||
-                                   pattern == "/v1/orders/{id}/cancel"))
+                                   pattern == "/v1/orders/{id}/cancel" || pattern == "/v1/orders/{id}/payment"))
         return Budget::Orders;
     if ((method == Method::Get || method == Method::Head) && pattern.rfind("/v1/", 0) == 0) return Budget::Reads;
     return std::nullopt;

@@ -7,8 +7,9 @@
 namespace boxoffice::messaging {
 
 const std::vector<std::string>& knownEventTypes() {
-    static const std::vector<std::string> kTypes = {"order.created", "order.confirmed", "order.expired",
-                                                    "order.cancelled"};
+    static const std::vector<std::string> kTypes = {"order.created",        "order.confirmed",
+                                                    "order.expired",        "order.cancelled",
+                                                    "order.payment_failed", "order.late_payment_refunded"};
     return kTypes;
 }
 
@@ -22,6 +23,7 @@ const char* statusReached(const std::string& type) {
     if (type == "order.confirmed") return "CONFIRMED";
     if (type == "order.expired") return "EXPIRED";
     if (type == "order.cancelled") return "CANCELLED";
+    if (type == "order.payment_failed") return "FAILED";
     return nullptr;
 }
 

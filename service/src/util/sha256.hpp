@@ -9,9 +9,10 @@ namespace boxoffice::util {
 /// thumbprints, migration checksums, Redis script names).
 std::string sha256Hex(std::string_view data);
 std::string sha1Hex(std::string_view data);
-
-/// HMAC-SHA256 of `data` under `key` (OpenSSL): JWTs (HS256) and admission tokens.
+/// HMAC-SHA256 of `data` under `key` (OpenSSL HMAC): the one MAC helper (HS256 tokens, webhook
+/// signatures, admission tokens). Compare MACs with CRYPTO_memcmp, never ==.
 std::array<unsigned char, 32> hmacSha256(std::string_view key, std::string_view data);
+
 /// Base64url without padding (RFC 4648 section 5).
 std::string base64UrlEncode(std::string_view data);
 /// Strict decode: rejects characters outside the url alphabet, padding, and impossible lengths.

@@ -48,7 +48,8 @@ std::string admissionToken(const Request& req) {
 
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
                            IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
-                           const IdempotencySettings& idem, admission::WaitingRoomService& waiting) {
+                           const IdempotencySettings& idem, admission::WaitingRoomService& waiting,
+                           bool clientConfirms) {
     Handler holdNow =
         idempotent(holdKeys, clock, ids, idem, [&booking, &waiting](const Request& req) -> Result<Response> {
             auto body = parseJsonObject(req);
@@ -127,16 +128,21 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
         if (!order) return std::move(order).error();
         return jsonResponse(200, toJson(*order));
     });
-    router.add(Method::Post, "/v1/orders/{id}/confirm-payment", Access::User,
-               idempotent(orderKeys, clock, ids, idem, [&booking](const Request& req) -> Result<Response> {
-                   auto body = parseJsonObject(req);
-                   if (!body) return std::move(body).error();
-                   auto ref = parsePaymentReference(*body);
-                   if (!ref) return std::move(ref).error();
-                   auto order = booking.confirm(caller(req), OrderId{req.param("id")}, *ref, traceContext(req));
-                   if (!order) return std::move(order).error();
-                   return jsonResponse(200, toJson(*order));
-               }));
+    router.add(
+        Method::Post, "/v1/orders/{id}/confirm-payment", Access::User,
+        idempotent(orderKeys, clock, ids, idem, [&booking, clientConfirms](const Request& req) -> Result<Response> {
+            if (!clientConfirms)
+                return Error::of(ErrorCode::PaymentByWebhook,
+                                 "orders are confirmed by the payment provider's verified webhook; "
+                                 "pay through POST /v1/orders/{id}/payment");
+            auto body = parseJsonObject(req);
+            if (!body) return std::move(body).error();
+            auto ref = parsePaymentReference(*body);
+            if (!ref) return std::move(ref).error();
+            auto order = booking.confirm(caller(req), OrderId{req.param("id")}, *ref, traceContext(req));
+            if (!order) return std::move(order).error();
+            return jsonResponse(200, toJson(*order));
+        }));
     router.add(Method::Post, "/v1/orders/{id}/cancel", Access::User,
                [&booking](const Request& req) -> Result<Response> {
                    auto order = booking.cancel(caller(req), OrderId{req.param("id")}, traceContext(req));

@@ -17,10 +17,13 @@ void registerVenueRoutes(Router& router, CatalogService& catalog);
 void registerEventRoutes(Router& router, CatalogService& catalog);
 void registerShowRoutes(Router& router, CatalogService& catalog);
 /// `holdKeys` keeps the Idempotency-Keys of holds (where the holds are: a hold never waits on SQL),
-/// `orderKeys` those of orders and payments (in SQL, beside them).
+/// `orderKeys` those of orders and payments (in SQL, beside them). `clientConfirms`: the dev
+/// provider's confirm-payment, where the client says it paid; false with a real provider, whose
+/// verified webhook is the only way an order is confirmed.
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
                            IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
-                           const IdempotencySettings& settings, admission::WaitingRoomService& waiting);
+                           const IdempotencySettings& settings, admission::WaitingRoomService& waiting,
+                           bool clientConfirms);
 void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
 

@@ -1,0 +1,93 @@
+#pragma once
+// Ports of payments: the provider that takes the money (Stripe, or the built-in dev provider),
+// the check of its signed notifications, and where payment records live (SQL).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "domain/booking.hpp"
+#include "domain/booking_ports.hpp"
+#include "domain/payment.hpp"
+#include "domain/result.hpp"
+
+namespace boxoffice {
+
+struct PaymentRequest {
+    OrderId orderId;  // also the idempotency key: one payment per order, however often it is retried
+    std::int64_t amountMinor = 0;
+    std::string currency;  // ISO 4217 as the show has it
+};
+
+/// What the client needs to pay (Stripe: the PaymentIntent's client secret).
+struct PaymentHandle {
+    std::string providerPaymentId;
+    std::string clientSecret;
+    std::string status;  // the provider's status of the payment
+};
+
+struct RefundRequest {
+    std::string providerPaymentId;
+    OrderId orderId;
+    std::int64_t amountMinor = 0;
+    std::string currency;
+    std::string idempotencyKey;  // the same key always means the same refund
+    std::string reason;
+};
+
+struct RefundHandle {
+    std::string providerRefundId;
+    std::string status;
+};
+
+/// A payment provider. Narrow on purpose: create a payment for an order's exact amount, refund
+/// some of it. Calls have deadlines and bounded retries (safe: every call carries an idempotency key).
+class PaymentProvider {
+public:
+    virtual ~PaymentProvider() = default;
+    virtual std::string_view name() const = 0;
+    /// DependencyUnavailable / DependencyTimeout when the provider cannot be reached or refuses.
+    virtual Result<PaymentHandle> createPayment(const PaymentRequest& request) = 0;
+    virtual Result<RefundHandle> refund(const RefundRequest& request) = 0;
+};
+
+/// Verifies and parses a provider's webhook request. Verification covers the raw body bytes.
+class WebhookVerifier {
+public:
+    virtual ~WebhookVerifier() = default;
+    /// Error{InvalidSignature} for a missing, malformed, stale or wrong signature; Error{MalformedJson}
+    /// or Error{ValidationFailed} for a verified body that is not an event.
+    virtual Result<PaymentEvent> verify(std::string_view signatureHeader, std::string_view rawBody) const = 0;
+};
+
+/// A late payment's second chance, in SQL.
+class LateSaleStore {
+public:
+    virtual ~LateSaleStore() = default;
+    /// In one transaction moves an EXPIRED or FAILED order to CONFIRMED with `t`'s reference,
+    /// tickets and outbox message, reactivating its seats: the unique index over active seats is the
+    /// guard, so a seat in another live order -> Error{SeatsUnavailable} and nothing changes. An
+    /// order in any other state -> Error{Conflict}.
+    virtual Result<void> reinstate(const OrderTransition& t) = 0;
+};
+
+/// Payment records in SQL.
+class PaymentStore {
+public:
+    virtual ~PaymentStore() = default;
+    /// Inserts the payment, or refreshes its updatedAt when the provider's id is known already.
+    virtual Result<void> savePayment(const Payment& payment) = 0;
+    virtual Result<std::optional<Payment>> findPayment(const std::string& provider,
+                                                       const std::string& providerPaymentId) = 0;
+    /// True when the provider's event was recorded before (a replay).
+    virtual Result<bool> seenEvent(const std::string& provider, const std::string& eventId) = 0;
+    /// In one transaction: the event (its id is the primary key with the provider: a concurrent
+    /// duplicate records nothing and returns false), and when given the payment's new status and
+    /// refunded total and a message for the outbox. Returns true when this call recorded the event.
+    virtual Result<bool> recordEvent(const PaymentEventRecord& event, const std::optional<Payment>& payment,
+                                     const std::optional<OutboxMessage>& message) = 0;
+    /// Inserts a refund (a known provider refund id is left as it is).
+    virtual Result<void> saveRefund(const Refund& refund) = 0;
+    virtual Result<OrderPayments> ofOrder(const OrderId& order) = 0;
+};
+
+}  // namespace boxoffice

@@ -1,0 +1,187 @@
+#include "storage/sql/sql_payment_store.hpp"
+
+#include <soci/soci.h>
+
+#include "storage/sql/order_rows.hpp"
+
+namespace boxoffice::sql {
+namespace {
+
+namespace q {
+// Creating a payment again (a retried POST /payment) finds the provider's same id: nothing but the
+// time changes, never a status a webhook already set.
+constexpr const char* kSavePayment =
+    "INSERT INTO payments (provider, provider_payment_id, order_id, amount_minor, currency, status, refunded_minor, "
+    "created_at, updated_at) VALUES (:provider, :pid, :order, :amount, :currency, :status, :refunded, :created, "
+    ":updated) ON CONFLICT (provider, provider_payment_id) DO UPDATE SET updated_at = excluded.updated_at";
+// A webhook's outcome: the provider's word is the status.
+constexpr const char* kApplyPayment =
+    "INSERT INTO payments (provider, provider_payment_id, order_id, amount_minor, currency, status, refunded_minor, "
+    "created_at, updated_at) VALUES (:provider, :pid, :order, :amount, :currency, :status, :refunded, :created, "
+    ":updated) ON CONFLICT (provider, provider_payment_id) DO UPDATE SET status = excluded.status, "
+    "refunded_minor = excluded.refunded_minor, updated_at = excluded.updated_at";
+constexpr const char* kPaymentColumns =
+    "SELECT provider, provider_payment_id, order_id, amount_minor, currency, status, refunded_minor, created_at, "
+    "updated_at FROM payments ";
+constexpr const char* kSeen = "SELECT count(*) FROM payment_events WHERE provider = :provider AND event_id = :id";
+// The primary key decides which of two concurrent deliveries of one event is recorded.
+constexpr const char* kInsertEvent =
+    "INSERT INTO payment_events (provider, event_id, event_type, provider_payment_id, order_id, outcome, "
+    "received_at) VALUES (:provider, :id, :type, :pid, :order, :outcome, :at) "
+    "ON CONFLICT (provider, event_id) DO NOTHING";
+constexpr const char* kInsertRefund =
+    "INSERT INTO refunds (provider, provider_refund_id, provider_payment_id, order_id, amount_minor, currency, "
+    "reason, status, created_at) VALUES (:provider, :rid, :pid, :order, :amount, :currency, :reason, :status, :at) "
+    "ON CONFLICT (provider, provider_refund_id) DO NOTHING";
+constexpr const char* kInsertOutbox =
+    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS
+    " VALUES (:id, :type, :aggregate, :event, :payload, :headers, :created, :available)";
+constexpr const char* kEventsOf =
+    "SELECT provider, event_id, event_type, provider_payment_id, order_id, outcome, received_at FROM payment_events "
+    "WHERE order_id = :order ORDER BY received_at, event_id";
+constexpr const char* kRefundsOf =
+    "SELECT provider, provider_refund_id, provider_payment_id, amount_minor, currency, reason, status, created_at "
+    "FROM refunds WHERE order_id = :order ORDER BY created_at, provider_refund_id";
+}  // namespace q
+
+void upsertPayment(soci::session& sql, const char* statement, const Payment& p) {
+    const std::string order = p.orderId.str(), status(paymentStatusName(p.status));
+    long long amount = p.amountMinor, refunded = p.refundedMinor, created = p.createdAt, updated = p.updatedAt;
+    sql << statement, soci::use(p.provider), soci::use(p.providerPaymentId), soci::use(order), soci::use(amount),
+        soci::use(p.currency), soci::use(status), soci::use(refunded), soci::use(created), soci::use(updated);
+}
+
+// The payments matching `where` (one or two bound arguments: soci binds them in the statement).
+std::vector<Payment> selectPayments(soci::session& sql, const std::string& where, const std::string& a,
+                                    const std::string* b) {
+    std::vector<Payment> out;
+    std::string provider, pid, order, currency, status;
+    long long amount = 0, refunded = 0, created = 0, updated = 0;
+    const std::string query = std::string(q::kPaymentColumns) + where;
+    auto read = [&](soci::statement& st) {
+        st.execute();
+        while (st.fetch()) {
+            Payment p;
+            p.provider = provider;
+            p.providerPaymentId = pid;
+            p.orderId = OrderId{order};
+            p.amountMinor = amount;
+            p.currency = currency;
+            p.status = parsePaymentStatus(status).value_or(PaymentStatus::Pending);
+            p.refundedMinor = refunded;
+            p.createdAt = created;
+            p.updatedAt = updated;
+            out.push_back(std::move(p));
+        }
+    };
+    if (b) {
+        soci::statement st = (sql.prepare << query, soci::use(a), soci::use(*b), soci::into(provider), soci::into(pid),
+                              soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
+                              soci::into(refunded), soci::into(created), soci::into(updated));
+        read(st);
+    } else {
+        soci::statement st = (sql.prepare << query, soci::use(a), soci::into(provider), soci::into(pid),
+                              soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
+                              soci::into(refunded), soci::into(created), soci::into(updated));
+        read(st);
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<void> SqlPaymentStore::savePayment(const Payment& payment) {
+    return db_.run([&](soci::session& sql) { upsertPayment(sql, q::kSavePayment, payment); });
+}
+
+Result<std::optional<Payment>> SqlPaymentStore::findPayment(const std::string& provider,
+                                                            const std::string& providerPaymentId) {
+    std::optional<Payment> out;
+    auto r = db_.run([&](soci::session& sql) {
+        auto rows = selectPayments(sql, "WHERE provider = :provider AND provider_payment_id = :pid", provider,
+                                   &providerPaymentId);
+        out.reset();
+        if (!rows.empty()) out = std::move(rows.front());
+    });
+    if (!r) return std::move(r).error();
+    return out;
+}
+
+Result<bool> SqlPaymentStore::seenEvent(const std::string& provider, const std::string& eventId) {
+    long long n = 0;
+    auto r =
+        db_.run([&](soci::session& sql) { sql << q::kSeen, soci::use(provider), soci::use(eventId), soci::into(n); });
+    if (!r) return std::move(r).error();
+    return n > 0;
+}
+
+Result<bool> SqlPaymentStore::recordEvent(const PaymentEventRecord& e, const std::optional<Payment>& payment,
+                                          const std::optional<OutboxMessage>& message) {
+    bool recorded = false;
+    auto r = db_.transact([&](soci::session& sql) -> Result<void> {
+        std::string order = e.orderId ? e.orderId->str() : std::string{};
+        soci::indicator orderInd = e.orderId ? soci::i_ok : soci::i_null;
+        long long at = e.receivedAt;
+        soci::statement insert =
+            (sql.prepare << q::kInsertEvent, soci::use(e.provider), soci::use(e.eventId), soci::use(e.type),
+             soci::use(e.providerPaymentId), soci::use(order, orderInd), soci::use(e.outcome), soci::use(at));
+        insert.execute(true);
+        recorded = insert.get_affected_rows() == 1;
+        if (recorded && payment) upsertPayment(sql, q::kApplyPayment, *payment);
+        if (recorded && message) {
+            const std::string headers = message->headers.empty() ? std::string("{}") : message->headers;
+            long long created = message->createdAt;
+            sql << q::kInsertOutbox, soci::use(message->id), soci::use(message->aggregateType),
+                soci::use(message->aggregateId), soci::use(message->eventType), soci::use(message->payload),
+                soci::use(headers), soci::use(created), soci::use(created);
+        }
+        return {};
+    });
+    if (!r) return std::move(r).error();
+    return recorded;
+}
+
+Result<void> SqlPaymentStore::saveRefund(const Refund& f) {
+    return db_.run([&](soci::session& sql) {
+        const std::string order = f.orderId.str();
+        long long amount = f.amountMinor, at = f.createdAt;
+        sql << q::kInsertRefund, soci::use(f.provider), soci::use(f.providerRefundId), soci::use(f.providerPaymentId),
+            soci::use(order), soci::use(amount), soci::use(f.currency), soci::use(f.reason), soci::use(f.status),
+            soci::use(at);
+    });
+}
+
+Result<OrderPayments> SqlPaymentStore::ofOrder(const OrderId& orderId) {
+    OrderPayments out;
+    auto r = db_.run([&](soci::session& sql) {
+        out = {};
+        const std::string order = orderId.str();
+        out.payments =
+            selectPayments(sql, "WHERE order_id = :order ORDER BY created_at, provider_payment_id", order, nullptr);
+        {
+            std::string provider, id, type, pid, eventOrder, outcome;
+            soci::indicator orderInd = soci::i_ok;
+            long long at = 0;
+            soci::statement st =
+                (sql.prepare << q::kEventsOf, soci::use(order), soci::into(provider), soci::into(id), soci::into(type),
+                 soci::into(pid), soci::into(eventOrder, orderInd), soci::into(outcome), soci::into(at));
+            st.execute();
+            while (st.fetch()) {
+                PaymentEventRecord e{provider, id, type, pid, std::nullopt, outcome, at};
+                if (orderInd == soci::i_ok) e.orderId = OrderId{eventOrder};
+                out.events.push_back(std::move(e));
+            }
+        }
+        std::string provider, rid, pid, currency, reason, status;
+        long long amount = 0, at = 0;
+        soci::statement st =
+            (sql.prepare << q::kRefundsOf, soci::use(order), soci::into(provider), soci::into(rid), soci::into(pid),
+             soci::into(amount), soci::into(currency), soci::into(reason), soci::into(status), soci::into(at));
+        st.execute();
+        while (st.fetch()) out.refunds.push_back({provider, rid, pid, orderId, amount, currency, reason, status, at});
+    });
+    if (!r) return std::move(r).error();
+    return out;
+}
+
+}  // namespace boxoffice::sql

@@ -1,0 +1,26 @@
+#pragma once
+// Payment records (migrations/000014_payments): payments, their providers' events and refunds, in
+// statements valid on both PostgreSQL and SQLite (the upserts need PostgreSQL >= 9.5, SQLite >= 3.24).
+#include "domain/payment_ports.hpp"
+#include "storage/sql/database.hpp"
+
+namespace boxoffice::sql {
+
+class SqlPaymentStore final : public PaymentStore {
+public:
+    explicit SqlPaymentStore(Database& db) : db_(db) {}
+
+    Result<void> savePayment(const Payment& payment) override;
+    Result<std::optional<Payment>> findPayment(const std::string& provider,
+                                               const std::string& providerPaymentId) override;
+    Result<bool> seenEvent(const std::string& provider, const std::string& eventId) override;
+    Result<bool> recordEvent(const PaymentEventRecord& event, const std::optional<Payment>& payment,
+                             const std::optional<OutboxMessage>& message) override;
+    Result<void> saveRefund(const Refund& refund) override;
+    Result<OrderPayments> ofOrder(const OrderId& order) override;
+
+private:
+    Database& db_;
+};
+
+}  // namespace boxoffice::sql

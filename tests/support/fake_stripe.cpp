@@ -1,0 +1,177 @@
+#include "support/fake_stripe.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "util/hex.hpp"
+
+namespace boxoffice::testing {
+namespace {
+
+TinyResponse stripeError(int status, const std::string& type, const std::string& param, const std::string& message) {
+    return {status, "application/json",
+            nlohmann::json{{"error", {{"type", type}, {"param", param}, {"message", message}}}}.dump()};
+}
+
+std::map<std::string, std::string> parseForm(const std::string& body, bool& ok) {
+    std::map<std::string, std::string> out;
+    ok = true;
+    std::size_t pos = 0;
+    while (pos <= body.size() && !body.empty()) {
+        const auto amp = body.find('&', pos);
+        const std::string pair = body.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+        const auto eq = pair.find('=');
+        auto key = util::percentDecode(pair.substr(0, eq), true);
+        auto value = util::percentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), true);
+        if (!key || !value || eq == std::string::npos) ok = false;
+        if (key && value) out[*key] = *value;
+        if (amp == std::string::npos) break;
+        pos = amp + 1;
+    }
+    return out;
+}
+
+bool positiveInteger(const std::string& s) {
+    if (s.empty() || s.size() > 12) return false;
+    for (char c : s)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+}  // namespace
+
+FakeStripe::FakeStripe(std::string secretKey)
+    : secretKey_(std::move(secretKey)), server_([this](const TinyRequest& r) { return handle(r); }) {}
+
+std::vector<TinyRequest> FakeStripe::requests() const {
+    std::lock_guard lock(mu_);
+    return requests_;
+}
+
+std::vector<FakeStripe::Intent> FakeStripe::intents() const {
+    std::lock_guard lock(mu_);
+    std::vector<Intent> out;
+    for (const auto& [id, i] : intents_) out.push_back(i);
+    return out;
+}
+
+TinyResponse FakeStripe::handle(const TinyRequest& req) {
+    std::lock_guard lock(mu_);
+    requests_.push_back(req);
+    if (failNext_ > 0) {
+        --failNext_;
+        return stripeError(500, "api_error", "", "fake outage");
+    }
+    auto auth = req.headers.find("authorization");
+    if (auth == req.headers.end() || auth->second != "Bearer " + secretKey_)
+        return stripeError(401, "invalid_request_error", "", "Invalid API Key provided");
+    if (req.method != "POST") return stripeError(405, "invalid_request_error", "", "method");
+    auto ct = req.headers.find("content-type");
+    if (ct == req.headers.end() || ct->second.rfind("application/x-www-form-urlencoded", 0) != 0)
+        return stripeError(400, "invalid_request_error", "", "form encoding expected");
+    auto key = req.headers.find("idempotency-key");
+    if (key == req.headers.end() || key->second.empty())
+        return stripeError(400, "invalid_request_error", "", "the service always sends an Idempotency-Key");
+    const std::string scopedKey = req.target + " " + key->second;
+    if (auto seen = idempotent_.find(scopedKey); seen != idempotent_.end()) return seen->second;
+    bool ok = true;
+    const auto form = parseForm(req.body, ok);
+    if (!ok) return stripeError(400, "invalid_request_error", "", "malformed form body");
+    TinyResponse res;
+    if (req.target == "/v1/payment_intents")
+        res = createIntent(form);
+    else if (req.target == "/v1/refunds")
+        res = createRefund(form);
+    else
+        return stripeError(404, "invalid_request_error", "", "Unrecognized request URL");
+    if (res.status == 200) idempotent_[scopedKey] = res;
+    return res;
+}
+
+TinyResponse FakeStripe::createIntent(const std::map<std::string, std::string>& form) {
+    for (const auto& [k, v] : form)
+        if (k != "amount" && k != "currency" && k.rfind("metadata[", 0) != 0)
+            return stripeError(400, "invalid_request_error", k, "Received unknown parameter: " + k);
+    auto amount = form.find("amount");
+    if (amount == form.end() || !positiveInteger(amount->second))
+        return stripeError(400, "invalid_request_error", "amount", "Invalid integer");
+    auto currency = form.find("currency");
+    if (currency == form.end() || currency->second.size() != 3 ||
+        std::any_of(currency->second.begin(), currency->second.end(), [](char c) { return !std::islower(c); }))
+        return stripeError(400, "invalid_request_error", "currency", "Invalid currency");
+    Intent i;
+    i.id = "pi_fake" + std::to_string(++next_);
+    i.amount = std::stoll(amount->second);
+    i.currency = currency->second;
+    if (auto o = form.find("metadata[order_id]"); o != form.end()) i.orderId = o->second;
+    intents_[i.id] = i;
+    nlohmann::json body = {{"id", i.id},
+                           {"object", "payment_intent"},
+                           {"amount", i.amount},
+                           {"currency", i.currency},
+                           {"client_secret", i.id + "_secret_fake"},
+                           {"status", "requires_payment_method"},
+                           {"metadata", {{"order_id", i.orderId}}}};
+    return {200, "application/json", body.dump()};
+}
+
+TinyResponse FakeStripe::createRefund(const std::map<std::string, std::string>& form) {
+    auto pi = form.find("payment_intent");
+    if (pi == form.end() || !intents_.count(pi->second))
+        return stripeError(400, "invalid_request_error", "payment_intent", "No such payment_intent");
+    Intent& i = intents_[pi->second];
+    long long amount = i.amount - i.refunded;
+    if (auto a = form.find("amount"); a != form.end()) {
+        if (!positiveInteger(a->second)) return stripeError(400, "invalid_request_error", "amount", "Invalid integer");
+        amount = std::stoll(a->second);
+    }
+    if (amount <= 0 || amount > i.amount - i.refunded)
+        return stripeError(400, "invalid_request_error", "amount", "Refund amount is greater than unrefunded amount");
+    i.refunded += amount;
+    nlohmann::json body = {{"id", "re_fake" + std::to_string(++next_)},
+                           {"object", "refund"},
+                           {"amount", amount},
+                           {"currency", i.currency},
+                           {"payment_intent", i.id},
+                           {"status", "succeeded"}};
+    return {200, "application/json", body.dump()};
+}
+
+std::string stripeSignatureHeader(const std::string& payload, const std::string& secret, long long unixSeconds) {
+    static const std::string tools = [] {
+        FILE* p = ::popen(BOXOFFICE_SOURCE_DIR "/tests/payments/tools.sh", "r");
+        if (!p) throw std::runtime_error("cannot run tests/payments/tools.sh");
+        std::array<char, 4096> buf{};
+        std::string out;
+        while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
+        if (::pclose(p) != 0) throw std::runtime_error("tests/payments/tools.sh failed (npm `stripe` not installed)");
+        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+        return out;
+    }();
+    static std::atomic<int> n{0};
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("boxoffice-stripe-payload-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+    std::ofstream(file, std::ios::binary) << payload;
+    const std::string command =
+        "node " + tools + "/sign-webhook.mjs '" + secret + "' " + std::to_string(unixSeconds) + " " + file.string();
+    FILE* p = ::popen(command.c_str(), "r");
+    if (!p) throw std::runtime_error("cannot run node");
+    std::array<char, 4096> buf{};
+    std::string header;
+    while (std::fgets(buf.data(), buf.size(), p)) header += buf.data();
+    const int rc = ::pclose(p);
+    std::filesystem::remove(file);
+    if (rc != 0 || header.rfind("t=", 0) != 0) throw std::runtime_error("stripe signer failed: " + header);
+    return header;
+}
+
+}  // namespace boxoffice::testing

@@ -1,0 +1,51 @@
+#pragma once
+// A local fake of the two Stripe endpoints the service calls (POST /v1/payment_intents and
+// POST /v1/refunds), on a TinyHttpServer: it checks what Stripe checks of those requests (the
+// Bearer key, form encoding, an integer amount, a lower-case three-letter currency, the
+// Idempotency-Key, a refund within what was paid) and answers with the objects' documented shape.
+// The same Idempotency-Key gets the first answer again, as at Stripe.
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "support/tiny_http_server.hpp"
+
+namespace boxoffice::testing {
+
+class FakeStripe {
+public:
+    explicit FakeStripe(std::string secretKey = "sk_test_fake");
+    std::string url() const { return server_.url(); }
+
+    struct Intent {
+        std::string id, currency, orderId;
+        long long amount = 0, refunded = 0;
+    };
+    std::vector<TinyRequest> requests() const;
+    std::vector<Intent> intents() const;
+    /// The next `n` requests answer 500 (retries are then visible in requests()).
+    void failNext(int n) { failNext_ = n; }
+
+private:
+    TinyResponse handle(const TinyRequest& req);
+    TinyResponse createIntent(const std::map<std::string, std::string>& form);
+    TinyResponse createRefund(const std::map<std::string, std::string>& form);
+
+    std::string secretKey_;
+    mutable std::mutex mu_;
+    std::vector<TinyRequest> requests_;
+    std::map<std::string, Intent> intents_;           // by id
+    std::map<std::string, TinyResponse> idempotent_;  // by Idempotency-Key
+    std::atomic<int> failNext_{0};
+    int next_ = 0;
+    TinyHttpServer server_;  // last: it calls handle() until destroyed
+};
+
+/// The Stripe-Signature header Stripe's own library (npm `stripe`, generateTestHeaderString)
+/// writes for `payload`, run through node (tests/payments/tools.sh installs it). Throws when node
+/// or the library is missing.
+std::string stripeSignatureHeader(const std::string& payload, const std::string& secret, long long unixSeconds);
+
+}  // namespace boxoffice::testing
