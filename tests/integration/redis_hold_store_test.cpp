@@ -130,7 +130,7 @@ protected:
         return makeHoldId(show, hex);
     }
     HoldRequest request(const ShowId& show, const UserId& user, std::vector<SeatId> seats, EpochMs now) {
-        return HoldRequest{newHoldId(show), show, user, std::move(seats), now, now + kHoldTtl, 10};
+        return HoldRequest{newHoldId(show), show, user, std::move(seats), now, now + kHoldTtl, 10, {}, {}};
     }
 
     util::RandomIdGenerator ids_;

@@ -49,7 +49,7 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
         if (!body) return std::move(body).error();
         auto h = parseHoldBody(*body);
         if (!h) return std::move(h).error();
-        auto hold = booking.hold(caller(req), h->showId, h->seatIds);
+        auto hold = booking.hold(caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)});
         if (!hold) return std::move(hold).error();
         return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
     });
@@ -69,7 +69,8 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
             }();
             if (!h) return respond(std::move(h).error());
             const bool started = booking.tryHoldAsync(
-                caller(req), h->showId, h->seatIds, [respond, defer, holdNow](Result<Hold> hold, bool retrySlow) {
+                caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)},
+                [respond, defer, holdNow](Result<Hold> hold, bool retrySlow) {
                     if (retrySlow) return defer(holdNow);
                     if (!hold) return respond(std::move(hold).error());
                     respond(jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str()));

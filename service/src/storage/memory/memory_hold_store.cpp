@@ -119,29 +119,50 @@ Result<HoldResult> MemoryHoldStore::hold(const HoldRequest& request) {
     if (!showOfId || *showOfId != request.showId)
         return Error::internalError("hold id " + request.holdId.str() + " does not carry show " + request.showId.str());
     ShowState* st = find(request.showId);
-    if (st == nullptr) return HoldResult{HoldResult::Kind::NotReady, {}, 0};
+    if (st == nullptr) return HoldResult{HoldResult::Kind::NotReady, {}, 0, {}};
 
     std::lock_guard lock(st->mu);
     st->maybeCollect(request.now);
     if (st->holds.contains(request.holdId)) return Error::internalError("hold id reused: " + request.holdId.str());
 
     HoldResult result;
-    for (const auto& seatId : request.seatIds)
-        if (st->liveOwner(seatId, request.now) != nullptr) result.unavailable.push_back(seatId);
-    if (!result.unavailable.empty()) {
-        result.kind = HoldResult::Kind::Unavailable;
-        return result;
+    if (request.pick) {
+        if (!request.seating) return Error::internalError("best-available hold without the show's seating");
+        // The allowance first: it does not depend on which seats would be picked (as in Redis).
+        const int have = st->userSeats(request.userId, request.now);
+        if (have + request.pick->quantity > request.maxSeatsPerUser) {
+            result.kind = HoldResult::Kind::UserLimitReached;
+            result.userSeats = have;
+            return result;
+        }
+        const auto& all = request.seating->seats();
+        const auto picked = pickBestSeats(*request.seating, *request.pick, [&](std::uint32_t pos) {
+            return st->liveOwner(all[pos].seatId, request.now) == nullptr;
+        });
+        if (picked.empty()) {
+            result.kind = HoldResult::Kind::Unavailable;
+            return result;
+        }
+        for (const auto pos : picked) result.seatIds.push_back(all[pos].seatId);
+    } else {
+        for (const auto& seatId : request.seatIds)
+            if (st->liveOwner(seatId, request.now) != nullptr) result.unavailable.push_back(seatId);
+        if (!result.unavailable.empty()) {
+            result.kind = HoldResult::Kind::Unavailable;
+            return result;
+        }
+        const int have = st->userSeats(request.userId, request.now);
+        if (have + static_cast<int>(request.seatIds.size()) > request.maxSeatsPerUser) {
+            result.kind = HoldResult::Kind::UserLimitReached;
+            result.userSeats = have;
+            return result;
+        }
     }
-    const int have = st->userSeats(request.userId, request.now);
-    if (have + static_cast<int>(request.seatIds.size()) > request.maxSeatsPerUser) {
-        result.kind = HoldResult::Kind::UserLimitReached;
-        result.userSeats = have;
-        return result;
-    }
+    const std::vector<SeatId>& seatIds = request.pick ? result.seatIds : request.seatIds;
 
-    for (const auto& seatId : request.seatIds)
+    for (const auto& seatId : seatIds)
         st->own(seatId, {SeatOwner::Kind::Hold, request.holdId.str(), request.userId, request.expiresAt});
-    Hold h{request.holdId,   request.showId,    request.userId, request.seatIds,
+    Hold h{request.holdId,   request.showId,    request.userId, seatIds,
            HoldStatus::Held, request.expiresAt, request.now,    std::nullopt};
     st->holds.emplace(request.holdId, HoldRecord{std::move(h), request.expiresAt + kRecordRetentionMs});
     result.kind = HoldResult::Kind::Held;
