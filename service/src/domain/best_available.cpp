@@ -38,18 +38,21 @@ bool rowMatches(const SeatIndex& seats, const SeatRow& row, const SeatPick& pick
 }
 
 std::vector<std::uint32_t> pickBestSeats(const SeatIndex& seats, const SeatPick& pick,
-                                         const std::function<bool(std::uint32_t)>& isFree) {
+                                         const std::function<bool(std::uint32_t)>& isFree, const RowScanHooks* hooks) {
     if (pick.quantity < 1) return {};
     std::optional<std::pair<const SeatRow*, RowGroup>> fallback;  // the first orphan-leaving group
     // Not adjacent and no group anywhere: the best single seats, rows in order, centre out.
     std::vector<std::uint32_t> singles;
     std::vector<bool> free;
-    for (const SeatRow& row : seats.rows()) {
+    for (std::size_t r = 0; r < seats.rows().size(); ++r) {
+        const SeatRow& row = seats.rows()[r];
         if (!rowMatches(seats, row, pick)) continue;
+        if (hooks && hooks->skip && hooks->skip(r)) continue;
         const int size = static_cast<int>(row.end - row.begin);
         free.assign(static_cast<std::size_t>(size), false);
         for (int i = 0; i < size; ++i)
             free[static_cast<std::size_t>(i)] = isFree(row.begin + static_cast<std::uint32_t>(i));
+        if (hooks && hooks->scanned) hooks->scanned(r);
         if (auto g = bestGroupInRow(free, pick.quantity)) {
             if (!g->orphan) {
                 std::vector<std::uint32_t> out;

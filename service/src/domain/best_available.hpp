@@ -46,10 +46,19 @@ inline int centreDistance(int pos, int size) {
 /// Whether a row is one `pick` may take seats from.
 bool rowMatches(const SeatIndex& seats, const SeatRow& row, const SeatPick& pick);
 
+/// Lets a store that remembers its rows skip those it knows cannot offer the pick anything (it
+/// must never skip a row that could), and tells it which rows were read. Rows are indexes into
+/// `seats.rows()`.
+struct RowScanHooks {
+    std::function<bool(std::size_t row)> skip;
+    std::function<void(std::size_t row)> scanned;
+};
+
 /// The positions (into `seats.seats()`) of the seats to hold, best first, or empty when no seats
 /// fit. `isFree(position)` is asked row by row in the order above, and the scan stops at the first
 /// row with a clean group.
 std::vector<std::uint32_t> pickBestSeats(const SeatIndex& seats, const SeatPick& pick,
-                                         const std::function<bool(std::uint32_t)>& isFree);
+                                         const std::function<bool(std::uint32_t)>& isFree,
+                                         const RowScanHooks* hooks = nullptr);
 
 }  // namespace boxoffice

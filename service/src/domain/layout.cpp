@@ -132,6 +132,12 @@ SeatIndex::SeatIndex(Layout layout) : layout_(std::move(layout)) {
     for (std::uint32_t i = 0; i < seats_.size(); ++i) byId_.emplace(seats_[i].seatId.str(), i);
 }
 
+std::size_t SeatIndex::rowOfSeat(std::uint32_t position) const {
+    const auto it = std::upper_bound(rows_.begin(), rows_.end(), position,
+                                     [](std::uint32_t p, const SeatRow& r) { return p < r.begin; });
+    return static_cast<std::size_t>(it - rows_.begin()) - 1;
+}
+
 long SeatIndex::find(std::string_view seatId) const {
     auto it = byId_.find(seatId);
     return it == byId_.end() ? -1 : static_cast<long>(it->second);

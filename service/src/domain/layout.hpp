@@ -77,6 +77,8 @@ public:
     const std::vector<std::string>& tiers() const { return tiers_; }
     /// Rows in layout order: sections as listed, rows front to back.
     const std::vector<SeatRow>& rows() const { return rows_; }
+    /// The index into rows() of the seat at `position` in seats().
+    std::size_t rowOfSeat(std::uint32_t position) const;
     /// Names the seating (every seat id, row and tier): a store that keeps a copy of the layout
     /// (the Redis best-available index) knows from it whether its copy is this one.
     const std::string& signature() const { return signature_; }
