@@ -2,7 +2,8 @@
 # CI's flash sale (ctest `flash_sale.ci`, label integration): real PostgreSQL + Redis from
 # scripts/test-servers.sh, boxoffice on a free loopback port with short hold TTL and payment window,
 # then `boxoffice-load --preset ci` (2,000 users for 500 seats, some abandoning, expiry waited out)
-# and `--preset race` (500 users for one seat), each verified against the API and PostgreSQL.
+# the same with 40 % best-available users, and `--preset race` (500 users for one seat), each
+# verified against the API and PostgreSQL.
 # Exit 0 only when both verify clean.
 # With CI_SALE_TTL (e.g. 10m: ctest `flash_sale.long_ttl`) the service keeps that hold TTL and
 # payment window, only --preset ci runs, with the harness's default --expiry-wait, and it must still
@@ -62,6 +63,11 @@ fi
 echo "--- flash sale: --preset ci"
 "$LOAD" --preset ci --base "$BASE" --pg "$PG_URL" "${METRICS[@]}" --expiry-wait 20s --quiet \
   --report "$WORK/ci.json" || status=1
+# Users who ask the server for the best seats instead of choosing from the seat map: the holds'
+# answers name the seats, and the verifier checks them like any other.
+echo "--- flash sale: --preset ci --choice random:0.6,best-available:0.4"
+"$LOAD" --preset ci --choice random:0.6,best-available:0.4 --base "$BASE" --pg "$PG_URL" "${METRICS[@]}" \
+  --expiry-wait 20s --quiet --report "$WORK/best.json" || status=1
 echo "--- race: --preset race"
 "$LOAD" --preset race --base "$BASE" --pg "$PG_URL" "${METRICS[@]}" --quiet --report "$WORK/race.json" || status=1
 if [[ $status -ne 0 ]]; then

@@ -3,6 +3,7 @@
 // (an injected clock), object-level authorization, idempotency and the per-user cap.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <set>
@@ -153,6 +154,53 @@ TEST_P(BookingApi, BadHoldsGetClearProblems) {
     clock_.advance(std::chrono::milliseconds(5));
     problem(hold(c, alice_, {"FLOOR1-A-1"}), 409, "SALE_NOT_OPEN");
     EXPECT_EQ(statuses(c).find_first_not_of('A'), std::string::npos) << "nothing was held by any of those";
+}
+
+TEST_P(BookingApi, BestAvailablePicksTheSeatsAndAnswersWithThem) {
+    auto c = app_->client();
+    auto best = [&](const json& body, const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> headers{"Content-Type: application/json", "Authorization: Bearer " + alice_};
+        headers.insert(headers.end(), extra.begin(), extra.end());
+        json b = body;
+        b["showId"] = show_;
+        return c.request("POST", "/v1/holds", b.dump(), headers);
+    };
+    // Rows of 50: the centre pair of the front row.
+    auto pair = best({{"quantity", 2}, {"adjacent", true}});
+    ASSERT_EQ(pair.status, 201) << pair.body;
+    EXPECT_EQ(pair.json()["seatIds"], json({"FLOOR1-A-25", "FLOOR1-A-26"}));
+    EXPECT_EQ(pair.json()["status"], "HELD");
+    const std::string holdId = pair.json()["holdId"];
+    auto again = c.get("/v1/holds/" + holdId, {"Authorization: Bearer " + alice_});
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json()["seatIds"], pair.json()["seatIds"]);
+    // The waiting lane (an Idempotency-Key) picks the same way; a tier filter; adjacent defaults to true.
+    auto three = best({{"quantity", 3}, {"tier", "VIP"}}, {"Idempotency-Key: best-1"});
+    ASSERT_EQ(three.status, 201) << three.body;
+    EXPECT_EQ(three.json()["seatIds"], json({"FLOOR1-A-22", "FLOOR1-A-23", "FLOOR1-A-24"}));
+    const std::string s = statuses(c);
+    for (int n : {22, 23, 24, 25, 26}) EXPECT_EQ(s[pos('A', n)], 'H') << n;
+    EXPECT_EQ(std::count(s.begin(), s.end(), 'H'), 5);
+
+    auto problem = [&](const HttpResult& r, int status, const std::string& code, const std::string& field) {
+        EXPECT_EQ(r.status, status) << r.body;
+        EXPECT_EQ(r.header("content-type"), "application/problem+json");
+        EXPECT_EQ(r.json().value("code", ""), code) << r.body;
+        EXPECT_NE(r.body.find("\"" + field + "\""), std::string::npos) << r.body;
+    };
+    problem(best({{"quantity", 0}}), 422, "VALIDATION_FAILED", "quantity");
+    problem(best({{"quantity", 11}}), 422, "VALIDATION_FAILED", "quantity");
+    problem(best({{"quantity", "two"}}), 422, "VALIDATION_FAILED", "quantity");
+    problem(best({{"quantity", 2}, {"seatIds", {"FLOOR1-B-1"}}}), 422, "VALIDATION_FAILED", "quantity");
+    problem(best({{"quantity", 2}, {"tier", "GOLD"}}), 422, "VALIDATION_FAILED", "tier");
+    problem(best({{"quantity", 2}, {"section", "BALCONY"}}), 422, "VALIDATION_FAILED", "section");
+    problem(best({{"quantity", 2}, {"section", "FLOOR1"}, {"tier", "VIP"}}), 422, "VALIDATION_FAILED", "tier");
+    problem(best({{"quantity", 2}, {"adjacent", "yes"}}), 422, "VALIDATION_FAILED", "adjacent");
+    problem(best({{"seatIds", {"FLOOR1-B-1"}}, {"adjacent", false}}), 422, "VALIDATION_FAILED", "adjacent");
+    const std::string after = statuses(c);
+    EXPECT_EQ(std::count(after.begin(), after.end(), 'H'), 5) << "nothing was held by any of those";
+    // The per-user cap: alice has 5 of 10.
+    problem(best({{"quantity", 6}}), 409, "SEAT_LIMIT_REACHED", "code");
 }
 
 TEST_P(BookingApi, ReleaseCancelAndAnotherUsersResourcesAre404) {

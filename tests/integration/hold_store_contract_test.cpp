@@ -167,14 +167,14 @@ protected:
 
     HoldRequest request(const UserId& user, std::vector<SeatId> seats, EpochMs now, EpochMs ttl = kHoldTtl,
                         int maxSeatsPerUser = 10) {
-        return HoldRequest{newHoldId(show_), show_, user, std::move(seats), now, now + ttl, maxSeatsPerUser};
+        return HoldRequest{newHoldId(show_), show_, user, std::move(seats), now, now + ttl, maxSeatsPerUser, {}, {}};
     }
 
     HoldResult hold(const HoldRequest& req) {
         auto r = store().hold(req);
         if (!r.ok()) {
             ADD_FAILURE() << "hold failed: " << r.error().detail << " / " << r.error().internal;
-            return HoldResult{HoldResult::Kind::NotReady, {}, 0};
+            return HoldResult{HoldResult::Kind::NotReady, {}, 0, {}};
         }
         return *r;
     }
@@ -228,6 +228,35 @@ protected:
             return SeatStatus::Available;
         }
         return s.status[static_cast<std::size_t>(pos)];
+    }
+
+    /// A best-available request on `show` (the suite's own show unless given) of `seating`.
+    HoldRequest pickRequest(const UserId& user, int quantity, EpochMs now, bool adjacent = true,
+                            std::string section = "", std::string tier = "", const ShowId* show = nullptr,
+                            const SeatIndex* seating = nullptr, EpochMs ttl = kHoldTtl) {
+        const ShowId& s = show ? *show : show_;
+        HoldRequest r{newHoldId(s), s, user, {}, now, now + ttl, 10, {}, {}};
+        r.pick = SeatPick{quantity, std::move(section), std::move(tier), adjacent};
+        // Not owned: the layouts of this suite are static.
+        r.seating =
+            std::shared_ptr<const SeatIndex>(std::shared_ptr<const SeatIndex>{}, seating ? seating : &seatIndex());
+        return r;
+    }
+
+    /// The seats a best-available hold got, failing the test unless it was granted with exactly
+    /// `quantity` distinct seats that the hold record and the seat map agree on.
+    std::vector<SeatId> picked(const HoldRequest& req) {
+        const HoldResult r = hold(req);
+        EXPECT_EQ(r.kind, HoldResult::Kind::Held);
+        if (r.kind != HoldResult::Kind::Held) return {};
+        EXPECT_EQ(static_cast<int>(r.seatIds.size()), req.pick->quantity);
+        EXPECT_EQ(asSet(r.seatIds).size(), r.seatIds.size());
+        const auto h = find(req.holdId, req.now);
+        EXPECT_TRUE(h.has_value());
+        if (h) {
+            EXPECT_EQ(asSet(h->seatIds), asSet(r.seatIds));
+        }
+        return r.seatIds;
     }
 
     util::RandomIdGenerator ids_;
@@ -620,8 +649,8 @@ TEST_P(HoldStoreContract, RaceForOneSeatHasExactlyOneWinnerPerRound) {
     std::vector<HoldRequest> requests;  // [round * kThreads + thread], built before the race
     for (int round = 0; round < kRounds; ++round)
         for (int t = 0; t < kThreads; ++t)
-            requests.push_back(
-                HoldRequest{newHoldId(shows[round]), shows[round], newUser(), {seat('C', 5)}, t0_, t0_ + kHoldTtl, 10});
+            requests.push_back(HoldRequest{
+                newHoldId(shows[round]), shows[round], newUser(), {seat('C', 5)}, t0_, t0_ + kHoldTtl, 10, {}, {}});
 
     std::vector<std::atomic<int>> winners(kRounds);
     std::atomic<int> refused{0}, failures{0};
@@ -703,6 +732,193 @@ TEST_P(HoldStoreContract, OverlappingRequestsNeverShareASeat) {
         ASSERT_GE(pos, 0);
         EXPECT_EQ(s.status[static_cast<std::size_t>(pos)], SeatStatus::Held) << seatId.str();
     }
+}
+
+// ---- best available ------------------------------------------------------------------------
+
+TEST_P(HoldStoreContract, BestAvailablePairsFillTheFrontRowFromTheCentreOut) {
+    restore(show_);
+    const UserId u = newUser();
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_)), (std::vector<SeatId>{seat('A', 5), seat('A', 6)}));
+    // Two clean pairs are as near the centre: the left one first.
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 1)), (std::vector<SeatId>{seat('A', 3), seat('A', 4)}));
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 2)), (std::vector<SeatId>{seat('A', 7), seat('A', 8)}));
+    EXPECT_EQ(statusOf(seat('A', 5), t0_ + 3), SeatStatus::Held);
+    EXPECT_EQ(snapshot(t0_ + 3).held, 6);
+}
+
+TEST_P(HoldStoreContract, BestAvailableLeavesNoOrphanWhenAnotherRowCanAvoidIt) {
+    restore(show_);
+    const UserId other = newUser(), u = newUser();
+    held(other, row('A', 4, 7), t0_);  // A-1..A-3 free: any pair there strands one seat
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 1)), (std::vector<SeatId>{seat('B', 5), seat('B', 6)}));
+    // Once nothing else is left, the orphan-leaving pair nearest the centre is better than none.
+    held(newUser(), row('B', 1, 4), t0_ + 2);
+    held(newUser(), row('B', 7, 4), t0_ + 2);
+    held(newUser(), row('C', 1, 10), t0_ + 2);
+    held(newUser(), row('D', 1, 10), t0_ + 2);
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 3)), (std::vector<SeatId>{seat('A', 2), seat('A', 3)}));
+    EXPECT_EQ(statusOf(seat('A', 1), t0_ + 3), SeatStatus::Available);
+}
+
+TEST_P(HoldStoreContract, BestAvailableKeepsToTheTierOrSection) {
+    restore(show_);
+    const UserId u = newUser();
+    EXPECT_EQ(picked(pickRequest(u, 3, t0_, true, "", "SILVER")),
+              (std::vector<SeatId>{seat('C', 4), seat('C', 5), seat('C', 6)}));
+
+    static const SeatIndex twoSections(
+        Layout{{LayoutSection{"FRONT", {{"A", "GOLD", 4, {}}}}, LayoutSection{"BACK", {{"A", "GOLD", 4, {}}}}}});
+    const ShowId show = newShow();
+    restore(show);
+    // The centre pair of four would strand a seat on each side: an end pair is better.
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_, true, "BACK", "", &show, &twoSections)),
+              (std::vector<SeatId>{SeatId{"BACK-A-1"}, SeatId{"BACK-A-2"}}));
+    // Sections rank in layout order.
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_, true, "", "", &show, &twoSections)),
+              (std::vector<SeatId>{SeatId{"FRONT-A-1"}, SeatId{"FRONT-A-2"}}));
+    EXPECT_EQ(hold(pickRequest(u, 3, t0_, true, "BACK", "", &show, &twoSections)).kind, HoldResult::Kind::Unavailable);
+}
+
+TEST_P(HoldStoreContract, BestAvailableNearSellOutFindsTheLastSeats) {
+    restore(show_);
+    held(newUser(), row('A', 2, 9), t0_);
+    held(newUser(), row('B', 1, 10), t0_);
+    held(newUser(), row('C', 1, 10), t0_);
+    held(newUser(), row('D', 1, 8), t0_);  // free: A-1, D-9, D-10
+    const UserId u = newUser();
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 1)), (std::vector<SeatId>{seat('D', 9), seat('D', 10)}));
+    EXPECT_EQ(hold(pickRequest(u, 2, t0_ + 2)).kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(picked(pickRequest(u, 1, t0_ + 3)), (std::vector<SeatId>{seat('A', 1)}));
+    EXPECT_EQ(hold(pickRequest(u, 1, t0_ + 4, false)).kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(snapshot(t0_ + 4).available, 0);
+}
+
+TEST_P(HoldStoreContract, BestAvailableNotAdjacentTakesTheBestSingleSeatsWhenNoGroupFits) {
+    restore(show_);
+    held(newUser(), row('A', 2, 9), t0_);
+    held(newUser(), row('B', 1, 10), t0_);
+    held(newUser(), row('C', 1, 10), t0_);
+    held(newUser(), row('D', 1, 9), t0_);  // free: A-1, D-10
+    const UserId u = newUser();
+    EXPECT_EQ(hold(pickRequest(u, 2, t0_ + 1, true)).kind, HoldResult::Kind::Unavailable);
+    EXPECT_EQ(asSet(picked(pickRequest(u, 2, t0_ + 2, false))), asSet({seat('A', 1), seat('D', 10)}));
+}
+
+TEST_P(HoldStoreContract, BestAvailableWithNothingFreeIsUnavailableAndChangesNothing) {
+    restore(show_);
+    for (char r : {'A', 'B', 'C', 'D'}) held(newUser(), row(r, 1, 10), t0_);
+    const UserId u = newUser();
+    const HoldRequest req = pickRequest(u, 1, t0_ + 1, false);
+    EXPECT_EQ(hold(req).kind, HoldResult::Kind::Unavailable);
+    EXPECT_FALSE(find(req.holdId, t0_ + 1).has_value());
+    EXPECT_EQ(snapshot(t0_ + 1).held, 40);
+}
+
+TEST_P(HoldStoreContract, BestAvailableSeesSeatsFreedByReleaseExpiryAndOrderEnds) {
+    restore(show_);
+    const UserId x = newUser(), u = newUser();
+    // Row A taken, then freed in each of the ways a seat comes back; the front row must be
+    // offered again every time (an index that remembered row A as full would offer row B).
+    const HoldId h = held(x, row('A', 1, 10), t0_);
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 1)), (std::vector<SeatId>{seat('B', 5), seat('B', 6)}));
+    ASSERT_EQ(release(h, x, t0_ + 2), HoldChange::Done);
+    EXPECT_EQ(picked(pickRequest(u, 2, t0_ + 3)), (std::vector<SeatId>{seat('A', 5), seat('A', 6)}));
+
+    const ShowId show = newShow();
+    restore(show);
+    const UserId y = newUser(), v = newUser();
+    HoldRequest shortHold = request(y, row('A', 1, 10), t0_, kMinute);
+    shortHold.holdId = newHoldId(show);
+    shortHold.showId = show;
+    ASSERT_EQ(hold(shortHold).kind, HoldResult::Kind::Held);
+    EXPECT_EQ(picked(pickRequest(v, 2, t0_ + 1, true, "", "", &show)),
+              (std::vector<SeatId>{seat('B', 5), seat('B', 6)}));
+    EXPECT_EQ(picked(pickRequest(v, 2, t0_ + kMinute, true, "", "", &show)),
+              (std::vector<SeatId>{seat('A', 5), seat('A', 6)}));
+
+    // An order whose window ends before its hold would have, and an order released early.
+    const ShowId third = newShow();
+    restore(third);
+    const UserId z = newUser(), w = newUser();
+    HoldRequest longHold = request(z, row('A', 1, 10), t0_, kHour);
+    longHold.holdId = newHoldId(third);
+    longHold.showId = third;
+    ASSERT_EQ(hold(longHold).kind, HoldResult::Kind::Held);
+    EXPECT_EQ(picked(pickRequest(w, 1, t0_ + 1, true, "", "", &third)), (std::vector<SeatId>{seat('B', 5)}));
+    const OrderId order = newOrder();
+    ASSERT_EQ(attach(longHold.holdId, z, order, t0_ + 2 * kMinute, t0_ + 2), HoldChange::Done);
+    EXPECT_EQ(picked(pickRequest(w, 1, t0_ + 2 * kMinute, true, "", "", &third)), (std::vector<SeatId>{seat('A', 5)}));
+
+    // An order released long before its window ends.
+    const UserId c = newUser();
+    HoldRequest rowC = request(c, row('C', 1, 10), t0_, kHour);
+    rowC.holdId = newHoldId(third);
+    rowC.showId = third;
+    ASSERT_EQ(hold(rowC).kind, HoldResult::Kind::Held);
+    EXPECT_EQ(picked(pickRequest(w, 1, t0_ + 3, true, "", "SILVER", &third)), (std::vector<SeatId>{seat('D', 5)}));
+    const OrderId orderC = newOrder();
+    ASSERT_EQ(attach(rowC.holdId, c, orderC, t0_ + kHour, t0_ + 4), HoldChange::Done);
+    EXPECT_EQ(picked(pickRequest(w, 1, t0_ + 4, true, "", "SILVER", &third)), (std::vector<SeatId>{seat('D', 6)}));
+    ASSERT_TRUE(store().releaseOrder(third, orderC, c, row('C', 1, 10), t0_ + 5).ok());
+    EXPECT_EQ(picked(pickRequest(w, 2, t0_ + 6, true, "", "SILVER", &third)),
+              (std::vector<SeatId>{seat('C', 5), seat('C', 6)}));
+}
+
+TEST_P(HoldStoreContract, BestAvailableCountsAgainstTheUserCap) {
+    restore(show_);
+    const UserId u = newUser();
+    held(u, row('D', 1, 9), t0_);
+    HoldRequest two = pickRequest(u, 2, t0_ + 1);
+    const HoldResult r = hold(two);
+    EXPECT_EQ(r.kind, HoldResult::Kind::UserLimitReached);
+    EXPECT_EQ(r.userSeats, 9);
+    EXPECT_EQ(snapshot(t0_ + 1).held, 9);
+    EXPECT_EQ(picked(pickRequest(u, 1, t0_ + 2)), (std::vector<SeatId>{seat('A', 5)}));
+    EXPECT_EQ(hold(pickRequest(u, 1, t0_ + 3)).kind, HoldResult::Kind::UserLimitReached);
+}
+
+TEST_P(HoldStoreContract, ConcurrentBestAvailableHoldsNeverShareASeat) {
+    restore(show_);
+    constexpr int kUsers = 24;
+    std::mutex mu;
+    std::map<HoldId, std::vector<SeatId>> wins;
+    std::atomic<int> failures{0};
+    std::barrier start(kUsers);
+    std::vector<std::thread> threads;
+    for (int u = 0; u < kUsers; ++u) {
+        const UserId user = newUser();
+        std::vector<HoldRequest> mine;
+        for (int i = 0; i < 6; ++i) mine.push_back(pickRequest(user, 1 + (u + i) % 3, t0_ + i, u % 2 == 0));
+        threads.emplace_back([&, mine = std::move(mine)] {
+            start.arrive_and_wait();
+            for (const auto& req : mine) {
+                auto r = store().hold(req);
+                if (!r) {
+                    ++failures;
+                } else if (r->kind == HoldResult::Kind::Held) {
+                    std::lock_guard lock(mu);
+                    wins.emplace(req.holdId, r->seatIds);
+                }
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    std::map<SeatId, HoldId> ownerOf;
+    for (const auto& [id, seats] : wins) {
+        for (const auto& s : seats) {
+            const auto [it, fresh] = ownerOf.emplace(s, id);
+            EXPECT_TRUE(fresh) << s.str() << " held by " << it->second.str() << " and " << id.str();
+        }
+        const auto h = find(id, t0_ + 10);
+        ASSERT_TRUE(h.has_value());
+        EXPECT_EQ(asSet(h->seatIds), asSet(seats));
+    }
+    // 24 users want up to 12 seats each from 40: the hall ends full, every seat in one hold.
+    const auto s = snapshot(t0_ + 10);
+    EXPECT_EQ(s.held, static_cast<int>(ownerOf.size()));
+    EXPECT_GE(s.held, 36);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStores, HoldStoreContract, ::testing::ValuesIn(kImplementations),

@@ -130,7 +130,13 @@ protected:
         return makeHoldId(show, hex);
     }
     HoldRequest request(const ShowId& show, const UserId& user, std::vector<SeatId> seats, EpochMs now) {
-        return HoldRequest{newHoldId(show), show, user, std::move(seats), now, now + kHoldTtl, 10};
+        return HoldRequest{newHoldId(show), show, user, std::move(seats), now, now + kHoldTtl, 10, {}, {}};
+    }
+
+    HoldRequest pickRequest(const ShowId& show, const UserId& user, int quantity, EpochMs now) {
+        HoldRequest r{newHoldId(show), show, user, {}, now, now + kHoldTtl, 10, SeatPick{quantity, "", "", true}, {}};
+        r.seating = std::shared_ptr<const SeatIndex>(std::shared_ptr<const SeatIndex>{}, &seatIndex());
+        return r;
     }
 
     util::RandomIdGenerator ids_;
@@ -647,6 +653,54 @@ TEST_F(RedisHoldStoreTest, ScriptsRunOnAClusteredRedis) {
     ASSERT_TRUE(s.ok()) << s.error().internal;
     EXPECT_EQ(s->sold, 3);
     EXPECT_EQ(s->held, 0);
+    // Best available: the seating's load and the pick touch only keys of the show's slot.
+    const HoldRequest best = pickRequest(show, newUser(), 2, t0_ + 6);
+    auto picked = store.hold(best);
+    ASSERT_TRUE(picked.ok()) << picked.error().internal;
+    EXPECT_EQ(picked->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(picked->seatIds.size(), 2u);
+}
+
+// ---- best available: what only the Redis store has ------------------------------------------
+
+TEST_F(RedisHoldStoreTest, ABestAvailableHoldSentTwiceAnswersTheSameSeats) {
+    RedisPool pool(plainOptions(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
+    const ShowId show = newShow();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const HoldRequest req = pickRequest(show, newUser(), 3, t0_);
+    auto first = store.hold(req);
+    ASSERT_TRUE(first.ok() && first->kind == HoldResult::Kind::Held);
+    // The script runner resends a batch after a dead connection: the second run is the first's.
+    auto second = store.hold(req);
+    ASSERT_TRUE(second.ok()) << second.error().internal;
+    EXPECT_EQ(second->kind, HoldResult::Kind::Held);
+    EXPECT_EQ(second->seatIds, first->seatIds);
+    const auto s = store.snapshot(show, seatIndex(), t0_ + 1);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->held, 3);
+}
+
+TEST_F(RedisHoldStoreTest, ALostOrStaleSeatingIndexIsSentAgainAndPicksStayRight) {
+    RedisPool pool(plainOptions(), 2, milliseconds(2000));
+    RedisHoldStore store(pool);
+    ASSERT_TRUE(opened(store));
+    const ShowId show = newShow();
+    ASSERT_TRUE(store.restore(show, {}, t0_).ok());
+    const UserId u = newUser();
+    EXPECT_EQ(store.hold(pickRequest(show, u, 2, t0_))->seatIds, (std::vector<SeatId>{seat('A', 5), seat('A', 6)}));
+    // The index's keys gone (an eviction, a partial flush): loaded again, the holds still count.
+    const std::string tag = "bx:{" + show.str() + "}:ba:";
+    ASSERT_TRUE(pool.call({"DEL", tag + "layout", tag + "bound", tag + "run", tag + "dirty"}).ok());
+    EXPECT_EQ(store.hold(pickRequest(show, u, 2, t0_ + 1))->seatIds, (std::vector<SeatId>{seat('A', 3), seat('A', 4)}));
+    // Another seating for the show (its venue's layout changed): the index follows it.
+    static const SeatIndex wider(Layout{{LayoutSection{"FLOOR", {{"A", "GOLD", 12, {}}, {"B", "SILVER", 10, {}}}}}});
+    HoldRequest onWider = pickRequest(show, u, 2, t0_ + 2);
+    onWider.seating = std::shared_ptr<const SeatIndex>(std::shared_ptr<const SeatIndex>{}, &wider);
+    auto r = store.hold(onWider);
+    ASSERT_TRUE(r.ok()) << r.error().internal;
+    EXPECT_EQ(r->seatIds, (std::vector<SeatId>{seat('A', 7), seat('A', 8)}));
 }
 
 }  // namespace

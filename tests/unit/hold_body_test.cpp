@@ -61,5 +61,44 @@ TEST(PlainHoldBody, LeavesEverythingElseToTheJsonReader) {
     for (const auto& body : declined) EXPECT_FALSE(parsePlainHoldBody(body).has_value()) << body;
 }
 
+TEST(HoldBody, BestAvailableBodiesAreReadAndChecked) {
+    auto pair = parseHoldBody(Json::parse(R"({"showId":"s","quantity":2,"tier":"GOLD"})"));
+    ASSERT_TRUE(pair.ok());
+    ASSERT_TRUE(pair->pick.has_value());
+    EXPECT_EQ(pair->pick->quantity, 2);
+    EXPECT_EQ(pair->pick->tier, "GOLD");
+    EXPECT_TRUE(pair->pick->section.empty());
+    EXPECT_TRUE(pair->pick->adjacent) << "adjacent defaults to true";
+    EXPECT_TRUE(pair->seatIds.empty());
+    auto apart = parseHoldBody(Json::parse(R"({"showId":"s","quantity":3,"section":"FLOOR","adjacent":false})"));
+    ASSERT_TRUE(apart.ok());
+    EXPECT_FALSE(apart->pick->adjacent);
+    EXPECT_EQ(apart->pick->section, "FLOOR");
+    // The plain reader never takes a best-available body: it is left to the JSON reader.
+    EXPECT_FALSE(parsePlainHoldBody(R"({"showId":"s","quantity":2})").has_value());
+    // The explicit form is unchanged.
+    auto explicitSeats = parseHoldBody(Json::parse(R"({"showId":"s","seatIds":["A-1"]})"));
+    ASSERT_TRUE(explicitSeats.ok());
+    EXPECT_FALSE(explicitSeats->pick.has_value());
+
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {R"({"showId":"s","quantity":0})", "quantity"},
+        {R"({"showId":"s","quantity":"2"})", "quantity"},
+        {R"({"showId":"s","quantity":2.5})", "quantity"},
+        {R"({"showId":"s","quantity":2,"seatIds":["A-1"]})", "quantity"},
+        {R"({"showId":"s","quantity":2,"adjacent":"yes"})", "adjacent"},
+        {R"({"showId":"s","quantity":2,"tier":""})", "tier"},
+        {R"({"showId":"s","seatIds":["A-1"],"tier":"GOLD"})", "tier"},
+        {R"({"quantity":2})", "showId"},
+    };
+    for (const auto& [body, field] : refused) {
+        auto r = parseHoldBody(Json::parse(body));
+        ASSERT_FALSE(r.ok()) << body;
+        bool named = false;
+        for (const auto& e : r.error().fields) named = named || e.field == field;
+        EXPECT_TRUE(named) << body << " should name " << field;
+    }
+}
+
 }  // namespace
 }  // namespace boxoffice::http

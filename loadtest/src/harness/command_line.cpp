@@ -38,7 +38,9 @@ constexpr Flag kFlags[] = {
     {"rate", "N", kCrowd, "rate: arrivals per second"},
     {"concurrency", "N", kCrowd, "closed: users active at once, each starts when one ends"},
     {"group", "A-B", kCrowd, "seats per user, uniform in A-B (1-6; adjacent seats preferred)"},
-    {"choice", "C", kCrowd, "best | random | front | same, or weighted: random:0.6,best:0.2,front:0.2"},
+    {"choice", "C", kCrowd,
+     "best | random | front | same | best-available (the server picks), or weighted: "
+     "random:0.6,best-available:0.4"},
     {"front-rows", "N", kCrowd, "rows everyone wants with 'front'"},
     {"retries", "N", kCrowd, "attempts after a conflict before giving up"},
     {"refetch", "yes|no", kCrowd, "re-read availability before retrying (else the last view seen)"},

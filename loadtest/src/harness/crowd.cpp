@@ -163,6 +163,14 @@ long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicr
 
 void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
     User& user = users_[u];
+    if (user.choice == SeatChoice::BestAvailable) {
+        // The server picks: nothing to choose from the seat map, and the answer names the seats.
+        user.picked.clear();
+        send(u, Hold, planned, "POST", "/v1/holds",
+             "{\"showId\":\"" + ctx_.showId + "\",\"quantity\":" + std::to_string(user.group) + ",\"adjacent\":true}",
+             true);
+        return;
+    }
     const auto picks = pickSeats(*ctx_.seats, view_, user.group, user.choice, ctx_.scenario->frontRows, rng_);
     if (picks.empty()) {
         // Nothing free in what this loop believes: read the real availability once before leaving,
@@ -292,6 +300,14 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
             if (r.status == 201) {
                 ++sec.holds;
                 LiveCounters::bump(live_.holds);
+                if (user.choice == SeatChoice::BestAvailable) {
+                    auto j = nlohmann::json::parse(r.body, nullptr, false);
+                    if (j.is_object() && j.contains("seatIds") && j["seatIds"].is_array())
+                        for (const auto& s : j["seatIds"])
+                            if (s.is_string())
+                                if (auto i = ctx_.seats->indexOf(s.get<std::string>()))
+                                    user.picked.push_back(static_cast<std::uint32_t>(*i));
+                }
                 for (auto i : user.picked) view_[i] = 'H';
                 user.holdId = std::string(jsonStringField(r.body, "holdId"));
                 noteExpiry(jsonStringField(r.body, "expiresAt"));

@@ -48,6 +48,7 @@ std::optional<SeatChoice> parseChoice(const std::string& v) {
     if (v == "random") return SeatChoice::Random;
     if (v == "front") return SeatChoice::Front;
     if (v == "same") return SeatChoice::Same;
+    if (v == "best-available") return SeatChoice::BestAvailable;
     return std::nullopt;
 }
 
@@ -181,7 +182,7 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
             return bad(key, v, "a group size or range within 1-6, e.g. 2 or 1-4");
         s.groupMin = static_cast<int>(r->first), s.groupMax = static_cast<int>(r->second);
     } else if (key == "choice") {
-        // best | random | front | same, or weighted: random:0.6,best:0.2,front:0.2
+        // best | random | front | same | best-available, or weighted: random:0.6,best-available:0.4
         std::vector<ChoiceWeight> out;
         std::stringstream in(v);
         std::string part;
@@ -322,6 +323,8 @@ std::string choiceName(SeatChoice c) {
             return "front";
         case SeatChoice::Same:
             return "same";
+        case SeatChoice::BestAvailable:
+            return "best-available";
     }
     return "?";
 }

@@ -12,7 +12,9 @@
 namespace boxoffice::load {
 
 enum class Arrival { Instant, Ramp, Rate, Closed };
-enum class SeatChoice { Best, Random, Front, Same };
+// BestAvailable: the user asks the server for `group` adjacent seats (POST /v1/holds with
+// `quantity`) instead of choosing from the seat map; the response names the seats held.
+enum class SeatChoice { Best, Random, Front, Same, BestAvailable };
 
 struct ChoiceWeight {
     SeatChoice choice = SeatChoice::Random;

@@ -134,6 +134,8 @@ std::vector<std::size_t> pickSeats(const SeatPlan& map, std::string_view statuse
             return out;
         }
         case SeatChoice::Best:
+        // The server picks for a best-available user (crowd.cpp); the nearest local choice.
+        case SeatChoice::BestAvailable:
             return best(map, statuses, group);
         case SeatChoice::Front: {
             const std::size_t rows = std::min<std::size_t>(static_cast<std::size_t>(frontRows), map.rowCount());

@@ -244,7 +244,8 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     http::IdempotencySettings idempotency;
     idempotency.lease = config_.booking.idempotencyLease;
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
-                                clock_, ids_, idempotency, *waitingRoom_, /*clientConfirms=*/!config_.payments.stripe());
+                                clock_, ids_, idempotency, *waitingRoom_,
+                                /*clientConfirms=*/!config_.payments.stripe());
     http::registerPaymentRoutes(router_, *payments_, *idempotency_, clock_, ids_, idempotency);
     http::registerTicketRoutes(router_, *tickets_, ticketSigner_->publicJwk());
 

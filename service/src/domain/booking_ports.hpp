@@ -2,10 +2,12 @@
 // Ports of the booking flow: where holds live (Redis, or in-process for the embedded default),
 // where orders and tickets live (SQL), and where idempotency keys live (SQL).
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "domain/best_available.hpp"
 #include "domain/booking.hpp"
 #include "domain/layout.hpp"
 #include "domain/ports.hpp"
@@ -21,18 +23,23 @@ struct HoldRequest {
     EpochMs now = 0;
     EpochMs expiresAt = 0;
     int maxSeatsPerUser = 10;  // across the user's live holds and active orders of this show
+    /// Best available: no seatIds; the store picks `pick.quantity` seats of `seating` by the rules
+    /// of best_available.hpp in the same atomic step as the hold, and answers with them.
+    std::optional<SeatPick> pick;
+    std::shared_ptr<const SeatIndex> seating;  // set with `pick`
 };
 
 struct HoldResult {
     enum class Kind {
         Held,              // every seat is now held by this hold
-        Unavailable,       // some seat is held or sold by someone else: nothing changed
+        Unavailable,       // some seat is held or sold by someone else (a pick: no seats fit): nothing changed
         UserLimitReached,  // the user would exceed maxSeatsPerUser: nothing changed
         NotReady,          // the store lost its state (restart, flush): restore() the show first
     };
     Kind kind = Kind::Held;
     std::vector<SeatId> unavailable;  // Unavailable: the seats that were taken
     int userSeats = 0;                // UserLimitReached: seats the user already has
+    std::vector<SeatId> seatIds;      // Held after a pick: the seats the store chose, best first
 };
 
 enum class HoldChange {

@@ -64,14 +64,47 @@ BookingService::BookingService(SeatMapService& seatmaps, Inventory& inventory, O
       signer_(signer),
       settings_(settings) {}
 
+Result<void> BookingService::checkPick(const ShowSeating& seating, const SeatPick& pick) const {
+    std::vector<FieldError> errs;
+    if (pick.quantity < 1 || pick.quantity > settings_.maxSeatsPerHold)
+        errs.push_back({"quantity", "must be between 1 and " + std::to_string(settings_.maxSeatsPerHold)});
+    if (!pick.section.empty() && !pick.tier.empty()) errs.push_back({"tier", "give a section or a tier, not both"});
+    if (!pick.section.empty()) {
+        const auto& sections = seating.seats->layout().sections;
+        if (std::none_of(sections.begin(), sections.end(), [&](const auto& s) { return s.name == pick.section; }))
+            errs.push_back({"section", "no section '" + pick.section + "' in this show"});
+    }
+    if (!pick.tier.empty()) {
+        const auto& tiers = seating.seats->tiers();
+        if (std::find(tiers.begin(), tiers.end(), pick.tier) == tiers.end())
+            errs.push_back({"tier", "no tier '" + pick.tier + "' in this show"});
+    }
+    if (!errs.empty()) return Error::validation(std::move(errs));
+    return {};
+}
+
 Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, const UserId& user,
-                                                const std::vector<SeatId>& seatIds) {
+                                                const HoldChoice& choice) {
+    const std::vector<SeatId>& seatIds = choice.seatIds;
     const EpochMs now = clock_.nowMs();
     const Show& s = seating.show;
     if (!s.saleOpenAt(now)) {
         const std::string when = now < s.saleOpensAt ? "opens at " + formatRfc3339(s.saleOpensAt)
                                                      : "closed at " + formatRfc3339(s.saleClosesAt);
         return Error::of(ErrorCode::SaleNotOpen, "the sale for this show " + when);
+    }
+    if (choice.pick) {
+        if (auto ok = checkPick(seating, *choice.pick); !ok) return std::move(ok).error();
+        HoldRequest r{makeHoldId(s.id, compact(ids_.next())),
+                      s.id,
+                      user,
+                      {},
+                      now,
+                      now + settings_.holdTtl.count(),
+                      settings_.maxSeatsPerUser,
+                      choice.pick,
+                      seating.seats};
+        return r;
     }
     std::vector<FieldError> errs;
     if (seatIds.empty()) errs.push_back({"seatIds", "must name at least one seat"});
@@ -95,15 +128,21 @@ Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, cons
                        seatIds,
                        now,
                        now + settings_.holdTtl.count(),
-                       settings_.maxSeatsPerUser};
+                       settings_.maxSeatsPerUser,
+                       std::nullopt,
+                       nullptr};
 }
 
 Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldResult& r) {
     switch (r.kind) {
         case HoldResult::Kind::Held:
-            return Hold{request.holdId,   request.showId,    request.userId, request.seatIds,
+            return Hold{request.holdId,   request.showId,    request.userId, request.pick ? r.seatIds : request.seatIds,
                         HoldStatus::Held, request.expiresAt, request.now,    std::nullopt};
         case HoldResult::Kind::Unavailable: {
+            if (request.pick)
+                return Error::of(ErrorCode::SeatsUnavailable, "no " + std::to_string(request.pick->quantity) +
+                                                                  (request.pick->adjacent ? " adjacent" : "") +
+                                                                  " free seats fit this request");
             Error e = Error::of(ErrorCode::SeatsUnavailable, std::to_string(r.unavailable.size()) +
                                                                  " of the seats are held or sold by someone else");
             e.subjects.reserve(r.unavailable.size());
@@ -120,22 +159,22 @@ Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldR
     return Error::of(ErrorCode::DependencyUnavailable, "seat inventory unavailable", "hold store not ready");
 }
 
-Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds) {
+Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const HoldChoice& choice) {
     auto seating = seatmaps_.seating(show);
     if (!seating) return std::move(seating).error();
-    auto request = prepareHold(**seating, user, seatIds);
+    auto request = prepareHold(**seating, user, choice);
     if (!request) return std::move(request).error();
     auto r = inventory_.hold(*request);
     if (!r) return std::move(r).error();
     return holdOutcome(*request, *r);
 }
 
-bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds,
+bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const HoldChoice& choice,
                                   std::function<void(Result<Hold>, bool retrySlow)> done) {
     auto seating = seatmaps_.cachedSeating(show);
     // A show the store may be wrong about is repaired first, which may wait: not on this path.
     if (!seating || inventory_.isSuspect(show)) return false;
-    auto request = prepareHold(*seating, user, seatIds);
+    auto request = prepareHold(*seating, user, choice);
     if (!request) {
         done(std::move(request).error(), false);
         return true;

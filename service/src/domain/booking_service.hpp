@@ -3,6 +3,8 @@
 // The hold store is the fast path; SQL is the truth and the final guard against overselling.
 #include <chrono>
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,18 +23,29 @@ struct BookingSettings {
     std::chrono::milliseconds paymentWindow{5 * 60 * 1000};
 };
 
+/// What a buyer asks to hold: the seats they chose, or a best-available pick the store makes.
+struct HoldChoice {
+    // Implicit: most callers name seats, as they did before picks existed.
+    HoldChoice(std::vector<SeatId> seats) : seatIds(std::move(seats)) {}  // NOLINT(google-explicit-constructor)
+    HoldChoice(std::initializer_list<SeatId> seats) : seatIds(seats) {}   // NOLINT(google-explicit-constructor)
+    HoldChoice(std::vector<SeatId> seats, std::optional<SeatPick> p) : seatIds(std::move(seats)), pick(std::move(p)) {}
+
+    std::vector<SeatId> seatIds;  // chosen seats (empty with a pick)
+    std::optional<SeatPick> pick;
+};
+
 class BookingService {
 public:
     /// `signer` signs the codes of the tickets it hands out (responses and the order.confirmed event).
     BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders, const Clock& clock,
                    IdGenerator& ids, const TicketCodeSigner& signer, BookingSettings settings);
 
-    Result<Hold> hold(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds);
+    Result<Hold> hold(const UserId& user, const ShowId& show, const HoldChoice& choice);
     /// The fast path of hold() for a show whose seating is cached: validates without waiting on
     /// anything and hands the hold to the store asynchronously; `done` may run on another thread.
     /// Returns false (and never calls `done`) when it cannot go fast - the show is not cached, or
     /// the store must first be restored - so the caller runs hold() where waiting is allowed.
-    bool tryHoldAsync(const UserId& user, const ShowId& show, const std::vector<SeatId>& seatIds,
+    bool tryHoldAsync(const UserId& user, const ShowId& show, const HoldChoice& choice,
                       std::function<void(Result<Hold>, bool retrySlow)> done);
     Result<Hold> findHold(const UserId& user, const HoldId& id);
     Result<Hold> release(const UserId& user, const HoldId& id);
@@ -68,7 +81,8 @@ public:
     const BookingSettings& settings() const { return settings_; }
 
 private:
-    Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user, const std::vector<SeatId>& seatIds);
+    Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user, const HoldChoice& choice);
+    Result<void> checkPick(const ShowSeating& seating, const SeatPick& pick) const;
     Result<Hold> holdOutcome(const HoldRequest& request, const HoldResult& result);
     Result<Order> ownedOrder(const UserId& user, const OrderId& id);
     Result<Order> confirmOnce(const UserId& user, const OrderId& id, const std::string& paymentReference,

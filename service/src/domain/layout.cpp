@@ -4,6 +4,8 @@
 #include <set>
 #include <unordered_set>
 
+#include "util/sha256.hpp"
+
 namespace boxoffice {
 namespace {
 
@@ -106,6 +108,7 @@ SeatIndex::SeatIndex(Layout layout) : layout_(std::move(layout)) {
         const auto& sec = layout_.sections[si];
         for (std::uint32_t ri = 0; ri < sec.rows.size(); ++ri) {
             const auto& row = sec.rows[ri];
+            const auto begin = static_cast<std::uint32_t>(seats_.size());
             if (std::find(tiers_.begin(), tiers_.end(), row.tier) == tiers_.end()) tiers_.push_back(row.tier);
             auto push = [&](int n) {
                 seats_.push_back({SeatId{sec.name + "-" + row.label + "-" + std::to_string(n)}, si, ri, n});
@@ -114,11 +117,25 @@ SeatIndex::SeatIndex(Layout layout) : layout_(std::move(layout)) {
                 for (int n = 1; n <= row.count; ++n) push(n);
             else
                 for (int n : row.numbers) push(n);
+            rows_.push_back({si, ri, begin, static_cast<std::uint32_t>(seats_.size())});
         }
     }
+    std::string all;
+    for (const auto& r : rows_) {
+        all += layout_.sections[r.section].rows[r.row].tier + ":";
+        for (auto i = r.begin; i < r.end; ++i) all += seats_[i].seatId.str() + ",";
+        all += ";";
+    }
+    signature_ = util::sha256Hex(all).substr(0, 32);
     // Built after the vector stops growing: the string_views point into seats_.
     byId_.reserve(seats_.size());
     for (std::uint32_t i = 0; i < seats_.size(); ++i) byId_.emplace(seats_[i].seatId.str(), i);
+}
+
+std::size_t SeatIndex::rowOfSeat(std::uint32_t position) const {
+    const auto it = std::upper_bound(rows_.begin(), rows_.end(), position,
+                                     [](std::uint32_t p, const SeatRow& r) { return p < r.begin; });
+    return static_cast<std::size_t>(it - rows_.begin()) - 1;
 }
 
 long SeatIndex::find(std::string_view seatId) const {

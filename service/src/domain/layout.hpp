@@ -50,6 +50,14 @@ struct SeatInfo {
     int number = 0;
 };
 
+/// One row of the expanded seat list: its seats are `seats()[begin, end)`, in the layout's order.
+struct SeatRow {
+    std::uint32_t section = 0;
+    std::uint32_t row = 0;
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
 /// The expanded, immutable seat list of a validated layout, with an index from seat id to position.
 /// Shared between threads read-only.
 class SeatIndex {
@@ -67,12 +75,21 @@ public:
     const std::string& tierOf(const SeatInfo& seat) const { return layout_.sections[seat.section].rows[seat.row].tier; }
     /// Distinct tiers in layout order.
     const std::vector<std::string>& tiers() const { return tiers_; }
+    /// Rows in layout order: sections as listed, rows front to back.
+    const std::vector<SeatRow>& rows() const { return rows_; }
+    /// The index into rows() of the seat at `position` in seats().
+    std::size_t rowOfSeat(std::uint32_t position) const;
+    /// Names the seating (every seat id, row and tier): a store that keeps a copy of the layout
+    /// (the Redis best-available index) knows from it whether its copy is this one.
+    const std::string& signature() const { return signature_; }
 
 private:
     Layout layout_;
     std::vector<SeatInfo> seats_;
     std::unordered_map<std::string_view, std::uint32_t> byId_;
     std::vector<std::string> tiers_;
+    std::vector<SeatRow> rows_;
+    std::string signature_;
 };
 
 int seatCount(const Layout& layout);

@@ -34,6 +34,25 @@ Result<HoldBody> parseHoldBody(const Json& body) {
     FieldReader r(body, "", errs);
     HoldBody h;
     h.showId = ShowId{r.string("showId", true, 64).value_or("")};
+    if (r.has("quantity") && r.has("seatIds")) r.fail("quantity", "give seatIds or quantity, not both");
+    if (r.has("quantity") && !r.has("seatIds")) {
+        SeatPick pick;
+        pick.quantity = static_cast<int>(r.integer("quantity", true, 1, 100).value_or(1));
+        pick.section = r.string("section", false, 16).value_or("");
+        pick.tier = r.string("tier", false, 16).value_or("");
+        if (r.has("adjacent")) {
+            const Json& adjacent = body["adjacent"];
+            if (adjacent.is_boolean())
+                pick.adjacent = adjacent.get<bool>();
+            else
+                r.fail("adjacent", "must be true or false");
+        }
+        if (auto v = done(errs); !v) return std::move(v).error();
+        h.pick = std::move(pick);
+        return h;
+    }
+    for (const char* name : {"section", "tier", "adjacent"})
+        if (r.has(name)) r.fail(name, "only with quantity (best available)");
     if (const Json* seats = r.array("seatIds", true)) {
         if (seats->size() > 100) {
             r.fail("seatIds", "too many seats");

@@ -2,14 +2,18 @@
 #include <optional>
 #include <string_view>
 // Booking JSON <-> domain (camelCase).
+#include "domain/best_available.hpp"
 #include "domain/booking.hpp"
 #include "http/json_body.hpp"
 
 namespace boxoffice::http {
 
+/// `{showId, seatIds}`, or best available: `{showId, quantity, section? | tier?, adjacent?}`
+/// (`adjacent` defaults to true).
 struct HoldBody {
     ShowId showId;
     std::vector<SeatId> seatIds;
+    std::optional<SeatPick> pick;
 };
 struct OrderBody {
     HoldId holdId;

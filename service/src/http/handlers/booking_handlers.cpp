@@ -60,7 +60,7 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
             if (gated)
                 if (auto ok = waiting.checkAdmission(h->showId, caller(req), admissionToken(req)); !ok)
                     return std::move(ok).error();
-            auto hold = booking.hold(caller(req), h->showId, h->seatIds);
+            auto hold = booking.hold(caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)});
             if (!hold) return std::move(hold).error();
             if (gated) waiting.heldBy(h->showId, caller(req));
             return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
@@ -86,7 +86,7 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
                 if (auto ok = waiting.checkAdmission(h->showId, caller(req), admissionToken(req)); !ok)
                     return respond(std::move(ok).error());
             const bool started = booking.tryHoldAsync(
-                caller(req), h->showId, h->seatIds,
+                caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)},
                 [respond, defer, holdNow, gated, &waiting](Result<Hold> hold, bool retrySlow) {
                     if (retrySlow) return defer(holdNow);
                     if (!hold) return respond(std::move(hold).error());

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <mutex>
 #include <random>
+#include <string>
 #include <unordered_set>
 
 #include "domain/hold_id.hpp"
@@ -26,6 +28,16 @@ struct SeatOwner {
     bool liveAt(EpochMs now) const { return kind == Kind::Sold || now < expiresAt; }
 };
 
+// A row's last best-available scan: until `bound` (the earliest expiry of a hold or order seen
+// there) no seat of it comes free by time, and it offered at most `run` adjacent free seats.
+// Seats taken since only make it fuller; a seat freed sooner marks the row dirty (ShowState::
+// freed). The same index the Redis store keeps (scripts/best_available.lua).
+struct RowScan {
+    bool scanned = false;
+    EpochMs bound = 0;
+    int run = 0;
+};
+
 struct HoldRecord {
     Hold hold;  // status as last written: EXPIRED is derived from `now` on reading
     EpochMs keepUntil = 0;
@@ -42,6 +54,52 @@ struct MemoryHoldStore::ShowState {
     std::unordered_map<UserId, std::unordered_set<SeatId>> seatsOfUser;
     EpochMs nextCollectAt = 0;
     long long sold = 0;  // seats marked Sold (never unsold)
+    // The best-available index, for the seating named by `pickSignature` (empty: none yet).
+    std::string pickSignature;
+    std::vector<RowScan> rowScans;
+    std::unordered_map<std::string, std::size_t> rowOfKey;  // "SECTION-ROW" -> row
+    std::unordered_set<std::string> dirtyRows;
+
+    // A seat that may be free sooner than its row's last scan allowed for.
+    void freed(const SeatId& seatId) {
+        if (pickSignature.empty()) return;
+        const std::string& id = seatId.str();
+        const auto dash = id.rfind('-');
+        if (dash != std::string::npos && dash > 0) dirtyRows.insert(id.substr(0, dash));
+    }
+
+    void prepareRowScans(const SeatIndex& seating) {
+        if (pickSignature == seating.signature()) {
+            for (const auto& key : dirtyRows)
+                if (const auto it = rowOfKey.find(key); it != rowOfKey.end()) rowScans[it->second].scanned = false;
+            dirtyRows.clear();
+            return;
+        }
+        pickSignature = seating.signature();
+        rowScans.assign(seating.rows().size(), RowScan{});
+        rowOfKey.clear();
+        dirtyRows.clear();
+        for (std::size_t r = 0; r < seating.rows().size(); ++r) {
+            const auto& section = seating.layout().sections[seating.rows()[r].section];
+            rowOfKey.emplace(section.name + "-" + section.rows[seating.rows()[r].row].label, r);
+        }
+    }
+
+    void scanRow(const SeatIndex& seating, std::size_t r, EpochMs now) {
+        const SeatRow& row = seating.rows()[r];
+        RowScan scan{true, std::numeric_limits<EpochMs>::max(), 0};
+        int run = 0;
+        for (auto i = row.begin; i < row.end; ++i) {
+            const SeatOwner* owner = liveOwner(seating.seats()[i].seatId, now);
+            if (owner == nullptr) {
+                scan.run = std::max(scan.run, ++run);
+                continue;
+            }
+            run = 0;
+            if (owner->kind != SeatOwner::Kind::Sold) scan.bound = std::min(scan.bound, owner->expiresAt);
+        }
+        rowScans[r] = scan;
+    }
 
     const SeatOwner* liveOwner(const SeatId& seatId, EpochMs now) const {
         const auto it = seats.find(seatId);
@@ -119,29 +177,60 @@ Result<HoldResult> MemoryHoldStore::hold(const HoldRequest& request) {
     if (!showOfId || *showOfId != request.showId)
         return Error::internalError("hold id " + request.holdId.str() + " does not carry show " + request.showId.str());
     ShowState* st = find(request.showId);
-    if (st == nullptr) return HoldResult{HoldResult::Kind::NotReady, {}, 0};
+    if (st == nullptr) return HoldResult{HoldResult::Kind::NotReady, {}, 0, {}};
 
     std::lock_guard lock(st->mu);
     st->maybeCollect(request.now);
     if (st->holds.contains(request.holdId)) return Error::internalError("hold id reused: " + request.holdId.str());
 
     HoldResult result;
-    for (const auto& seatId : request.seatIds)
-        if (st->liveOwner(seatId, request.now) != nullptr) result.unavailable.push_back(seatId);
-    if (!result.unavailable.empty()) {
-        result.kind = HoldResult::Kind::Unavailable;
-        return result;
+    if (request.pick) {
+        if (!request.seating) return Error::internalError("best-available hold without the show's seating");
+        // The allowance first: it does not depend on which seats would be picked (as in Redis).
+        const int have = st->userSeats(request.userId, request.now);
+        if (have + request.pick->quantity > request.maxSeatsPerUser) {
+            result.kind = HoldResult::Kind::UserLimitReached;
+            result.userSeats = have;
+            return result;
+        }
+        const SeatIndex& seating = *request.seating;
+        const auto& all = seating.seats();
+        st->prepareRowScans(seating);
+        const int needed = request.pick->adjacent ? request.pick->quantity : 1;
+        RowScanHooks hooks{[&](std::size_t r) {
+                               const RowScan& scan = st->rowScans[r];
+                               return scan.scanned && scan.bound > request.now && scan.run < needed;
+                           },
+                           [&](std::size_t r) { st->scanRow(seating, r, request.now); }};
+        const auto picked = pickBestSeats(
+            seating, *request.pick,
+            [&](std::uint32_t pos) { return st->liveOwner(all[pos].seatId, request.now) == nullptr; }, &hooks);
+        // The rows the hold takes seats from are read again next time.
+        for (const auto pos : picked) st->rowScans[seating.rowOfSeat(pos)].scanned = false;
+        if (picked.empty()) {
+            result.kind = HoldResult::Kind::Unavailable;
+            return result;
+        }
+        for (const auto pos : picked) result.seatIds.push_back(all[pos].seatId);
+    } else {
+        for (const auto& seatId : request.seatIds)
+            if (st->liveOwner(seatId, request.now) != nullptr) result.unavailable.push_back(seatId);
+        if (!result.unavailable.empty()) {
+            result.kind = HoldResult::Kind::Unavailable;
+            return result;
+        }
+        const int have = st->userSeats(request.userId, request.now);
+        if (have + static_cast<int>(request.seatIds.size()) > request.maxSeatsPerUser) {
+            result.kind = HoldResult::Kind::UserLimitReached;
+            result.userSeats = have;
+            return result;
+        }
     }
-    const int have = st->userSeats(request.userId, request.now);
-    if (have + static_cast<int>(request.seatIds.size()) > request.maxSeatsPerUser) {
-        result.kind = HoldResult::Kind::UserLimitReached;
-        result.userSeats = have;
-        return result;
-    }
+    const std::vector<SeatId>& seatIds = request.pick ? result.seatIds : request.seatIds;
 
-    for (const auto& seatId : request.seatIds)
+    for (const auto& seatId : seatIds)
         st->own(seatId, {SeatOwner::Kind::Hold, request.holdId.str(), request.userId, request.expiresAt});
-    Hold h{request.holdId,   request.showId,    request.userId, request.seatIds,
+    Hold h{request.holdId,   request.showId,    request.userId, seatIds,
            HoldStatus::Held, request.expiresAt, request.now,    std::nullopt};
     st->holds.emplace(request.holdId, HoldRecord{std::move(h), request.expiresAt + kRecordRetentionMs});
     result.kind = HoldResult::Kind::Held;
@@ -175,8 +264,10 @@ Result<HoldChange> MemoryHoldStore::release(const HoldId& id, const UserId& user
     // A restored claim may have taken one of the seats since: free only what this hold still owns.
     for (const auto& seatId : rec->hold.seatIds) {
         const auto it = st->seats.find(seatId);
-        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Hold && it->second.ownerId == id.str())
+        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Hold && it->second.ownerId == id.str()) {
             st->seats.erase(it);
+            st->freed(seatId);
+        }
     }
     return HoldChange::Done;
 }
@@ -199,8 +290,10 @@ Result<HoldChange> MemoryHoldStore::attachToOrder(const HoldId& id, const UserId
             if (owner == nullptr || owner->kind != SeatOwner::Kind::Order || owner->ownerId != order.str())
                 return HoldChange::NotHeld;
         }
-        for (const auto& seatId : it->second.hold.seatIds)
+        for (const auto& seatId : it->second.hold.seatIds) {
             st->own(seatId, {SeatOwner::Kind::Order, order.str(), user, orderExpiresAt});
+            st->freed(seatId);  // the order's window may end before the hold would have
+        }
         it->second.keepUntil = std::max(it->second.hold.expiresAt, orderExpiresAt) + kRecordRetentionMs;
         return HoldChange::Done;
     }
@@ -213,8 +306,10 @@ Result<HoldChange> MemoryHoldStore::attachToOrder(const HoldId& id, const UserId
         if (owner == nullptr || owner->kind != SeatOwner::Kind::Hold || owner->ownerId != id.str())
             return HoldChange::NotHeld;
     }
-    for (const auto& seatId : rec->hold.seatIds)
+    for (const auto& seatId : rec->hold.seatIds) {
         st->own(seatId, {SeatOwner::Kind::Order, order.str(), user, orderExpiresAt});
+        st->freed(seatId);  // the order's window may end before the hold would have
+    }
     rec->hold.status = HoldStatus::Ordered;
     rec->hold.orderId = order;
     rec->keepUntil = std::max(rec->hold.expiresAt, orderExpiresAt) + kRecordRetentionMs;
@@ -247,8 +342,10 @@ Result<void> MemoryHoldStore::releaseOrder(const ShowId& show, const OrderId& or
     std::lock_guard lock(st->mu);
     for (const auto& seatId : seatIds) {
         const auto it = st->seats.find(seatId);
-        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Order && it->second.ownerId == order.str())
+        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Order && it->second.ownerId == order.str()) {
             st->seats.erase(it);
+            st->freed(seatId);
+        }
     }
     return {};
 }
@@ -265,8 +362,10 @@ Result<void> MemoryHoldStore::restore(const ShowId& show, const std::vector<Seat
         if (it != st.seats.end() && it->second.kind == SeatOwner::Kind::Sold) continue;
         if (claim.expiresAt == 0)
             st.own(claim.seatId, {SeatOwner::Kind::Sold, claim.orderId.str(), claim.userId, 0});
-        else
+        else {
             st.own(claim.seatId, {SeatOwner::Kind::Order, claim.orderId.str(), claim.userId, claim.expiresAt});
+            st.freed(claim.seatId);  // a claim may end before the hold it replaces
+        }
     }
     return {};
 }
@@ -289,8 +388,10 @@ Result<HoldChange> MemoryHoldStore::detachFromOrder(const HoldId& id, const User
     for (const auto& seatId : h.seatIds) {
         const auto seat = st->seats.find(seatId);
         if (seat != st->seats.end() && seat->second.kind == SeatOwner::Kind::Order &&
-            seat->second.ownerId == order.str())
+            seat->second.ownerId == order.str()) {
             st->own(seatId, {SeatOwner::Kind::Hold, id.str(), user, h.expiresAt});
+            st->freed(seatId);
+        }
     }
     h.status = HoldStatus::Held;
     h.orderId.reset();

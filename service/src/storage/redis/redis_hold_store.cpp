@@ -60,6 +60,9 @@ std::string RedisHoldStore::seatsKey(const ShowId& show) {
 std::string RedisHoldStore::versionKey(const ShowId& show) {
     return tagOf(show) + "ver";
 }
+std::string RedisHoldStore::dirtyRowsKey(const ShowId& show) {
+    return tagOf(show) + "ba:dirty";
+}
 std::string RedisHoldStore::holdKey(const ShowId& show, const HoldId& id) {
     return tagOf(show) + "hold:" + id.str();
 }
@@ -69,7 +72,10 @@ std::string RedisHoldStore::userKey(const ShowId& show, const UserId& user) {
 
 RedisHoldStore::RedisHoldStore(RedisPool& pool)
     : pool_(pool),
-      hold_(LuaScript::embedded("hold.lua").fencedFor("hold store " + util::RandomIdGenerator().next())),
+      fenceOwner_("hold store " + util::RandomIdGenerator().next()),
+      hold_(LuaScript::embedded("hold.lua").fencedFor(fenceOwner_)),
+      bestAvailable_(LuaScript::embedded("best_available.lua").fencedFor(fenceOwner_)),
+      layout_(LuaScript::embedded("best_available_layout.lua")),
       release_(LuaScript::embedded("release.lua")),
       attach_(LuaScript::embedded("attach.lua")),
       sell_(LuaScript::embedded("sell.lua")),
@@ -94,8 +100,20 @@ Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& 
     if (!showOfId || *showOfId != request.showId) {
         return Error::internalError("hold id " + request.holdId.str() + " does not carry show " + request.showId.str());
     }
-    if (request.seatIds.empty()) return Error::internalError("hold " + request.holdId.str() + " has no seats");
     const ShowId& show = request.showId;
+    if (request.pick) {
+        if (!request.seating) return Error::internalError("best-available hold without the show's seating");
+        const std::string tag = tagOf(show);
+        return evalshaCommand(
+            bestAvailable_,
+            {seatsKey(show), holdKey(show, request.holdId), userKey(show, request.userId), versionKey(show),
+             tag + "ba:layout", tag + "ba:bound", tag + "ba:run", dirtyRowsKey(show)},
+            {request.holdId.str(), request.userId.str(), std::to_string(request.now), std::to_string(request.expiresAt),
+             std::to_string(request.maxSeatsPerUser), std::to_string(request.expiresAt + kRecordRetentionMs),
+             request.seating->signature(), std::to_string(request.pick->quantity), request.pick->adjacent ? "1" : "0",
+             request.pick->section, request.pick->tier});
+    }
+    if (request.seatIds.empty()) return Error::internalError("hold " + request.holdId.str() + " has no seats");
     std::vector<std::string> argv{"EVALSHA",
                                   hold_.sha1,
                                   "4",
@@ -113,6 +131,30 @@ Result<std::vector<std::string>> RedisHoldStore::holdCommand(const HoldRequest& 
     return argv;
 }
 
+std::vector<std::string> RedisHoldStore::layoutCommand(const ShowId& show, const SeatIndex& seating) const {
+    const std::string tag = tagOf(show);
+    std::vector<std::string> args{seating.signature()};
+    args.reserve(1 + seating.rows().size());
+    const auto& seats = seating.seats();
+    for (const SeatRow& row : seating.rows()) {
+        const auto& section = seating.layout().sections[row.section];
+        const auto& layoutRow = section.rows[row.row];
+        std::string r = section.name + "-" + layoutRow.label + "|" + section.name + "|" + layoutRow.tier + "|";
+        for (auto i = row.begin; i < row.end; ++i) {
+            if (i != row.begin) r.push_back(',');
+            r += seats[i].seatId.str();
+        }
+        args.push_back(std::move(r));
+    }
+    return evalshaCommand(layout_, {tag + "ba:layout", tag + "ba:bound", tag + "ba:run", dirtyRowsKey(show)}, args);
+}
+
+namespace {
+bool isNoLayout(const Reply& r) {
+    return r.type == Reply::Type::Array && r.elements.size() == 1 && r.elements[0].str == "NOLAYOUT";
+}
+}  // namespace
+
 Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const Reply& r) {
     if (isNoScript(r)) {
         holdsOpen_.store(false, std::memory_order_release);
@@ -120,12 +162,18 @@ Result<HoldResult> RedisHoldStore::holdOutcome(const HoldRequest& request, const
                          "seat holds are paused while the seat inventory is checked; retry",
                          "redis hold: NOSCRIPT: the server restarted or lost its scripts; holds wait for the repair");
     }
-    if (r.type == Reply::Type::Error) return errorFromReply(r, hold_.name);
+    if (r.type == Reply::Type::Error) return errorFromReply(r, request.pick ? bestAvailable_.name : hold_.name);
     if (r.type != Reply::Type::Array || r.elements.empty()) return unexpectedReply("hold", r);
     const std::string& kind = r.elements.front().str;
     HoldResult out;
     if (kind == "HELD") {
         out.kind = HoldResult::Kind::Held;
+        if (request.pick) {
+            for (std::size_t i = 1; i < r.elements.size(); ++i) out.seatIds.emplace_back(r.elements[i].str);
+            if (static_cast<int>(out.seatIds.size()) != request.pick->quantity) return unexpectedReply("hold", r);
+        }
+    } else if (kind == "NONE" && request.pick) {
+        out.kind = HoldResult::Kind::Unavailable;
     } else if (kind == "TAKEN") {
         out.kind = HoldResult::Kind::Unavailable;
         for (std::size_t i = 1; i < r.elements.size(); ++i) out.unavailable.emplace_back(r.elements[i].str);
@@ -154,10 +202,18 @@ Result<HoldResult> RedisHoldStore::hold(const HoldRequest& request) {
     return guarded("hold", [&]() -> Result<HoldResult> {
         auto argv = holdCommand(request);
         if (!argv) return std::move(argv).error();
+        const LuaScript* script = request.pick ? &bestAvailable_ : &hold_;
         auto lease = pool_.lease();
         if (!lease) return std::move(lease).error();
-        auto reply = lease->command(*argv, &hold_);
+        auto reply = lease->command(*argv, script);
         if (!reply) return std::move(reply).error();
+        if (request.pick && isNoLayout(*reply)) {
+            auto loaded = lease->command(layoutCommand(request.showId, *request.seating), &layout_);
+            if (!loaded) return std::move(loaded).error();
+            if (loaded->type == Reply::Type::Error) return errorFromReply(*loaded, layout_.name);
+            reply = lease->command(*argv, script);
+            if (!reply) return std::move(reply).error();
+        }
         return holdOutcome(request, *reply);
     });
 }
@@ -166,10 +222,32 @@ void RedisHoldStore::holdAsync(const HoldRequest& request, std::function<void(Re
     if (!batcher_) return HoldStore::holdAsync(request, std::move(done));
     auto argv = holdCommand(request);
     if (!argv) return done(std::move(argv).error());
-    batcher_->submit(std::move(argv).value(), &hold_, [this, request, done = std::move(done)](Result<Reply> reply) {
-        if (!reply) return done(std::move(reply).error());
-        done(holdOutcome(request, *reply));
-    });
+    if (!request.pick) {
+        batcher_->submit(std::move(argv).value(), &hold_, [this, request, done = std::move(done)](Result<Reply> reply) {
+            if (!reply) return done(std::move(reply).error());
+            done(holdOutcome(request, *reply));
+        });
+        return;
+    }
+    // A show whose seating Redis does not have yet: the seating goes first, then the hold again,
+    // both through the pipelines (no thread waits for them).
+    auto command = std::make_shared<std::vector<std::string>>(std::move(argv).value());
+    batcher_->submit(
+        *command, &bestAvailable_, [this, request, command, done = std::move(done)](Result<Reply> reply) mutable {
+            if (!reply) return done(std::move(reply).error());
+            if (!isNoLayout(*reply)) return done(holdOutcome(request, *reply));
+            batcher_->submit(layoutCommand(request.showId, *request.seating), &layout_,
+                             [this, request, command, done = std::move(done)](Result<Reply> loaded) mutable {
+                                 if (!loaded) return done(std::move(loaded).error());
+                                 if (loaded->type == Reply::Type::Error)
+                                     return done(errorFromReply(*loaded, layout_.name));
+                                 batcher_->submit(std::move(*command), &bestAvailable_,
+                                                  [this, request, done = std::move(done)](Result<Reply> again) {
+                                                      if (!again) return done(std::move(again).error());
+                                                      done(holdOutcome(request, *again));
+                                                  });
+                             });
+        });
 }
 
 Result<std::optional<Hold>> RedisHoldStore::findHold(const HoldId& id, EpochMs now) {
@@ -219,8 +297,10 @@ Result<HoldChange> RedisHoldStore::release(const HoldId& id, const UserId& user,
     return guarded("release", [&]() -> Result<HoldChange> {
         const auto show = showOfHold(id);
         if (!show) return HoldChange::NotFound;
-        auto reply = eval(release_, {seatsKey(*show), holdKey(*show, id), userKey(*show, user), versionKey(*show)},
-                          {id.str(), user.str(), std::to_string(now)});
+        auto reply =
+            eval(release_,
+                 {seatsKey(*show), holdKey(*show, id), userKey(*show, user), versionKey(*show), dirtyRowsKey(*show)},
+                 {id.str(), user.str(), std::to_string(now)});
         if (!reply) return std::move(reply).error();
         return holdChangeOf("release", *reply);
     });
@@ -231,9 +311,11 @@ Result<HoldChange> RedisHoldStore::attachToOrder(const HoldId& id, const UserId&
     return guarded("attachToOrder", [&]() -> Result<HoldChange> {
         const auto show = showOfHold(id);
         if (!show) return HoldChange::NotFound;
-        auto reply = eval(attach_, {seatsKey(*show), holdKey(*show, id), userKey(*show, user), versionKey(*show)},
-                          {id.str(), user.str(), order.str(), std::to_string(orderExpiresAt), std::to_string(now),
-                           std::to_string(kRecordRetentionMs)});
+        auto reply =
+            eval(attach_,
+                 {seatsKey(*show), holdKey(*show, id), userKey(*show, user), versionKey(*show), dirtyRowsKey(*show)},
+                 {id.str(), user.str(), order.str(), std::to_string(orderExpiresAt), std::to_string(now),
+                  std::to_string(kRecordRetentionMs)});
         if (!reply) return std::move(reply).error();
         return holdChangeOf("attach", *reply);
     });
@@ -268,7 +350,8 @@ Result<void> RedisHoldStore::releaseOrder(const ShowId& show, const OrderId& ord
         if (seatIds.empty()) return {};
         std::vector<std::string> args{order.str(), std::to_string(now)};
         for (const auto& seat : seatIds) args.push_back(seat.str());
-        auto reply = eval(releaseOrder_, {seatsKey(show), userKey(show, user), versionKey(show)}, args);
+        auto reply =
+            eval(releaseOrder_, {seatsKey(show), userKey(show, user), versionKey(show), dirtyRowsKey(show)}, args);
         if (!reply) return std::move(reply).error();
         if (reply->type != Reply::Type::Integer) return unexpectedReply("releaseOrder", *reply);
         return {};
@@ -281,7 +364,7 @@ Result<HoldChange> RedisHoldStore::detachFromOrder(const HoldId& id, const UserI
         const auto show = showOfHold(id);
         if (!show) return HoldChange::NotFound;
         auto reply =
-            eval(detach_, {seatsKey(*show), holdKey(*show, id), versionKey(*show)},
+            eval(detach_, {seatsKey(*show), holdKey(*show, id), versionKey(*show), dirtyRowsKey(*show)},
                  {id.str(), user.str(), order.str(), std::to_string(keepUntil), std::to_string(kRecordRetentionMs)});
         if (!reply) return std::move(reply).error();
         return holdChangeOf("detach", *reply);

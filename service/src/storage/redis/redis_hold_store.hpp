@@ -23,6 +23,11 @@ namespace boxoffice::redis {
 ///                        kept a day past the hold's (or order's) end so a client learns it EXPIRED.
 ///   bx:{S}:user:<userId> SET of seats the user may own; checked against `seats` when counted.
 ///   bx:{S}:ver           counter bumped by every change (for debugging).
+///   bx:{S}:ba:layout     HASH the seating for best-available holds (scripts/best_available_layout.lua),
+///   bx:{S}:ba:bound      ZSET / bx:{S}:ba:run ZSET: each row's last scan (best_available.lua),
+///   bx:{S}:ba:dirty      SET rows where a seat was freed sooner than their scan allowed for.
+///                        A best-available hold that finds no seating or another one answers
+///                        NOLAYOUT; the store then sends the seating once and the hold again.
 ///
 /// Holds after a restart. A Redis that restarts from a snapshot comes back with its shows marked
 /// ready and its seats as they were when the snapshot was taken: a seat sold since looks held or
@@ -76,6 +81,7 @@ public:
     static std::string holdKey(const ShowId& show, const HoldId& id);
     static std::string userKey(const ShowId& show, const UserId& user);
     static std::string versionKey(const ShowId& show);
+    static std::string dirtyRowsKey(const ShowId& show);
 
 private:
     /// EVALSHA through the script runner (script_runner.hpp) on a pooled connection. Error
@@ -84,6 +90,8 @@ private:
                        const std::vector<std::string>& args);
 
     Result<std::vector<std::string>> holdCommand(const HoldRequest& request) const;
+    /// The best-available index of the show loaded from `seating` (best_available_layout.lua).
+    std::vector<std::string> layoutCommand(const ShowId& show, const SeatIndex& seating) const;
     Result<HoldResult> holdOutcome(const HoldRequest& request, const Reply& reply);
 
     RedisPool& pool_;
@@ -91,7 +99,10 @@ private:
     // Only schedules the repair (and answers awaitsRepair): the fence itself is the server's
     // script cache, so a race between a NOSCRIPT and an openHolds() costs a pass, never a seat.
     std::atomic<bool> holdsOpen_{false};
+    std::string fenceOwner_;  // names this store's own copies of the fenced scripts
     LuaScript hold_;
+    LuaScript bestAvailable_;  // fenced like hold_: it grants holds
+    LuaScript layout_;
     LuaScript release_;
     LuaScript attach_;
     LuaScript sell_;

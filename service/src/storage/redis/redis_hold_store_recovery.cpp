@@ -30,7 +30,7 @@ Result<void> RedisHoldStore::restore(const ShowId& show, const std::vector<SeatC
         // do/while: a show with nothing sold yet still needs the one call that marks it ready.
         do {
             const std::size_t end = std::min(claims.size(), next + kRestoreChunk);
-            std::vector<std::string> keys{seatsKey(show), versionKey(show)};
+            std::vector<std::string> keys{seatsKey(show), versionKey(show), dirtyRowsKey(show)};
             std::unordered_map<std::string, std::size_t> keyIndexOfUser;  // 1-based, as Lua sees KEYS
             std::vector<std::string> args{std::to_string(now), end == claims.size() ? "1" : "0"};
             args.reserve(2 + 5 * (end - next));
@@ -99,15 +99,20 @@ Result<void> RedisHoldStore::openHolds(const std::string& generation) {
     return guarded("openHolds", [&]() -> Result<void> {
         auto lease = pool_.lease();
         if (!lease) return std::move(lease).error();
-        const std::vector<std::string> load{"SCRIPT", "LOAD", hold_.source}, info{"INFO", "server"};
-        auto replies = lease->run({ScriptCommand{&load, nullptr}, ScriptCommand{&info, nullptr}});
+        // Both scripts that grant holds are fenced; the explicit one and the best-available one.
+        const std::vector<std::string> load{"SCRIPT", "LOAD", hold_.source},
+            loadBest{"SCRIPT", "LOAD", bestAvailable_.source}, info{"INFO", "server"};
+        auto replies = lease->run(
+            {ScriptCommand{&load, nullptr}, ScriptCommand{&loadBest, nullptr}, ScriptCommand{&info, nullptr}});
         if (!replies) return std::move(replies).error();
-        const Reply& loaded = (*replies)[0];
-        if (loaded.type == Reply::Type::Error) return errorFromReply(loaded, "hold.lua SCRIPT LOAD");
-        if (loaded.str != hold_.sha1)
-            return Error::internalError("redis hold.lua: SCRIPT LOAD returned sha1 " + loaded.str + ", expected " +
-                                        hold_.sha1);
-        auto runId = runIdOf((*replies)[1]);
+        for (const auto& [k, script] : {std::pair<std::size_t, const LuaScript*>{0, &hold_}, {1, &bestAvailable_}}) {
+            const Reply& loaded = (*replies)[k];
+            if (loaded.type == Reply::Type::Error) return errorFromReply(loaded, script->name + " SCRIPT LOAD");
+            if (loaded.str != script->sha1)
+                return Error::internalError("redis " + script->name + ": SCRIPT LOAD returned sha1 " + loaded.str +
+                                            ", expected " + script->sha1);
+        }
+        auto runId = runIdOf((*replies)[2]);
         if (!runId) return std::move(runId).error();
         if (*runId != generation) {
             (void)lease->command({"SCRIPT", "FLUSH"});

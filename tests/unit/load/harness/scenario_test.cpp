@@ -48,6 +48,11 @@ TEST(Scenario, WeightedSeatChoice) {
     ASSERT_EQ(s.choices.size(), 3u);
     EXPECT_EQ(s.choices[1].choice, SeatChoice::Best);
     EXPECT_DOUBLE_EQ(s.choices[1].weight, 0.3);
+    ASSERT_FALSE(applySetting(s, "choice", "random:0.6,best-available:0.4"));
+    ASSERT_EQ(s.choices.size(), 2u);
+    EXPECT_EQ(s.choices[1].choice, SeatChoice::BestAvailable);
+    EXPECT_DOUBLE_EQ(s.choices[1].weight, 0.4);
+    EXPECT_EQ(choiceName(SeatChoice::BestAvailable), "best-available");
     ASSERT_FALSE(applySetting(s, "choice", "same"));
     ASSERT_EQ(s.choices.size(), 1u);
     EXPECT_TRUE(applySetting(s, "choice", "cheapest"));

@@ -1,6 +1,7 @@
 -- Turns a HELD, unexpired hold of its own user into ORDERED: its seats now belong to the order
 -- until the order's window closes (or it is sold or released).
--- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 version counter
+-- KEYS: 1 seats hash, 2 hold record, 3 the user's seat set, 4 version counter,
+--       5 dirty rows of the best-available index (an order's window may end before the hold would have)
 -- ARGV: 1 hold id, 2 user id, 3 order id, 4 order expiresAt (ms), 5 now (ms),
 --       6 how long the hold record outlives the later of the hold's and the order's end (ms)
 -- Safe to run twice, and the way an order whose creation was cut short is made again: a hold
@@ -19,7 +20,10 @@ if rec[2] == 'ORDERED' and rec[5] == ARGV[3] then
     if kind ~= 'O' or id ~= ARGV[3] or exp <= tonumber(ARGV[5]) then return 'NOTHELD' end
     seats[#seats + 1] = seat
   end
-  for _, seat in ipairs(seats) do redis.call('HSET', KEYS[1], seat, owner) end
+  for _, seat in ipairs(seats) do
+    redis.call('HSET', KEYS[1], seat, owner)
+    markRowFreed(KEYS[5], seat)
+  end
   redis.call('PEXPIREAT', KEYS[2], math.max(tonumber(rec[3]), tonumber(ARGV[4])) + tonumber(ARGV[6]))
   redis.call('INCR', KEYS[4])
   return 'DONE'
@@ -35,7 +39,10 @@ for seat in string.gmatch(rec[4], '[^,]+') do
   seats[#seats + 1] = seat
 end
 
-for _, seat in ipairs(seats) do redis.call('HSET', KEYS[1], seat, owner) end
+for _, seat in ipairs(seats) do
+  redis.call('HSET', KEYS[1], seat, owner)
+  markRowFreed(KEYS[5], seat)
+end
 -- Already in the user's set since the hold; added again so the set never depends on that.
 redis.call('SADD', KEYS[3], unpack(seats))
 redis.call('HSET', KEYS[2], 'status', 'ORDERED', 'orderId', ARGV[3])

@@ -36,31 +36,7 @@ if redis.call('EXISTS', KEYS[2]) == 1 then return {'DUPLICATE'} end
 local seats = {}
 for i = 7, #ARGV do seats[#seats + 1] = ARGV[i] end
 
--- The user's set may name seats that expired, were released or changed hands since: they are
--- checked against the seats hash and dropped here, so the count is exact. Sold seats keep counting.
-local have = 0
-local mine = redis.call('SMEMBERS', KEYS[3])
-if #mine > 0 then
-  local current = redis.call('HMGET', KEYS[1], unpack(mine))
-  local stale = {}
-  for i, seat in ipairs(mine) do
-    local _, _, _, who = parseOwner(current[i])
-    if ownerIsLive(current[i], now) and who == user then have = have + 1 else stale[#stale + 1] = seat end
-  end
-  if #stale > 0 then redis.call('SREM', KEYS[3], unpack(stale)) end
-end
+local have = liveSeatsOfUser(KEYS[1], KEYS[3], user, now)
 if have + #seats > maxSeats then return {'LIMIT', have} end
-
-local owner = makeOwner('H', expiresAt, holdId, user)
-local fields = {}
-for _, seat in ipairs(seats) do
-  fields[#fields + 1] = seat
-  fields[#fields + 1] = owner
-end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('SADD', KEYS[3], unpack(seats))
-redis.call('HSET', KEYS[2], 'user', user, 'seats', table.concat(seats, ','), 'status', 'HELD',
-           'expiresAt', expiresAt, 'createdAt', ARGV[3])
-redis.call('PEXPIREAT', KEYS[2], ARGV[6])
-redis.call('INCR', KEYS[4])
+writeHold(KEYS, holdId, user, expiresAt, ARGV[3], ARGV[6], seats)
 return {'HELD'}

@@ -33,3 +33,47 @@ local function ownerIdOf(owner, kind)
   if k == kind then return id end
   return nil
 end
+
+-- Seats `user` owns at `now` according to the seats hash (KEYS `seatsKey`), from their set
+-- `userKey`. The set may name seats that expired, were released or changed hands since: they are
+-- dropped here, so the count is exact. Sold seats keep counting.
+local function liveSeatsOfUser(seatsKey, userKey, user, now)
+  local have = 0
+  local mine = redis.call('SMEMBERS', userKey)
+  if #mine > 0 then
+    local current = redis.call('HMGET', seatsKey, unpack(mine))
+    local stale = {}
+    for i, seat in ipairs(mine) do
+      local _, _, _, who = parseOwner(current[i])
+      if ownerIsLive(current[i], now) and who == user then have = have + 1 else stale[#stale + 1] = seat end
+    end
+    if #stale > 0 then redis.call('SREM', userKey, unpack(stale)) end
+  end
+  return have
+end
+
+-- Writes a granted hold: its seats, the user's set, the hold record and the version. keys: the
+-- seats hash, the hold record, the user's set, the version counter.
+local function writeHold(keys, holdId, user, expiresAt, createdAt, recordUntil, seats)
+  local owner = makeOwner('H', expiresAt, holdId, user)
+  local fields = {}
+  for _, seat in ipairs(seats) do
+    fields[#fields + 1] = seat
+    fields[#fields + 1] = owner
+  end
+  redis.call('HSET', keys[1], unpack(fields))
+  redis.call('SADD', keys[3], unpack(seats))
+  redis.call('HSET', keys[2], 'user', user, 'seats', table.concat(seats, ','), 'status', 'HELD',
+             'expiresAt', expiresAt, 'createdAt', createdAt)
+  redis.call('PEXPIREAT', keys[2], recordUntil)
+  redis.call('INCR', keys[4])
+end
+
+-- The best-available index (best_available.lua) trusts a row's last scan until the earliest
+-- expiry it saw there. A script that frees a seat sooner than that (a release, an order's end, a
+-- shorter window) names the seat's row ('SECTION-ROW', the seat id without its number) in the
+-- show's dirty set, and the next best-available hold scans that row again.
+local function markRowFreed(dirtyKey, seat)
+  local row = string.match(seat, '^(.+)%-[^%-]+$')
+  if row then redis.call('SADD', dirtyKey, row) end
+end

@@ -2,7 +2,8 @@
 -- seat sets. A claim wins over a hold; a sold seat is never overwritten. Live holds the claims do
 -- not mention are kept. The caller sends large restores in chunks; the last chunk (even an empty
 -- one: a show with nothing sold yet) marks the show ready, and holds are refused until then.
--- KEYS: 1 seats hash (with the ready flag, field '#ready'), 2 version counter, 3.. user seat sets
+-- KEYS: 1 seats hash (with the ready flag, field '#ready'), 2 version counter, 3 dirty rows of the
+--       best-available index (a claim may end before the hold it replaces), 4.. user seat sets
 --       (referenced by index)
 -- ARGV: 1 now (ms), 2 '1' on the last chunk, then per claim 5 values:
 --       seat id, expiresAt (ms, 0 when sold), order id, user id, index into KEYS of the user's set
@@ -19,6 +20,7 @@ for i = 3, #ARGV, 5 do
       local kind = exp == '0' and 'S' or 'O'
       redis.call('HSET', KEYS[1], seat, makeOwner(kind, exp, order, user))
       redis.call('SADD', KEYS[keyIndex], seat)
+      markRowFreed(KEYS[3], seat)
       if kind == 'S' then redis.call('HINCRBY', KEYS[1], '#sold', 1) end
       written = written + 1
     end
