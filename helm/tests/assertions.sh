@@ -27,6 +27,7 @@ set_render prod -f "$CHART/ci/production-values.yaml"
 set_render dev -f "$CHART/ci/dev-values.yaml"
 set_render ingress -f "$CHART/ci/ingress-tls-values.yaml"
 set_render external -f "$CHART/ci/external-secrets-values.yaml"
+set_render stripe -f "$CHART/ci/stripe-values.yaml"
 D=$WORK/default.jsonl P=$WORK/prod.jsonl V=$WORK/dev.jsonl
 
 # jq helpers: the Deployment's pod spec and its boxoffice container.
@@ -115,7 +116,7 @@ if [ "$(sum "$WORK/created.jsonl" secret)" != "$(sum "$WORK/created2.jsonl" secr
 else fail "checksum: changing a chart-created secret changes checksum/secret"; fi
 
 # --- secrets ------------------------------------------------------------------------------------
-for s in created dev; do
+for s in created dev stripe; do
   f=$WORK/$s.jsonl
   # The secret values, decoded from the rendered Secret(s); none may appear in any other object.
   jq -r 'select(.kind=="Secret") | .data[] | @base64d' "$f" | sort -u > "$WORK/secret-values"
@@ -126,13 +127,13 @@ for s in created dev; do
   done < "$WORK/secret-values"
   [ $leaked -eq 0 ] && pass "secrets: no secret value in any ConfigMap or other non-Secret object ($s)" || fail "secrets: no secret value outside a Secret ($s)"
 done
-for s in default prod dev external created; do
+for s in default prod dev external created stripe; do
   ticket_key=BOXOFFICE_TICKET_SIGNING_KEY
   [ $s = external ] && ticket_key=ticket-signing-key  # ci/external-secrets-values.yaml renames the keys
   assert "secrets: the ConfigMap holds no secret setting, the pods read them by secretKeyRef only, the ticket signing key included ($s)" "$WORK/$s.jsonl" \
-    "(map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | keys | map(select(test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL|PASSWORD\"))) | length == 0) and
+    "(map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | keys | map(select(test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL|PASSWORD|STRIPE_SECRET_KEY|WEBHOOK_SECRET\"))) | length == 0) and
      ([.[] | select(.kind==\"Deployment\" or .kind==\"Job\") | .spec.template.spec | (.containers + (.initContainers // []))[] | .env[]? |
-       select(.name | test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL\")) | (has(\"value\") | not) and .valueFrom.secretKeyRef.name != null] | all) and
+       select(.name | test(\"JWT_SECRET|TICKET_SIGNING_KEY|DATABASE_URL|REDIS_URL|STRIPE_SECRET_KEY|WEBHOOK_SECRET\")) | (has(\"value\") | not) and .valueFrom.secretKeyRef.name != null] | all) and
      ([.[] | select(.kind==\"Deployment\") | .spec.template.spec.containers[] | select(.name==\"boxoffice\") | .env[] |
        select(.name==\"BOXOFFICE_TICKET_SIGNING_KEY\") | .valueFrom.secretKeyRef.key] == [\"$ticket_key\"])"
 done
@@ -160,14 +161,64 @@ assert "secrets: mountAsFiles: *_FILE paths into the Secret mounted read-only, n
 assert "secrets: default: the Secret named after the release, which the operator creates" "$D" \
   "(map(select(.kind==\"Secret\")) | length == 0) and ([$C.env[] | .valueFrom.secretKeyRef.name] | unique == [\"rel-boxoffice\"])"
 
+# --- payments: the provider's secrets, from the Secret, only for the provider configured -------------
+# PAY: the payment secrets' env entries of every container of the Deployment and the Jobs, as
+# {kind/component/container: {NAME: secretKeyRef or value}}.
+PAY='[.[] | select(.kind=="Deployment" or .kind=="Job") | (.metadata.labels["app.kubernetes.io/component"]) as $comp |
+  .spec.template.spec | (.containers + (.initContainers // []))[] | .name as $c |
+  {key: "\($comp)/\($c)", value: ([.env[]? | select(.name | test("STRIPE_SECRET_KEY|STRIPE_WEBHOOK_SECRET|PAYMENTS_DEV_WEBHOOK_SECRET")) |
+    {(.name): (.valueFrom.secretKeyRef // .value)}] | add // {})}] | from_entries'
+for s in default prod dev minimal; do
+  assert "payments: provider dev, no webhook key: no payment secret in any container ($s)" "$WORK/$s.jsonl" \
+    "map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data.BOXOFFICE_PAYMENTS_PROVIDER == \"dev\" and ($PAY | [.[] | length] | (length > 0 and all(. == 0)))"
+done
+assert "payments: stripe, chart-created Secret: server and migrate read Stripe's key and webhook secrets by secretKeyRef" "$WORK/stripe.jsonl" \
+  "map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data.BOXOFFICE_PAYMENTS_PROVIDER == \"stripe\" and
+   ($PAY | .[\"server/boxoffice\"] == {BOXOFFICE_STRIPE_SECRET_KEY: {name: \"rel-boxoffice\", key: \"BOXOFFICE_STRIPE_SECRET_KEY\"},
+                                   BOXOFFICE_STRIPE_WEBHOOK_SECRETS: {name: \"rel-boxoffice\", key: \"BOXOFFICE_STRIPE_WEBHOOK_SECRETS\"}} and
+     .[\"migrate/migrate\"] == {BOXOFFICE_STRIPE_SECRET_KEY: {name: \"rel-boxoffice-hook\", key: \"BOXOFFICE_STRIPE_SECRET_KEY\"},
+                                 BOXOFFICE_STRIPE_WEBHOOK_SECRETS: {name: \"rel-boxoffice-hook\", key: \"BOXOFFICE_STRIPE_WEBHOOK_SECRETS\"}})"
+assert "payments: stripe, chart-created Secret: both Secrets (release and hook copy) hold the key and the webhook secrets as given" "$WORK/stripe.jsonl" \
+  "[.[] | select(.kind==\"Secret\") | .data | {k: (.BOXOFFICE_STRIPE_SECRET_KEY | @base64d), w: (.BOXOFFICE_STRIPE_WEBHOOK_SECRETS | @base64d)}] ==
+   [range(2) | {k: \"sk_test_ciPlaceholderNotARealKey0001\", w: \"whsec_ciPlaceholderCurrent0001,whsec_ciPlaceholderPrevious0001\"}]"
+assert "payments: stripe, existingSecret with keys of its own naming: the server reads those keys" "$WORK/external.jsonl" \
+  "$PAY | .[\"server/boxoffice\"] == {BOXOFFICE_STRIPE_SECRET_KEY: {name: \"boxoffice-from-aws-secrets-manager\", key: \"stripe-secret-key\"},
+                                  BOXOFFICE_STRIPE_WEBHOOK_SECRETS: {name: \"boxoffice-from-aws-secrets-manager\", key: \"stripe-webhook-secrets\"}}"
+assert "payments: no Stripe setting or value in the ConfigMap but the non-secret ones" "$WORK/stripe.jsonl" \
+  "map(select(.kind==\"ConfigMap\" and .metadata.name==\"rel-boxoffice\"))[0].data | (keys | map(select(startswith(\"BOXOFFICE_STRIPE\"))) ==
+   [\"BOXOFFICE_STRIPE_API_BASE\", \"BOXOFFICE_STRIPE_CONNECT_TIMEOUT\", \"BOXOFFICE_STRIPE_MAX_ATTEMPTS\", \"BOXOFFICE_STRIPE_TIMEOUT\"]) and
+   (tostring | contains(\"whsec_\") or contains(\"sk_test_\") | not)"
+set_render stripefiles -f "$CHART/ci/external-secrets-values.yaml" --set secrets.mountAsFiles=true
+assert "payments: stripe with mountAsFiles: *_FILE paths into the mounted Secret, no Stripe value in the environment" "$WORK/stripefiles.jsonl" \
+  "$PAY | .[\"server/boxoffice\"] == {BOXOFFICE_STRIPE_SECRET_KEY_FILE: \"/var/run/secrets/boxoffice/stripe-secret-key\",
+                                  BOXOFFICE_STRIPE_WEBHOOK_SECRET_FILE: \"/var/run/secrets/boxoffice/stripe-webhook-secrets\"} and
+         .[\"migrate/migrate\"] == .[\"server/boxoffice\"]"
+set_render devhook -f "$CHART/ci/dev-values.yaml" --set secrets.keys.paymentsDevWebhookSecret=BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET \
+  --set secrets.values.paymentsDevWebhookSecret=dev-webhook-secret-0123456789
+assert "payments: dev with a webhook key: the service reads BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET from the Secret, which holds it; no Stripe secret" "$WORK/devhook.jsonl" \
+  "($PAY | .[\"server/boxoffice\"] == {BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET: {name: \"rel-boxoffice\", key: \"BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET\"}}) and
+   (map(select(.kind==\"Secret\"))[0].data | (.BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET | @base64d) == \"dev-webhook-secret-0123456789\" and (has(\"BOXOFFICE_STRIPE_SECRET_KEY\") | not))"
+set_render stripedevkey -f "$CHART/ci/stripe-values.yaml" --set secrets.keys.paymentsDevWebhookSecret=BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET
+assert "payments: with stripe the dev webhook secret is not wired even when its key is set" "$WORK/stripedevkey.jsonl" \
+  "$PAY | .[\"server/boxoffice\"] | keys == [\"BOXOFFICE_STRIPE_SECRET_KEY\", \"BOXOFFICE_STRIPE_WEBHOOK_SECRETS\"]"
+
+# Every payment secret config.cpp reads is wired by the chart in some case (as NAME or NAME_FILE).
+PAYMENT_SECRETS='BOXOFFICE_(PAYMENTS_DEV_WEBHOOK_SECRET|STRIPE_SECRET_KEY|STRIPE_WEBHOOK_SECRET|STRIPE_WEBHOOK_SECRETS)'
+grep -o '"BOXOFFICE_[A-Z0-9_]\+"' "$ROOT/service/src/app/config.cpp" | tr -d '"' | sort -u | grep -xE "$PAYMENT_SECRETS" > "$WORK/pay-service"
+cat "$WORK"/{stripe,stripefiles,devhook}.jsonl | jq -r 'select(.kind=="Deployment") | .spec.template.spec.containers[].env[]?.name' |
+  sed 's/_FILE$//' | grep -xE "$PAYMENT_SECRETS" | sort -u > "$WORK/pay-chart"
+if [ "$(wc -l < "$WORK/pay-service")" -eq 4 ] && cmp -s "$WORK/pay-service" "$WORK/pay-chart"; then
+  pass "payments: every payment secret of config.cpp is wired by the chart ($(paste -sd' ' "$WORK/pay-chart"))"
+else diff "$WORK/pay-service" "$WORK/pay-chart" || true; fail "payments: every payment secret of config.cpp is wired by the chart"; fi
+
 # --- configuration ------------------------------------------------------------------------------
 # The ConfigMap's keys are the service's settings (service/src/app/config.cpp) less the secret ones,
 # the ports' and the embedded database's, plus the outbox relay's settings of issue 13.
 # BOXOFFICE_ADMISSION_SECRET is a secret too; left unset, it is derived from the JWT secret. The
-# payment providers' secrets (issue 15) are not the chart's yet: they come through extraEnv from a Secret.
+# payment providers' secrets (issue 15) are secrets: they come from the Secret (see "payments" below).
 grep -o '"BOXOFFICE_[A-Z0-9_]\+"' "$ROOT/service/src/app/config.cpp" | tr -d '"' | sort -u \
   | grep -vxE 'BOXOFFICE_(DATABASE_URL|REDIS_URL|JWT_SECRET|TICKET_SIGNING_KEY|ADMISSION_SECRET|SQLITE_PATH|JWKS_FILE)' \
-  | grep -vxE 'BOXOFFICE_(PAYMENTS_DEV_WEBHOOK_SECRET|STRIPE_SECRET_KEY|STRIPE_WEBHOOK_SECRET|STRIPE_WEBHOOK_SECRETS)' \
+  | grep -vxE "$PAYMENT_SECRETS" \
   > "$WORK/service-settings"
 printf '%s\n' BOXOFFICE_SQS_QUEUE_URL BOXOFFICE_SQS_ENDPOINT >> "$WORK/service-settings"
 sort -u -o "$WORK/service-settings" "$WORK/service-settings"
@@ -322,6 +373,12 @@ else cat "$WORK/notes-minimal.txt"; fail "NOTES: the Secret to create, how to re
 if has "$WORK/notes-ingress.txt" "BASE=https://tickets.example.com" && ! has "$WORK/notes-ingress.txt" "port-forward"; then
   pass "NOTES: with an Ingress, its https URL"
 else cat "$WORK/notes-ingress.txt"; fail "NOTES: with an Ingress, its https URL"; fi
+notes -f "$CHART/ci/external-secrets-values.yaml" > "$WORK/notes-stripe.txt"
+if has "$WORK/notes-stripe.txt" "--from-literal=stripe-secret-key='sk_live_...'" &&
+   has "$WORK/notes-stripe.txt" "--from-literal=stripe-webhook-secrets='whsec_...'" &&
+   has "$WORK/notes-stripe.txt" "/v1/payments/stripe/webhook" && ! has "$WORK/notes-minimal.txt" "stripe"; then
+  pass "NOTES: with stripe, the Secret's Stripe keys and the webhook endpoint (and not without)"
+else cat "$WORK/notes-stripe.txt"; fail "NOTES: with stripe, the Secret's Stripe keys and the webhook endpoint"; fi
 if has "$WORK/notes-dev.txt" "DEV DEPENDENCIES ARE ON (PostgreSQL and Redis" && ! has "$WORK/notes-dev.txt" "create secret"; then
   pass "NOTES: dev dependencies are announced as not for production"
 else cat "$WORK/notes-dev.txt"; fail "NOTES: dev dependencies are announced as not for production"; fi
@@ -339,5 +396,16 @@ refuses "several pods without Redis" "without Redis" --set secrets.keys.redisUrl
 refuses "dev dependencies without secrets.create" "secrets.create" --set dev.redis.enabled=true --set secrets.existingSecret=x
 refuses "both existingSecret and create" "not both" -f "$CHART/ci/dev-values.yaml" --set secrets.existingSecret=x
 refuses "an autoscaler without a metric" "needs a metric" --set autoscaling.targetCPUUtilizationPercentage=0
+STRIPE_CREATED=(--set secrets.create=true --set secrets.values.jwtSecret=jwt-created-0123456789-0123456789-01
+  --set secrets.values.ticketSigningKey=dGlja2V0LWNyZWF0ZWQtMDEyMzQ1Njc4OS0wMTIzNDU= --set secrets.values.databaseUrl=postgresql://u:p@db:5432/b
+  --set secrets.values.redisUrl=rediss://:t@r:6379 --set config.paymentsProvider=stripe)
+refuses "stripe with secrets.create and no Stripe secret key" "secrets.values.stripeSecretKey is required" "${STRIPE_CREATED[@]}" \
+  --set secrets.values.stripeWebhookSecrets=whsec_a
+refuses "stripe with secrets.create and no webhook secrets" "secrets.values.stripeWebhookSecrets is required" "${STRIPE_CREATED[@]}" \
+  --set secrets.values.stripeSecretKey=sk_test_a
+refuses "stripe with mountAsFiles and a comma list of webhook secrets" "must hold one secret with secrets.mountAsFiles" \
+  -f "$CHART/ci/stripe-values.yaml" --set secrets.mountAsFiles=true
+refuses "a dev webhook key with secrets.create and no value" "secrets.values.paymentsDevWebhookSecret is required" \
+  -f "$CHART/ci/dev-values.yaml" --set secrets.keys.paymentsDevWebhookSecret=BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET
 refuses "both a JWKS URL and a JWKS file" "config.jwksUrl or config.jwksFile" --set config.jwksUrl=https://idp.example/jwks --set config.jwksFile=/x
 finish

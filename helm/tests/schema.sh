@@ -41,4 +41,8 @@ rejects "a chart-created Secret with a ticket signing key that is neither PEM no
   --set secrets.values.databaseUrl=postgresql://u:p@h/d --set secrets.values.redisUrl=redis://r:6379
 rejects "dev dependencies without secrets.create" "secrets.create" --set dev.postgresql.enabled=true
 rejects "a database URL that is not PostgreSQL" "databaseUrl" --set secrets.values.databaseUrl=mysql://h/d
+rejects "a Stripe secret key that is a publishable key" "stripeSecretKey" --set secrets.values.stripeSecretKey=pk_live_abc
+rejects "Stripe webhook secrets that are not whsec_ secrets" "stripeWebhookSecrets" --set-string "secrets.values.stripeWebhookSecrets=whsec_a\\,oops"
+rejects "a payments provider outside its enum" "config.paymentsProvider" --set config.paymentsProvider=paypal
+rejects "an empty Secret key for Stripe's secret key" "stripeSecretKey" --set secrets.keys.stripeSecretKey=
 finish

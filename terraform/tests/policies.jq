@@ -96,6 +96,15 @@ expect(one("aws_ecs_cluster") | after.setting | any(.name == "containerInsights"
 expect([rc("aws_appautoscaling_policy")[] | after.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type] | sort == ["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]; "autoscaling is not on CPU and requests per target"),
 expect([rc("aws_ecs_task_definition")[] | after.family] | length == 3; "expected the service, migrate and load task definitions"),
 # (Their container definitions hold the image URL, known only after apply: state_policies.jq checks them.)
+# Payments: the service task's payment secrets (the ecs_service module's output, known at plan; its
+# terraform test checks they are the container's): prod is planned with Stripe, dev with the dev provider.
+(.planned_values.outputs.payments.value as $p |
+  if prod then
+    expect($p == {provider: "stripe", secrets: {BOXOFFICE_STRIPE_SECRET_KEY: $stripe_key, BOXOFFICE_STRIPE_WEBHOOK_SECRETS: $stripe_webhook}};
+      "prod with stripe: the service reads Stripe's key and webhook secrets from the given ARNs (got \($p))")
+  else
+    expect($p == {provider: "dev", secrets: {}}; "dev: the dev provider and no payment secret (got \($p))")
+  end),
 
 # Queue, secrets, keys, logs
 (rc("aws_sqs_queue")[] | expect(after.sqs_managed_sse_enabled == true or after.kms_master_key_id != null; "\(.address) not encrypted")),

@@ -24,13 +24,14 @@ expect(of("aws_iam_role_policy") | length >= 4; "expected execution, SQS, AMP an
 # Task definitions: secrets from Secrets Manager only, never as plain values.
 (of("aws_ecs_task_definition")[] | .values as $td | ($td.container_definitions | fromjson) as $c |
   ($c[] | select(.name == "boxoffice" or .name == "migrate" or .name == "load") |
-    expect(([.environment[]?.name] | map(select(. == "BOXOFFICE_JWT_SECRET" or . == "BOXOFFICE_TICKET_SIGNING_KEY" or . == "BOXOFFICE_REDIS_URL" or . == "PGPASSWORD")) | length) == 0;
+    expect(([.environment[]?.name] | map(select(. == "BOXOFFICE_JWT_SECRET" or . == "BOXOFFICE_TICKET_SIGNING_KEY" or . == "BOXOFFICE_REDIS_URL" or . == "PGPASSWORD" or test("STRIPE_SECRET_KEY|WEBHOOK_SECRET"))) | length) == 0;
       "\($td.family): a secret is a plain environment value"),
     expect(all(.secrets[]?; .valueFrom | startswith("arn:aws:secretsmanager:")); "\($td.family): a secret does not come from Secrets Manager"),
     expect(all(.environment[]?; .value | test("postgresql://[^@/]*:[^@/]*@") | not); "\($td.family): a password in the database URL"))),
 (of("aws_ecs_task_definition")[] | select(.values.family == "boxoffice-dev") | .values.container_definitions | fromjson | .[] | select(.name == "boxoffice") |
   expect(([.secrets[].name] | sort) == ["BOXOFFICE_JWT_SECRET", "BOXOFFICE_REDIS_URL", "BOXOFFICE_TICKET_SIGNING_KEY", "PGPASSWORD"]; "service secrets: \([.secrets[].name])"),
   expect([.environment[] | select(.name == "BOXOFFICE_SQS_QUEUE_URL") | .value | test("^https?://")] == [true]; "BOXOFFICE_SQS_QUEUE_URL is not the queue URL"),
+  expect([.environment[] | select(.name == "BOXOFFICE_PAYMENTS_PROVIDER") | .value] == ["dev"]; "dev: BOXOFFICE_PAYMENTS_PROVIDER is not dev (no Stripe secret: see the service secrets above)"),
   expect(.stopTimeout >= 25 and .readonlyRootFilesystem == true; "stopTimeout / read-only root")),
 (of("aws_ecs_task_definition")[] | select(.values.family == "boxoffice-dev-migrate") | .values.container_definitions | fromjson | .[] | select(.name == "migrate") |
   expect(.command == ["migrate", "up"]; "the migrate task does not run migrate up")),

@@ -46,6 +46,9 @@ cp -r "$REPO/dashboards/prometheus" "$WORK/dashboards/prometheus"
 find "$WORK/terraform" \( -name .terraform -o -name '.terraform.lock.hcl' -o -name '*.tfstate*' \) -prune -exec rm -rf {} +
 
 FAKE_CERT=arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000
+# prod is planned with Stripe (operator-created secrets, by ARN), dev with its default dev provider.
+FAKE_STRIPE_KEY=arn:aws:secretsmanager:eu-west-1:123456789012:secret:boxoffice-prod/stripe-secret-key-AbCdEf
+FAKE_STRIPE_WEBHOOK=arn:aws:secretsmanager:eu-west-1:123456789012:secret:boxoffice-prod/stripe-webhook-secrets-AbCdEf
 
 init() { # DIR [extra init args]
   local dir=$1
@@ -75,10 +78,13 @@ EOF
 
 plan_env() { # ENV -> $WORK/ENV.json
   local env=$1 dir=$WORK/terraform/envs/$1
+  local vars=(-var "certificate_arn=$FAKE_CERT")
+  [[ $env == prod ]] &&
+    vars+=(-var "payments={provider=\"stripe\", stripe={secret_key_arn=\"$FAKE_STRIPE_KEY\", webhook_secrets_arn=\"$FAKE_STRIPE_WEBHOOK\"}}")
   offline_overrides "$dir"
   init "$dir"
   (cd "$dir" && terraform plan -refresh=false -lock=false -input=false -no-color \
-    -var "certificate_arn=$FAKE_CERT" -out="$WORK/$env.tfplan" >"$WORK/$env.plan.log" 2>&1) ||
+    "${vars[@]}" -out="$WORK/$env.tfplan" >"$WORK/$env.plan.log" 2>&1) ||
     {
       grep -v -i -E 'secret|key' "$WORK/$env.plan.log" | tail -n 40 >&2
       die "terraform plan of envs/$env failed"
@@ -126,7 +132,8 @@ case $cmd in
     rule_files=$(find "$REPO/dashboards/prometheus" -maxdepth 1 -name '*.yaml' | wc -l)
     failures=0
     for env in dev prod; do
-      out=$(jq -r --arg env "$env" --argjson rule_files "$rule_files" -f "$HERE/policies.jq" "$WORK/$env.json") ||
+      out=$(jq -r --arg env "$env" --argjson rule_files "$rule_files" --arg stripe_key "$FAKE_STRIPE_KEY" \
+        --arg stripe_webhook "$FAKE_STRIPE_WEBHOOK" -f "$HERE/policies.jq" "$WORK/$env.json") ||
         die "policies.jq could not evaluate the $env plan"
       if [[ -n $out ]]; then
         echo "$out" | sed "s/^/tf: $env: /" >&2

@@ -195,6 +195,24 @@ a Secret with an empty database URL only fails later, in a crash-looping pod.
 {{- if .Values.dev.postgresql.enabled }}
 DEV_POSTGRES_PASSWORD: {{ .Values.dev.postgresql.password | b64enc | quote }}
 {{- end }}
+{{- if eq .Values.config.paymentsProvider "stripe" }}
+{{- if not $v.stripeSecretKey }}
+{{- fail "secrets.values.stripeSecretKey is required when secrets.create is true and config.paymentsProvider is stripe (Stripe's secret API key, sk_...)" }}
+{{- end }}
+{{- if not (trim $v.stripeWebhookSecrets) }}
+{{- fail "secrets.values.stripeWebhookSecrets is required when secrets.create is true and config.paymentsProvider is stripe (the webhook endpoint's signing secret, whsec_...; comma-separated during a rotation)" }}
+{{- end }}
+{{- if and .Values.secrets.mountAsFiles (contains "," $v.stripeWebhookSecrets) }}
+{{- fail "secrets.values.stripeWebhookSecrets must hold one secret with secrets.mountAsFiles (BOXOFFICE_STRIPE_WEBHOOK_SECRET_FILE is read as one secret): no comma list" }}
+{{- end }}
+{{ $k.stripeSecretKey }}: {{ $v.stripeSecretKey | b64enc | quote }}
+{{ $k.stripeWebhookSecrets }}: {{ trim $v.stripeWebhookSecrets | b64enc | quote }}
+{{- else if $k.paymentsDevWebhookSecret }}
+{{- if not $v.paymentsDevWebhookSecret }}
+{{- fail "secrets.values.paymentsDevWebhookSecret is required when secrets.create is true and secrets.keys.paymentsDevWebhookSecret is set (or set that key to \"\")" }}
+{{- end }}
+{{ $k.paymentsDevWebhookSecret }}: {{ $v.paymentsDevWebhookSecret | b64enc | quote }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -286,6 +304,16 @@ pod then needs boxoffice.secretVolume and the container boxoffice.secretVolumeMo
 - name: BOXOFFICE_REDIS_URL_FILE
   value: /var/run/secrets/boxoffice/{{ $k.redisUrl }}
 {{- end }}
+{{- if eq $root.Values.config.paymentsProvider "stripe" }}
+- name: BOXOFFICE_STRIPE_SECRET_KEY_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.stripeSecretKey }}
+{{- /* The service reads no _FILE for the comma list: the single-secret variable, one secret. */}}
+- name: BOXOFFICE_STRIPE_WEBHOOK_SECRET_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.stripeWebhookSecrets }}
+{{- else if $k.paymentsDevWebhookSecret }}
+- name: BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET_FILE
+  value: /var/run/secrets/boxoffice/{{ $k.paymentsDevWebhookSecret }}
+{{- end }}
 {{- else }}
 {{- include "boxoffice.secretEnv" . }}
 {{- /* Only the service's own containers sign tickets: the load-test Job (secretEnv) never sees the key. */}}
@@ -294,6 +322,37 @@ pod then needs boxoffice.secretVolume and the container boxoffice.secretVolumeMo
     secretKeyRef:
       name: {{ index . 1 }}
       key: {{ $root.Values.secrets.keys.ticketSigningKey }}
+{{- /* The payment provider's secrets: only the service's own containers (the load test pays with dev's confirm-payment). */}}
+{{- include "boxoffice.paymentSecretEnv" . }}
+{{- end }}
+{{- end }}
+
+{{/*
+env entries of the payment provider's secrets (secretKeyRef): Stripe's key and webhook secrets with
+config.paymentsProvider stripe, the dev webhook secret with dev when its key is set, else none.
+Usage: include "boxoffice.paymentSecretEnv" (list . secretName)
+*/}}
+{{- define "boxoffice.paymentSecretEnv" -}}
+{{- $root := index . 0 }}
+{{- $name := index . 1 }}
+{{- $k := $root.Values.secrets.keys }}
+{{- if eq $root.Values.config.paymentsProvider "stripe" }}
+- name: BOXOFFICE_STRIPE_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $name }}
+      key: {{ $k.stripeSecretKey }}
+- name: BOXOFFICE_STRIPE_WEBHOOK_SECRETS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $name }}
+      key: {{ $k.stripeWebhookSecrets }}
+{{- else if $k.paymentsDevWebhookSecret }}
+- name: BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ $name }}
+      key: {{ $k.paymentsDevWebhookSecret }}
 {{- end }}
 {{- end }}
 

@@ -63,6 +63,7 @@ module "secrets" {
     extra_secret_arns  = [module.rds.master_user_secret_arn, module.elasticache.url_secret_arn]
     extra_kms_key_arns = [module.rds.kms_key_arn]
   }
+  payments = var.payments # the execution role may read the payment provider's secrets
   task_role = {
     sqs_send_policy_json = module.sqs.send_policy_json
     amp_remote_write     = true
@@ -128,6 +129,7 @@ module "service" {
     BOXOFFICE_REDIS_URL          = module.elasticache.url_secret_arn
     PGPASSWORD                   = "${module.rds.master_user_secret_arn}:password::"
   }
+  payments = var.payments # BOXOFFICE_PAYMENTS_PROVIDER and, for stripe, its two secrets (valueFrom)
   environment = {
     BOXOFFICE_HTTP_THREADS = "1"
     BOXOFFICE_DB_POOL_SIZE = "8"

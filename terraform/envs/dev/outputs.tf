@@ -77,3 +77,8 @@ output "log_group_name" {
   description = "CloudWatch log group of every task (streams boxoffice/, migrate/, load/, adot/)."
   value       = module.service.log_group_name
 }
+
+output "payments" {
+  description = "The service's payment provider and the secrets it reads for it (variable name => Secrets Manager ARN; no values)."
+  value       = { provider = var.payments.provider, secrets = module.service.payment_secrets }
+}

@@ -56,3 +56,22 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "payments" {
+  description = "Payment provider of the service (BOXOFFICE_PAYMENTS_PROVIDER): dev (the default here: no money moves) or stripe with the ARNs of Secrets Manager secrets you created and filled (Stripe's secret key; its webhook signing secret(s), comma-separated while rotating; their KMS key if customer-managed). Terraform never holds Stripe's key. See modules/ecs_service."
+  type = object({
+    provider = optional(string, "dev")
+    stripe = optional(object({
+      secret_key_arn      = string
+      webhook_secrets_arn = string
+      kms_key_arn         = optional(string)
+    }))
+    dev_webhook_secret_arn = optional(string)
+  })
+  default = { provider = "dev" }
+
+  validation {
+    condition     = contains(["dev", "stripe"], var.payments.provider) && (var.payments.provider == "stripe") == (var.payments.stripe != null)
+    error_message = "payments.provider must be \"dev\" or \"stripe\", and payments.stripe (the secrets' ARNs) is given with stripe and only with it."
+  }
+}

@@ -56,3 +56,21 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "payments" {
+  description = "Payment provider of the service (BOXOFFICE_PAYMENTS_PROVIDER), to choose on purpose in prod (no default): { provider = \"stripe\", stripe = { secret_key_arn, webhook_secrets_arn, kms_key_arn } } with the ARNs of Secrets Manager secrets you created and filled (Terraform never holds Stripe's key), or { provider = \"dev\" } (no money moves). See modules/ecs_service."
+  type = object({
+    provider = optional(string, "dev")
+    stripe = optional(object({
+      secret_key_arn      = string
+      webhook_secrets_arn = string
+      kms_key_arn         = optional(string)
+    }))
+    dev_webhook_secret_arn = optional(string)
+  })
+
+  validation {
+    condition     = contains(["dev", "stripe"], var.payments.provider) && (var.payments.provider == "stripe") == (var.payments.stripe != null)
+    error_message = "payments.provider must be \"dev\" or \"stripe\", and payments.stripe (the secrets' ARNs) is given with stripe and only with it."
+  }
+}

@@ -11,10 +11,23 @@ locals {
     BOXOFFICE_SHUTDOWN_TIMEOUT       = "${var.shutdown.timeout_seconds}s"
     BOXOFFICE_AUTO_MIGRATE           = "false" # the migrate task does it, once per deploy
     BOXOFFICE_LOG_LEVEL              = "info"
-  }, var.environment)
+  }, var.environment, { BOXOFFICE_PAYMENTS_PROVIDER = var.payments.provider })
+
+  # The payment provider's secrets, only those of the provider configured (variables.tf validates
+  # that stripe comes with its ARNs): Stripe's key and webhook secrets, or the dev webhook secret.
+  payment_secrets = merge(
+    var.payments.provider == "stripe" ? tomap({
+      BOXOFFICE_STRIPE_SECRET_KEY      = var.payments.stripe.secret_key_arn
+      BOXOFFICE_STRIPE_WEBHOOK_SECRETS = var.payments.stripe.webhook_secrets_arn
+    }) : tomap({}),
+    var.payments.provider == "dev" && var.payments.dev_webhook_secret_arn != null ? tomap({
+      BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET = var.payments.dev_webhook_secret_arn
+    }) : tomap({}),
+  )
+  service_secrets = merge(var.secrets, local.payment_secrets)
 
   env_list     = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
-  secrets_list = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
+  secrets_list = [for k in sort(keys(local.service_secrets)) : { name = k, valueFrom = local.service_secrets[k] }]
 
   log_config = {
     logDriver = "awslogs"

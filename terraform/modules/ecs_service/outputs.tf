@@ -52,3 +52,8 @@ output "load_security_group_id" {
   description = "Security group of the load tasks (HTTPS out only); null without load_task."
   value       = one(aws_security_group.load[*].id)
 }
+
+output "payment_secrets" {
+  description = "The payment provider's secrets the service container reads: variable name => Secrets Manager ARN (BOXOFFICE_STRIPE_SECRET_KEY and BOXOFFICE_STRIPE_WEBHOOK_SECRETS with stripe; empty with dev unless its webhook secret is given). ARNs only, never values."
+  value       = local.payment_secrets
+}

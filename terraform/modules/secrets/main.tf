@@ -88,8 +88,16 @@ locals {
     }]
   })
 
-  secret_arns = concat([aws_secretsmanager_secret.jwt.arn, aws_secretsmanager_secret.ticket_signing.arn], var.execution_role.extra_secret_arns)
-  kms_arns    = concat([aws_kms_key.this.arn], var.execution_role.extra_kms_key_arns)
+  # The payment provider's secrets are the operator's (Terraform never holds Stripe's key): only
+  # their ARNs, and only those of the provider configured.
+  payment_secret_arns = concat(
+    var.payments.provider == "stripe" ? [var.payments.stripe.secret_key_arn, var.payments.stripe.webhook_secrets_arn] : [],
+    var.payments.provider == "dev" && var.payments.dev_webhook_secret_arn != null ? [var.payments.dev_webhook_secret_arn] : [],
+  )
+  payment_kms_arns = var.payments.provider == "stripe" && try(var.payments.stripe.kms_key_arn, null) != null ? [var.payments.stripe.kms_key_arn] : []
+
+  secret_arns = concat([aws_secretsmanager_secret.jwt.arn, aws_secretsmanager_secret.ticket_signing.arn], var.execution_role.extra_secret_arns, local.payment_secret_arns)
+  kms_arns    = concat([aws_kms_key.this.arn], var.execution_role.extra_kms_key_arns, local.payment_kms_arns)
 }
 
 # Execution role: what ECS itself does before the container starts.

@@ -40,3 +40,37 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "payments" {
+  description = "The payment provider and its operator-created Secrets Manager secrets (same object as the ecs_service module's): the execution role may read those ARNs (and decrypt with kms_key_arn) only when the provider uses them."
+  type = object({
+    provider = optional(string, "dev") # BOXOFFICE_PAYMENTS_PROVIDER: dev (no money moves) or stripe
+    stripe = optional(object({
+      secret_key_arn      = string           # secret whose string is Stripe's secret API key (sk_live_...): BOXOFFICE_STRIPE_SECRET_KEY
+      webhook_secrets_arn = string           # secret whose string is the webhook signing secret(s), whsec_..., comma-separated while rotating: BOXOFFICE_STRIPE_WEBHOOK_SECRETS
+      kms_key_arn         = optional(string) # customer-managed KMS key of those two secrets; null: the aws/secretsmanager key
+    }))
+    dev_webhook_secret_arn = optional(string) # provider dev only: BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET (null: each task generates one)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["dev", "stripe"], var.payments.provider)
+    error_message = "payments.provider must be \"dev\" or \"stripe\"."
+  }
+  validation {
+    condition     = (var.payments.provider == "stripe") == (var.payments.stripe != null)
+    error_message = "payments.stripe (the ARNs of Stripe's secret key and webhook secrets) is required with provider \"stripe\" and only with it."
+  }
+  validation {
+    condition     = var.payments.provider == "dev" || var.payments.dev_webhook_secret_arn == null
+    error_message = "payments.dev_webhook_secret_arn is only for provider \"dev\"."
+  }
+  validation {
+    # Whole secrets (a plain string each), not ARN:json-key:: references: the execution role is granted these very ARNs.
+    condition = alltrue([for a in(var.payments.stripe == null ? [] : [var.payments.stripe.secret_key_arn, var.payments.stripe.webhook_secrets_arn]) :
+      can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^:]+$", a))]) && (var.payments.dev_webhook_secret_arn == null ? true :
+    can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^:]+$", var.payments.dev_webhook_secret_arn)))
+    error_message = "payments' secret ARNs must be Secrets Manager secret ARNs (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME), without a JSON key."
+  }
+}

@@ -181,3 +181,95 @@ run "min_above_max_is_refused" {
 
   expect_failures = [var.capacity]
 }
+
+# Payments: the default is the dev provider with no payment secret at all; stripe adds exactly its
+# two secrets (valueFrom the operator's ARNs) to the service container, and nothing to the others.
+run "payments_default_dev_no_payment_secret" {
+  command = apply
+
+  assert {
+    condition = (contains(jsondecode(aws_ecs_task_definition.service.container_definitions)[0].environment, { name = "BOXOFFICE_PAYMENTS_PROVIDER", value = "dev" }) &&
+    length([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets : s if can(regex("STRIPE|WEBHOOK", s.name))]) == 0)
+    error_message = "By default the provider is dev and the task definition carries no payment secret."
+  }
+}
+
+run "payments_stripe_secrets_from_arns" {
+  command = apply
+
+  variables {
+    payments = {
+      provider = "stripe"
+      stripe = {
+        secret_key_arn      = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-secret-key-AbCdEf"
+        webhook_secrets_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-webhook-secrets-AbCdEf"
+      }
+    }
+  }
+
+  assert {
+    condition = ([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets : s if can(regex("STRIPE|WEBHOOK", s.name))] == [
+      { name = "BOXOFFICE_STRIPE_SECRET_KEY", valueFrom = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-secret-key-AbCdEf" },
+      { name = "BOXOFFICE_STRIPE_WEBHOOK_SECRETS", valueFrom = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-webhook-secrets-AbCdEf" },
+    ])
+    error_message = "With stripe the service container reads BOXOFFICE_STRIPE_SECRET_KEY and BOXOFFICE_STRIPE_WEBHOOK_SECRETS from the given secrets."
+  }
+  assert {
+    condition     = length(jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets) == 6
+    error_message = "The stack's four secrets stay, plus Stripe's two."
+  }
+  assert {
+    condition     = contains(jsondecode(aws_ecs_task_definition.service.container_definitions)[0].environment, { name = "BOXOFFICE_PAYMENTS_PROVIDER", value = "stripe" })
+    error_message = "BOXOFFICE_PAYMENTS_PROVIDER=stripe is a plain environment variable."
+  }
+  assert {
+    condition = !strcontains(jsonencode(jsondecode(aws_ecs_task_definition.service.container_definitions)[0].environment), "stripe-secret-key") && alltrue([
+      for c in concat(jsondecode(aws_ecs_task_definition.migrate.container_definitions), jsondecode(aws_ecs_task_definition.load[0].container_definitions)) :
+    !strcontains(jsonencode(c), "STRIPE")])
+    error_message = "No Stripe secret in the plain environment, the migrate task or the load task."
+  }
+}
+
+run "payments_dev_webhook_secret" {
+  command = apply
+
+  variables {
+    payments = { dev_webhook_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/dev-webhook-AbCdEf" }
+  }
+
+  assert {
+    condition = ([for s in jsondecode(aws_ecs_task_definition.service.container_definitions)[0].secrets : s if can(regex("STRIPE|WEBHOOK", s.name))] == [
+    { name = "BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET", valueFrom = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/dev-webhook-AbCdEf" }])
+    error_message = "The dev provider's webhook secret comes from its secret when given."
+  }
+}
+
+run "payments_stripe_without_arns_is_refused" {
+  command = plan
+  variables {
+    payments = { provider = "stripe" }
+  }
+  expect_failures = [var.payments]
+}
+
+run "payments_unknown_provider_is_refused" {
+  command = plan
+  variables {
+    payments = { provider = "paypal" }
+  }
+  expect_failures = [var.payments]
+}
+
+run "payments_json_key_reference_is_refused" {
+  command = plan
+  variables {
+    payments = {
+      provider = "stripe"
+      stripe = {
+        secret_key_arn      = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-AbCdEf:secret_key::"
+        webhook_secrets_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-webhook-secrets-AbCdEf"
+      }
+    }
+  }
+  expect_failures = [var.payments]
+}

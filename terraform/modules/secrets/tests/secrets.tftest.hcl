@@ -137,3 +137,48 @@ run "no_amp_no_policy" {
     error_message = "Without AMP there is no remote-write permission."
   }
 }
+
+# Payments: the execution role reads the operator's Stripe secrets (and their KMS key) only with stripe.
+run "payments_dev_grants_nothing_more" {
+  command = apply
+
+  assert {
+    condition = !strcontains(aws_iam_role_policy.execution.policy, "stripe") && [for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "DecryptSecrets"][0] == [
+    "arn:aws:kms:eu-west-1:123456789012:key/11111111-1111-4111-8111-111111111111", "arn:aws:kms:eu-west-1:123456789012:key/22222222-2222-4222-8222-222222222222"]
+    error_message = "With the dev provider the execution role gets no payment secret and no other key."
+  }
+}
+
+run "payments_stripe_grants_its_secrets" {
+  command = apply
+
+  variables {
+    payments = {
+      provider = "stripe"
+      stripe = {
+        secret_key_arn      = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-secret-key-AbCdEf"
+        webhook_secrets_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-webhook-secrets-AbCdEf"
+        kms_key_arn         = "arn:aws:kms:eu-west-1:123456789012:key/33333333-3333-4333-8333-333333333333"
+      }
+    }
+  }
+
+  assert {
+    condition = length(setsubtract(["arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-secret-key-AbCdEf",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bo-test/stripe-webhook-secrets-AbCdEf"],
+    [for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "Secrets"][0])) == 0
+    error_message = "With stripe the execution role may read Stripe's two secrets."
+  }
+  assert {
+    condition     = contains([for s in jsondecode(aws_iam_role_policy.execution.policy).Statement : s.Resource if s.Sid == "DecryptSecrets"][0], "arn:aws:kms:eu-west-1:123456789012:key/33333333-3333-4333-8333-333333333333")
+    error_message = "With stripe and a customer-managed key the execution role may decrypt with it."
+  }
+}
+
+run "payments_stripe_without_arns_is_refused" {
+  command = plan
+  variables {
+    payments = { provider = "stripe" }
+  }
+  expect_failures = [var.payments]
+}
