@@ -53,8 +53,8 @@ Result<Order> BookingService::reseatLate(const OrderId& id, const std::string& p
     for (char c : ids_.next())
         if (c != '-') random.push_back(c);
     HoldRequest request{
-        makeHoldId(o->showId, random), o->showId, o->userId, seats, now, now + settings_.holdTtl.count(),
-        settings_.maxSeatsPerUser};
+        makeHoldId(o->showId, random), o->showId,    o->userId, seats, now, now + settings_.holdTtl.count(),
+        settings_.maxSeatsPerUser,     std::nullopt, nullptr};
     auto held = inventory_.hold(request);
     if (!held) return std::move(held).error();
     if (held->kind != HoldResult::Kind::Held)
