@@ -11,17 +11,6 @@
 namespace boxoffice::load {
 namespace {
 
-SeatChoice drawChoice(const std::vector<ChoiceWeight>& choices, std::mt19937_64& rng) {
-    double total = 0;
-    for (const auto& c : choices) total += c.weight;
-    double x = std::uniform_real_distribution<double>(0, total)(rng);
-    for (const auto& c : choices) {
-        if (x < c.weight) return c.choice;
-        x -= c.weight;
-    }
-    return choices.back().choice;
-}
-
 // The seat ids of a 409 SEATS_UNAVAILABLE problem's "seats" array.
 std::vector<std::string_view> conflictSeats(std::string_view body) {
     std::vector<std::string_view> out;

@@ -159,4 +159,15 @@ std::vector<std::size_t> pickSeats(const SeatPlan& map, std::string_view statuse
     return {};
 }
 
+SeatChoice drawChoice(const std::vector<ChoiceWeight>& choices, std::mt19937_64& rng) {
+    double total = 0;
+    for (const auto& c : choices) total += c.weight;
+    double x = std::uniform_real_distribution<double>(0, total)(rng);
+    for (const auto& c : choices) {
+        if (x < c.weight) return c.choice;
+        x -= c.weight;
+    }
+    return choices.back().choice;
+}
+
 }  // namespace boxoffice::load

@@ -51,4 +51,7 @@ private:
 std::vector<std::size_t> pickSeats(const SeatPlan& map, std::string_view statuses, int group, SeatChoice choice,
                                    int frontRows, std::mt19937_64& rng);
 
+/// Draws one of the weighted choices (`--choice random:0.6,best-available:0.4`).
+SeatChoice drawChoice(const std::vector<ChoiceWeight>& choices, std::mt19937_64& rng);
+
 }  // namespace boxoffice::load

@@ -66,15 +66,7 @@ Result<Order> BookingService::reseatLate(const OrderId& id, const std::string& p
         if (!attached) return std::move(attached).error();
         return Error::of(ErrorCode::SeatsUnavailable, "the order's seats are no longer all free");
     }
-    OrderTransition t{o->id, OrderStatus::Confirmed, now, paymentReference, {}, {}};
-    for (const auto& seat : o->seats)
-        t.tickets.push_back({ticketCodeOf(ids_.next()), seat.seatId, o->id, o->showId, o->userId, now, {}});
-    Order confirmed = *o;
-    confirmed.status = OrderStatus::Confirmed;
-    confirmed.tickets = t.tickets;
-    confirmed.paymentReference = paymentReference;
-    sign(confirmed.tickets);
-    t.message = message(confirmed, "order.confirmed", o->traceContext);
+    OrderTransition t = confirmation(*o, paymentReference, now, o->traceContext);
     auto r = late.reinstate(t);
     if (!r) {
         // The store thought the seats free and SQL knew better: it is repaired from SQL.

@@ -88,6 +88,10 @@ private:
     Result<Order> confirmOnce(const UserId& user, const OrderId& id, const std::string& paymentReference,
                               const std::string& traceContext);
     void sign(std::vector<Ticket>& tickets) const;
+    /// The PAYMENT_PENDING -> CONFIRMED change of `o` (a fresh ticket per seat, the signed
+    /// order.confirmed event), for a payment on time and for a late one that took its seats back.
+    OrderTransition confirmation(const Order& o, const std::string& paymentReference, EpochMs now,
+                                 const std::string& traceContext);
     Result<Order> withSignedCodes(Result<Order> order) const;
     Result<Order> expire(const Order& order, const std::string& traceContext);
     /// Marks a confirmed order's seats SOLD in the store (retried; failing that, the show is left
