@@ -5,6 +5,7 @@
 
 #include "domain/booking_service.hpp"
 #include "domain/hold_id.hpp"
+#include "util/rfc3339.hpp"
 
 namespace boxoffice {
 namespace {
