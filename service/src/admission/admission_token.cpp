@@ -1,7 +1,6 @@
 #include "admission/admission_token.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <charconv>
@@ -31,13 +30,6 @@ std::string macOf(const std::string& secret, std::string_view payload64) {
 
 AdmissionTokens::AdmissionTokens(std::string secret) : secret_(std::move(secret)) {
     if (secret_.size() < 32) throw std::invalid_argument("BOXOFFICE_ADMISSION_SECRET must be at least 32 characters");
-}
-
-std::string AdmissionTokens::randomSecret() {
-    std::array<unsigned char, 32> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-        throw std::runtime_error("admission secret: RAND_bytes failed");
-    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 std::string AdmissionTokens::mint(const ShowId& show, const UserId& user, EpochMs expiresAt) const {

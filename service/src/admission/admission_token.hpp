@@ -18,8 +18,6 @@ class AdmissionTokens {
 public:
     /// Throws std::invalid_argument for a secret under 32 bytes (a start-up failure).
     explicit AdmissionTokens(std::string secret);
-    /// A secret of 32 random bytes, for the embedded default.
-    static std::string randomSecret();
 
     std::string mint(const ShowId& show, const UserId& user, EpochMs expiresAt) const;
     /// Forbidden with the reason ("admission token required", "... expired", "... is for another

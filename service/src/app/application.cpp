@@ -24,6 +24,8 @@
 #include "storage/sql/order_repository.hpp"
 #include "storage/sql/sql_show_rate_limits.hpp"
 #include "storage/sql/sql_waiting_rooms.hpp"
+#include "util/hex.hpp"
+#include "util/random_id.hpp"
 #include "util/sha256.hpp"
 #include "util/log.hpp"
 #include "util/redact.hpp"
@@ -42,7 +44,7 @@ std::string admissionSecret(const Config& c) {
     log::warn(
         "BOXOFFICE_ADMISSION_SECRET is not set and there is no JWT secret: admission tokens are signed "
         "with a secret of this process only and do not verify on another replica");
-    return admission::AdmissionTokens::randomSecret();
+    return util::randomBytes(32);
 }
 
 http::PipelineOptions pipelineOptions(const HttpConfig& c) {
@@ -183,7 +185,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     } else {
         std::string secret = pay.devWebhookSecret;
         if (secret.empty()) {
-            secret = util::randomHex(64);
+            secret = util::hexLower(util::randomBytes(32));
             log::warn(
                 "BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET is not set: the dev provider's callbacks are checked against "
                 "a secret of this process only (set it to pay through POST /v1/payments/dev/webhook)");

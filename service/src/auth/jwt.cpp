@@ -1,9 +1,6 @@
 #include "auth/jwt.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <cstdint>
@@ -25,11 +22,7 @@ constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 using jws::unauthenticated;
 
 std::string randomJti() {
-    std::array<unsigned char, 16> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-        throw std::runtime_error("jwt: RAND_bytes failed");
-    }
-    return util::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    return util::base64UrlEncode(util::randomBytes(16));
 }
 
 }  // namespace

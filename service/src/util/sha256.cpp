@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <array>
 #include <cstdint>
@@ -51,6 +52,13 @@ std::array<unsigned char, 32> hmacSha256(std::string_view key, std::string_view 
     // Only an allocation failure or a broken OpenSSL gets here: a bug, not a bad token.
     if (out == nullptr || len != mac.size()) throw std::runtime_error("HMAC-SHA256 failed");
     return mac;
+}
+
+std::string randomBytes(std::size_t n) {
+    std::string out(n, '\0');
+    if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1)
+        throw std::runtime_error("RAND_bytes failed");
+    return out;
 }
 
 std::string sha256Hex(std::string_view data) {
