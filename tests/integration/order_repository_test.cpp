@@ -47,7 +47,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
     return v;
 }
 
-std::vector<std::string> seatIdsOf(const Order& o) {
+std::vector<std::string> sortedSeatIds(const Order& o) {
     std::vector<std::string> ids;
     for (const auto& s : o.seats) ids.push_back(s.seatId.str());
     return sorted(ids);
@@ -178,7 +178,7 @@ TEST_P(OrderRepositoryTest, CreateThenFindRoundTripsEveryField) {
     EXPECT_FALSE(found->confirmedAt.has_value());
     EXPECT_TRUE(found->tickets.empty());
     ASSERT_EQ(found->seats.size(), 2u);
-    EXPECT_EQ(seatIdsOf(*found), (std::vector<std::string>{"FLOOR-A-1", "FLOOR-A-2"}));
+    EXPECT_EQ(sortedSeatIds(*found), (std::vector<std::string>{"FLOOR-A-1", "FLOOR-A-2"}));
     EXPECT_EQ(found->seats[0].tier, "GOLD");
     EXPECT_EQ(found->seats[0].priceMinor, 5000);
 
@@ -221,7 +221,7 @@ TEST_P(OrderRepositoryTest, OverlappingOrderGetsSeatsUnavailableNamingExactlyThe
     auto kept = repo_->find(first.id);
     ASSERT_TRUE(kept.ok());
     EXPECT_EQ(kept->status, OrderStatus::PaymentPending);
-    EXPECT_EQ(seatIdsOf(*kept), seatIdsOf(first));
+    EXPECT_EQ(sortedSeatIds(*kept), sortedSeatIds(first));
     EXPECT_EQ(count("SELECT COUNT(*) FROM order_seats WHERE active = 1"), 3);
     EXPECT_EQ(*repo_->outboxDepth(), 1);
 
@@ -323,7 +323,7 @@ TEST_P(OrderRepositoryTest, ConfirmWritesTicketsPaymentAndOutbox) {
     EXPECT_EQ(confirmed->paymentReference, std::optional<std::string>("pay-" + o.id.str()));
     EXPECT_EQ(confirmed->confirmedAt, std::optional<EpochMs>(at));
     EXPECT_EQ(confirmed->updatedAt, at);
-    EXPECT_EQ(seatIdsOf(*confirmed), seatIdsOf(o));
+    EXPECT_EQ(sortedSeatIds(*confirmed), sortedSeatIds(o));
     ASSERT_EQ(confirmed->tickets.size(), 2u);
     for (const auto& t : confirmed->tickets) {
         EXPECT_EQ(t.orderId, o.id);
@@ -572,7 +572,7 @@ TEST_P(OrderRepositoryTest, OrdersOfAndTicketsOfPageNewestFirst) {
     EXPECT_EQ((*page1)[0].status, OrderStatus::Confirmed);
     EXPECT_EQ((*page1)[0].tickets.size(), 1u);
     EXPECT_EQ((*page1)[1].id, o2.id);
-    EXPECT_EQ(seatIdsOf((*page1)[1]), std::vector<std::string>{"FLOOR-A-3"});
+    EXPECT_EQ(sortedSeatIds((*page1)[1]), std::vector<std::string>{"FLOOR-A-3"});
     auto page2 = repo_->ordersOf(UserId{"user-1"}, 2, 2);
     ASSERT_TRUE(page2.ok());
     ASSERT_EQ(page2->size(), 1u);
@@ -608,7 +608,7 @@ TEST_P(OrderRepositoryTest, SeatIdsWithQuotesBackslashesCommasAndBracesRoundTrip
     ASSERT_TRUE(repo_->create(o, message(o, "order.created")).ok());
     auto found = repo_->find(o.id);
     ASSERT_TRUE(found.ok()) << found.error().internal;
-    EXPECT_EQ(seatIdsOf(*found), sorted(seats));
+    EXPECT_EQ(sortedSeatIds(*found), sorted(seats));
 
     auto confirmed = confirm(o, kNow + 1);
     ASSERT_TRUE(confirmed.ok()) << confirmed.error().internal;

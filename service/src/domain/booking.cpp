@@ -44,6 +44,17 @@ std::string ticketCodeOf(const std::string& uuid) {
     return out;
 }
 
+std::vector<SeatId> seatIdsOf(const Order& o) {
+    std::vector<SeatId> out;
+    out.reserve(o.seats.size());
+    for (const auto& s : o.seats) out.push_back(s.seatId);
+    return out;
+}
+
+Error orderIs(OrderStatus status) {
+    return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(status)));
+}
+
 std::optional<OrderStatus> parseOrderStatus(std::string_view s) {
     for (auto st : {OrderStatus::PaymentPending, OrderStatus::Confirmed, OrderStatus::Failed, OrderStatus::Expired,
                     OrderStatus::Cancelled})

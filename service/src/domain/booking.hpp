@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "domain/clock.hpp"
+#include "domain/error.hpp"
 #include "domain/ids.hpp"
 
 namespace boxoffice {
@@ -78,6 +79,11 @@ struct Order {
 /// The code of a new ticket from a fresh UUID: "T-" and 16 upper-case hex digits (read out at
 /// doors and typed in by hand).
 std::string ticketCodeOf(const std::string& uuid);
+
+/// The order's seat ids, in the order's seat order.
+std::vector<SeatId> seatIdsOf(const Order& o);
+/// Conflict "order is <STATUS>": the order is not in the state the operation needs.
+Error orderIs(OrderStatus status);
 
 /// A notification others must hear about, written in the same transaction as the change.
 struct OutboxMessage {

@@ -23,6 +23,17 @@ Error notFound(const char* what) {
 
 }  // namespace
 
+HoldRequest BookingService::newHoldRequest(const ShowId& show, const UserId& user, EpochMs now) {
+    HoldRequest r;
+    r.holdId = makeHoldId(show, compact(ids_.next()));
+    r.showId = show;
+    r.userId = user;
+    r.now = now;
+    r.expiresAt = now + settings_.holdTtl.count();
+    r.maxSeatsPerUser = settings_.maxSeatsPerUser;
+    return r;
+}
+
 Result<void> BookingService::checkPick(const ShowSeating& seating, const SeatPick& pick) const {
     std::vector<FieldError> errs;
     if (pick.quantity < 1 || pick.quantity > settings_.maxSeatsPerHold)
@@ -54,15 +65,9 @@ Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, cons
     }
     if (choice.pick) {
         if (auto ok = checkPick(seating, *choice.pick); !ok) return std::move(ok).error();
-        HoldRequest r{makeHoldId(s.id, compact(ids_.next())),
-                      s.id,
-                      user,
-                      {},
-                      now,
-                      now + settings_.holdTtl.count(),
-                      settings_.maxSeatsPerUser,
-                      choice.pick,
-                      seating.seats};
+        HoldRequest r = newHoldRequest(s.id, user, now);
+        r.pick = choice.pick;
+        r.seating = seating.seats;
         return r;
     }
     std::vector<FieldError> errs;
@@ -81,15 +86,9 @@ Result<HoldRequest> BookingService::prepareHold(const ShowSeating& seating, cons
             errs.push_back({field(), "seat '" + seat + "' is listed twice"});
     }
     if (!errs.empty()) return Error::validation(std::move(errs));
-    return HoldRequest{makeHoldId(s.id, compact(ids_.next())),
-                       s.id,
-                       user,
-                       seatIds,
-                       now,
-                       now + settings_.holdTtl.count(),
-                       settings_.maxSeatsPerUser,
-                       std::nullopt,
-                       nullptr};
+    HoldRequest r = newHoldRequest(s.id, user, now);
+    r.seatIds = seatIds;
+    return r;
 }
 
 Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldResult& r) {

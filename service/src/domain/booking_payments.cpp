@@ -15,8 +15,7 @@ Result<Order> BookingService::failPayment(const OrderId& id) {
     auto o = orders_.find(id);
     if (!o) return o;
     if (o->status == OrderStatus::Failed) return o;
-    if (o->status != OrderStatus::PaymentPending)
-        return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(o->status)));
+    if (o->status != OrderStatus::PaymentPending) return orderIs(o->status);
     Order failed = *o;
     failed.status = OrderStatus::Failed;
     OrderTransition t{o->id,
@@ -31,30 +30,22 @@ Result<Order> BookingService::failPayment(const OrderId& id) {
         auto current = orders_.find(id);  // moved meanwhile (confirmed, expired, cancelled, failed)
         if (!current) return current;
         if (current->status == OrderStatus::Failed) return current;
-        return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(current->status)));
+        return orderIs(current->status);
     }
-    std::vector<SeatId> seats;
-    for (const auto& s : r->seats) seats.push_back(s.seatId);
     // A release that fails leaves the seats with the order until Inventory::releaseAt: late, never early.
-    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seats, clock_.nowMs());
+    (void)inventory_.holds().releaseOrder(r->showId, r->id, r->userId, seatIdsOf(*r), clock_.nowMs());
     return r;
 }
 
 Result<Order> BookingService::reseatLate(const OrderId& id, const std::string& paymentReference, LateSaleStore& late) {
     auto o = orders_.find(id);
     if (!o) return o;
-    if (o->status != OrderStatus::Expired && o->status != OrderStatus::Failed)
-        return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(o->status)));
+    if (o->status != OrderStatus::Expired && o->status != OrderStatus::Failed) return orderIs(o->status);
     const EpochMs now = clock_.nowMs();
-    std::vector<SeatId> seats;
-    for (const auto& s : o->seats) seats.push_back(s.seatId);
+    const std::vector<SeatId> seats = seatIdsOf(*o);
     // All of the seats or none, exactly as a new hold takes them (the per-user cap counts too).
-    std::string random;
-    for (char c : ids_.next())
-        if (c != '-') random.push_back(c);
-    HoldRequest request{
-        makeHoldId(o->showId, random), o->showId,    o->userId, seats, now, now + settings_.holdTtl.count(),
-        settings_.maxSeatsPerUser,     std::nullopt, nullptr};
+    HoldRequest request = newHoldRequest(o->showId, o->userId, now);
+    request.seatIds = seats;
     auto held = inventory_.hold(request);
     if (!held) return std::move(held).error();
     if (held->kind != HoldResult::Kind::Held)

@@ -19,13 +19,6 @@ OrderId orderIdOf(const HoldId& hold) {
                    h.substr(20)};
 }
 
-std::vector<SeatId> seatIdsOf(const Order& o) {
-    std::vector<SeatId> out;
-    out.reserve(o.seats.size());
-    for (const auto& s : o.seats) out.push_back(s.seatId);
-    return out;
-}
-
 // The order as its event describes it: after the change, not before.
 Order withStatus(Order o, OrderStatus status) {
     o.status = status;
@@ -40,7 +33,7 @@ Error notPending(const Order& o) {
     if (o.status == OrderStatus::Expired)
         return Error::of(ErrorCode::OrderExpired,
                          "the payment window of this order has closed; its seats were released");
-    return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(o.status)));
+    return orderIs(o.status);
 }
 
 }  // namespace

@@ -81,6 +81,9 @@ public:
     const BookingSettings& settings() const { return settings_; }
 
 private:
+    /// A hold of `user` on `show` from `now`, under a fresh id, with the settings' TTL and per-user
+    /// cap; the caller adds the seats or the pick.
+    HoldRequest newHoldRequest(const ShowId& show, const UserId& user, EpochMs now);
     Result<HoldRequest> prepareHold(const ShowSeating& seating, const UserId& user, const HoldChoice& choice);
     Result<void> checkPick(const ShowSeating& seating, const SeatPick& pick) const;
     Result<Hold> holdOutcome(const HoldRequest& request, const HoldResult& result);

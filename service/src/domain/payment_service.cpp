@@ -37,8 +37,7 @@ Result<PaymentStart> PaymentService::start(const UserId& user, const OrderId& id
     if (o->status == OrderStatus::Expired)
         return Error::of(ErrorCode::OrderExpired,
                          "the payment window of this order has closed; its seats were released");
-    if (o->status != OrderStatus::PaymentPending)
-        return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(o->status)));
+    if (o->status != OrderStatus::PaymentPending) return orderIs(o->status);
     // Exactly the order's amount and currency, priced by the service when the order was made.
     auto handle = provider_.createPayment({o->id, o->amountMinor, o->currency});
     if (!handle) return std::move(handle).error();
