@@ -116,7 +116,13 @@ Result<QueueState> WaitingRoomService::setPaused(const ShowId& show, bool paused
     return s;
 }
 
-void WaitingRoomService::heldBy(const ShowId& show, const UserId& user) {
+Result<bool> WaitingRoomService::admit(const ShowId& show, const UserId& user, std::string_view admission) const {
+    if (!roomOn(show)) return false;
+    if (auto ok = checkAdmission(show, user, admission); !ok) return std::move(ok).error();
+    return true;
+}
+
+void WaitingRoomService::held(const ShowId& show, const UserId& user) {
     auto room = rooms_.enabledFor(show.str());
     if (!room) return;
     const bool queued = notices_.tryPost([this, room, user] {

@@ -11,6 +11,7 @@
 #include "admission/admission_token.hpp"
 #include "admission/waiting_room.hpp"
 #include "admission/waiting_room_cache.hpp"
+#include "domain/booking_ports.hpp"
 #include "util/work_queue.hpp"
 
 namespace boxoffice::admission {
@@ -35,7 +36,8 @@ struct QueueTicket {
 };
 std::string_view statusName(QueueTicket::Status s);
 
-class WaitingRoomService {
+/// Also the booking flow's HoldGate: with a show's room on, a hold needs the user's admission.
+class WaitingRoomService final : public HoldGate {
 public:
     /// `preQueueScore` gives each pre-queue joiner a random score in [0, kOpenScoreBase) (tests
     /// inject their own). `observer` may be null.
@@ -61,10 +63,12 @@ public:
     Result<void> checkAdmission(const ShowId& show, const UserId& user, std::string_view token) const {
         return tokens_.verify(token, show, user, clock_.nowMs());
     }
-    /// A hold succeeded under a room: the user's turn is used (frees a maxActive slot). Queued to a
-    /// worker of its own, never on the caller's thread; a lost notice only means the shopper counts
-    /// as active until the window ends.
-    void heldBy(const ShowId& show, const UserId& user);
+    /// HoldGate: with the show's room on, `admission` must be the user's valid token.
+    Result<bool> admit(const ShowId& show, const UserId& user, std::string_view admission) const override;
+    /// HoldGate: a hold succeeded under a room, the user's turn is used (frees a maxActive slot).
+    /// Queued to a worker of its own, never on the caller's thread; a lost notice only means the
+    /// shopper counts as active until the window ends.
+    void held(const ShowId& show, const UserId& user) override;
     /// Stops the notice worker (what is queued still runs).
     void stop();
 

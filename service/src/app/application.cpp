@@ -164,8 +164,24 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     } else {
         ticketSigner_ = tickets::Ed25519TicketSigner::fromKeyText(config_.ticketSigningKey);
     }
-    booking_ =
-        std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, *ticketSigner_, settings);
+    // The waiting room: the booking flow's hold gate.
+    waitingRoomRepo_ = std::make_unique<sql::SqlWaitingRooms>(*db_);
+    waitingRooms_ = std::make_unique<admission::WaitingRoomCache>(*waitingRoomRepo_, config_.waitingRoomRefresh);
+    if (redisPool_)
+        queueStore_ = std::make_unique<redis::RedisQueueStore>(*redisPool_);
+    else
+        queueStore_ = std::make_unique<admission::MemoryQueueStore>();
+    admissionTokens_ = std::make_unique<admission::AdmissionTokens>(admissionSecret(config_));
+    waitingRoomMetrics_ = std::make_unique<metrics::WaitingRoomMetrics>(*metrics_);
+    waitingRoom_ = std::make_unique<admission::WaitingRoomService>(
+        *queueStore_, *waitingRooms_, *admissionTokens_, clock_,
+        [] {
+            // The pre-queue's shuffle: a uniform score below 2^52 from the one random source.
+            return static_cast<std::int64_t>(std::stoull(util::randomHex(13), nullptr, 16));
+        },
+        waitingRoomMetrics_.get());
+    booking_ = std::make_unique<BookingService>(*seatmaps_, *inventory_, *orderRepo_, clock_, ids_, *ticketSigner_,
+                                                settings, waitingRoom_.get());
     ticketStore_ = std::make_unique<sql::SqlTicketStore>(*db_);
     tickets_ = std::make_unique<TicketService>(*ticketStore_, *ticketSigner_, clock_);
     paymentStore_ = std::make_unique<sql::SqlPaymentStore>(*db_);
@@ -226,28 +242,11 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     http::registerEventRoutes(router_, *catalog_);
     http::registerShowRoutes(router_, *catalog_);
     http::registerSeatMapRoutes(router_, *seatmaps_, renderer_);
-    // The waiting room: before the booking routes, whose hold path checks its admissions.
-    waitingRoomRepo_ = std::make_unique<sql::SqlWaitingRooms>(*db_);
-    waitingRooms_ = std::make_unique<admission::WaitingRoomCache>(*waitingRoomRepo_, config_.waitingRoomRefresh);
-    if (redisPool_)
-        queueStore_ = std::make_unique<redis::RedisQueueStore>(*redisPool_);
-    else
-        queueStore_ = std::make_unique<admission::MemoryQueueStore>();
-    admissionTokens_ = std::make_unique<admission::AdmissionTokens>(admissionSecret(config_));
-    waitingRoomMetrics_ = std::make_unique<metrics::WaitingRoomMetrics>(*metrics_);
-    waitingRoom_ = std::make_unique<admission::WaitingRoomService>(
-        *queueStore_, *waitingRooms_, *admissionTokens_, clock_,
-        [] {
-            // The pre-queue's shuffle: a uniform score below 2^52 from the one random source.
-            return static_cast<std::int64_t>(std::stoull(util::randomHex(13), nullptr, 16));
-        },
-        waitingRoomMetrics_.get());
     http::registerWaitingRoomRoutes(router_, *catalog_, *waitingRoom_);
     http::IdempotencySettings idempotency;
     idempotency.lease = config_.booking.idempotencyLease;
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
-                                clock_, ids_, idempotency, *waitingRoom_,
-                                /*clientConfirms=*/!config_.payments.stripe());
+                                clock_, ids_, idempotency, /*clientConfirms=*/!config_.payments.stripe());
     http::registerPaymentRoutes(router_, *payments_, *idempotency_, clock_, ids_, idempotency);
     http::registerTicketRoutes(router_, *tickets_, ticketSigner_->publicJwk());
 

@@ -117,18 +117,34 @@ Result<Hold> BookingService::holdOutcome(const HoldRequest& request, const HoldR
     return Error::of(ErrorCode::DependencyUnavailable, "seat inventory unavailable", "hold store not ready");
 }
 
-Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const HoldChoice& choice) {
+Result<bool> BookingService::admit(const ShowId& show, const UserId& user, std::string_view admission) const {
+    if (!gate_) return false;
+    return gate_->admit(show, user, admission);
+}
+
+Result<Hold> BookingService::hold(const UserId& user, const ShowId& show, const HoldChoice& choice,
+                                  std::string_view admission) {
+    auto gated = admit(show, user, admission);
+    if (!gated) return std::move(gated).error();
     auto seating = seatmaps_.seating(show);
     if (!seating) return std::move(seating).error();
     auto request = prepareHold(**seating, user, choice);
     if (!request) return std::move(request).error();
     auto r = inventory_.hold(*request);
     if (!r) return std::move(r).error();
-    return holdOutcome(*request, *r);
+    auto held = holdOutcome(*request, *r);
+    if (held && *gated) gate_->held(show, user);
+    return held;
 }
 
 bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const HoldChoice& choice,
-                                  std::function<void(Result<Hold>, bool retrySlow)> done) {
+                                  std::string_view admission, std::function<void(Result<Hold>, bool retrySlow)> done) {
+    // Shows without a gate pay one atomic load here; with one, an HMAC, still no I/O.
+    auto gated = admit(show, user, admission);
+    if (!gated) {
+        done(std::move(gated).error(), false);
+        return true;
+    }
     auto seating = seatmaps_.cachedSeating(show);
     // A show the store may be wrong about is repaired first, which may wait: not on this path.
     if (!seating || inventory_.isSuspect(show)) return false;
@@ -137,12 +153,16 @@ bool BookingService::tryHoldAsync(const UserId& user, const ShowId& show, const 
         done(std::move(request).error(), false);
         return true;
     }
-    inventory_.holdAsync(*request, [this, req = *request, done = std::move(done)](Result<HoldResult> r) {
-        if (!r) return done(std::move(r).error(), false);
-        // A store that lost its state is restored from SQL, which may wait: not on this path.
-        if (r->kind == HoldResult::Kind::NotReady) return done(Error::of(ErrorCode::DependencyUnavailable, ""), true);
-        done(holdOutcome(req, *r), false);
-    });
+    inventory_.holdAsync(*request,
+                         [this, gated = *gated, req = *request, done = std::move(done)](Result<HoldResult> r) {
+                             if (!r) return done(std::move(r).error(), false);
+                             // A store that lost its state is restored from SQL, which may wait: not on this path.
+                             if (r->kind == HoldResult::Kind::NotReady)
+                                 return done(Error::of(ErrorCode::DependencyUnavailable, ""), true);
+                             auto held = holdOutcome(req, *r);
+                             if (held && gated) gate_->held(req.showId, req.userId);
+                             done(std::move(held), false);
+                         });
     return true;
 }
 

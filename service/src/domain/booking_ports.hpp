@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/best_available.hpp"
@@ -107,6 +108,18 @@ public:
     /// Lets holds through again once every show in use was restored on `generation`; fails (and
     /// keeps them refused) if the store is no longer at `generation`.
     virtual Result<void> openHolds(const std::string& generation) = 0;
+};
+
+/// Who may hold a show's seats right now: a waiting room (admission/waiting_room_service.hpp).
+/// Asked before every hold, on the reactor thread on the fast path, so it does no I/O.
+class HoldGate {
+public:
+    virtual ~HoldGate() = default;
+    /// True when holds of `show` are gated and `admission` lets `user` in; false when the show is
+    /// not gated (the usual case, and the cheap one); an error (Forbidden, with why) refuses.
+    virtual Result<bool> admit(const ShowId& show, const UserId& user, std::string_view admission) const = 0;
+    /// A hold the gate let through (admit() said true) succeeded: the user's turn is used.
+    virtual void held(const ShowId& show, const UserId& user) = 0;
 };
 
 struct OrderTransition {

@@ -40,14 +40,15 @@ Error notPending(const Order& o) {
 
 BookingService::BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders,
                                const Clock& clock, IdGenerator& ids, const TicketCodeSigner& signer,
-                               BookingSettings settings)
+                               BookingSettings settings, HoldGate* gate)
     : seatmaps_(seatmaps),
       inventory_(inventory),
       orders_(orders),
       clock_(clock),
       ids_(ids),
       signer_(signer),
-      settings_(settings) {}
+      settings_(settings),
+      gate_(gate) {}
 
 Result<Order> BookingService::placeOrder(const UserId& user, const HoldId& holdId, const Customer& customer,
                                          const std::string& traceContext) {

@@ -37,15 +37,19 @@ struct HoldChoice {
 class BookingService {
 public:
     /// `signer` signs the codes of the tickets it hands out (responses and the order.confirmed event).
+    /// `gate` (may be null: no show is gated) is asked before every hold.
     BookingService(SeatMapService& seatmaps, Inventory& inventory, OrderRepository& orders, const Clock& clock,
-                   IdGenerator& ids, const TicketCodeSigner& signer, BookingSettings settings);
+                   IdGenerator& ids, const TicketCodeSigner& signer, BookingSettings settings,
+                   HoldGate* gate = nullptr);
 
-    Result<Hold> hold(const UserId& user, const ShowId& show, const HoldChoice& choice);
+    /// `admission`: what the buyer presents to the gate (a waiting room's admission token), if any.
+    Result<Hold> hold(const UserId& user, const ShowId& show, const HoldChoice& choice,
+                      std::string_view admission = {});
     /// The fast path of hold() for a show whose seating is cached: validates without waiting on
     /// anything and hands the hold to the store asynchronously; `done` may run on another thread.
     /// Returns false (and never calls `done`) when it cannot go fast - the show is not cached, or
     /// the store must first be restored - so the caller runs hold() where waiting is allowed.
-    bool tryHoldAsync(const UserId& user, const ShowId& show, const HoldChoice& choice,
+    bool tryHoldAsync(const UserId& user, const ShowId& show, const HoldChoice& choice, std::string_view admission,
                       std::function<void(Result<Hold>, bool retrySlow)> done);
     Result<Hold> findHold(const UserId& user, const HoldId& id);
     Result<Hold> release(const UserId& user, const HoldId& id);
@@ -81,6 +85,8 @@ public:
     const BookingSettings& settings() const { return settings_; }
 
 private:
+    /// The gate's answer for this hold: true when it let a gated hold through.
+    Result<bool> admit(const ShowId& show, const UserId& user, std::string_view admission) const;
     /// A hold of `user` on `show` from `now`, under a fresh id, with the settings' TTL and per-user
     /// cap; the caller adds the seats or the pick.
     HoldRequest newHoldRequest(const ShowId& show, const UserId& user, EpochMs now);
@@ -109,6 +115,7 @@ private:
     IdGenerator& ids_;
     const TicketCodeSigner& signer_;
     BookingSettings settings_;
+    HoldGate* gate_;
 };
 
 }  // namespace boxoffice

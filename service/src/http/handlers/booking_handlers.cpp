@@ -40,37 +40,33 @@ Result<std::pair<int, int>> page(const Request& req) {
 }
 
 // The admission a waiting room handed out (GET /v1/shows/{id}/queue/me), when the show has one on.
-std::string admissionToken(const Request& req) {
-    return req.header("boxoffice-admission").value_or(std::string{});
+// A view into the request, which outlives the hold call it is passed to.
+std::string_view admissionToken(const Request& req) {
+    const auto it = req.headers.find("boxoffice-admission");
+    return it == req.headers.end() ? std::string_view{} : std::string_view(it->second);
 }
 
 }  // namespace
 
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
                            IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
-                           const IdempotencySettings& idem, admission::WaitingRoomService& waiting,
-                           bool clientConfirms) {
-    Handler holdNow =
-        idempotent(holdKeys, clock, ids, idem, [&booking, &waiting](const Request& req) -> Result<Response> {
-            auto body = parseJsonObject(req);
-            if (!body) return std::move(body).error();
-            auto h = parseHoldBody(*body);
-            if (!h) return std::move(h).error();
-            const bool gated = waiting.roomOn(h->showId);
-            if (gated)
-                if (auto ok = waiting.checkAdmission(h->showId, caller(req), admissionToken(req)); !ok)
-                    return std::move(ok).error();
-            auto hold = booking.hold(caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)});
-            if (!hold) return std::move(hold).error();
-            if (gated) waiting.heldBy(h->showId, caller(req));
-            return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
-        });
+                           const IdempotencySettings& idem, bool clientConfirms) {
+    Handler holdNow = idempotent(holdKeys, clock, ids, idem, [&booking](const Request& req) -> Result<Response> {
+        auto body = parseJsonObject(req);
+        if (!body) return std::move(body).error();
+        auto h = parseHoldBody(*body);
+        if (!h) return std::move(h).error();
+        auto hold = booking.hold(caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)},
+                                 admissionToken(req));
+        if (!hold) return std::move(hold).error();
+        return jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str());
+    });
     // The hottest route of a sale: validated on the reactor thread and pipelined to the hold
     // store, so no thread waits on Redis. Anything that may wait (an idempotency key, a show not
     // in the cache, a store being restored) goes to holdNow on the fast lane instead.
     router.addAsync(
         Method::Post, "/v1/holds", Access::User,
-        [&booking, &waiting, holdNow](const Request& req, Responder respond, const Deferrer& defer) {
+        [&booking, holdNow](const Request& req, Responder respond, const Deferrer& defer) {
             if (req.headers.count("idempotency-key")) return defer(holdNow);
             auto h = [&req]() -> Result<HoldBody> {
                 if (auto ct = checkJsonContentType(req); !ct) return std::move(ct).error();
@@ -80,17 +76,11 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
                 return parseHoldBody(*body);
             }();
             if (!h) return respond(std::move(h).error());
-            // Shows without a room on pay one atomic load here; with one, an HMAC, still no I/O.
-            const bool gated = waiting.roomOn(h->showId);
-            if (gated)
-                if (auto ok = waiting.checkAdmission(h->showId, caller(req), admissionToken(req)); !ok)
-                    return respond(std::move(ok).error());
             const bool started = booking.tryHoldAsync(
-                caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)},
-                [respond, defer, holdNow, gated, &waiting](Result<Hold> hold, bool retrySlow) {
+                caller(req), h->showId, HoldChoice{std::move(h->seatIds), std::move(h->pick)}, admissionToken(req),
+                [respond, defer, holdNow](Result<Hold> hold, bool retrySlow) {
                     if (retrySlow) return defer(holdNow);
                     if (!hold) return respond(std::move(hold).error());
-                    if (gated) waiting.heldBy(hold->showId, hold->userId);
                     respond(jsonResponse(201, toJson(*hold)).with("Location", "/v1/holds/" + hold->id.str()));
                 });
             if (!started) defer(holdNow);

@@ -1,6 +1,5 @@
 #pragma once
 // Route registration per resource. Handlers are thin: parse, call one domain method, map the result.
-#include "admission/waiting_room_service.hpp"
 #include "domain/booking_service.hpp"
 #include "domain/catalog_service.hpp"
 #include "domain/seatmap_service.hpp"
@@ -22,8 +21,7 @@ void registerShowRoutes(Router& router, CatalogService& catalog);
 /// verified webhook is the only way an order is confirmed.
 void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyStore& holdKeys,
                            IdempotencyStore& orderKeys, const Clock& clock, IdGenerator& ids,
-                           const IdempotencySettings& settings, admission::WaitingRoomService& waiting,
-                           bool clientConfirms);
+                           const IdempotencySettings& settings, bool clientConfirms);
 void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
 
