@@ -464,6 +464,32 @@ TEST_P(HoldStoreContract, SoldSeatsStaySoldForever) {
     EXPECT_EQ(r.unavailable, std::vector<SeatId>{seat('C', 7)});
 }
 
+TEST_P(HoldStoreContract, ARefundsReleaseGivesSoldSeatsBackAndOnlyThoseOfTheOrder) {
+    restore(show_);
+    const UserId a = newUser(), b = newUser();
+    const std::vector<SeatId> seats{seat('C', 1), seat('C', 2)};
+    const HoldId h = held(a, seats, t0_);
+    const OrderId order = newOrder();
+    ASSERT_EQ(attach(h, a, order, t0_ + 20 * kMinute, t0_ + 1), HoldChange::Done);
+    ASSERT_TRUE(store().sell(show_, order, a, seats, t0_ + 2).ok());
+    ASSERT_EQ(store().showState(show_)->soldSeats, 2);
+
+    // Another order's release leaves the sale alone.
+    ASSERT_TRUE(store().releaseOrder(show_, newOrder(), a, seats, t0_ + 3).ok());
+    EXPECT_EQ(statusOf(seat('C', 1), t0_ + 3), SeatStatus::Sold);
+    // One seat refunded: on sale again at once, the other still sold, the sold count follows.
+    ASSERT_TRUE(store().releaseOrder(show_, order, a, {seat('C', 2)}, t0_ + 4).ok());
+    EXPECT_EQ(statusOf(seat('C', 2), t0_ + 4), SeatStatus::Available);
+    EXPECT_EQ(statusOf(seat('C', 1), t0_ + 4), SeatStatus::Sold);
+    EXPECT_EQ(store().showState(show_)->soldSeats, 1);
+    EXPECT_EQ(snapshot(t0_ + 4).sold, 1);
+    EXPECT_EQ(tryHold(b, {seat('C', 2)}, t0_ + 5), HoldResult::Kind::Held);
+    // Released again (a retried refund): b's new hold is not touched, nothing is counted twice.
+    ASSERT_TRUE(store().releaseOrder(show_, order, a, {seat('C', 2)}, t0_ + 6).ok());
+    EXPECT_EQ(statusOf(seat('C', 2), t0_ + 6), SeatStatus::Held);
+    EXPECT_EQ(store().showState(show_)->soldSeats, 1);
+}
+
 // ---- the per-user cap ----------------------------------------------------------------------
 
 std::vector<SeatId> row(char r, int from, int count) {

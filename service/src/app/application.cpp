@@ -3,6 +3,7 @@
 #include "admission/memory_queue_store.hpp"
 #include "admission/memory_rate_limiter.hpp"
 #include "http/handlers/payment_routes.hpp"
+#include "http/handlers/refund_routes.hpp"
 #include "http/handlers/rate_limit_routes.hpp"
 #include "http/handlers/routes.hpp"
 #include "http/handlers/ticket_routes.hpp"
@@ -22,6 +23,7 @@
 #include "storage/redis/redis_rate_limiter.hpp"
 #include "storage/sql/sql_idempotency_store.hpp"
 #include "storage/sql/order_repository.hpp"
+#include "storage/sql/sql_refund_policies.hpp"
 #include "storage/sql/sql_show_rate_limits.hpp"
 #include "storage/sql/sql_waiting_rooms.hpp"
 #include "util/hex.hpp"
@@ -217,6 +219,14 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
         clock_, ids_, [m = paymentMetrics_.get()](std::string_view provider, std::string_view outcome) {
             m->event(provider, outcome);
         });
+    refundPolicies_ = std::make_unique<sql::SqlRefundPolicies>(*db_);
+    refunds_ = std::make_unique<RefundService>(
+        *orderRepo_, *paymentStore_, *paymentProvider_, *refundPolicies_, config_.payments.refundPolicy, *catalog_,
+        inventory_->holds(), clock_, ids_,
+        [m = paymentMetrics_.get(), b = &metrics_->booking()](std::string_view provider, std::string_view outcome) {
+            m->event(provider, outcome);
+            if (outcome == "refunded") b->transition(OrderStatus::Refunded);
+        });
     sweeper_ = std::make_unique<OrderSweeper>(*booking_, *sqlIdempotency_, metrics_->sweeper(), clock_,
                                               config_.booking.sweepInterval);
     if (!config_.jwtSecret.empty()) jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
@@ -248,6 +258,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     http::registerBookingRoutes(router_, *booking_, holdIdempotency_ ? *holdIdempotency_ : *idempotency_, *idempotency_,
                                 clock_, ids_, idempotency, /*clientConfirms=*/!config_.payments.stripe());
     http::registerPaymentRoutes(router_, *payments_, *idempotency_, clock_, ids_, idempotency);
+    http::registerRefundRoutes(router_, *refunds_, *idempotency_, clock_, ids_, idempotency);
     http::registerTicketRoutes(router_, *tickets_, ticketSigner_->publicJwk());
 
     // Shared by every replica on Redis; in process on the embedded default. Fails open either way.

@@ -18,6 +18,7 @@
 #include "domain/inventory.hpp"
 #include "domain/payment_service.hpp"
 #include "domain/reconciler.hpp"
+#include "domain/refund_service.hpp"
 #include "domain/seatmap_service.hpp"
 #include "domain/ticket_service.hpp"
 #include "http/pipeline.hpp"
@@ -119,6 +120,8 @@ private:
     std::unique_ptr<WebhookVerifier> webhookVerifier_;  // the configured provider's
     std::unique_ptr<metrics::PaymentMetrics> paymentMetrics_;
     std::unique_ptr<PaymentService> payments_;
+    std::unique_ptr<RefundPolicyStore> refundPolicies_;
+    std::unique_ptr<RefundService> refunds_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;

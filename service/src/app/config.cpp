@@ -140,6 +140,14 @@ void readPayments(EnvReader& env, PaymentsConfig& p) {
     env.secret("BOXOFFICE_STRIPE_WEBHOOK_SECRET", single);
     if (!single.empty()) p.stripeWebhookSecrets.insert(p.stripeWebhookSecrets.begin(), single);
     env.duration("BOXOFFICE_PAYMENTS_WEBHOOK_TOLERANCE", p.webhookTolerance, 1'000, 3'600'000);
+    if (auto text = env.raw("BOXOFFICE_REFUND_POLICY")) {
+        auto policy = parseRefundPolicy(*text);
+        if (policy)
+            p.refundPolicy = std::move(*policy);
+        else
+            env.fail("BOXOFFICE_REFUND_POLICY",
+                     policy.error().fields.empty() ? policy.error().detail : policy.error().fields.front().message);
+    }
     env.duration("BOXOFFICE_STRIPE_CONNECT_TIMEOUT", p.stripeConnectTimeout, 1, 60'000);
     env.duration("BOXOFFICE_STRIPE_TIMEOUT", p.stripeTimeout, 1, 120'000);
     env.integer("BOXOFFICE_STRIPE_MAX_ATTEMPTS", p.stripeMaxAttempts, 1, 10);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "admission/rate_limit_policy.hpp"
+#include "domain/refund_policy.hpp"
 #include "domain/result.hpp"
 #include "messaging/aws_credentials.hpp"
 #include "messaging/outbox_relay.hpp"
@@ -118,6 +119,10 @@ struct PaymentsConfig {
     milliseconds stripeConnectTimeout{2'000};
     milliseconds stripeTimeout{10'000};  // per attempt
     int stripeMaxAttempts = 3;
+    // BOXOFFICE_REFUND_POLICY: what a buyer's refund gives back by time before the show, for shows
+    // without a policy of their own ("7d:100,24h:50": all until 7 days before, half until 24 hours
+    // before, nothing after; "none": never).
+    RefundPolicy refundPolicy{{{std::chrono::hours(24 * 7), 100}, {std::chrono::hours(24), 50}}};
     bool stripe() const { return provider == "stripe"; }
 };
 

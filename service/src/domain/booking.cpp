@@ -30,6 +30,8 @@ std::string_view orderStatusName(OrderStatus s) {
             return "EXPIRED";
         case OrderStatus::Cancelled:
             return "CANCELLED";
+        case OrderStatus::Refunded:
+            return "REFUNDED";
     }
     return "FAILED";
 }
@@ -55,9 +57,13 @@ Error orderIs(OrderStatus status) {
     return Error::of(ErrorCode::Conflict, "order is " + std::string(orderStatusName(status)));
 }
 
+void settleRefundedStatus(Order& o) {
+    if (o.status == OrderStatus::Confirmed && !o.seats.empty() && o.tickets.empty()) o.status = OrderStatus::Refunded;
+}
+
 std::optional<OrderStatus> parseOrderStatus(std::string_view s) {
     for (auto st : {OrderStatus::PaymentPending, OrderStatus::Confirmed, OrderStatus::Failed, OrderStatus::Expired,
-                    OrderStatus::Cancelled})
+                    OrderStatus::Cancelled, OrderStatus::Refunded})
         if (orderStatusName(st) == s) return st;
     return std::nullopt;
 }

@@ -27,7 +27,9 @@ struct Hold {
     std::optional<OrderId> orderId;  // set once ORDERED
 };
 
-enum class OrderStatus { PaymentPending, Confirmed, Failed, Expired, Cancelled };
+/// REFUNDED: a confirmed order all of whose tickets were refunded (and voided). It is stored as
+/// CONFIRMED with no valid ticket left (migrations/000014 says why); settleRefundedStatus() names it.
+enum class OrderStatus { PaymentPending, Confirmed, Failed, Expired, Cancelled, Refunded };
 std::string_view orderStatusName(OrderStatus s);
 std::optional<OrderStatus> parseOrderStatus(std::string_view s);
 /// Pending and confirmed orders own their seats (the unique index over active seats guards them).
@@ -80,6 +82,9 @@ struct Order {
 /// doors and typed in by hand).
 std::string ticketCodeOf(const std::string& uuid);
 
+/// A CONFIRMED order read with its valid tickets, none left: REFUNDED. The repositories call it on
+/// every order they read with its tickets.
+void settleRefundedStatus(Order& o);
 /// The order's seat ids, in the order's seat order.
 std::vector<SeatId> seatIdsOf(const Order& o);
 /// Conflict "order is <STATUS>": the order is not in the state the operation needs.

@@ -85,7 +85,8 @@ public:
     /// Marks the order's seats SOLD for good. Idempotent.
     virtual Result<void> sell(const ShowId& show, const OrderId& order, const UserId& user,
                               const std::vector<SeatId>& seatIds, EpochMs now) = 0;
-    /// Frees the order's seats (expired, cancelled, failed) - only those the order still owns.
+    /// Frees the order's seats (expired, cancelled, failed, refunded) - only those the order still
+    /// owns, for its payment window or sold to it (a refunded seat is on sale again at once).
     virtual Result<void> releaseOrder(const ShowId& show, const OrderId& order, const UserId& user,
                                       const std::vector<SeatId>& seatIds, EpochMs now) = 0;
     /// Undoes attachToOrder when the order could not be created: the hold is HELD again and owns

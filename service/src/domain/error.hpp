@@ -34,6 +34,7 @@ enum class ErrorCode {
     Conflict,
     AlreadyCheckedIn,  // a ticket scanned before: the first scan's time and gate come with it
     TicketVoid,        // a refunded or otherwise voided ticket
+    RefundNotAllowed,  // the show's refund policy gives nothing back now (or the show has started)
     InvalidSignature,  // a webhook whose signature is missing, malformed, stale or wrong
     PaymentByWebhook,  // the client may not confirm: only the provider's verified webhook does
     RateLimited,       // a rate limit budget is spent: retry after Retry-After
@@ -45,22 +46,39 @@ enum class ErrorCode {
 };
 
 inline constexpr ErrorCode kAllErrorCodes[] = {
-    ErrorCode::MalformedRequest,  ErrorCode::UriTooLong,
-    ErrorCode::HeadersTooLarge,   ErrorCode::ExpectationFailed,
-    ErrorCode::MalformedJson,     ErrorCode::ValidationFailed,
-    ErrorCode::InvalidParameter,  ErrorCode::Unauthenticated,
-    ErrorCode::Forbidden,         ErrorCode::NotFound,
-    ErrorCode::RouteNotFound,     ErrorCode::MethodNotAllowed,
-    ErrorCode::PayloadTooLarge,   ErrorCode::UnsupportedMediaType,
-    ErrorCode::EventHasShows,     ErrorCode::ShowHasOrders,
-    ErrorCode::SeatsUnavailable,  ErrorCode::SaleNotOpen,
-    ErrorCode::SeatLimitReached,  ErrorCode::HoldNotActive,
-    ErrorCode::OrderExpired,      ErrorCode::IdempotencyKeyReused,
-    ErrorCode::Conflict,          ErrorCode::AlreadyCheckedIn,
-    ErrorCode::TicketVoid,        ErrorCode::InvalidSignature,
-    ErrorCode::PaymentByWebhook,  ErrorCode::RateLimited,
-    ErrorCode::RequestTimeout,    ErrorCode::DependencyUnavailable,
-    ErrorCode::DependencyTimeout, ErrorCode::ShuttingDown,
+    ErrorCode::MalformedRequest,
+    ErrorCode::UriTooLong,
+    ErrorCode::HeadersTooLarge,
+    ErrorCode::ExpectationFailed,
+    ErrorCode::MalformedJson,
+    ErrorCode::ValidationFailed,
+    ErrorCode::InvalidParameter,
+    ErrorCode::Unauthenticated,
+    ErrorCode::Forbidden,
+    ErrorCode::NotFound,
+    ErrorCode::RouteNotFound,
+    ErrorCode::MethodNotAllowed,
+    ErrorCode::PayloadTooLarge,
+    ErrorCode::UnsupportedMediaType,
+    ErrorCode::EventHasShows,
+    ErrorCode::ShowHasOrders,
+    ErrorCode::SeatsUnavailable,
+    ErrorCode::SaleNotOpen,
+    ErrorCode::SeatLimitReached,
+    ErrorCode::HoldNotActive,
+    ErrorCode::OrderExpired,
+    ErrorCode::IdempotencyKeyReused,
+    ErrorCode::Conflict,
+    ErrorCode::AlreadyCheckedIn,
+    ErrorCode::TicketVoid,
+    ErrorCode::RefundNotAllowed,
+    ErrorCode::InvalidSignature,
+    ErrorCode::PaymentByWebhook,
+    ErrorCode::RateLimited,
+    ErrorCode::RequestTimeout,
+    ErrorCode::DependencyUnavailable,
+    ErrorCode::DependencyTimeout,
+    ErrorCode::ShuttingDown,
     ErrorCode::Internal,
 };
 

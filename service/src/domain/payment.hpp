@@ -62,8 +62,11 @@ struct Refund {
     std::int64_t amountMinor = 0;
     std::string currency;
     std::string reason;  // "late_payment", "requested_by_customer", "admin", "provider"
-    std::string status;  // the provider's ("succeeded", "pending", ...)
+    std::string status;  // the provider's ("succeeded", "pending", ...); "pending" too while reserved
     EpochMs createdAt = 0;
+    // A refund the service asked for (POST /v1/orders/{id}/refund): the request's key, also the
+    // provider's idempotency key. Until the provider answered, providerRefundId is "pending:" + key.
+    std::string requestKey;
 };
 
 /// Everything stored about an order's money, for admins.

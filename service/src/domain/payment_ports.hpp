@@ -2,12 +2,15 @@
 // Ports of payments: the provider that takes the money (Stripe, or the built-in dev provider),
 // the check of its signed notifications, and where payment records live (SQL).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/booking.hpp"
 #include "domain/booking_ports.hpp"
 #include "domain/payment.hpp"
+#include "domain/refund_policy.hpp"
 #include "domain/result.hpp"
 
 namespace boxoffice {
@@ -87,7 +90,28 @@ public:
                                      const std::optional<OutboxMessage>& message) = 0;
     /// Inserts a refund (a known provider refund id is left as it is).
     virtual Result<void> saveRefund(const Refund& refund) = 0;
+    /// The refund asked for under `requestKey`, if any.
+    virtual Result<std::optional<Refund>> findRefund(const std::string& provider, const std::string& requestKey) = 0;
+    /// In one transaction: `refund` (status "pending", under its requestKey) is written, each of
+    /// `seats` leaves the CONFIRMED order (its seat row inactive, so it can be sold again; its ticket
+    /// voided), the payment `refund.providerPaymentId` (when recorded) has `refund.amountMinor` more
+    /// refunded, and `message` goes to the outbox. A seat that is not on a valid ticket of the order
+    /// (refunded meanwhile), or an order that is not CONFIRMED -> Error{Conflict}, nothing changes.
+    virtual Result<void> reserveRefund(const Refund& refund, const std::vector<SeatId>& seats,
+                                       const OutboxMessage& message) = 0;
+    /// The provider refunded the reserved refund: its id and status replace the placeholders.
+    virtual Result<void> completeRefund(const std::string& provider, const std::string& requestKey,
+                                        const std::string& providerRefundId, const std::string& status) = 0;
     virtual Result<OrderPayments> ofOrder(const OrderId& order) = 0;
+};
+
+/// The shows' refund policies, set by admins; a show without one has the configured default.
+class RefundPolicyStore {
+public:
+    virtual ~RefundPolicyStore() = default;
+    virtual Result<std::optional<RefundPolicy>> find(const ShowId& show) = 0;
+    /// NotFound for an unknown show.
+    virtual Result<void> save(const ShowId& show, const RefundPolicy& policy, const std::string& by, EpochMs at) = 0;
 };
 
 }  // namespace boxoffice

@@ -106,7 +106,8 @@ Result<WebhookOutcome> PaymentService::act(const PaymentEvent& e) {
     switch (e.kind) {
         case PaymentEvent::Kind::Succeeded: {
             payment.status = PaymentStatus::Succeeded;
-            if (order->status == OrderStatus::Confirmed) {
+            // Confirmed before (and perhaps refunded since, by request): the money was dealt with.
+            if (order->status == OrderStatus::Confirmed || order->status == OrderStatus::Refunded) {
                 record.outcome = "already_confirmed";
                 break;
             }
@@ -174,7 +175,8 @@ Result<WebhookOutcome> PaymentService::act(const PaymentEvent& e) {
                               payment.currency,
                               "provider",
                               "succeeded",
-                              now};
+                              now,
+                              {}};
                 if (auto saved = store_.saveRefund(refund); !saved) return std::move(saved).error();
             }
             record.outcome = payment.refundedMinor >= payment.amountMinor ? "refunded" : "partially_refunded";
@@ -198,8 +200,8 @@ Result<std::string> PaymentService::refundUnsellable(const Order& order, const P
         "late_payment"};
     auto refund = provider_.refund(request);
     if (!refund) return std::move(refund).error();
-    Refund r{e.provider,     refund->providerRefundId, e.providerPaymentId, order.id,      e.amountMinor,
-             order.currency, "late_payment",           refund->status,      clock_.nowMs()};
+    Refund r{e.provider,     refund->providerRefundId, e.providerPaymentId, order.id,       e.amountMinor,
+             order.currency, "late_payment",           refund->status,      clock_.nowMs(), {}};
     if (auto saved = store_.saveRefund(r); !saved) return std::move(saved).error();
     out = message(order, "order.late_payment_refunded", e, refund->providerRefundId);
     return std::string("late_refunded");

@@ -59,6 +59,8 @@ ErrorSpec errorSpec(ErrorCode code) {
             return {409, "ALREADY_CHECKED_IN", "Already checked in"};
         case ErrorCode::TicketVoid:
             return {409, "TICKET_VOID", "Ticket void"};
+        case ErrorCode::RefundNotAllowed:
+            return {409, "REFUND_NOT_ALLOWED", "Refund not allowed"};
         case ErrorCode::InvalidSignature:
             return {400, "INVALID_SIGNATURE", "Invalid webhook signature"};
         case ErrorCode::PaymentByWebhook:

@@ -50,7 +50,7 @@ Metrics::Metrics(const std::string& version, const std::string& commit) : regist
                             .Help("Orders reaching a status (PAYMENT_PENDING: created)")
                             .Register(r);
     for (auto s : {OrderStatus::PaymentPending, OrderStatus::Confirmed, OrderStatus::Failed, OrderStatus::Expired,
-                   OrderStatus::Cancelled})
+                   OrderStatus::Cancelled, OrderStatus::Refunded})
         booking_.transitions[static_cast<std::size_t>(s)] = &transitions.Add({{"to", std::string(orderStatusName(s))}});
     booking_.holdExpiriesObserved =
         &pm::BuildCounter()

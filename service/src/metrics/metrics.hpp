@@ -27,7 +27,7 @@ enum class HoldOutcome { Held, Conflict, Invalid, Error };
 
 struct BookingMetrics {
     std::array<prometheus::Counter*, 4> holds{};        // by HoldOutcome
-    std::array<prometheus::Counter*, 5> transitions{};  // by OrderStatus reached (PAYMENT_PENDING: created)
+    std::array<prometheus::Counter*, 6> transitions{};  // by OrderStatus reached (PAYMENT_PENDING: created)
     prometheus::Counter* holdExpiriesObserved = nullptr;
     prometheus::Counter* orderExpiriesSweeper = nullptr;
     prometheus::Counter* orderExpiriesLazy = nullptr;

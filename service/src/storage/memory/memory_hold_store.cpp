@@ -200,7 +200,10 @@ Result<void> MemoryHoldStore::releaseOrder(const ShowId& show, const OrderId& or
     std::lock_guard lock(st->mu);
     for (const auto& seatId : seatIds) {
         const auto it = st->seats.find(seatId);
-        if (it != st->seats.end() && it->second.kind == SeatOwner::Kind::Order && it->second.ownerId == order.str()) {
+        if (it == st->seats.end() || it->second.ownerId != order.str()) continue;
+        // Held for the order's payment window, or sold to it (a refund gives it back).
+        if (it->second.kind == SeatOwner::Kind::Order || it->second.kind == SeatOwner::Kind::Sold) {
+            if (it->second.kind == SeatOwner::Kind::Sold) --st->sold;
             st->seats.erase(it);
             st->freed(seatId);
         }

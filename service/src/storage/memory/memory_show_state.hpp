@@ -53,7 +53,7 @@ struct MemoryHoldStore::ShowState {
     // and are dropped when counted, so a count never trusts them without checking `seats`.
     std::unordered_map<UserId, std::unordered_set<SeatId>> seatsOfUser;
     EpochMs nextCollectAt = 0;
-    long long sold = 0;  // seats marked Sold (never unsold)
+    long long sold = 0;  // seats marked Sold (a refund's release takes one back)
     // The best-available index, for the seating named by `pickSignature` (empty: none yet).
     std::string pickSignature;
     std::vector<RowScan> rowScans;

@@ -74,6 +74,8 @@ std::vector<Order> ordersFromRows(const PgRows& r, bool withTickets) {
         if (o.seats.empty() || o.seats.back().seatId != seatId)
             o.seats.push_back({std::move(seatId), r.text(i, kSeat + 1), r.integer(i, kSeat + 2)});
     }
+    if (withTickets)
+        for (auto& o : out) settleRefundedStatus(o);
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "storage/sql/one_shot.hpp"
 #include "storage/sql/order_rows.hpp"
 
 namespace boxoffice::sql {
@@ -39,9 +40,31 @@ constexpr const char* kInsertOutbox =
 constexpr const char* kEventsOf =
     "SELECT provider, event_id, event_type, provider_payment_id, order_id, outcome, received_at FROM payment_events "
     "WHERE order_id = :order ORDER BY received_at, event_id";
-constexpr const char* kRefundsOf =
-    "SELECT provider, provider_refund_id, provider_payment_id, amount_minor, currency, reason, status, created_at "
-    "FROM refunds WHERE order_id = :order ORDER BY created_at, provider_refund_id";
+#define BOXOFFICE_REFUND_COLUMNS                                                                            \
+    "provider, provider_refund_id, provider_payment_id, order_id, amount_minor, currency, reason, status, " \
+    "created_at, "
+constexpr const char* kRefundsOf = "SELECT " BOXOFFICE_REFUND_COLUMNS
+                                   "COALESCE(request_key, '') FROM refunds WHERE order_id = :order "
+                                   "ORDER BY created_at, provider_refund_id";
+constexpr const char* kRefundByKey =
+    "SELECT " BOXOFFICE_REFUND_COLUMNS "request_key FROM refunds WHERE provider = :provider AND request_key = :key";
+constexpr const char* kReserveRefund = "INSERT INTO refunds (" BOXOFFICE_REFUND_COLUMNS
+                                       "request_key) VALUES (:provider, :rid, :pid, :order, :amount, :currency, "
+                                       ":reason, :status, :at, :key)";
+constexpr const char* kOrderStatus = "SELECT status FROM orders WHERE id = :id";
+// Only a seat the order still owns, on a valid ticket, leaves it: a second refund of it finds none.
+constexpr const char* kRefundSeat =
+    "UPDATE order_seats SET active = 0 WHERE order_id = :order AND seat_id = :seat AND active = 1";
+constexpr const char* kVoidTicket =
+    "UPDATE tickets SET voided = 1 WHERE order_id = :order AND seat_id = :seat AND voided = 0";
+// Never more back than was paid, however many refunds race.
+constexpr const char* kAddRefunded =
+    "UPDATE payments SET refunded_minor = refunded_minor + :amount, updated_at = :at "
+    "WHERE provider = :provider AND provider_payment_id = :pid AND refunded_minor + :amount2 <= amount_minor";
+constexpr const char* kPaymentKnown =
+    "SELECT count(*) FROM payments WHERE provider = :provider AND provider_payment_id = :pid";
+constexpr const char* kCompleteRefund =
+    "UPDATE refunds SET provider_refund_id = :rid, status = :status WHERE provider = :provider AND request_key = :key";
 }  // namespace q
 
 void upsertPayment(soci::session& sql, const char* statement, const Payment& p) {
@@ -85,6 +108,42 @@ std::vector<Payment> selectPayments(soci::session& sql, const std::string& where
                               soci::into(refunded), soci::into(created), soci::into(updated));
         read(st);
     }
+    return out;
+}
+
+// Reads rows of BOXOFFICE_REFUND_COLUMNS + one key column.
+std::vector<Refund> selectRefunds(soci::session& sql, const char* query, const std::string& a, const std::string* b) {
+    std::vector<Refund> out;
+    Refund f;
+    std::string order;
+    long long amount = 0, at = 0;
+    auto read = [&](soci::statement& st) {
+        st.execute();
+        while (st.fetch()) {
+            f.orderId = OrderId{order};
+            f.amountMinor = amount;
+            f.createdAt = at;
+            out.push_back(f);
+        }
+    };
+    auto bindRow = [&](soci::statement& st) {
+        st.exchange(soci::into(f.provider));
+        st.exchange(soci::into(f.providerRefundId));
+        st.exchange(soci::into(f.providerPaymentId));
+        st.exchange(soci::into(order));
+        st.exchange(soci::into(amount));
+        st.exchange(soci::into(f.currency));
+        st.exchange(soci::into(f.reason));
+        st.exchange(soci::into(f.status));
+        st.exchange(soci::into(at));
+        st.exchange(soci::into(f.requestKey));
+    };
+    soci::statement st(sql);
+    bindRow(st);
+    st.exchange(soci::use(a));
+    if (b) st.exchange(soci::use(*b));
+    prepareOneShot(st, query);
+    read(st);
     return out;
 }
 
@@ -172,16 +231,67 @@ Result<OrderPayments> SqlPaymentStore::ofOrder(const OrderId& orderId) {
                 out.events.push_back(std::move(e));
             }
         }
-        std::string provider, rid, pid, currency, reason, status;
-        long long amount = 0, at = 0;
-        soci::statement st =
-            (sql.prepare << q::kRefundsOf, soci::use(order), soci::into(provider), soci::into(rid), soci::into(pid),
-             soci::into(amount), soci::into(currency), soci::into(reason), soci::into(status), soci::into(at));
-        st.execute();
-        while (st.fetch()) out.refunds.push_back({provider, rid, pid, orderId, amount, currency, reason, status, at});
+        out.refunds = selectRefunds(sql, q::kRefundsOf, order, nullptr);
     });
     if (!r) return std::move(r).error();
     return out;
+}
+
+Result<std::optional<Refund>> SqlPaymentStore::findRefund(const std::string& provider, const std::string& key) {
+    std::optional<Refund> out;
+    auto r = db_.run([&](soci::session& sql) {
+        auto rows = selectRefunds(sql, q::kRefundByKey, provider, &key);
+        out.reset();
+        if (!rows.empty()) out = std::move(rows.front());
+    });
+    if (!r) return std::move(r).error();
+    return out;
+}
+
+Result<void> SqlPaymentStore::reserveRefund(const Refund& f, const std::vector<SeatId>& seats,
+                                            const OutboxMessage& message) {
+    return db_.transact([&](soci::session& sql) -> Result<void> {
+        const std::string order = f.orderId.str();
+        std::string status;
+        soci::indicator statusInd = soci::i_null;
+        sql << q::kOrderStatus, soci::use(order), soci::into(status, statusInd);
+        if (statusInd != soci::i_ok) return Error::notFound("order");
+        if (status != "CONFIRMED") return Error::of(ErrorCode::Conflict, "order is " + status);
+        for (const auto& s : seats) {
+            const std::string seat = s.str();
+            soci::statement freed = oneShot(sql, q::kRefundSeat, soci::use(order), soci::use(seat));
+            freed.execute(true);
+            if (freed.get_affected_rows() != 1)
+                return Error::of(ErrorCode::Conflict, "seat " + seat + " is not on a valid ticket of this order");
+            sql << q::kVoidTicket, soci::use(order), soci::use(seat);
+        }
+        long long amount = f.amountMinor, at = f.createdAt;
+        soci::statement added = oneShot(sql, q::kAddRefunded, soci::use(amount), soci::use(at), soci::use(f.provider),
+                                        soci::use(f.providerPaymentId), soci::use(amount));
+        added.execute(true);
+        if (added.get_affected_rows() == 0) {
+            long long known = 0;  // a dev order confirmed by confirm-payment has no payment row
+            sql << q::kPaymentKnown, soci::use(f.provider), soci::use(f.providerPaymentId), soci::into(known);
+            if (known > 0) return Error::of(ErrorCode::Conflict, "the refund is more than is left of the payment");
+        }
+        // The unique (provider, request_key) index refuses a second reservation under one key.
+        sql << q::kReserveRefund, soci::use(f.provider), soci::use(f.providerRefundId), soci::use(f.providerPaymentId),
+            soci::use(order), soci::use(amount), soci::use(f.currency), soci::use(f.reason), soci::use(f.status),
+            soci::use(at), soci::use(f.requestKey);
+        const std::string headers = message.headers.empty() ? std::string("{}") : message.headers;
+        long long created = message.createdAt;
+        sql << q::kInsertOutbox, soci::use(message.id), soci::use(message.aggregateType),
+            soci::use(message.aggregateId), soci::use(message.eventType), soci::use(message.payload),
+            soci::use(headers), soci::use(created), soci::use(created);
+        return {};
+    });
+}
+
+Result<void> SqlPaymentStore::completeRefund(const std::string& provider, const std::string& key,
+                                             const std::string& providerRefundId, const std::string& status) {
+    return db_.run([&](soci::session& sql) {
+        sql << q::kCompleteRefund, soci::use(providerRefundId), soci::use(status), soci::use(provider), soci::use(key);
+    });
 }
 
 }  // namespace boxoffice::sql

@@ -1,5 +1,5 @@
 #pragma once
-// Payment records (migrations/000014_payments): payments, their providers' events and refunds, in
+// Payment records (migrations/000014_payments, 000016_refunds): payments, their providers' events and refunds, in
 // statements valid on both PostgreSQL and SQLite (the upserts need PostgreSQL >= 9.5, SQLite >= 3.24).
 #include "domain/payment_ports.hpp"
 #include "storage/sql/database.hpp"
@@ -17,6 +17,11 @@ public:
     Result<bool> recordEvent(const PaymentEventRecord& event, const std::optional<Payment>& payment,
                              const std::optional<OutboxMessage>& message) override;
     Result<void> saveRefund(const Refund& refund) override;
+    Result<std::optional<Refund>> findRefund(const std::string& provider, const std::string& requestKey) override;
+    Result<void> reserveRefund(const Refund& refund, const std::vector<SeatId>& seats,
+                               const OutboxMessage& message) override;
+    Result<void> completeRefund(const std::string& provider, const std::string& requestKey,
+                                const std::string& providerRefundId, const std::string& status) override;
     Result<OrderPayments> ofOrder(const OrderId& order) override;
 
 private:

@@ -100,6 +100,7 @@ std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
             order->tickets.push_back(
                 {code, SeatId{seatId}, order->id, ShowId{ticketShow}, UserId{ticketUser}, issued, {}});
     }
+    if (order) settleRefundedStatus(*order);
     return order;
 }
 
@@ -267,7 +268,10 @@ Result<std::vector<Order>> SqliteOrderRepository::ordersOf(const UserId& user, i
         // CONFIRMED: read after the order rows, they still give a consistent order.
         for (auto& o : orders) {
             loadSeats(sql, o);
-            if (o.status == OrderStatus::Confirmed) loadTickets(sql, o);
+            if (o.status == OrderStatus::Confirmed) {
+                loadTickets(sql, o);
+                settleRefundedStatus(o);
+            }
         }
     });
     if (!r) return std::move(r).error();
