@@ -14,6 +14,7 @@
 #include "support/fake_clock.hpp"
 #include "support/fake_stripe.hpp"
 #include "support/metrics_text.hpp"
+#include "support/stripe_tools.hpp"
 #include "support/test_app.hpp"
 #include "util/random_id.hpp"
 

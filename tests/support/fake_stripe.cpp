@@ -1,12 +1,7 @@
 #include "support/fake_stripe.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -54,7 +49,9 @@ FakeStripe::FakeStripe(std::string secretKey)
 
 std::vector<TinyRequest> FakeStripe::requests() const {
     std::lock_guard lock(mu_);
-    return requests_;
+    std::vector<TinyRequest> out;
+    for (const auto& e : exchanges_) out.push_back(e.request);
+    return out;
 }
 
 std::vector<FakeStripe::Intent> FakeStripe::intents() const {
@@ -64,9 +61,34 @@ std::vector<FakeStripe::Intent> FakeStripe::intents() const {
     return out;
 }
 
+void FakeStripe::writeRecording(const std::string& file) const {
+    std::lock_guard lock(mu_);
+    auto exchanges = nlohmann::json::array();
+    for (const auto& [req, res] : exchanges_) {
+        bool ok = true;
+        const auto path = req.target.substr(0, req.target.find('?'));
+        exchanges.push_back(
+            {{"request",
+              {{"method", req.method},
+               {"path", path},
+               {"headers", req.headers},
+               {"body", req.body},
+               {"form", parseForm(req.body, ok)}}},
+             {"response", {{"status", res.status}, {"contentType", res.contentType}, {"body", res.body}}}});
+    }
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << nlohmann::json{{"exchanges", exchanges}}.dump(2) << '\n';
+    if (!out.flush()) throw std::runtime_error("cannot write " + file);
+}
+
 TinyResponse FakeStripe::handle(const TinyRequest& req) {
     std::lock_guard lock(mu_);
-    requests_.push_back(req);
+    TinyResponse res = answer(req);
+    exchanges_.push_back({req, res});
+    return res;
+}
+
+TinyResponse FakeStripe::answer(const TinyRequest& req) {
     if (failNext_ > 0) {
         --failNext_;
         return stripeError(500, "api_error", "", "fake outage");
@@ -97,7 +119,7 @@ TinyResponse FakeStripe::handle(const TinyRequest& req) {
     return res;
 }
 
-TinyResponse FakeStripe::createIntent(const std::map<std::string, std::string>& form) {
+TinyResponse FakeStripe::createIntent(const Form& form) {
     for (const auto& [k, v] : form)
         if (k != "amount" && k != "currency" && k.rfind("metadata[", 0) != 0)
             return stripeError(400, "invalid_request_error", k, "Received unknown parameter: " + k);
@@ -124,7 +146,7 @@ TinyResponse FakeStripe::createIntent(const std::map<std::string, std::string>& 
     return {200, "application/json", body.dump()};
 }
 
-TinyResponse FakeStripe::createRefund(const std::map<std::string, std::string>& form) {
+TinyResponse FakeStripe::createRefund(const Form& form) {
     auto pi = form.find("payment_intent");
     if (pi == form.end() || !intents_.count(pi->second))
         return stripeError(400, "invalid_request_error", "payment_intent", "No such payment_intent");
@@ -144,34 +166,6 @@ TinyResponse FakeStripe::createRefund(const std::map<std::string, std::string>& 
                            {"payment_intent", i.id},
                            {"status", "succeeded"}};
     return {200, "application/json", body.dump()};
-}
-
-std::string stripeSignatureHeader(const std::string& payload, const std::string& secret, long long unixSeconds) {
-    static const std::string tools = [] {
-        FILE* p = ::popen(BOXOFFICE_SOURCE_DIR "/tests/payments/tools.sh", "r");
-        if (!p) throw std::runtime_error("cannot run tests/payments/tools.sh");
-        std::array<char, 4096> buf{};
-        std::string out;
-        while (std::fgets(buf.data(), buf.size(), p)) out += buf.data();
-        if (::pclose(p) != 0) throw std::runtime_error("tests/payments/tools.sh failed (npm `stripe` not installed)");
-        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-        return out;
-    }();
-    static std::atomic<int> n{0};
-    const auto file = std::filesystem::temp_directory_path() /
-                      ("boxoffice-stripe-payload-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
-    std::ofstream(file, std::ios::binary) << payload;
-    const std::string command =
-        "node " + tools + "/sign-webhook.mjs '" + secret + "' " + std::to_string(unixSeconds) + " " + file.string();
-    FILE* p = ::popen(command.c_str(), "r");
-    if (!p) throw std::runtime_error("cannot run node");
-    std::array<char, 4096> buf{};
-    std::string header;
-    while (std::fgets(buf.data(), buf.size(), p)) header += buf.data();
-    const int rc = ::pclose(p);
-    std::filesystem::remove(file);
-    if (rc != 0 || header.rfind("t=", 0) != 0) throw std::runtime_error("stripe signer failed: " + header);
-    return header;
 }
 
 }  // namespace boxoffice::testing
