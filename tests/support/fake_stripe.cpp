@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -13,8 +15,28 @@ namespace boxoffice::testing {
 namespace {
 
 TinyResponse stripeError(int status, const std::string& type, const std::string& param, const std::string& message) {
-    return {status, "application/json",
-            nlohmann::json{{"error", {{"type", type}, {"param", param}, {"message", message}}}}.dump()};
+    nlohmann::json error = {{"type", type}, {"message", message}};
+    if (!param.empty()) error["param"] = param;  // Stripe leaves it out when no parameter is to blame
+    return {status, "application/json", nlohmann::json{{"error", error}}.dump()};
+}
+
+// metadata[NAME]=VALUE pairs as the object Stripe answers them in.
+nlohmann::json metadataOf(const std::map<std::string, std::string>& form) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : form)
+        if (k.rfind("metadata[", 0) == 0 && k.back() == ']') out[k.substr(9, k.size() - 10)] = v;
+    return out;
+}
+
+// The parameters of an endpoint the fake implements; any other one Stripe may know, the fake does not.
+std::optional<TinyResponse> unknownParameter(const std::map<std::string, std::string>& form,
+                                             std::initializer_list<const char*> known) {
+    for (const auto& [k, v] : form) {
+        if (k.rfind("metadata[", 0) == 0) continue;
+        if (std::none_of(known.begin(), known.end(), [&](const char* name) { return k == name; }))
+            return stripeError(400, "invalid_request_error", k, "Received unknown parameter: " + k);
+    }
+    return std::nullopt;
 }
 
 std::map<std::string, std::string> parseForm(const std::string& body, bool& ok) {
@@ -103,11 +125,19 @@ TinyResponse FakeStripe::answer(const TinyRequest& req) {
     auto key = req.headers.find("idempotency-key");
     if (key == req.headers.end() || key->second.empty())
         return stripeError(400, "invalid_request_error", "", "the service always sends an Idempotency-Key");
-    const std::string scopedKey = req.target + " " + key->second;
-    if (auto seen = idempotent_.find(scopedKey); seen != idempotent_.end()) return seen->second;
     bool ok = true;
     const auto form = parseForm(req.body, ok);
     if (!ok) return stripeError(400, "invalid_request_error", "", "malformed form body");
+    // Stripe compares every reuse of a key with the first request and refuses one with other
+    // parameters (its docs, "Idempotent requests"); the fake takes another endpoint as a difference
+    // too (the docs do not say; the service never reuses a key across endpoints).
+    if (auto seen = idempotent_.find(key->second); seen != idempotent_.end()) {
+        if (seen->second.target == req.target && seen->second.form == form) return seen->second.response;
+        return stripeError(400, "idempotency_error", "",
+                           "Keys for idempotent requests can only be used with the same parameters and endpoint "
+                           "they were first used with. Try using a key other than '" +
+                               key->second + "' if you meant to execute a different request.");
+    }
     TinyResponse res;
     if (req.target == "/v1/payment_intents")
         res = createIntent(form);
@@ -115,14 +145,14 @@ TinyResponse FakeStripe::answer(const TinyRequest& req) {
         res = createRefund(form);
     else
         return stripeError(404, "invalid_request_error", "", "Unrecognized request URL");
-    if (res.status == 200) idempotent_[scopedKey] = res;
+    // Stripe saves no answer for a request refused before the endpoint ran (a bad parameter), which
+    // is what every refusal of the fake is; failNext() plays an outage in front of Stripe, never saved.
+    if (res.status == 200) idempotent_[key->second] = {req.target, form, res};
     return res;
 }
 
 TinyResponse FakeStripe::createIntent(const Form& form) {
-    for (const auto& [k, v] : form)
-        if (k != "amount" && k != "currency" && k.rfind("metadata[", 0) != 0)
-            return stripeError(400, "invalid_request_error", k, "Received unknown parameter: " + k);
+    if (auto refused = unknownParameter(form, {"amount", "currency"})) return *refused;
     auto amount = form.find("amount");
     if (amount == form.end() || !positiveInteger(amount->second))
         return stripeError(400, "invalid_request_error", "amount", "Invalid integer");
@@ -136,17 +166,26 @@ TinyResponse FakeStripe::createIntent(const Form& form) {
     i.currency = currency->second;
     if (auto o = form.find("metadata[order_id]"); o != form.end()) i.orderId = o->second;
     intents_[i.id] = i;
+    // Every field spec3.json requires of a payment_intent, and those the service reads (client_secret).
     nlohmann::json body = {{"id", i.id},
                            {"object", "payment_intent"},
                            {"amount", i.amount},
-                           {"currency", i.currency},
+                           {"amount_capturable", 0},
+                           {"amount_received", 0},
+                           {"capture_method", "automatic"},
                            {"client_secret", i.id + "_secret_fake"},
-                           {"status", "requires_payment_method"},
-                           {"metadata", {{"order_id", i.orderId}}}};
+                           {"confirmation_method", "automatic"},
+                           {"created", static_cast<long long>(std::time(nullptr))},
+                           {"currency", i.currency},
+                           {"livemode", false},
+                           {"metadata", metadataOf(form)},
+                           {"payment_method_types", nlohmann::json::array({"card"})},
+                           {"status", "requires_payment_method"}};
     return {200, "application/json", body.dump()};
 }
 
 TinyResponse FakeStripe::createRefund(const Form& form) {
+    if (auto refused = unknownParameter(form, {"payment_intent", "amount"})) return *refused;
     auto pi = form.find("payment_intent");
     if (pi == form.end() || !intents_.count(pi->second))
         return stripeError(400, "invalid_request_error", "payment_intent", "No such payment_intent");
@@ -162,7 +201,9 @@ TinyResponse FakeStripe::createRefund(const Form& form) {
     nlohmann::json body = {{"id", "re_fake" + std::to_string(++next_)},
                            {"object", "refund"},
                            {"amount", amount},
+                           {"created", static_cast<long long>(std::time(nullptr))},
                            {"currency", i.currency},
+                           {"metadata", metadataOf(form)},
                            {"payment_intent", i.id},
                            {"status", "succeeded"}};
     return {200, "application/json", body.dump()};

@@ -3,7 +3,9 @@
 // POST /v1/refunds), on a TinyHttpServer: it checks what Stripe checks of those requests (the
 // Bearer key, form encoding, an integer amount, a lower-case three-letter currency, the
 // Idempotency-Key, a refund within what was paid) and answers with the objects' documented shape.
-// The same Idempotency-Key gets the first answer again, as at Stripe.
+// The same Idempotency-Key with the same parameters gets the first answer again; with other
+// parameters a 400 idempotency_error, as at Stripe (and on the other endpoint, which Stripe's docs
+// leave open).
 // Everything it was sent and answered can be written out (writeRecording) and checked against
 // Stripe's published OpenAPI description (support/stripe_tools.hpp, checkAgainstStripeApi).
 #include <atomic>
@@ -40,6 +42,11 @@ private:
         TinyRequest request;
         TinyResponse response;
     };
+    struct Replay {
+        std::string target;
+        Form form;
+        TinyResponse response;
+    };
     TinyResponse handle(const TinyRequest& req);
     TinyResponse answer(const TinyRequest& req);
     TinyResponse createIntent(const Form& form);
@@ -48,8 +55,8 @@ private:
     std::string secretKey_;
     mutable std::mutex mu_;
     std::vector<Exchange> exchanges_;
-    std::map<std::string, Intent> intents_;           // by id
-    std::map<std::string, TinyResponse> idempotent_;  // by Idempotency-Key
+    std::map<std::string, Intent> intents_;     // by id
+    std::map<std::string, Replay> idempotent_;  // by Idempotency-Key, across endpoints
     std::atomic<int> failNext_{0};
     int next_ = 0;
     TinyHttpServer server_;  // last: it calls handle() until destroyed
