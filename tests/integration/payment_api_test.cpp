@@ -1,9 +1,13 @@
 // Payments over HTTP on the embedded default (SQLite) and on PostgreSQL: the dev provider's payment
 // and signed callback, FAILED orders and their seats, replayed and bad webhooks (4xx, nothing
 // stored), a late payment refunded, the admin's records; and Stripe against a local fake of its
-// API, with webhook signatures written by Stripe's own npm library.
+// API, with webhook signatures written by Stripe's own npm library and every test's Stripe traffic
+// checked against Stripe's published OpenAPI description.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <future>
 
 #include <soci/soci.h>
@@ -14,6 +18,7 @@
 #include "support/fake_clock.hpp"
 #include "support/fake_stripe.hpp"
 #include "support/metrics_text.hpp"
+#include "support/stripe_tools.hpp"
 #include "support/test_app.hpp"
 #include "util/random_id.hpp"
 
@@ -386,6 +391,17 @@ protected:
             c.payments.stripeSecretKey = "sk_test_fake";
             c.payments.stripeWebhookSecrets = {kStripeNew, kStripeOld};
         });
+    }
+    // What the service sent Stripe in the test, and what the fake answered, fits Stripe's published
+    // API (tests/payments/check-stripe-api.mjs; tests/payments/stripe_api_test.cpp proves it can fail).
+    void TearDown() override {
+        if (stripe_.requests().empty()) return;
+        const auto file = std::filesystem::temp_directory_path() /
+                          ("boxoffice-stripe-service-" + std::to_string(::getpid()) + ".json");
+        stripe_.writeRecording(file.string());
+        const auto check = checkAgainstStripeApi(file.string());
+        std::filesystem::remove(file);
+        EXPECT_EQ(check.exitCode, 0) << check.output;
     }
     long long now() const { return clock_.nowMs() / 1000; }
 

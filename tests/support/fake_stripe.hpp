@@ -3,7 +3,11 @@
 // POST /v1/refunds), on a TinyHttpServer: it checks what Stripe checks of those requests (the
 // Bearer key, form encoding, an integer amount, a lower-case three-letter currency, the
 // Idempotency-Key, a refund within what was paid) and answers with the objects' documented shape.
-// The same Idempotency-Key gets the first answer again, as at Stripe.
+// The same Idempotency-Key with the same parameters gets the first answer again; with other
+// parameters a 400 idempotency_error, as at Stripe (and on the other endpoint, which Stripe's docs
+// leave open).
+// Everything it was sent and answered can be written out (writeRecording) and checked against
+// Stripe's published OpenAPI description (support/stripe_tools.hpp, checkAgainstStripeApi).
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -27,25 +31,35 @@ public:
     std::vector<Intent> intents() const;
     /// The next `n` requests answer 500 (retries are then visible in requests()).
     void failNext(int n) { failNext_ = n; }
+    /// Every request so far with the answer it got, as JSON ({"exchanges": [{"request": {method,
+    /// path, headers, body, form (as the fake read it)}, "response": {status, contentType, body}}]}),
+    /// the input of tests/payments/check-stripe-api.mjs.
+    void writeRecording(const std::string& file) const;
 
 private:
+    using Form = std::map<std::string, std::string>;
+    struct Exchange {
+        TinyRequest request;
+        TinyResponse response;
+    };
+    struct Replay {
+        std::string target;
+        Form form;
+        TinyResponse response;
+    };
     TinyResponse handle(const TinyRequest& req);
-    TinyResponse createIntent(const std::map<std::string, std::string>& form);
-    TinyResponse createRefund(const std::map<std::string, std::string>& form);
+    TinyResponse answer(const TinyRequest& req);
+    TinyResponse createIntent(const Form& form);
+    TinyResponse createRefund(const Form& form);
 
     std::string secretKey_;
     mutable std::mutex mu_;
-    std::vector<TinyRequest> requests_;
-    std::map<std::string, Intent> intents_;           // by id
-    std::map<std::string, TinyResponse> idempotent_;  // by Idempotency-Key
+    std::vector<Exchange> exchanges_;
+    std::map<std::string, Intent> intents_;     // by id
+    std::map<std::string, Replay> idempotent_;  // by Idempotency-Key, across endpoints
     std::atomic<int> failNext_{0};
     int next_ = 0;
     TinyHttpServer server_;  // last: it calls handle() until destroyed
 };
-
-/// The Stripe-Signature header Stripe's own library (npm `stripe`, generateTestHeaderString)
-/// writes for `payload`, run through node (tests/payments/tools.sh installs it). Throws when node
-/// or the library is missing.
-std::string stripeSignatureHeader(const std::string& payload, const std::string& secret, long long unixSeconds);
 
 }  // namespace boxoffice::testing
