@@ -517,6 +517,70 @@ TEST_P(StripePayments, LatePaymentIsRefundedThroughStripeAndChargeRefundedIsReco
     EXPECT_EQ(rec["events"].size(), 2u);
 }
 
+TEST_P(StripePayments, ALatePaymentWhoseSeatsAreStillFreeIsReseatedWithoutARefund) {
+    auto c = app_->client();
+    const std::string orderId = order(c, {"FLOOR1-C-30", "FLOOR1-C-31"})["orderId"];
+    const std::string pi = pay(c, orderId).json()["paymentId"];
+    clock_.advance(std::chrono::seconds(31));
+    EXPECT_EQ(orderStatus(c, orderId), "EXPIRED");
+    const std::string body = intentEvent("evt_reseat_s", "payment_intent.succeeded", pi, orderId, 30000).dump();
+    auto w = stripeWebhook(c, body, stripeSignatureHeader(body, kStripeNew, now()));
+    ASSERT_EQ(w.status, 200) << w.body;
+    EXPECT_EQ(w.json()["outcome"], "late_reseated");
+    EXPECT_EQ(orderStatus(c, orderId), "CONFIRMED");
+    EXPECT_EQ(stripe_.intents().at(0).refunded, 0) << "the money is kept: the seats were sold to its payer";
+    EXPECT_TRUE(records(c, orderId)["refunds"].empty());
+}
+
+TEST_P(StripePayments, ARequestedRefundGoesThroughStripeOnceAndItsChargeRefundedEventAddsNothing) {
+    auto c = app_->client();
+    const std::string orderId = order(c, {"FLOOR1-D-40", "FLOOR1-D-41"})["orderId"];
+    const std::string pi = pay(c, orderId).json()["paymentId"];
+    const std::string body = intentEvent("evt_paid_r", "payment_intent.succeeded", pi, orderId, 30000).dump();
+    ASSERT_EQ(stripeWebhook(c, body, stripeSignatureHeader(body, kStripeNew, now())).status, 200);
+    ASSERT_EQ(orderStatus(c, orderId), "CONFIRMED");
+
+    // One seat back, a month before the show (the default policy: 100 %).
+    const json ask = {{"seatIds", {"FLOOR1-D-41"}}};
+    auto r = c.request("POST", "/v1/orders/" + orderId + "/refund", ask.dump(), auth(alice_));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string refundId = r.json()["refund"]["refundId"];
+    EXPECT_EQ(refundId.rfind("re_fake", 0), 0u) << r.body;
+    EXPECT_EQ(r.json()["refund"]["amount"], 15000);
+    EXPECT_EQ(r.json()["order"]["status"], "CONFIRMED");
+    const auto refunds = stripe_.requests();
+    ASSERT_EQ(refunds.back().target, "/v1/refunds");
+    EXPECT_EQ(refunds.back().headers.at("idempotency-key").rfind("rf_", 0), 0u);
+    EXPECT_EQ(stripe_.intents().at(0).refunded, 15000);
+    // Asked again: the same refund, Stripe is not asked for a second one.
+    auto again = c.request("POST", "/v1/orders/" + orderId + "/refund", ask.dump(), auth(alice_));
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json()["refund"]["refundId"], refundId);
+    EXPECT_EQ(stripe_.intents().at(0).refunded, 15000);
+
+    // Stripe then reports it on the charge: the payment's refunded total stays what it is.
+    const json charge = {{"id", "evt_ch_r"},
+                         {"type", "charge.refunded"},
+                         {"data",
+                          {{"object",
+                            {{"id", "ch_r"},
+                             {"object", "charge"},
+                             {"amount", 30000},
+                             {"amount_refunded", 15000},
+                             {"currency", "eur"},
+                             {"payment_intent", pi},
+                             {"refunds", {{"data", {{{"id", refundId}, {"amount", 15000}}}}}}}}}}};
+    const std::string chargeBody = charge.dump();
+    auto w = stripeWebhook(c, chargeBody, stripeSignatureHeader(chargeBody, kStripeNew, now()));
+    ASSERT_EQ(w.status, 200) << w.body;
+    EXPECT_EQ(w.json()["outcome"], "partially_refunded");
+    const json rec = records(c, orderId);
+    EXPECT_EQ(rec["payments"][0]["refundedAmount"], 15000);
+    ASSERT_EQ(rec["refunds"].size(), 1u) << rec.dump();
+    EXPECT_EQ(rec["refunds"][0]["refundId"], refundId);
+    EXPECT_EQ(rec["refunds"][0]["status"], "succeeded");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stacks, StripePayments, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          [](const auto& p) { return backendName(p.param); });
 
