@@ -145,6 +145,23 @@ TEST_P(FaultRepairRedis, AStoreThatLostASaleIsRepairedFromTheDatabase) {
     EXPECT_EQ(h.json()["code"], "SEATS_UNAVAILABLE");
 }
 
+// Before: a refund whose release never reached the store (Redis down for that call) left its seats
+// sold in the store for good, since a repair only ever added SQL's claims: capacity stranded.
+TEST_P(FaultRepairRedis, ARefundWhoseReleaseNeverReachedTheStoreIsRepairedFromTheDatabase) {
+    start();
+    auto c = app_->client();
+    const std::string orderId = sold(c, alice_, "FLOOR1-A-3");
+    ASSERT_EQ(status(c, "FLOOR1-A-3"), 'S');
+    // What reserveRefund commits (the seat leaves the order, its ticket is voided), with no release.
+    auto refunded = app_->app().database().run([&](soci::session& sql) {
+        sql << "UPDATE order_seats SET active = 0 WHERE order_id = :id", soci::use(orderId);
+        sql << "UPDATE tickets SET voided = 1 WHERE order_id = :id", soci::use(orderId);
+    });
+    ASSERT_TRUE(refunded);
+    EXPECT_TRUE(eventually(c, "FLOOR1-A-3", 'A', 2s)) << "back on sale within 2 s";
+    EXPECT_EQ(hold(c, bob_, {"FLOOR1-A-3"}).status, 201);
+}
+
 // Before: a confirmation retried after the first died between the commit and the sale returned
 // the order early and never sold the seat in the store.
 TEST_P(FaultRepairRedis, ARetriedConfirmationSellsTheSeatsAgain) {

@@ -149,7 +149,9 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     // and never longer than that plus a margin if the sweeper's release is lost.
     const auto releaseGrace = std::max(std::chrono::milliseconds(2'000), 3 * config_.booking.sweepInterval);
     inventory_ = std::make_unique<Inventory>(*holdStore_, *orderRepo_, releaseGrace);
-    reconciler_ = std::make_unique<Reconciler>(*inventory_, *orderRepo_, clock_);
+    paymentStore_ = std::make_unique<sql::SqlPaymentStore>(*db_);
+    reconciler_ =
+        std::make_unique<Reconciler>(*inventory_, *orderRepo_, clock_, std::chrono::minutes(30), paymentStore_.get());
     holdStoreRepair_ = std::make_unique<HoldStoreRepair>(*reconciler_, config_.booking.reconcileInterval);
 
     catalog_ = std::make_unique<CatalogService>(*catalogRepo_, clock_, ids_, timeZones_);
@@ -186,7 +188,6 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
                                                 settings, waitingRoom_.get());
     ticketStore_ = std::make_unique<sql::SqlTicketStore>(*db_);
     tickets_ = std::make_unique<TicketService>(*ticketStore_, *ticketSigner_, clock_);
-    paymentStore_ = std::make_unique<sql::SqlPaymentStore>(*db_);
     lateSales_ = std::make_unique<sql::SqlLateSaleStore>(*db_);
     const auto& pay = config_.payments;
     const auto tolerance = std::chrono::duration_cast<std::chrono::seconds>(pay.webhookTolerance);

@@ -105,6 +105,7 @@ private:
     std::unique_ptr<HoldStore> rawHoldStore_;
     std::unique_ptr<HoldStore> holdStore_;
     std::unique_ptr<Inventory> inventory_;
+    std::unique_ptr<sql::SqlPaymentStore> paymentStore_;  // before the reconciler, which reads its refunds
     std::unique_ptr<Reconciler> reconciler_;
     std::unique_ptr<HoldStoreRepair> holdStoreRepair_;
     std::unique_ptr<CatalogService> catalog_;
@@ -114,7 +115,6 @@ private:
     std::unique_ptr<sql::SqlTicketStore> ticketStore_;
     std::unique_ptr<TicketService> tickets_;
     std::unique_ptr<OrderSweeper> sweeper_;
-    std::unique_ptr<sql::SqlPaymentStore> paymentStore_;
     std::unique_ptr<sql::SqlLateSaleStore> lateSales_;
     std::unique_ptr<PaymentProvider> paymentProvider_;
     std::unique_ptr<WebhookVerifier> webhookVerifier_;  // the configured provider's

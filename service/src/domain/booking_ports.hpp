@@ -111,6 +111,14 @@ public:
     virtual Result<void> openHolds(const std::string& generation) = 0;
 };
 
+/// Seats SQL took back from confirmed orders (refunds), for a reconciler that must see a hold store
+/// still selling one: seatId, orderId, userId (expiresAt 0).
+class RefundedSeatSource {
+public:
+    virtual ~RefundedSeatSource() = default;
+    virtual Result<std::vector<SeatClaim>> refundedSeats(const ShowId& show) = 0;
+};
+
 /// Who may hold a show's seats right now: a waiting room (admission/waiting_room_service.hpp).
 /// Asked before every hold, on the reactor thread on the fast path, so it does no I/O.
 class HoldGate {

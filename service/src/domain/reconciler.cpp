@@ -1,14 +1,27 @@
 #include "domain/reconciler.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <unordered_set>
 
 namespace boxoffice {
 
 Reconciler::Reconciler(Inventory& inventory, OrderRepository& orders, const Clock& clock,
-                       std::chrono::milliseconds horizon)
-    : inventory_(inventory), orders_(orders), clock_(clock), horizon_(horizon) {}
+                       std::chrono::milliseconds horizon, RefundedSeatSource* refunds)
+    : inventory_(inventory), orders_(orders), clock_(clock), horizon_(horizon), refunds_(refunds) {}
+
+Result<void> Reconciler::releaseRefunded(const ShowId& show, EpochMs now) {
+    if (!refunds_) return {};
+    auto seats = refunds_->refundedSeats(show);
+    if (!seats) return std::move(seats).error();
+    std::map<std::pair<OrderId, UserId>, std::vector<SeatId>> byOrder;
+    for (auto& s : *seats) byOrder[{s.orderId, s.userId}].push_back(std::move(s.seatId));
+    for (const auto& [owner, ids] : byOrder)
+        if (auto freed = inventory_.holds().releaseOrder(show, owner.first, owner.second, ids, now); !freed)
+            return freed;
+    return {};
+}
 
 Result<bool> Reconciler::restoreIfDrifted(const ShowId& show, bool force, EpochMs now) {
     // The store is read before SQL: a sale committed between the two reads is in SQL's count of
@@ -20,6 +33,13 @@ Result<bool> Reconciler::restoreIfDrifted(const ShowId& show, bool force, EpochM
     auto sold = orders_.soldSeatCount(show);
     if (!sold) return std::move(sold).error();
     sqlSoldBefore_[show] = *sold;
+    // More sold in the store than in SQL, which read later: only a refund SQL committed can do that
+    // (one in flight, whose own release is on its way, or one whose release failed). Releasing a
+    // refunded seat is right either way.
+    if (state->ready && state->soldSeats > *sold) {
+        if (auto released = releaseRefunded(show, now); !released) return std::move(released).error();
+        if (!force && !behind) return true;
+    }
     if (!force && state->ready && !behind) return false;
     if (auto restored = inventory_.restore(show, now); !restored) {
         inventory_.markSuspect(show);  // not repaired yet: holds repair it first, and so does the next pass

@@ -9,6 +9,11 @@
 //     is behind SQL's count of the previous pass (a sale in flight has had a whole pass to land)
 //     is restored. Sold seats only grow, so equal counts mean equal sets.
 //  3. a caller saw a store operation fail after SQL changed (markSuspect): restored next pass.
+//  4. a refund SQL committed never freed its seats in the store (the release failed): the store
+//     counts more sold seats than SQL. The refunded seats SQL lists are released in the store
+//     (only where the store still has them sold to that order, so a seat sold again since is
+//     untouched). Counts only: a missed sale and a missed refund in one show between two passes
+//     cancel out until the next change of either.
 // A store that refuses holds until it is checked (HoldStore::awaitsRepair: a Redis that came back
 // with an empty script cache) gets every show in use restored, then its holds opened.
 // A show that is not ready (flushed) is restored too, so the first hold after a flush finds it
@@ -26,8 +31,9 @@ namespace boxoffice {
 class Reconciler {
 public:
     /// `horizon`: shows used within it are checked (holds and seat maps mark a show used).
+    /// `refunds` (may be null: nothing is ever refunded) lists the seats refunds took back.
     Reconciler(Inventory& inventory, OrderRepository& orders, const Clock& clock,
-               std::chrono::milliseconds horizon = std::chrono::minutes(30));
+               std::chrono::milliseconds horizon = std::chrono::minutes(30), RefundedSeatSource* refunds = nullptr);
 
     struct Pass {
         int checked = 0;
@@ -46,11 +52,14 @@ public:
 
 private:
     Result<bool> restoreIfDrifted(const ShowId& show, bool force, EpochMs now);
+    /// Releases in the store the seats SQL's refunds took back (case 4).
+    Result<void> releaseRefunded(const ShowId& show, EpochMs now);
 
     Inventory& inventory_;
     OrderRepository& orders_;
     const Clock& clock_;
     std::chrono::milliseconds horizon_;
+    RefundedSeatSource* refunds_;
     std::string generation_;
     std::unordered_map<ShowId, long long> sqlSoldBefore_;  // SQL's sold seats per show at the last pass
 };

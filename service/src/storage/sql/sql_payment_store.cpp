@@ -52,6 +52,10 @@ constexpr const char* kReserveRefund = "INSERT INTO refunds (" BOXOFFICE_REFUND_
                                        "request_key) VALUES (:provider, :rid, :pid, :order, :amount, :currency, "
                                        ":reason, :status, :at, :key)";
 constexpr const char* kOrderStatus = "SELECT status FROM orders WHERE id = :id";
+// A confirmed order's seat that is no longer active was refunded (only a refund deactivates one).
+constexpr const char* kRefundedSeats =
+    "SELECT s.seat_id, s.order_id, o.user_id FROM order_seats s JOIN orders o ON o.id = s.order_id "
+    "WHERE s.show_id = :show AND s.active = 0 AND o.status = 'CONFIRMED' ORDER BY s.order_id, s.seat_id";
 // Only a seat the order still owns, on a valid ticket, leaves it: a second refund of it finds none.
 constexpr const char* kRefundSeat =
     "UPDATE order_seats SET active = 0 WHERE order_id = :order AND seat_id = :seat AND active = 1";
@@ -292,6 +296,20 @@ Result<void> SqlPaymentStore::completeRefund(const std::string& provider, const 
     return db_.run([&](soci::session& sql) {
         sql << q::kCompleteRefund, soci::use(providerRefundId), soci::use(status), soci::use(provider), soci::use(key);
     });
+}
+
+Result<std::vector<SeatClaim>> SqlPaymentStore::refundedSeats(const ShowId& show) {
+    std::vector<SeatClaim> out;
+    auto r = db_.run([&](soci::session& sql) {
+        out.clear();
+        std::string seat, order, user;
+        soci::statement st = oneShot(sql, q::kRefundedSeats, soci::use(show.str()), soci::into(seat), soci::into(order),
+                                     soci::into(user));
+        st.execute();
+        while (st.fetch()) out.push_back({SeatId{seat}, OrderId{order}, UserId{user}, 0});
+    });
+    if (!r) return std::move(r).error();
+    return out;
 }
 
 }  // namespace boxoffice::sql

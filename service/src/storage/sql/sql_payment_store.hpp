@@ -6,7 +6,8 @@
 
 namespace boxoffice::sql {
 
-class SqlPaymentStore final : public PaymentStore {
+/// Also the reconciler's RefundedSeatSource: the refunds are its rows.
+class SqlPaymentStore final : public PaymentStore, public RefundedSeatSource {
 public:
     explicit SqlPaymentStore(Database& db) : db_(db) {}
 
@@ -23,6 +24,7 @@ public:
     Result<void> completeRefund(const std::string& provider, const std::string& requestKey,
                                 const std::string& providerRefundId, const std::string& status) override;
     Result<OrderPayments> ofOrder(const OrderId& order) override;
+    Result<std::vector<SeatClaim>> refundedSeats(const ShowId& show) override;
 
 private:
     Database& db_;
