@@ -23,10 +23,20 @@ Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t
                  : x < s.abandonHold + s.abandonOrder            ? Fate::AbandonOrder
                  : x < s.abandonHold + s.abandonOrder + s.cancel ? Fate::Cancel
                                                                  : Fate::Buy;
+        if (ctx_.queued) {
+            u.place = static_cast<int>(queue_.ledger.places.size());
+            SeenQueuePlace place;
+            place.userId = (*ctx_.users)[g].id;
+            queue_.ledger.places.push_back(std::move(place));
+            if (s.queue.plantTokenless > 0)
+                u.plantTokenless = std::uniform_real_distribution<double>(0, 1)(rng_) < s.queue.plantTokenless;
+        }
         users_.push_back(std::move(u));
     }
     view_.assign(ctx_.seats->size(), 'A');
     availabilityPath_ = "/v1/shows/" + ctx_.showId + "/seatmap/availability";
+    queuePath_ = "/v1/shows/" + ctx_.showId + "/queue";
+    queueMePath_ = queuePath_ + "/me";
 }
 
 void Crowd::noteExpiry(std::string_view expiresAt) {
@@ -74,6 +84,7 @@ void Crowd::send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* 
         w += token;
         w += "\r\n";
     }
+    if (e == Hold && ctx_.queued) writeAdmission(u, w);
     if (!body.empty() || method[0] == 'P') {
         w += "Content-Type: application/json\r\nContent-Length: ";
         w += std::to_string(body.size());
@@ -97,6 +108,12 @@ void Crowd::onTimer(std::uint32_t u, std::uint8_t step, std::int64_t /*now*/) {
         case CancelOrder:
             cancel(u, 0);
             break;
+        case JoinQueue:
+            joinQueue(u, monoMicros());
+            break;
+        case PollQueue:
+            pollQueue(u, monoMicros());
+            break;
         default:
             break;
     }
@@ -109,6 +126,14 @@ void Crowd::arrive(std::uint32_t u, std::int64_t) {
             ? monoMicros()
             : ctx_.openingMicros +
                   plannedArrivalMicros(s, users_[u].global, static_cast<long long>(ctx_.users->size()));
+    if (ctx_.queued) {
+        // Into the waiting room first; the availability is read once admitted.
+        User& user = users_[u];
+        user.joinPlanned = planned;
+        user.giveUpAt = planned + s.queue.giveUp.count() * 1000;
+        joinQueue(u, planned);
+        return;
+    }
     readAvailability(u, planned);
 }
 
@@ -205,6 +230,7 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
         case Hold:
             sec.holdLatency.record(latency);
             if (r.status == 201) {
+                if (ctx_.queued) noteHoldGranted(u);
                 ++sec.holds;
                 LiveCounters::bump(live_.holds);
                 if (user.choice == SeatChoice::BestAvailable) {
@@ -227,6 +253,8 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
                 ++sec.conflicts;
                 LiveCounters::bump(live_.conflicts);
                 onConflict(u, r.body, doneMicros);
+            } else if (r.status == 403 && onAdmissionRefused(u, r.body, doneMicros)) {
+                return;
             } else {
                 finish(u, r.status >= 500 ? Failed : Rejected);
             }
@@ -294,6 +322,10 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
             }
             return;
         }
+        case QueueJoin:
+        case QueuePoll:
+            onQueueAnswer(call, r, doneMicros);
+            return;
         default:
             finish(u, Failed);
     }
