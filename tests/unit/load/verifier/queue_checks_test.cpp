@@ -1,6 +1,6 @@
 // The waiting room's checks on hand-made ledgers: a queue honoured in order passes; holds sent or
 // granted without an admission, a position told twice or changed, and admissions out of order
-// (by the service's times and by the answers) are each caught and named.
+// (by the service's times beyond a call's duration, and by the answers) are each caught and named.
 #include <gtest/gtest.h>
 
 #include "verifier/checks.hpp"
@@ -100,6 +100,23 @@ TEST_F(QueueChecks, AnAdmissionBeforeSomeoneAheadIsCaughtByTheServicesTimes) {
     ASSERT_EQ(out.violations.size(), 1u);
     EXPECT_TRUE(mentions(out, "bea (2) admitted 500 ms after cal (3)"));
     EXPECT_TRUE(mentions(out, "1 user(s) admitted after someone who was behind them"));
+}
+
+TEST_F(QueueChecks, AdmissionTimesOutOfOrderWithinTheLongestQueueCallAreAFindingNotAnInversion) {
+    // The service stamped bea (2) 30 ms after cal (3); its calls took up to 40 ms, and its clock is
+    // read before its store orders them, so the stamps alone cannot say who was let in first.
+    queue.places[2].windowEndsAtMs = 61'970;
+    queue.longestQueueCallMicros = 40'000;
+    auto out = checkQueueAdmittedInOrder(queue);
+    EXPECT_TRUE(out.violations.empty());
+    EXPECT_NE(out.detail.find("finding: the service's admission times of 1 user(s) are later than someone's behind "
+                              "them, by up to 30 ms"),
+              std::string::npos)
+        << out.detail;
+    queue.longestQueueCallMicros = 20'000;  // beyond what a call's duration explains
+    out = checkQueueAdmittedInOrder(queue);
+    ASSERT_EQ(out.violations.size(), 1u);
+    EXPECT_TRUE(mentions(out, "bea (2) admitted 30 ms after cal (3)"));
 }
 
 TEST_F(QueueChecks, AUserToldToWaitAfterSomeoneBehindWasAdmittedIsCaughtByTheAnswers) {
