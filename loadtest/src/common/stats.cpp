@@ -18,19 +18,25 @@ const char* endpointRoute(int e) {
             return "POST /v1/orders/{id}/confirm-payment";
         case Cancel:
             return "POST /v1/orders/{id}/cancel";
+        case QueueJoin:
+            return "POST /v1/shows/{id}/queue";
+        case QueuePoll:
+            return "GET /v1/shows/{id}/queue/me";
         default:
             return "?";
     }
 }
 
 const char* endpointName(int e) {
-    static const char* names[] = {"healthz", "layout", "availability", "hold", "order", "confirm", "cancel"};
+    static const char* names[] = {"healthz", "layout", "availability", "hold",      "order",
+                                  "confirm", "cancel", "queue_join",   "queue_poll"};
     return e >= 0 && e < kEndpoints ? names[e] : "?";
 }
 
 const char* outcomeName(int o) {
-    static const char* names[] = {"confirmed", "sold_out_seen", "gave_up",  "abandoned_hold", "abandoned_order",
-                                  "cancelled", "paid_too_late", "rejected", "failed"};
+    static const char* names[] = {"confirmed",       "sold_out_seen",  "gave_up",         "abandoned_hold",
+                                  "abandoned_order", "cancelled",      "paid_too_late",   "rejected",
+                                  "failed",          "never_admitted", "admission_lapsed"};
     return o >= 0 && o < kOutcomes ? names[o] : "?";
 }
 
@@ -46,6 +52,7 @@ void Second::merge(const Second& o) {
     latency.merge(o.latency);
     holdLatency.merge(o.holdLatency);
     holds += o.holds, conflicts += o.conflicts, confirmedSeats += o.confirmedSeats, errors += o.errors;
+    admitted += o.admitted;
 }
 
 void Stats::merge(const Stats& o) {

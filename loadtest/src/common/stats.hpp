@@ -13,7 +13,18 @@
 
 namespace boxoffice::load {
 
-enum Endpoint : std::uint8_t { Healthz, Layout, Availability, Hold, Order, Confirm, Cancel, kEndpoints };
+enum Endpoint : std::uint8_t {
+    Healthz,
+    Layout,
+    Availability,
+    Hold,
+    Order,
+    Confirm,
+    Cancel,
+    QueueJoin,  // POST /v1/shows/{id}/queue
+    QueuePoll,  // GET /v1/shows/{id}/queue/me
+    kEndpoints
+};
 
 /// The route as the service registers it ("POST /v1/orders/{id}/confirm-payment").
 const char* endpointRoute(int endpoint);
@@ -21,15 +32,17 @@ const char* endpointRoute(int endpoint);
 const char* endpointName(int endpoint);
 
 enum Outcome : std::uint8_t {
-    Confirmed,       // paid, tickets received
-    SoldOutSeen,     // saw no available seat (after a reload) and left
-    GaveUp,          // conflicts on every attempt, left while seats were still available
-    AbandonedHold,   // held and walked away (the hold expires)
-    AbandonedOrder,  // ordered and never paid (the order expires)
-    Cancelled,       // ordered and cancelled
-    PaidTooLate,     // confirm-payment answered ORDER_EXPIRED
-    Rejected,        // another 4xx (seat limit, sale closed, order refused...)
-    Failed,          // a 5xx or a transport error
+    Confirmed,        // paid, tickets received
+    SoldOutSeen,      // saw no available seat (after a reload) and left
+    GaveUp,           // conflicts on every attempt, left while seats were still available
+    AbandonedHold,    // held and walked away (the hold expires)
+    AbandonedOrder,   // ordered and never paid (the order expires)
+    Cancelled,        // ordered and cancelled
+    PaidTooLate,      // confirm-payment answered ORDER_EXPIRED
+    Rejected,         // another 4xx (seat limit, sale closed, order refused...)
+    Failed,           // a 5xx or a transport error
+    NeverAdmitted,    // queued and left before the waiting room admitted them (--queue-give-up)
+    AdmissionLapsed,  // admitted, but the shopping window ended before a hold (the service said EXPIRED)
     kOutcomes
 };
 const char* outcomeName(int outcome);
@@ -47,13 +60,14 @@ struct Second {
     Histogram latency;  // every endpoint
     Histogram holdLatency;
     long long holds = 0, conflicts = 0, confirmedSeats = 0, errors = 0;
+    long long admitted = 0;  // queued users first told ADMITTED in this second
     void merge(const Second& o);
 };
 
 /// Written by one loop thread, read by the progress thread (relaxed: figures for a human).
 struct alignas(64) LiveCounters {
     std::atomic<long long> requests{0}, holds{0}, conflicts{0}, orders{0}, confirmed{0}, confirmedSeats{0}, errors{0},
-        usersDone{0};
+        usersDone{0}, admitted{0};
     std::atomic<long long> seatsLeft{-1};  // AVAILABLE in the latest availability seen
     static void bump(std::atomic<long long>& a, long long by = 1) {
         a.store(a.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);

@@ -17,6 +17,7 @@ struct Flag {
 
 constexpr const char* kTarget = "The service";
 constexpr const char* kCrowd = "The crowd";
+constexpr const char* kQueue = "The waiting room";
 constexpr const char* kClient = "The client";
 constexpr const char* kVerify = "Verification";
 constexpr const char* kOutput = "Output";
@@ -49,6 +50,17 @@ constexpr Flag kFlags[] = {
     {"cancel", "S", kCrowd, "share who order and cancel"},
     {"pay-delay", "D[-D]", kCrowd, "think time before paying, uniform in the range (200ms-2s)"},
     {"seed", "N", kCrowd, "random seed (0: random)"},
+    {"waiting-room", "rate:N|active:N", kQueue,
+     "turn the show's waiting room on (as admin) admitting N people/s or N shoppers at once; it opens after "
+     "every user joined; users queue, poll their place and hold with their admission"},
+    {"queue-window", "D", kQueue, "--waiting-room: shopping window from admission to the last hold (default 60s)"},
+    {"queue-token-ttl", "D", kQueue, "--waiting-room: lifetime of one admission token (default 30s)"},
+    {"queue-lead", "D", kQueue, "--waiting-room: the room opens D after the last planned arrival (default 1s)"},
+    {"queue-poll", "D[-D]", kQueue,
+     "poll queue/me after half the estimated wait, within this range (default 1s-5s); Retry-After is honoured"},
+    {"queue-give-up", "D", kQueue, "a user not admitted D after joining leaves (default 10m)"},
+    {"queue-plant-tokenless", "S", kQueue,
+     "testing the verifier: share of queued users whose first hold is sent without the admission (a violation)"},
     {"connections", "N", kClient, "connections of the crowd"},
     {"threads", "N", kClient, "event-loop threads (1-16)"},
     {"timeout", "D", kClient, "per request"},
@@ -103,6 +115,11 @@ std::optional<int> parseCommandLine(Scenario& s, const std::vector<std::string>&
            "--insecure", [&flags](std::int64_t count) { flags.emplace_back("insecure", count > 0 ? "yes" : "no"); },
            "https: do not verify the certificate or host name (prints a warning)")
         ->group(kTarget)
+        ->trigger_on_parse();
+    app.add_flag_function(
+           "--queue", [&flags](std::int64_t count) { flags.emplace_back("queue", count > 0 ? "yes" : "no"); },
+           "the show already has a waiting room on: every user joins it before holding")
+        ->group(kQueue)
         ->trigger_on_parse();
     app.add_flag_callback(
            "--quiet,--no-progress", [&flags] { flags.emplace_back("quiet", ""); },

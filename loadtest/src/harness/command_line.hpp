@@ -17,7 +17,7 @@ using FileReader = std::function<std::optional<std::string>(const std::string& p
 
 /// Whole command line (without argv[0]) into s: `--preset` first, then each `--config FILE`, then
 /// the other flags in order (each a setting of applySetting). `--flag value` or `--flag=value`;
-/// `--quiet` / `--no-progress` and `--insecure` take no value. nullopt: run the scenario;
+/// `--quiet` / `--no-progress`, `--insecure` and `--queue` take no value. nullopt: run the scenario;
 /// otherwise exit with the value returned, after `--help` / `--version` on `out` (0) or a usage
 /// error on `err` (2: "boxoffice-load: --KEY 'VALUE': why", then the help). validate() is not called.
 std::optional<int> parseCommandLine(Scenario& s, const std::vector<std::string>& args, const FileReader& readFile,

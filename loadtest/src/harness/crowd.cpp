@@ -9,27 +9,6 @@
 #include "util/rfc3339.hpp"
 
 namespace boxoffice::load {
-namespace {
-
-// The seat ids of a 409 SEATS_UNAVAILABLE problem's "seats" array.
-std::vector<std::string_view> conflictSeats(std::string_view body) {
-    std::vector<std::string_view> out;
-    auto at = body.find("\"seats\":[");
-    if (at == std::string_view::npos) return out;
-    at += 9;
-    while (at < body.size() && body[at] != ']') {
-        const auto open = body.find('"', at);
-        if (open == std::string_view::npos) break;
-        const auto close = body.find('"', open + 1);
-        if (close == std::string_view::npos) break;
-        out.push_back(body.substr(open + 1, close - open - 1));
-        at = close + 1;
-        while (at < body.size() && body[at] == ',') ++at;
-    }
-    return out;
-}
-
-}  // namespace
 
 Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t seed) : ctx_(context), rng_(seed) {
     const Scenario& s = *ctx_.scenario;
@@ -44,10 +23,20 @@ Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t
                  : x < s.abandonHold + s.abandonOrder            ? Fate::AbandonOrder
                  : x < s.abandonHold + s.abandonOrder + s.cancel ? Fate::Cancel
                                                                  : Fate::Buy;
+        if (ctx_.queued) {
+            u.place = static_cast<int>(queue_.ledger.places.size());
+            SeenQueuePlace place;
+            place.userId = (*ctx_.users)[g].id;
+            queue_.ledger.places.push_back(std::move(place));
+            if (s.queue.plantTokenless > 0)
+                u.plantTokenless = std::uniform_real_distribution<double>(0, 1)(rng_) < s.queue.plantTokenless;
+        }
         users_.push_back(std::move(u));
     }
     view_.assign(ctx_.seats->size(), 'A');
     availabilityPath_ = "/v1/shows/" + ctx_.showId + "/seatmap/availability";
+    queuePath_ = "/v1/shows/" + ctx_.showId + "/queue";
+    queueMePath_ = queuePath_ + "/me";
 }
 
 void Crowd::noteExpiry(std::string_view expiresAt) {
@@ -95,6 +84,7 @@ void Crowd::send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* 
         w += token;
         w += "\r\n";
     }
+    if (e == Hold && ctx_.queued) writeAdmission(u, w);
     if (!body.empty() || method[0] == 'P') {
         w += "Content-Type: application/json\r\nContent-Length: ";
         w += std::to_string(body.size());
@@ -118,6 +108,12 @@ void Crowd::onTimer(std::uint32_t u, std::uint8_t step, std::int64_t /*now*/) {
         case CancelOrder:
             cancel(u, 0);
             break;
+        case JoinQueue:
+            joinQueue(u, monoMicros());
+            break;
+        case PollQueue:
+            pollQueue(u, monoMicros());
+            break;
         default:
             break;
     }
@@ -130,6 +126,14 @@ void Crowd::arrive(std::uint32_t u, std::int64_t) {
             ? monoMicros()
             : ctx_.openingMicros +
                   plannedArrivalMicros(s, users_[u].global, static_cast<long long>(ctx_.users->size()));
+    if (ctx_.queued) {
+        // Into the waiting room first; the availability is read once admitted.
+        User& user = users_[u];
+        user.joinPlanned = planned;
+        user.giveUpAt = planned + s.queue.giveUp.count() * 1000;
+        joinQueue(u, planned);
+        return;
+    }
     readAvailability(u, planned);
 }
 
@@ -148,40 +152,6 @@ long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicr
         return *left;
     }
     return -1;
-}
-
-void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
-    User& user = users_[u];
-    if (user.choice == SeatChoice::BestAvailable) {
-        // The server picks: nothing to choose from the seat map, and the answer names the seats.
-        user.picked.clear();
-        send(u, Hold, planned, "POST", "/v1/holds",
-             "{\"showId\":\"" + ctx_.showId + "\",\"quantity\":" + std::to_string(user.group) + ",\"adjacent\":true}",
-             true);
-        return;
-    }
-    const auto picks = pickSeats(*ctx_.seats, view_, user.group, user.choice, ctx_.scenario->frontRows, rng_);
-    if (picks.empty()) {
-        // Nothing free in what this loop believes: read the real availability once before leaving,
-        // as a user reloads the page (a stale view must not make a crowd leave seats unsold).
-        if (!user.reloaded) {
-            user.reloaded = true;
-            readAvailability(u, planned);
-            return;
-        }
-        finish(u, SoldOutSeen);
-        return;
-    }
-    user.picked.assign(picks.begin(), picks.end());
-    std::string body = "{\"showId\":\"" + ctx_.showId + "\",\"seatIds\":[";
-    for (std::size_t i = 0; i < picks.size(); ++i) {
-        if (i) body += ',';
-        body += '"';
-        body += ctx_.seats->seat(picks[i]).seatId;
-        body += '"';
-    }
-    body += "]}";
-    send(u, Hold, planned, "POST", "/v1/holds", body, true);
 }
 
 void Crowd::order(std::uint32_t u, std::int64_t planned) {
@@ -224,33 +194,6 @@ void Crowd::finish(std::uint32_t u, Outcome outcome) {
         loop_->addTimer(monoMicros(), static_cast<std::uint32_t>(nextClosed_++), Arrive);
 }
 
-void Crowd::onConflict(std::uint32_t u, std::string_view body, std::int64_t now) {
-    User& user = users_[u];
-    // What the service said is taken is taken in this loop's view too, so the next pick (of any
-    // user here) avoids it until a fresher availability arrives.
-    // Only the seats the service named: the rest of the pick may well be free (marking them too
-    // would strand them when nobody re-reads the availability).
-    const auto taken = conflictSeats(body);
-    for (auto seat : taken)
-        if (auto i = ctx_.seats->indexOf(seat)) view_[*i] = 'H';
-    if (taken.empty())
-        for (auto i : user.picked) view_[i] = view_[i] == 'A' ? 'H' : view_[i];
-    if (user.attempts >= ctx_.scenario->retries) {
-        // Out of attempts: one last look tells "sold out" (nothing free anywhere) from giving up
-        // while seats were still on sale, which the verifier must treat like walking away.
-        user.lastLook = true;
-        readAvailability(u, now);
-        return;
-    }
-    ++user.attempts;
-    // Same-seat racers who lose retry like everyone else: best of what is left.
-    if (user.choice == SeatChoice::Same) user.choice = SeatChoice::Best;
-    if (ctx_.scenario->refetchOnConflict)
-        readAvailability(u, now);
-    else
-        tryHold(u, now);
-}
-
 void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
     const std::uint32_t u = call.user;
     User& user = users_[u];
@@ -287,6 +230,7 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
         case Hold:
             sec.holdLatency.record(latency);
             if (r.status == 201) {
+                if (ctx_.queued) noteHoldGranted(u);
                 ++sec.holds;
                 LiveCounters::bump(live_.holds);
                 if (user.choice == SeatChoice::BestAvailable) {
@@ -309,6 +253,8 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
                 ++sec.conflicts;
                 LiveCounters::bump(live_.conflicts);
                 onConflict(u, r.body, doneMicros);
+            } else if (r.status == 403 && onAdmissionRefused(u, r.body, doneMicros)) {
+                return;
             } else {
                 finish(u, r.status >= 500 ? Failed : Rejected);
             }
@@ -376,6 +322,10 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
             }
             return;
         }
+        case QueueJoin:
+        case QueuePoll:
+            onQueueAnswer(call, r, doneMicros);
+            return;
         default:
             finish(u, Failed);
     }

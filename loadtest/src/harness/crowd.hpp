@@ -1,7 +1,8 @@
 #pragma once
-// The virtual users of one event loop. Each user arrives at its planned time, reads the seat
-// availability, picks seats, holds them (retrying after conflicts), orders, then pays, cancels or
-// walks away as the scenario dealt it. What each client was told goes into the Ledger.
+// The virtual users of one event loop. Each user arrives at its planned time (queued: joins the
+// waiting room and polls its place until admitted), reads the seat availability, picks seats, holds
+// them (retrying after conflicts), orders, then pays, cancels or walks away as the scenario dealt
+// it. What each client was told goes into the Ledger.
 
 #include <cstdint>
 #include <random>
@@ -11,6 +12,7 @@
 
 #include "common/event_loop.hpp"
 #include "verifier/ledger.hpp"
+#include "harness/queue_answer.hpp"
 #include "harness/scenario.hpp"
 #include "harness/seat_picker.hpp"
 #include "harness/virtual_users.hpp"
@@ -26,6 +28,16 @@ struct SaleContext {
     std::string showId;
     std::string hostHeader;
     std::int64_t openingMicros = 0;  // monoMicros() of the opening second
+    // The waiting room: users join it at arrival and hold once admitted (see crowd_queue.cpp).
+    bool queued = false;
+    std::int64_t roomOpensMicros = 0;  // monoMicros() of the room's opening, when known (0: unknown)
+};
+
+/// What one loop's queued users sent and were told about admissions.
+struct QueueTally {
+    QueueLedger ledger;     // places and hold counts (`gated` is set by the caller)
+    Histogram timeInQueue;  // from the join's planned start to the first ADMITTED answer
+    long long joined = 0;   // users whose join was answered with a place
 };
 
 class Crowd final : public LoopHandler {
@@ -36,7 +48,10 @@ public:
     /// Plans every arrival (or the first closed-loop users) on the loop.
     void start();
     bool finished() const { return done_ == users_.size(); }
-    void setOpening(std::int64_t openingMicros) { ctx_.openingMicros = openingMicros; }
+    void setOpening(std::int64_t openingMicros, std::int64_t roomOpensMicros = 0) {
+        ctx_.openingMicros = openingMicros;
+        ctx_.roomOpensMicros = roomOpensMicros;
+    }
     long long seatsWanted() const;
     /// The latest `expiresAt` the service told this crowd, of a hold or an order (epoch ms, 0: none).
     long long lastExpiresAtMs() const { return lastExpiresAtMs_; }
@@ -49,10 +64,11 @@ public:
     Stats& stats() { return stats_; }
     std::vector<SeenOrder>& orders() { return orders_; }
     std::map<std::string, long long>& failureReasons() { return failureReasons_; }
+    QueueTally& queue() { return queue_; }
 
 private:
     enum class Fate : std::uint8_t { Buy, AbandonHold, AbandonOrder, Cancel };
-    enum Step : std::uint8_t { Arrive, Pay, CancelOrder };
+    enum Step : std::uint8_t { Arrive, Pay, CancelOrder, JoinQueue, PollQueue };
     struct User {
         std::uint32_t global = 0;
         std::uint8_t group = 1;
@@ -65,6 +81,16 @@ private:
         std::vector<std::uint32_t> picked;
         std::string holdId;
         int order = -1;  // index into orders_
+        // The waiting room (ctx_.queued):
+        int place = -1;  // index into queue_.ledger.places
+        bool admitted = false;
+        bool plantTokenless = false;    // the next hold goes out without the admission (testing the verifier)
+        bool lastHoldAdmitted = false;  // the hold in flight carried an admission
+        std::uint8_t refreshes = 0;     // fresh admissions asked for after a 403
+        std::uint8_t joinRetries = 0;
+        bool refreshing = false;  // asked queue/me after a 403: hold again with the fresh admission
+        std::int64_t joinPlanned = 0, giveUpAt = 0;
+        std::string admission;  // the latest admission token
     };
 
     void arrive(std::uint32_t u, std::int64_t planned);
@@ -81,6 +107,18 @@ private:
     void onConflict(std::uint32_t u, std::string_view body, std::int64_t now);
     std::int64_t payDelayMicros();
 
+    // The waiting room (crowd_queue.cpp).
+    void joinQueue(std::uint32_t u, std::int64_t planned);
+    void pollQueue(std::uint32_t u, std::int64_t planned);
+    void onQueueAnswer(const Call& call, const Response& r, std::int64_t doneMicros);
+    void onTicket(std::uint32_t u, const QueueAnswer& a, const Call& call, std::int64_t doneMicros);
+    /// A 403 of a hold: true when the user asks for a fresh admission and will hold again.
+    bool onAdmissionRefused(std::uint32_t u, std::string_view body, std::int64_t doneMicros);
+    /// The admission header of a hold about to be sent (counted in the ledger), appended to `wire`.
+    void writeAdmission(std::uint32_t u, std::string& wire);
+    void noteHoldGranted(std::uint32_t u);
+    double jitter();
+
     SaleContext ctx_;
     EventLoop* loop_ = nullptr;
     std::vector<User> users_;
@@ -96,6 +134,8 @@ private:
     long long lastExpiresAtMs_ = 0;
     std::map<std::string, long long> failureReasons_;
     std::string availabilityPath_;
+    std::string queuePath_, queueMePath_;
+    QueueTally queue_;
 };
 
 }  // namespace boxoffice::load

@@ -15,6 +15,7 @@
 #include "harness/progress.hpp"
 #include "harness/report.hpp"
 #include "harness/service_probe.hpp"
+#include "harness/waiting_room_setup.hpp"
 #include "common/setup_client.hpp"
 #include "common/tls.hpp"
 #include "verifier/verifier.hpp"
@@ -86,14 +87,16 @@ int runFlashSale(const Scenario& s) {
         users = mintUsers(s.secret, "load-" + run, s.users, 4 * 3600);
     }
 
+    // The admin's token (creating the show, its waiting room), when the secret is known.
+    std::string adminToken;
+    if (!s.secret.empty()) {
+        SystemClock clock;
+        auth::JwtCodec codec(s.secret, clock);
+        adminToken = codec.mint({"load-admin-" + run, auth::Role::Admin, std::chrono::seconds(3600)});
+    }
     std::string showId = s.showId;
     try {
-        if (showId.empty()) {
-            SystemClock clock;
-            auth::JwtCodec codec(s.secret, clock);
-            showId = createShow(setup, codec.mint({"load-admin-" + run, auth::Role::Admin, std::chrono::seconds(3600)}),
-                                s.seats);
-        }
+        if (showId.empty()) showId = createShow(setup, adminToken, s.seats);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "boxoffice-load: creating the show failed: %s\n", e.what());
         return 2;
@@ -135,6 +138,7 @@ int runFlashSale(const Scenario& s) {
     ctx.users = &users;
     ctx.showId = showId;
     ctx.hostHeader = host;
+    ctx.queued = s.queue.mode != QueueMode::Off;
     const int loops = s.threads;
     std::vector<std::unique_ptr<Crowd>> crowds;
     std::vector<std::unique_ptr<EventLoop>> evloops;
@@ -154,7 +158,14 @@ int runFlashSale(const Scenario& s) {
             std::fprintf(stderr, "boxoffice-load: note: TLS handshakes failed: %s\n", l->lastTlsError().c_str());
     // Every crowd shares one opening second, a moment after set-up.
     const std::int64_t opening = monoMicros() + 300'000;
-    for (auto& c : crowds) c->setOpening(opening);
+    std::int64_t roomOpens = 0;
+    try {
+        roomOpens = prepareWaitingRoom(s, setup, adminToken, showId, opening, static_cast<long long>(users.size()));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "boxoffice-load: the waiting room: %s\n", e.what());
+        return 2;
+    }
+    for (auto& c : crowds) c->setOpening(opening, roomOpens);
 
     const double harnessCpuBefore = ownCpuSeconds();
     std::atomic<int> running{loops};
@@ -216,8 +227,31 @@ int runFlashSale(const Scenario& s) {
     }
     r.noneAvailableMicros = r.stats.firstNoneAvailableMicros;
     // Users who ran out of attempts while seats were still available walked away from demand: a
-    // sell-out is then no longer promised (the verifier skips that check).
-    if (r.stats.outcomes[GaveUp] > 0) ledger.anyoneAbandons = true;
+    // sell-out is then no longer promised (the verifier skips that check). So did queued users who
+    // were never admitted or whose turn lapsed.
+    if (r.stats.outcomes[GaveUp] > 0 || r.stats.outcomes[NeverAdmitted] > 0 || r.stats.outcomes[AdmissionLapsed] > 0)
+        ledger.anyoneAbandons = true;
+    if (ctx.queued) {
+        Histogram timeInQueue;
+        long long joined = 0;
+        QueueLedger& q = ledger.queue;
+        q.gated = true;
+        for (auto& c : crowds) {
+            QueueTally& t = c->queue();
+            timeInQueue.merge(t.timeInQueue);
+            joined += t.joined;
+            for (auto& p : t.ledger.places) q.places.push_back(std::move(p));
+            q.holdsSent += t.ledger.holdsSent, q.holdsSentWithoutAdmission += t.ledger.holdsSentWithoutAdmission;
+            q.plantedWithoutAdmission += t.ledger.plantedWithoutAdmission;
+            q.holdsGranted += t.ledger.holdsGranted;
+            q.holdsGrantedWithoutAdmission += t.ledger.holdsGrantedWithoutAdmission;
+            q.refusedMissing += t.ledger.refusedMissing, q.refusedExpired += t.ledger.refusedExpired;
+            q.refusedOther += t.ledger.refusedOther;
+            q.longestQueueCallMicros = std::max(q.longestQueueCallMicros, t.ledger.longestQueueCallMicros);
+        }
+        const long long polls = r.stats.endpoints[QueuePoll].latency.count();
+        r.queue = summarizeQueue(q, timeInQueue, joined, polls, r.stats.outcomes[AdmissionLapsed]);
+    }
     for (int e = 0; e < kEndpoints; ++e) {
         const auto& st = r.stats.endpoints[static_cast<std::size_t>(e)];
         for (const auto& [status, n] : st.statuses) {

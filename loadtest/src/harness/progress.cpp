@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <string>
 #include <thread>
 
 #include <unistd.h>
@@ -27,6 +28,7 @@ Progress::Totals Progress::sum() const {
         t.confirmedSeats += l->confirmedSeats.load(std::memory_order_relaxed);
         t.errors += l->errors.load(std::memory_order_relaxed);
         t.usersDone += l->usersDone.load(std::memory_order_relaxed);
+        t.admitted += l->admitted.load(std::memory_order_relaxed);
         const long long left = l->seatsLeft.load(std::memory_order_relaxed);
         if (left >= 0) t.seatsLeft = t.seatsLeft < 0 ? left : std::min(t.seatsLeft, left);
     }
@@ -43,12 +45,14 @@ long long Progress::tick(long long seatsOnSale, long long) {
             static_cast<double>(t.requests - lastRequests_) * 1e6 / static_cast<double>(now - lastPrint_);
         lastPrint_ = now;
         lastRequests_ = t.requests;
+        // A queued crowd: how many the waiting room has let in so far.
+        const std::string queue = t.admitted > 0 ? "admitted " + std::to_string(t.admitted) + " | " : "";
         if (sale_)
             std::fprintf(stderr,
-                         "%s[%6.1fs] %7.0f req/s | holds %lld | conflicts %lld | orders %lld | confirmed %lld (%lld "
+                         "%s[%6.1fs] %7.0f req/s | %sholds %lld | conflicts %lld | orders %lld | confirmed %lld (%lld "
                          "seats) | seats left %lld | users done %lld | errors %lld%s",
-                         tty_ ? "\r" : "", static_cast<double>(now - opening_) / 1e6, rate, t.holds, t.conflicts,
-                         t.orders, t.confirmed, t.confirmedSeats, t.seatsLeft, t.usersDone, t.errors,
+                         tty_ ? "\r" : "", static_cast<double>(now - opening_) / 1e6, rate, queue.c_str(), t.holds,
+                         t.conflicts, t.orders, t.confirmed, t.confirmedSeats, t.seatsLeft, t.usersDone, t.errors,
                          tty_ ? "   " : "\n");
         else
             std::fprintf(stderr, "%s[%6.1fs] %7.0f req/s | errors %lld%s", tty_ ? "\r" : "",

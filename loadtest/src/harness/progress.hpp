@@ -21,7 +21,7 @@ public:
 private:
     struct Totals {
         long long requests = 0, holds = 0, conflicts = 0, orders = 0, confirmed = 0, confirmedSeats = 0, errors = 0,
-                  seatsLeft = -1, usersDone = 0;
+                  seatsLeft = -1, usersDone = 0, admitted = 0;
     };
     Totals sum() const;
     std::vector<const LiveCounters*> loops_;

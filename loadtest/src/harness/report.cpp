@@ -25,7 +25,10 @@ std::string fmt(const char* f, double v) {
     return buf;
 }
 
-const char* kColors[] = {"#888888", "#8c564b", "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd"};
+// One per Endpoint.
+const char* kColors[] = {"#888888", "#8c564b", "#1f77b4", "#d62728", "#ff7f0e",
+                         "#2ca02c", "#9467bd", "#17becf", "#bcbd22"};
+static_assert(sizeof kColors / sizeof kColors[0] == static_cast<std::size_t>(kEndpoints));
 
 }  // namespace
 
@@ -68,6 +71,7 @@ nlohmann::json reportJson(const RunSummary& r) {
                             {"holds", s.holds},
                             {"conflicts", s.conflicts},
                             {"confirmedSeats", s.confirmedSeats},
+                            {"admitted", s.admitted},
                             {"errors", s.errors},
                             {"p50Ms", static_cast<double>(s.latency.percentile(50)) / 1000.0},
                             {"p99Ms", static_cast<double>(s.latency.percentile(99)) / 1000.0}});
@@ -102,6 +106,7 @@ nlohmann::json reportJson(const RunSummary& r) {
                                              {"maxRssMiB", r.serviceMaxRssMiB},
                                              {"peakRssMiBSinceStart", r.servicePeakRssMiB}}},
             {"outcomes", outcomes},
+            {"waitingRoom", r.queue.on ? queueJson(r.queue) : nlohmann::json(nullptr)},
             {"endpoints", endpoints},
             {"failures", r.failureReasons},
             {"timeline", timeline},
@@ -131,6 +136,7 @@ std::string reportText(const RunSummary& r) {
             if (r.stats.outcomes[static_cast<std::size_t>(i)])
                 o << " " << outcomeName(i) << " " << r.stats.outcomes[static_cast<std::size_t>(i)];
         o << "\n";
+        if (r.queue.on) o << queueText(r.queue);
     }
     if (r.harnessCpuSeconds >= 0)
         o << "   harness: " << fmt("%.1f", r.harnessCpuSeconds)

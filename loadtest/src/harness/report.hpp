@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/queue_report.hpp"
 #include "harness/scenario.hpp"
 #include "common/stats.hpp"
 
@@ -30,6 +31,7 @@ struct RunSummary {
     double harnessCpuSeconds = -1;  // this process during the sale
     double serviceCpuSeconds = -1, serviceMaxRssMiB = -1, servicePeakRssMiB = -1;
     std::map<std::string, long long> failureReasons;
+    QueueSummary queue;           // a queued crowd only (queue.on)
     nlohmann::json verification;  // null when not run
 };
 

@@ -121,7 +121,9 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
         out = static_cast<int>(*n);
         return std::nullopt;
     };
-    if (key == "base") {
+    if (isQueueSetting(key)) {
+        if (auto why = applyQueueSetting(s.queue, key, v)) return bad(key, v, *why);
+    } else if (key == "base") {
         std::string why;
         if (!parseBaseUrl(v, why)) return bad(key, v, "an http:// or https:// URL: " + why);
         s.baseUrl = v;
@@ -296,6 +298,13 @@ std::optional<ParseError> validate(const Scenario& s) {
         return ParseError{"--insecure skips the verification that --ca-file configures: give one of them"};
     if (!s.sqsQueue.empty() && s.postgresUrl.empty())
         return ParseError{"--sqs-queue needs --pg: the outbox rows it checks are read in PostgreSQL"};
+    if (s.queue.mode != QueueMode::Off && s.arrival == Arrival::Closed)
+        return ParseError{
+            "a queued crowd arrives instant, ramp or rate: closed-loop, only the first users would join before "
+            "the opening"};
+    if (s.queue.mode == QueueMode::Configure && s.secret.empty())
+        return ParseError{"--waiting-room turns the show's room on as admin: it needs --secret"};
+    if (auto why = validateQueue(s.queue)) return ParseError{*why};
     return std::nullopt;
 }
 
@@ -356,7 +365,7 @@ std::string describe(const Scenario& s) {
         o << (i ? "," : "") << choiceName(s.choices[i].choice) << ":" << s.choices[i].weight;
     o << ", retries " << s.retries << ", abandon hold/order " << s.abandonHold << "/" << s.abandonOrder << ", cancel "
       << s.cancel << ", pay delay " << s.payDelayMin.count() << "-" << s.payDelayMax.count() << " ms, " << s.connections
-      << " connections";
+      << " connections" << describeQueue(s.queue);
     return o.str();
 }
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/queue_settings.hpp"
+
 namespace boxoffice::load {
 
 enum class Arrival { Instant, Ramp, Rate, Closed };
@@ -42,6 +44,7 @@ struct Scenario {
     double abandonHold = 0.0;       // share of users who hold and walk away (the hold expires)
     double abandonOrder = 0.0;      // share who order and never pay (the order expires)
     double cancel = 0.0;            // share who order and cancel
+    QueueSettings queue;            // the waiting room: off, the show's own, or one the harness sets
     std::chrono::milliseconds payDelayMin{0}, payDelayMax{200};
     int connections = 1000;
     int threads = 2;

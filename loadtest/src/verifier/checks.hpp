@@ -46,6 +46,16 @@ CheckOutput checkNoStrandedCapacity(const SeatMap& map, const ServerState& state
 CheckOutput checkLedgerCounts(const SeatMap& map, const Ledger& ledger);
 CheckOutput checkSoldOut(const SeatMap& map, const Ledger& ledger);
 
+/// Waiting room (skipped when the show had none on): no hold of a queued user went out without an
+/// admission, and the service granted none that did.
+CheckOutput checkHoldsCarriedAdmission(const QueueLedger& queue);
+/// Every position told once the room had opened belongs to one user and never changed.
+CheckOutput checkQueuePlacesStable(const QueueLedger& queue);
+/// Nobody was admitted before someone ahead of them: by the service's admission times (the ends of
+/// the windows it told), and by the answers (a user told WAITING in answer to a request sent after
+/// someone behind them had been told ADMITTED).
+CheckOutput checkQueueAdmittedInOrder(const QueueLedger& queue);
+
 /// The service's counters (after minus `before`, when a baseline scrape was given) against the
 /// Ledger's responses per endpoint and status.
 CheckOutput checkMetrics(const Ledger& ledger, const std::vector<MetricSample>& after,

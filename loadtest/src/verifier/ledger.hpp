@@ -2,6 +2,7 @@
 // What the crowd was told by the service: the verifier's evidence. The scenario runner of
 // boxoffice-load fills it while the sale runs; the verifier reads it afterwards. Plain data, no I/O.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,36 @@ struct SeenOrder {
     bool abandoned = false;            // the user walked away without paying or cancelling
 };
 
+/// One queued user's place in the waiting room, as that user was told it. The microsecond times
+/// are the harness's monotonic clock, the milliseconds the service's.
+struct SeenQueuePlace {
+    std::string userId;
+    long long position = 0;        // 1-based, as told once the room had opened (0: never told)
+    bool positionChanged = false;  // told another position later (a place never changes after the opening)
+    long long otherPosition = 0;   // the first other position told, when it changed
+    // The end of the user's shopping window the service told (its admission time + the room's
+    // window: the same offset for everyone, so the order of these is the order of admissions); 0:
+    // never admitted.
+    long long windowEndsAtMs = 0;
+    std::int64_t admittedSeenMicros = -1;     // the first answer ADMITTED was received (-1: never)
+    std::int64_t lastWaitingSentMicros = -1;  // the last request answered WAITING was sent (-1: none)
+};
+
+/// What a queued crowd sent and was told about admissions (empty when the show had no room on).
+struct QueueLedger {
+    bool gated = false;  // the show's waiting room was on: every hold needed an admission
+    std::vector<SeenQueuePlace> places;
+    long long holdsSent = 0, holdsSentWithoutAdmission = 0;
+    long long plantedWithoutAdmission = 0;  // of those, sent so on purpose (--queue-plant-tokenless)
+    long long holdsGranted = 0, holdsGrantedWithoutAdmission = 0;
+    // 403s of holds, by the reason the service gave.
+    long long refusedMissing = 0, refusedExpired = 0, refusedOther = 0;
+    // The longest join or poll, from its send to its answer. The service reads its clock for an
+    // admission before its queue store orders the calls, so two admissions' times can be out of the
+    // cursor's order by up to a call's duration without anyone being let in out of turn.
+    std::int64_t longestQueueCallMicros = 0;
+};
+
 struct Ledger {
     std::string showId;
     long long seatsOnSale = 0;                   // seats of the show at the start of the sale
@@ -39,6 +70,7 @@ struct Ledger {
     // Responses by endpoint and status, e.g. "POST /v1/holds 201" -> 4711 (route templates as the
     // service registers them: "POST /v1/orders/{id}/confirm-payment 200").
     std::map<std::string, long long> responses;
+    QueueLedger queue;
 };
 
 }  // namespace boxoffice::load

@@ -101,6 +101,11 @@ Verification verify(const Ledger& ledger, const VerifyOptions& options) {
 
     const CheckOutput metrics = metricsCheck(api, ledger, options);
     record(v, "no-server-errors", checkServerErrors(ledger));
+    if (ledger.queue.gated) {
+        record(v, "holds-carried-admission", checkHoldsCarriedAdmission(ledger.queue));
+        record(v, "queue-places-stable", checkQueuePlacesStable(ledger.queue));
+        record(v, "queue-admitted-in-order", checkQueueAdmittedInOrder(ledger.queue));
+    }
 
     // Reading an order through the API expires it on the way, so the pending orders are looked at
     // in the database before anything else reads them.

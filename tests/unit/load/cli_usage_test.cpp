@@ -24,7 +24,10 @@ struct Program {
 
 const std::vector<Program>& programs() {
     static const std::vector<Program> all = {
-        {"boxoffice-load", BOXOFFICE_LOAD_BIN, {"--preset", "--config", "--arrival", "--insecure", "--no-progress"}},
+        {"boxoffice-load",
+         BOXOFFICE_LOAD_BIN,
+         {"--preset", "--config", "--arrival", "--insecure", "--no-progress", "--waiting-room", "--queue",
+          "--queue-poll"}},
         {"boxoffice-chaos", BOXOFFICE_CHAOS_BIN, {"--fault", "--fault-cmd", "--fault-at", "--store-loses-holds"}},
         {"boxoffice-bench-bookings", BOXOFFICE_BENCH_BOOKINGS_BIN, {"--base", "--show", "--workers", "--seconds"}},
         {"boxoffice-bench-verify", BOXOFFICE_BENCH_VERIFY_BIN, {"--pg", "--buyers", "--connections", "--every-user"}},
