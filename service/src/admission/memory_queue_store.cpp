@@ -18,6 +18,9 @@ MemoryQueueStore::Room* MemoryQueueStore::find(const WaitingRoomSettings& room) 
 
 Progress MemoryQueueStore::advance(Room& r, const WaitingRoomSettings& room, EpochMs now) {
     Progress p;
+    // Callers read their clocks before taking the lock, so a later call may bring an earlier time:
+    // time never moves back here (admissions stay stamped in queue order, no credit earned twice).
+    now = std::max(now, r.at);
     if (!r.opened && now >= room.opensAt) {
         // The opening: the pre-queue in the order of its random scores, ahead of everyone after.
         std::sort(r.preQueue.begin(), r.preQueue.end());

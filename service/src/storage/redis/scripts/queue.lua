@@ -42,6 +42,10 @@ local paused = tonumber(st[6]) or 0
 local held = tonumber(st[7]) or 0
 local abandoned = tonumber(st[8]) or 0
 local new_admitted, new_abandoned = 0, 0
+-- Callers read their clocks before the script runs, so a later call may bring an earlier time:
+-- time never moves back here, or admissions would be stamped out of queue order and a rate room
+-- would earn the same milliseconds of credit twice.
+if now < at then now = at end
 
 local function advance()
   if opened == 0 and now >= opens_at then
