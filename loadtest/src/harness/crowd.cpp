@@ -114,6 +114,14 @@ void Crowd::onTimer(std::uint32_t u, std::uint8_t step, std::int64_t /*now*/) {
         case PollQueue:
             pollQueue(u, monoMicros());
             break;
+        case Recheck: {
+            User& user = users_[u];
+            user.lastLook = false;
+            user.reloaded = true;  // a pick that finds nothing asks lingers() again, not a second reload
+            user.attempts = 0;
+            readAvailability(u, monoMicros());
+            break;
+        }
         default:
             break;
     }
@@ -145,6 +153,7 @@ long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicr
     const auto statuses = jsonStringField(body, "statuses");
     if (statuses.size() == view_.size()) view_.assign(statuses.data(), statuses.size());
     // The counts object comes first: "counts":{"AVAILABLE":n,...}
+    if (auto held = jsonIntField(body, "HELD")) lastHeld_ = *held;
     if (auto left = jsonIntField(body, "AVAILABLE")) {
         live_.seatsLeft.store(*left, std::memory_order_relaxed);
         if (*left == 0 && stats_.firstNoneAvailableMicros < 0 && doneMicros > ctx_.openingMicros)
@@ -219,6 +228,7 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
             if (r.status == 200) {
                 const long long left = absorbAvailability(r.body, doneMicros);
                 if (user.lastLook) {
+                    if (left == 0 && lingers(u, doneMicros)) return;
                     finish(u, left == 0 ? SoldOutSeen : GaveUp);
                     return;
                 }

@@ -68,7 +68,7 @@ public:
 
 private:
     enum class Fate : std::uint8_t { Buy, AbandonHold, AbandonOrder, Cancel };
-    enum Step : std::uint8_t { Arrive, Pay, CancelOrder, JoinQueue, PollQueue };
+    enum Step : std::uint8_t { Arrive, Pay, CancelOrder, JoinQueue, PollQueue, Recheck };
     struct User {
         std::uint32_t global = 0;
         std::uint8_t group = 1;
@@ -90,7 +90,8 @@ private:
         std::uint8_t joinRetries = 0;
         bool refreshing = false;  // asked queue/me after a 403: hold again with the fresh admission
         std::int64_t joinPlanned = 0, giveUpAt = 0;
-        std::string admission;  // the latest admission token
+        std::string admission;         // the latest admission token
+        std::int64_t lingerUntil = 0;  // admitted, found nothing free while seats were held: waits until then
     };
 
     void arrive(std::uint32_t u, std::int64_t planned);
@@ -105,6 +106,10 @@ private:
     /// Takes the statuses into this loop's view; returns the AVAILABLE count (-1 when absent).
     long long absorbAvailability(std::string_view body, std::int64_t doneMicros);
     void onConflict(std::uint32_t u, std::string_view body, std::int64_t now);
+    /// An admitted user who found nothing free while seats are still held (they may come back: a
+    /// walker's hold or order window ends) waits and reads the availability again, as a waiting
+    /// room's page tells them to, for at most kLinger; true when it will.
+    bool lingers(std::uint32_t u, std::int64_t now);
     std::int64_t payDelayMicros();
 
     // The waiting room (crowd_queue.cpp).
@@ -125,6 +130,7 @@ private:
     std::size_t done_ = 0;
     std::size_t nextClosed_ = 0;  // closed loop: next user to start
     std::string view_;            // this loop's latest belief of every seat's status
+    long long lastHeld_ = -1;     // the HELD count of the latest availability read here
     std::mt19937_64 rng_;
     Stats stats_;
     LiveCounters live_;

@@ -44,6 +44,7 @@ void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
             readAvailability(u, planned);
             return;
         }
+        if (lingers(u, planned)) return;
         finish(u, SoldOutSeen);
         return;
     }
@@ -57,6 +58,19 @@ void Crowd::tryHold(std::uint32_t u, std::int64_t planned) {
     }
     body += "]}";
     send(u, Hold, planned, "POST", "/v1/holds", body, true);
+}
+
+bool Crowd::lingers(std::uint32_t u, std::int64_t now) {
+    // Long enough for a hold and a payment window of the demo's 8 s each to run out.
+    constexpr std::int64_t kLingerMicros = 20'000'000;
+    constexpr std::int64_t kRecheckMicros = 2'000'000;
+    User& user = users_[u];
+    if (!ctx_.queued || !user.admitted || lastHeld_ <= 0) return false;
+    if (user.lingerUntil == 0) user.lingerUntil = now + kLingerMicros;
+    if (now >= user.lingerUntil) return false;
+    const auto wait = static_cast<std::int64_t>(static_cast<double>(kRecheckMicros) * (0.5 + jitter()));
+    loop_->addTimer(now + wait, u, Recheck);
+    return true;
 }
 
 void Crowd::onConflict(std::uint32_t u, std::string_view body, std::int64_t now) {
