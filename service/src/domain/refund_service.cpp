@@ -20,6 +20,14 @@ std::string requestKeyOf(const OrderId& order, std::vector<SeatId> seats) {
     return "rf_" + util::sha256Hex(text).substr(0, 32);
 }
 
+// What the order paid for `seats`.
+std::int64_t priceOf(const Order& o, const std::vector<SeatId>& seats) {
+    std::int64_t price = 0;
+    for (const auto& s : o.seats)
+        if (std::find(seats.begin(), seats.end(), s.seatId) != seats.end()) price += s.priceMinor;
+    return price;
+}
+
 }  // namespace
 
 RefundService::RefundService(OrderRepository& orders, PaymentStore& payments, PaymentProvider& provider,
@@ -40,12 +48,17 @@ RefundService::RefundService(OrderRepository& orders, PaymentStore& payments, Pa
 Result<RefundPolicy> RefundService::policyOf(const ShowId& show) {
     auto s = catalog_.show(show);
     if (!s) return std::move(s).error();
+    return policyFor(show);
+}
+
+Result<RefundPolicy> RefundService::policyFor(const ShowId& show) {
     auto own = policies_.find(show);
     if (!own) return std::move(own).error();
     return *own ? std::move(**own) : defaults_;
 }
 
 Result<RefundPolicy> RefundService::setPolicy(const ShowId& show, std::vector<RefundTier> tiers, const UserId& by) {
+    if (auto s = catalog_.show(show); !s) return std::move(s).error();  // 404 before 422, as for every show route
     auto policy = makeRefundPolicy(std::move(tiers));
     if (!policy) return policy;
     if (auto saved = policies_.save(show, *policy, by.str(), clock_.nowMs()); !saved) return std::move(saved).error();
@@ -117,15 +130,13 @@ Result<RefundDone> RefundService::refund(const RefundCaller& caller, const Order
     auto seats = seatsToRefund(*o, ask);
     if (!seats) return std::move(seats).error();
 
-    std::int64_t price = 0;
-    for (const auto& s : o->seats)
-        if (std::find(seats->begin(), seats->end(), s.seatId) != seats->end()) price += s.priceMinor;
+    const std::int64_t price = priceOf(*o, *seats);
     const EpochMs now = clock_.nowMs();
     int percent = 100;
     if (!caller.admin) {
         auto show = catalog_.show(o->showId);
         if (!show) return std::move(show).error();
-        auto policy = policyOf(o->showId);
+        auto policy = policyFor(o->showId);  // the show was just read
         if (!policy) return std::move(policy).error();
         percent = policy->percentAt(now, show->startsAt);
         if (percent == 0)
@@ -192,9 +203,7 @@ Result<RefundDone> RefundService::finish(const Order& o, Refund r, std::vector<S
     if (!after) return std::move(after).error();
     if (onOutcome_) onOutcome_(r.provider, after->status == OrderStatus::Refunded ? "refunded" : "partially_refunded");
     if (percent < 0) {
-        std::int64_t price = 0;
-        for (const auto& s : o.seats)
-            if (std::find(seats.begin(), seats.end(), s.seatId) != seats.end()) price += s.priceMinor;
+        const std::int64_t price = priceOf(o, seats);
         percent = price == 0 ? 100 : static_cast<int>(r.amountMinor * 100 / price);
     }
     return RefundDone{std::move(*after), std::move(r), std::move(seats), percent};

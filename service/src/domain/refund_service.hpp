@@ -57,6 +57,8 @@ public:
     Result<RefundPolicy> setPolicy(const ShowId& show, std::vector<RefundTier> tiers, const UserId& by);
 
 private:
+    /// The show's own policy or the default, for a show known to exist.
+    Result<RefundPolicy> policyFor(const ShowId& show);
     Result<std::vector<SeatId>> seatsToRefund(const Order& order, const RefundAsk& ask) const;
     /// The payment the money goes back to: the order's succeeded one (a dev-provider order confirmed
     /// by confirm-payment has none recorded: its payment reference stands for it).

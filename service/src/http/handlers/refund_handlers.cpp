@@ -116,7 +116,6 @@ void registerRefundRoutes(Router& router, RefundService& refunds, IdempotencySto
                    if (!body) return std::move(body).error();
                    auto tiers = parseTiers(*body);
                    if (!tiers) return std::move(tiers).error();
-                   if (auto known = refunds.policyOf(id); !known) return std::move(known).error();
                    auto saved = refunds.setPolicy(id, std::move(*tiers), UserId{req.principal->userId});
                    if (!saved) return std::move(saved).error();
                    return jsonResponse(200, toJson(*saved, id));
