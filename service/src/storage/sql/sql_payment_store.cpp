@@ -115,6 +115,14 @@ std::vector<Payment> selectPayments(soci::session& sql, const std::string& where
     return out;
 }
 
+// The message, in the caller's transaction (available at once).
+void insertOutbox(soci::session& sql, const OutboxMessage& m) {
+    const std::string headers = m.headers.empty() ? std::string("{}") : m.headers;
+    long long created = m.createdAt;
+    sql << q::kInsertOutbox, soci::use(m.id), soci::use(m.aggregateType), soci::use(m.aggregateId),
+        soci::use(m.eventType), soci::use(m.payload), soci::use(headers), soci::use(created), soci::use(created);
+}
+
 // Reads rows of BOXOFFICE_REFUND_COLUMNS + one key column.
 std::vector<Refund> selectRefunds(soci::session& sql, const char* query, const std::string& a, const std::string* b) {
     std::vector<Refund> out;
@@ -192,11 +200,7 @@ Result<bool> SqlPaymentStore::recordEvent(const PaymentEventRecord& e, const std
         recorded = insert.get_affected_rows() == 1;
         if (recorded && payment) upsertPayment(sql, q::kApplyPayment, *payment);
         if (recorded && message) {
-            const std::string headers = message->headers.empty() ? std::string("{}") : message->headers;
-            long long created = message->createdAt;
-            sql << q::kInsertOutbox, soci::use(message->id), soci::use(message->aggregateType),
-                soci::use(message->aggregateId), soci::use(message->eventType), soci::use(message->payload),
-                soci::use(headers), soci::use(created), soci::use(created);
+            insertOutbox(sql, *message);
         }
         return {};
     });
@@ -282,11 +286,7 @@ Result<void> SqlPaymentStore::reserveRefund(const Refund& f, const std::vector<S
         sql << q::kReserveRefund, soci::use(f.provider), soci::use(f.providerRefundId), soci::use(f.providerPaymentId),
             soci::use(order), soci::use(amount), soci::use(f.currency), soci::use(f.reason), soci::use(f.status),
             soci::use(at), soci::use(f.requestKey);
-        const std::string headers = message.headers.empty() ? std::string("{}") : message.headers;
-        long long created = message.createdAt;
-        sql << q::kInsertOutbox, soci::use(message.id), soci::use(message.aggregateType),
-            soci::use(message.aggregateId), soci::use(message.eventType), soci::use(message.payload),
-            soci::use(headers), soci::use(created), soci::use(created);
+        insertOutbox(sql, message);
         return {};
     });
 }
