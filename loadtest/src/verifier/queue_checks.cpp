@@ -34,6 +34,14 @@ std::string who(const SeenQueuePlace& p) {
     return p.userId + " (" + std::to_string(p.position) + ")";
 }
 
+// Skipped: the checks of places need someone who was told one.
+CheckOutput nobodyToldAPosition() {
+    CheckOutput out;
+    out.skipped = true;
+    out.detail = "no user was told a position (nobody polled after the opening)";
+    return out;
+}
+
 }  // namespace
 
 CheckOutput checkHoldsCarriedAdmission(const QueueLedger& q) {
@@ -68,12 +76,8 @@ CheckOutput checkHoldsCarriedAdmission(const QueueLedger& q) {
 CheckOutput checkQueuePlacesStable(const QueueLedger& q) {
     if (!q.gated) return notGated();
     const auto told = byPosition(q);
+    if (told.empty()) return nobodyToldAPosition();
     CheckOutput out;
-    if (told.empty()) {
-        out.skipped = true;
-        out.detail = "no user was told a position (nobody polled after the opening)";
-        return out;
-    }
     std::vector<std::string> shared, changed;
     for (std::size_t i = 1; i < told.size(); ++i)
         if (told[i]->position == told[i - 1]->position)
@@ -100,12 +104,8 @@ CheckOutput checkQueuePlacesStable(const QueueLedger& q) {
 CheckOutput checkQueueAdmittedInOrder(const QueueLedger& q) {
     if (!q.gated) return notGated();
     const auto told = byPosition(q);
+    if (told.empty()) return nobodyToldAPosition();
     CheckOutput out;
-    if (told.empty()) {
-        out.skipped = true;
-        out.detail = "no user was told a position (nobody polled after the opening)";
-        return out;
-    }
     // From the back of the line: the earliest admission of anyone behind each user. The service's
     // times may be out of order by up to the longest queue call (its clock is read before its store
     // orders the calls): within that, a disorder of its timestamps, listed; beyond it, an inversion.
