@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <future>
+#include <set>
+#include <thread>
 
 #include <soci/soci.h>
 
@@ -390,6 +392,7 @@ protected:
             c.payments.stripeApiBase = stripe_.url();
             c.payments.stripeSecretKey = "sk_test_fake";
             c.payments.stripeWebhookSecrets = {kStripeNew, kStripeOld};
+            c.payments.refundRetryInterval = std::chrono::milliseconds(100);
         });
     }
     // What the service sent Stripe in the test, and what the fake answered, fits Stripe's published
@@ -579,6 +582,70 @@ TEST_P(StripePayments, ARequestedRefundGoesThroughStripeOnceAndItsChargeRefunded
     ASSERT_EQ(rec["refunds"].size(), 1u) << rec.dump();
     EXPECT_EQ(rec["refunds"][0]["refundId"], refundId);
     EXPECT_EQ(rec["refunds"][0]["status"], "succeeded");
+}
+
+// Stripe is down for the whole request: the refund stays reserved (seats back on sale, tickets void)
+// and the buyer gives up. The refund retrier completes it once it is older than a request's own
+// attempts, under the same Idempotency-Key: the money goes back exactly once.
+TEST_P(StripePayments, ARefundStripeNeverAnsweredIsCompletedByTheRetrierOnce) {
+    auto c = app_->client();
+    const std::string orderId = order(c, {"FLOOR1-C-10", "FLOOR1-C-11"})["orderId"];
+    const std::string pi = pay(c, orderId).json()["paymentId"];
+    const std::string body = intentEvent("evt_paid_p", "payment_intent.succeeded", pi, orderId, 30000).dump();
+    ASSERT_EQ(stripeWebhook(c, body, stripeSignatureHeader(body, kStripeNew, now())).status, 200);
+    ASSERT_EQ(orderStatus(c, orderId), "CONFIRMED");
+
+    stripe_.failNext(3);  // every attempt of the request (BOXOFFICE_STRIPE_MAX_ATTEMPTS=3)
+    auto r = c.request("POST", "/v1/orders/" + orderId + "/refund", "{}", auth(alice_));
+    ASSERT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
+    EXPECT_EQ(seat(c, 109), 'A') << "the seats are back on sale while the money is on its way";
+    EXPECT_EQ(seat(c, 110), 'A');
+    auto pending = records(c, orderId);
+    ASSERT_EQ(pending["refunds"].size(), 1u) << pending.dump();
+    EXPECT_EQ(pending["refunds"][0]["status"], "pending");
+    const auto refundCalls = [&] {
+        int n = 0;
+        for (const auto& q : stripe_.requests()) n += q.target == "/v1/refunds";
+        return n;
+    };
+    ASSERT_EQ(refundCalls(), 3);
+
+    // Younger than BOXOFFICE_REFUND_RETRY_AGE: the retrier leaves it to the request that made it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_EQ(refundCalls(), 3);
+    EXPECT_EQ(records(c, orderId)["refunds"][0]["status"], "pending");
+
+    clock_.advance(std::chrono::minutes(3));
+    json done;
+    for (int i = 0; i < 100; ++i) {
+        done = records(c, orderId);
+        if (done["refunds"][0]["status"] != "pending") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(done["refunds"].size(), 1u) << done.dump();
+    EXPECT_EQ(done["refunds"][0]["status"], "succeeded") << done.dump();
+    const std::string refundId = done["refunds"][0]["refundId"];
+    EXPECT_EQ(refundId.rfind("re_fake", 0), 0u) << done.dump();
+    EXPECT_EQ(stripe_.intents().at(0).refunded, 30000);
+    EXPECT_EQ(refundCalls(), 4);
+    const auto requests = stripe_.requests();
+    std::set<std::string> keys;
+    for (const auto& q : requests)
+        if (q.target == "/v1/refunds") keys.insert(q.headers.at("idempotency-key"));
+    EXPECT_EQ(keys.size(), 1u) << "the retrier asks under the key the request reserved";
+    HttpClient m(app_->app().metricsPort());
+    EXPECT_EQ(MetricsText(m.get("/metrics").body).sum("boxoffice_refund_retries_total", {{"outcome", "completed"}}), 1);
+
+    // Asked again: the completed refund, Stripe is not asked for another.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto again = c.request("POST", "/v1/orders/" + orderId + "/refund",
+                           json{{"seatIds", {"FLOOR1-C-10", "FLOOR1-C-11"}}}.dump(), auth(alice_));
+    ASSERT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json()["refund"]["refundId"], refundId);
+    EXPECT_EQ(again.json()["order"]["status"], "REFUNDED");
+    EXPECT_EQ(refundCalls(), 4);
+    EXPECT_EQ(stripe_.intents().at(0).refunded, 30000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stacks, StripePayments, ::testing::Values(Backend::Sqlite, Backend::Postgres),

@@ -228,6 +228,9 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
             m->event(provider, outcome);
             if (outcome == "refunded") b->transition(OrderStatus::Refunded);
         });
+    refundRetrier_ =
+        std::make_unique<RefundRetrier>(*refunds_, *metrics_->registry(), clock_, config_.payments.refundRetryInterval,
+                                        config_.payments.refundRetryAge);
     sweeper_ = std::make_unique<OrderSweeper>(*booking_, *sqlIdempotency_, metrics_->sweeper(), clock_,
                                               config_.booking.sweepInterval);
     if (!config_.jwtSecret.empty()) jwt_ = std::make_unique<auth::JwtCodec>(config_.jwtSecret, clock_);
@@ -311,6 +314,7 @@ void Application::start() {
                                                               std::make_shared<metrics::ProcessCollector>()});
     sampler_->start();
     sweeper_->start();
+    refundRetrier_->start();
     holdStoreRepair_->start();
     if (outbox_) outbox_->start();
     server_->start();
@@ -326,6 +330,7 @@ void Application::stopComponents() {
     server_->stop();
     waitingRoom_->stop();
     holdStoreRepair_->stop();
+    refundRetrier_->stop();
     sweeper_->stop();
     // After the last request: what they wrote to the outbox still gets a chance to go out.
     if (outbox_) outbox_->stop();

@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "app/hold_store_repair.hpp"
 #include "app/order_sweeper.hpp"
+#include "app/refund_retrier.hpp"
 #include "app/outbox_publishing.hpp"
 #include "auth/jwks_source.hpp"
 #include "auth/jwt.hpp"
@@ -58,7 +59,8 @@ public:
     ~Application();
 
     /// Starts the components in order: the metrics listener, the metrics sampler, the order
-    /// sweeper, the hold store's repair, the outbox relay (when configured), the listener.
+    /// sweeper, the refund retrier, the hold store's repair, the outbox relay (when configured),
+    /// the listener.
     void start();
     int port() const { return server_->port(); }
     /// The port of GET /metrics (after start()).
@@ -122,6 +124,7 @@ private:
     std::unique_ptr<PaymentService> payments_;
     std::unique_ptr<RefundPolicyStore> refundPolicies_;
     std::unique_ptr<RefundService> refunds_;
+    std::unique_ptr<RefundRetrier> refundRetrier_;
     http::SeatMapRenderer renderer_;
     http::Readiness readiness_;
     http::Router router_;

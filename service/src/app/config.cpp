@@ -151,6 +151,8 @@ void readPayments(EnvReader& env, PaymentsConfig& p) {
     env.duration("BOXOFFICE_STRIPE_CONNECT_TIMEOUT", p.stripeConnectTimeout, 1, 60'000);
     env.duration("BOXOFFICE_STRIPE_TIMEOUT", p.stripeTimeout, 1, 120'000);
     env.integer("BOXOFFICE_STRIPE_MAX_ATTEMPTS", p.stripeMaxAttempts, 1, 10);
+    env.duration("BOXOFFICE_REFUND_RETRY_INTERVAL", p.refundRetryInterval, 100, 3'600'000);
+    env.duration("BOXOFFICE_REFUND_RETRY_AGE", p.refundRetryAge, 0, 86'400'000);
     if (p.stripe()) {
         if (p.stripeSecretKey.empty())
             env.fail("BOXOFFICE_STRIPE_SECRET_KEY", "is required with BOXOFFICE_PAYMENTS_PROVIDER=stripe");

@@ -119,6 +119,11 @@ struct PaymentsConfig {
     milliseconds stripeConnectTimeout{2'000};
     milliseconds stripeTimeout{10'000};  // per attempt
     int stripeMaxAttempts = 3;
+    // BOXOFFICE_REFUND_RETRY_INTERVAL / _AGE: how often refunds left pending (the provider call
+    // failed and nobody asked again) are completed, and how old they must be (longer than a
+    // request's own attempts at the provider: stripeTimeout x stripeMaxAttempts and the pauses).
+    milliseconds refundRetryInterval{30'000};
+    milliseconds refundRetryAge{120'000};
     // BOXOFFICE_REFUND_POLICY: what a buyer's refund gives back by time before the show, for shows
     // without a policy of their own ("7d:100,24h:50": all until 7 days before, half until 24 hours
     // before, nothing after; "none": never).

@@ -102,6 +102,10 @@ public:
     /// The provider refunded the reserved refund: its id and status replace the placeholders.
     virtual Result<void> completeRefund(const std::string& provider, const std::string& requestKey,
                                         const std::string& providerRefundId, const std::string& status) = 0;
+    /// The provider's refunds reserved before `reservedBefore` whose provider call never succeeded
+    /// (still "pending" with the reservation's placeholder id), oldest first, at most `limit`.
+    virtual Result<std::vector<Refund>> pendingRefunds(const std::string& provider, EpochMs reservedBefore,
+                                                       int limit) = 0;
     virtual Result<OrderPayments> ofOrder(const OrderId& order) = 0;
 };
 

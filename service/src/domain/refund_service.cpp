@@ -185,20 +185,9 @@ Result<RefundDone> RefundService::finish(const Order& o, Refund r, std::vector<S
     // store is restored from SQL: never sold twice, at worst late on sale).
     if (auto freed = holds_.releaseOrder(o.showId, o.id, o.userId, seats, clock_.nowMs()); !freed)
         log::warn("refund of order " + o.id.str() + ": the hold store did not free its seats: " + freed.error().detail);
-    if (r.status == "pending") {
-        if (r.amountMinor == 0) {
-            r.providerRefundId = "none:" + r.requestKey;  // an admin's void without money
-            r.status = "succeeded";
-        } else {
-            auto done =
-                provider_.refund({r.providerPaymentId, o.id, r.amountMinor, r.currency, r.requestKey, r.reason});
-            if (!done) return std::move(done).error();  // reserved: the same request again completes it
-            r.providerRefundId = done->providerRefundId;
-            r.status = done->status;
-        }
-        if (auto saved = payments_.completeRefund(r.provider, r.requestKey, r.providerRefundId, r.status); !saved)
-            return std::move(saved).error();
-    }
+    // Reserved: when the provider fails, the same request again (or the refund retrier) completes it.
+    if (r.status == "pending")
+        if (auto done = complete(r); !done) return std::move(done).error();
     auto after = orders_.find(o.id);
     if (!after) return std::move(after).error();
     if (onOutcome_) onOutcome_(r.provider, after->status == OrderStatus::Refunded ? "refunded" : "partially_refunded");
@@ -207,6 +196,38 @@ Result<RefundDone> RefundService::finish(const Order& o, Refund r, std::vector<S
         percent = price == 0 ? 100 : static_cast<int>(r.amountMinor * 100 / price);
     }
     return RefundDone{std::move(*after), std::move(r), std::move(seats), percent};
+}
+
+Result<void> RefundService::complete(Refund& r) {
+    if (r.amountMinor == 0) {
+        r.providerRefundId = "none:" + r.requestKey;  // an admin's void without money
+        r.status = "succeeded";
+    } else {
+        auto done =
+            provider_.refund({r.providerPaymentId, r.orderId, r.amountMinor, r.currency, r.requestKey, r.reason});
+        if (!done) return std::move(done).error();
+        r.providerRefundId = done->providerRefundId;
+        r.status = done->status;
+    }
+    return payments_.completeRefund(r.provider, r.requestKey, r.providerRefundId, r.status);
+}
+
+Result<PendingRefundsRun> RefundService::completePending(EpochMs reservedBefore, int limit) {
+    auto pending = payments_.pendingRefunds(std::string(provider_.name()), reservedBefore, limit);
+    if (!pending) return std::move(pending).error();
+    PendingRefundsRun run;
+    for (auto& r : *pending) {
+        if (auto done = complete(r); !done) {
+            log::warn("pending refund not completed; retried later",
+                      {{"order", r.orderId.str()}, {"refundKey", r.requestKey}, {"error", done.error().detail}});
+            ++run.failed;
+            break;
+        }
+        log::info("pending refund completed",
+                  {{"order", r.orderId.str()}, {"refundKey", r.requestKey}, {"refundId", r.providerRefundId}});
+        ++run.completed;
+    }
+    return run;
 }
 
 OutboxMessage RefundService::message(const Order& o, const Refund& r, const std::vector<SeatId>& seats,

@@ -35,6 +35,12 @@ struct RefundCaller {
     bool admin = false;
 };
 
+/// What one run of RefundService::completePending did.
+struct PendingRefundsRun {
+    int completed = 0;  // the provider refunded, the row has its id
+    int failed = 0;     // the provider (or SQL) refused again: left pending for the next run
+};
+
 class RefundService {
 public:
     /// `defaults` applies to shows without a policy of their own. `onOutcome` counts refunds by
@@ -51,6 +57,13 @@ public:
     /// reserved: the same request again completes it.
     Result<RefundDone> refund(const RefundCaller& caller, const OrderId& id, const RefundAsk& ask);
 
+    /// Completes, oldest first and at most `limit`, the refunds reserved before `reservedBefore`
+    /// whose provider call never succeeded (it failed, or the process died in between, and nobody
+    /// asked again): the provider is asked again under the refund's own key, so a refund that did
+    /// go through is answered, not repeated. Stops at the first failure (the provider is likely
+    /// down; the next run tries again). The refund retrier (app/refund_retrier.hpp) runs it.
+    Result<PendingRefundsRun> completePending(EpochMs reservedBefore, int limit);
+
     /// The show's policy (its own, or the default). NotFound for an unknown show.
     Result<RefundPolicy> policyOf(const ShowId& show);
     /// Admin: sets the show's policy.
@@ -64,6 +77,8 @@ private:
     /// by confirm-payment has none recorded: its payment reference stands for it).
     Result<Payment> paymentOf(const Order& order);
     Result<RefundDone> finish(const Order& order, Refund refund, std::vector<SeatId> seats, int percent);
+    /// A pending refund to the provider (none for a zero amount), then its answer into SQL.
+    Result<void> complete(Refund& refund);
     OutboxMessage message(const Order& order, const Refund& refund, const std::vector<SeatId>& seats, bool whole) const;
 
     OrderRepository& orders_;

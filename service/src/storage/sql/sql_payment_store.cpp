@@ -1,5 +1,7 @@
 #include "storage/sql/sql_payment_store.hpp"
 
+#include <functional>
+
 #include <soci/soci.h>
 
 #include "storage/sql/one_shot.hpp"
@@ -48,6 +50,13 @@ constexpr const char* kRefundsOf = "SELECT " BOXOFFICE_REFUND_COLUMNS
                                    "ORDER BY created_at, provider_refund_id";
 constexpr const char* kRefundByKey =
     "SELECT " BOXOFFICE_REFUND_COLUMNS "request_key FROM refunds WHERE provider = :provider AND request_key = :key";
+// Reserved and never answered: the placeholder id is still there ("pending:" + key; a provider that
+// answered "pending" gave its own id, and that refund is the provider's to finish). Oldest first, by
+// the partial index refunds_pending (migrations/000017).
+constexpr const char* kPendingRefunds =
+    "SELECT " BOXOFFICE_REFUND_COLUMNS
+    "request_key FROM refunds WHERE provider = :provider AND status = 'pending' AND created_at < :before "
+    "AND provider_refund_id = 'pending:' || request_key ORDER BY created_at, request_key LIMIT :limit";
 constexpr const char* kReserveRefund = "INSERT INTO refunds (" BOXOFFICE_REFUND_COLUMNS
                                        "request_key) VALUES (:provider, :rid, :pid, :order, :amount, :currency, "
                                        ":reason, :status, :at, :key)";
@@ -123,8 +132,9 @@ void insertOutbox(soci::session& sql, const OutboxMessage& m) {
         soci::use(m.eventType), soci::use(m.payload), soci::use(headers), soci::use(created), soci::use(created);
 }
 
-// Reads rows of BOXOFFICE_REFUND_COLUMNS + one key column.
-std::vector<Refund> selectRefunds(soci::session& sql, const char* query, const std::string& a, const std::string* b) {
+// Reads rows of BOXOFFICE_REFUND_COLUMNS + one key column; `bindUses` binds the query's parameters.
+std::vector<Refund> selectRefunds(soci::session& sql, const char* query,
+                                  const std::function<void(soci::statement&)>& bindUses) {
     std::vector<Refund> out;
     Refund f;
     std::string order;
@@ -152,8 +162,7 @@ std::vector<Refund> selectRefunds(soci::session& sql, const char* query, const s
     };
     soci::statement st(sql);
     bindRow(st);
-    st.exchange(soci::use(a));
-    if (b) st.exchange(soci::use(*b));
+    bindUses(st);
     prepareOneShot(st, query);
     read(st);
     return out;
@@ -239,7 +248,7 @@ Result<OrderPayments> SqlPaymentStore::ofOrder(const OrderId& orderId) {
                 out.events.push_back(std::move(e));
             }
         }
-        out.refunds = selectRefunds(sql, q::kRefundsOf, order, nullptr);
+        out.refunds = selectRefunds(sql, q::kRefundsOf, [&](soci::statement& st) { st.exchange(soci::use(order)); });
     });
     if (!r) return std::move(r).error();
     return out;
@@ -248,9 +257,27 @@ Result<OrderPayments> SqlPaymentStore::ofOrder(const OrderId& orderId) {
 Result<std::optional<Refund>> SqlPaymentStore::findRefund(const std::string& provider, const std::string& key) {
     std::optional<Refund> out;
     auto r = db_.run([&](soci::session& sql) {
-        auto rows = selectRefunds(sql, q::kRefundByKey, provider, &key);
+        auto rows = selectRefunds(sql, q::kRefundByKey, [&](soci::statement& st) {
+            st.exchange(soci::use(provider));
+            st.exchange(soci::use(key));
+        });
         out.reset();
         if (!rows.empty()) out = std::move(rows.front());
+    });
+    if (!r) return std::move(r).error();
+    return out;
+}
+
+Result<std::vector<Refund>> SqlPaymentStore::pendingRefunds(const std::string& provider, EpochMs reservedBefore,
+                                                            int limit) {
+    std::vector<Refund> out;
+    long long before = reservedBefore;
+    auto r = db_.run([&](soci::session& sql) {
+        out = selectRefunds(sql, q::kPendingRefunds, [&](soci::statement& st) {
+            st.exchange(soci::use(provider));
+            st.exchange(soci::use(before));
+            st.exchange(soci::use(limit));
+        });
     });
     if (!r) return std::move(r).error();
     return out;

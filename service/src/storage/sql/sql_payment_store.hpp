@@ -23,6 +23,7 @@ public:
                                const OutboxMessage& message) override;
     Result<void> completeRefund(const std::string& provider, const std::string& requestKey,
                                 const std::string& providerRefundId, const std::string& status) override;
+    Result<std::vector<Refund>> pendingRefunds(const std::string& provider, EpochMs reservedBefore, int limit) override;
     Result<OrderPayments> ofOrder(const OrderId& order) override;
     Result<std::vector<SeatClaim>> refundedSeats(const ShowId& show) override;
 
