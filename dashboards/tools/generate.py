@@ -182,6 +182,17 @@ ALERTS += [
                     "relay parked it. It will never be published by itself; its consumers miss that event.",
      "fire": [series("boxoffice_outbox_parked", INST, "0x5 2x30")], "fire_at": "20m",
      "fire_labels": {}},
+    {"alert": "RefundsNotCompleting",
+     "expr": 'sum by (instance) (increase(boxoffice_refund_retries_total{outcome="failed"}[30m])) > 0 and '
+             'sum by (instance) (increase(boxoffice_refund_retries_total{outcome="completed"}[30m])) == 0',
+     "for": "15m", "severity": "warning",
+     "summary": "Refunds stay pending: the payment provider refuses or cannot be reached",
+     "description": "For half an hour the refund retrier has asked the provider again for reserved refunds and "
+                    "none went through. Their tickets are void and their seats on sale, but the buyers have "
+                    "not got their money back.",
+     "fire": [series("boxoffice_refund_retries_total", dict(INST, outcome="failed"), "0+1x90"),
+              series("boxoffice_refund_retries_total", dict(INST, outcome="completed"), "0x90")],
+     "fire_at": "60m", "fire_labels": {"instance": INST["instance"]}},
     {"alert": "SweeperNotRunning",
      "expr": "time() - max by (instance) (boxoffice_sweeper_last_run_timestamp_seconds) > 120", "for": "2m",
      "severity": "critical",
