@@ -1,5 +1,5 @@
 // The Stripe adapter's requests (form fields, Idempotency-Key, key) and its bounded retries, over a
-// fake transport (no network). The wire against a local fake server: integration/payment_api_test.
+// fake transport (no network). The wire against a local fake server: integration/stripe_payment_api_test.
 #include <gtest/gtest.h>
 
 #include <algorithm>
