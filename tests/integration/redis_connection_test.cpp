@@ -9,12 +9,11 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "support/test_env.hpp"
+#include "support/redis_test_options.hpp"
 
 namespace boxoffice::redis {
 namespace {
@@ -22,37 +21,6 @@ namespace {
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 using Args = std::vector<std::string>;
-
-// The server ignores SIGPIPE in main(), and SSL_write relies on that; do the same here so a TLS
-// write to a server-closed socket fails with EPIPE instead of killing the test binary.
-[[maybe_unused]] const bool kSigpipeIgnored = [] {
-    (void)std::signal(SIGPIPE, SIG_IGN);
-    return true;
-}();
-
-RedisEndpoint endpointFrom(const std::string& url) {
-    std::string error;
-    auto ep = parseRedisUrl(url, error);
-    if (!ep) throw std::runtime_error("bad Redis URL in the test env: " + error);
-    return *ep;
-}
-
-RedisOptions plainOptions() {
-    RedisOptions o;
-    o.endpoint = endpointFrom(testing::TestEnv::get().redisUrl);
-    o.connectTimeout = milliseconds(2000);
-    o.commandTimeout = milliseconds(2000);
-    return o;
-}
-
-RedisOptions tlsOptions() {
-    RedisOptions o;
-    o.endpoint = endpointFrom(testing::TestEnv::get().redisTlsUrl);
-    o.caFile = testing::TestEnv::get().redisTlsCa;
-    o.connectTimeout = milliseconds(2000);
-    o.commandTimeout = milliseconds(2000);
-    return o;
-}
 
 // Tests may run in parallel against the same server: every key carries the test's name and pid.
 std::string key(const std::string& suffix) {
@@ -116,18 +84,14 @@ private:
 };
 
 RedisOptions localOptions(int port, bool tls) {
-    RedisOptions o;
-    o.endpoint.host = "127.0.0.1";
-    o.endpoint.port = port;
+    RedisOptions o = testing::localRedisOptions(port);
     o.endpoint.tls = tls;
     o.verifyPeer = false;
-    o.connectTimeout = milliseconds(300);
-    o.commandTimeout = milliseconds(300);
     return o;
 }
 
 TEST(RedisConnection, PingSetGetEvalOnPlain) {
-    RedisConnection c(plainOptions());
+    RedisConnection c(testing::plainRedisOptions());
     ASSERT_TRUE(c.connect().ok());
     EXPECT_TRUE(c.connected());
 
@@ -167,7 +131,7 @@ TEST(RedisConnection, PingSetGetEvalOnPlain) {
 }
 
 TEST(RedisConnection, CommandConnectsOnDemand) {
-    RedisConnection c(plainOptions());
+    RedisConnection c(testing::plainRedisOptions());
     EXPECT_FALSE(c.connected());
     EXPECT_EQ(mustCommand(c, {"PING"}).str, "PONG");
     EXPECT_TRUE(c.connected());
@@ -176,7 +140,7 @@ TEST(RedisConnection, CommandConnectsOnDemand) {
 }
 
 TEST(RedisConnection, PipelineOf100RepliesInOrder) {
-    RedisConnection c(plainOptions());
+    RedisConnection c(testing::plainRedisOptions());
     std::vector<Args> commands;
     for (int i = 0; i < 100; ++i) {
         if (i % 2 == 0) {
@@ -212,7 +176,7 @@ TEST(RedisConnection, EmptyPipelineDoesNoIo) {
 }
 
 TEST(RedisConnection, EmptyCommandIsAnInternalErrorAndKeepsTheConnection) {
-    RedisConnection c(plainOptions());
+    RedisConnection c(testing::plainRedisOptions());
     ASSERT_TRUE(c.connect().ok());
     auto r = c.command({});
     ASSERT_FALSE(r.ok());
@@ -221,7 +185,7 @@ TEST(RedisConnection, EmptyCommandIsAnInternalErrorAndKeepsTheConnection) {
 }
 
 TEST(RedisConnection, ErrorReplyIsAValueAndTheConnectionStaysUsable) {
-    RedisConnection c(plainOptions());
+    RedisConnection c(testing::plainRedisOptions());
     mustCommand(c, {"SET", key("str"), "x"});
 
     const Reply wrongType = mustCommand(c, {"LPUSH", key("str"), "y"});
@@ -241,10 +205,10 @@ TEST(RedisConnection, ErrorReplyIsAValueAndTheConnectionStaysUsable) {
 }
 
 TEST(RedisConnection, SelectsTheDatabaseFromTheUrl) {
-    RedisOptions inDb3 = plainOptions();
+    RedisOptions inDb3 = testing::plainRedisOptions();
     inDb3.endpoint.db = 3;
     RedisConnection c3(inDb3);
-    RedisConnection c0(plainOptions());
+    RedisConnection c0(testing::plainRedisOptions());
 
     mustCommand(c3, {"SET", key("db"), "three"});
     EXPECT_EQ(mustCommand(c3, {"GET", key("db")}).str, "three");
@@ -253,7 +217,7 @@ TEST(RedisConnection, SelectsTheDatabaseFromTheUrl) {
 }
 
 TEST(RedisConnection, TlsWithAuthAndCa) {
-    RedisConnection c(tlsOptions());
+    RedisConnection c(testing::tlsRedisOptions());
     auto connected = c.connect();
     ASSERT_TRUE(connected.ok()) << connected.error().internal;
     EXPECT_EQ(mustCommand(c, {"PING"}).str, "PONG");
@@ -275,7 +239,7 @@ TEST(RedisConnection, TlsWithAuthAndCa) {
 }
 
 TEST(RedisConnection, TlsWithAclUserAndPassword) {
-    RedisOptions o = tlsOptions();
+    RedisOptions o = testing::tlsRedisOptions();
     o.endpoint.username = "default";  // requirepass sets the password of the ACL user "default"
     RedisConnection c(o);
     auto connected = c.connect();
@@ -284,7 +248,7 @@ TEST(RedisConnection, TlsWithAclUserAndPassword) {
 }
 
 TEST(RedisConnection, TlsWrongPasswordIsUnavailable) {
-    RedisOptions o = tlsOptions();
+    RedisOptions o = testing::tlsRedisOptions();
     o.endpoint.password = "not-the-password-0123";
     RedisConnection c(o);
     auto r = c.connect();
@@ -301,7 +265,7 @@ TEST(RedisConnection, TlsWrongPasswordIsUnavailable) {
 }
 
 TEST(RedisConnection, TlsVerifyPeerWithoutTheCaFails) {
-    RedisOptions o = tlsOptions();
+    RedisOptions o = testing::tlsRedisOptions();
     o.caFile.clear();  // system roots cannot have signed the test server's certificate
     RedisConnection c(o);
     auto r = c.connect();
@@ -312,7 +276,7 @@ TEST(RedisConnection, TlsVerifyPeerWithoutTheCaFails) {
 }
 
 TEST(RedisConnection, TlsWithoutVerificationStillEncryptsAndAuthenticates) {
-    RedisOptions o = tlsOptions();
+    RedisOptions o = testing::tlsRedisOptions();
     o.caFile.clear();
     o.verifyPeer = false;
     RedisConnection c(o);
@@ -322,7 +286,7 @@ TEST(RedisConnection, TlsWithoutVerificationStillEncryptsAndAuthenticates) {
 }
 
 TEST(RedisConnection, MissingCaFileIsUnavailable) {
-    RedisOptions o = tlsOptions();
+    RedisOptions o = testing::tlsRedisOptions();
     o.caFile = "/nonexistent/ca.crt";
     RedisConnection c(o);
     auto r = c.connect();
@@ -332,7 +296,7 @@ TEST(RedisConnection, MissingCaFileIsUnavailable) {
 }
 
 TEST(RedisConnection, PlainClientAgainstTlsServerIsUnavailable) {
-    RedisOptions o = tlsOptions();
+    RedisOptions o = testing::tlsRedisOptions();
     o.endpoint.tls = false;
     RedisConnection c(o);
     auto r = c.connect();  // AUTH is the first thing sent; the TLS server drops the non-TLS bytes
@@ -342,7 +306,7 @@ TEST(RedisConnection, PlainClientAgainstTlsServerIsUnavailable) {
 }
 
 TEST(RedisConnection, TlsClientAgainstPlainServerFailsWithinTheConnectDeadline) {
-    RedisOptions o = plainOptions();
+    RedisOptions o = testing::plainRedisOptions();
     o.endpoint.tls = true;
     o.verifyPeer = false;
     o.connectTimeout = milliseconds(300);
@@ -433,11 +397,11 @@ void killedConnectionRecovers(const RedisOptions& options) {
 }
 
 TEST(RedisConnection, ReconnectsAfterTheServerDropsThePlainConnection) {
-    killedConnectionRecovers(plainOptions());
+    killedConnectionRecovers(testing::plainRedisOptions());
 }
 
 TEST(RedisConnection, ReconnectsAfterTheServerDropsTheTlsConnection) {
-    killedConnectionRecovers(tlsOptions());
+    killedConnectionRecovers(testing::tlsRedisOptions());
 }
 
 }  // namespace
