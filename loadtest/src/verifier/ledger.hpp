@@ -20,8 +20,13 @@ struct SeenOrder {
     std::string userId;                // the JWT `sub` of its owner
     std::vector<std::string> seatIds;  // as returned at creation
     std::string lastStatus;            // last status a client was told: PAYMENT_PENDING, CONFIRMED, CANCELLED...
-    std::vector<SeenTicket> tickets;   // as returned by confirm-payment (only when CONFIRMED)
+    std::vector<SeenTicket> tickets;   // as returned once CONFIRMED (confirm-payment, or GET after the callback)
     bool abandoned = false;            // the user walked away without paying or cancelling
+    // Paid through the provider: what the signed callback's answer said it did ("confirmed",
+    // "failed", "late_refunded", ...); empty when it was not sent or not answered.
+    std::string paymentOutcome{};
+    bool refundRequested = false;                // POST /v1/orders/{id}/refund was sent
+    std::vector<std::string> refundedSeatIds{};  // the seats its 200 said were refunded
 };
 
 /// One queued user's place in the waiting room, as that user was told it. The microsecond times
@@ -62,6 +67,9 @@ struct Ledger {
     bool faultsInjected = false;                 // 5xx and transport errors are then expected and only listed
     std::map<std::string, std::string> tokenOf;  // user id -> bearer token, for every virtual user
     std::vector<SeenOrder> orders;               // every order a client created
+    // The crowd paid through the provider (POST /payment + the signed callback): every CONFIRMED or
+    // REFUNDED order then has a succeeded payment record. False with confirm-payment, which records none.
+    bool paidThroughProvider = false;
     // The latest `expiresAt` the service told any client, of a hold or an order (epoch ms, the
     // service's clock; 0: none was told): capacity cannot be asked back before it.
     long long lastExpiresAtMs = 0;
