@@ -428,6 +428,12 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
                 if (j.is_object() && j.contains("refund") && j["refund"].contains("seatIds"))
                     for (const auto& seat : j["refund"]["seatIds"])
                         if (seat.is_string()) o.refundedSeatIds.push_back(seat.get<std::string>());
+                // The confirmed counts are net of refunds: the sell-out time is when every seat is
+                // confirmed and kept, not when confirmations added up to the supply.
+                const auto back = static_cast<long long>(o.refundedSeatIds.size());
+                LiveCounters::bump(live_.confirmedSeats, -back);
+                sec.confirmedSeats -= back;
+                if (o.lastStatus == "REFUNDED") LiveCounters::bump(live_.confirmed, -1);
                 finish(u, Refunded);
             } else if (r.status >= 500) {
                 o.lastStatus = "UNKNOWN";  // the refund may have happened
