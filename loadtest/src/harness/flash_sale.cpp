@@ -274,7 +274,6 @@ int runFlashSale(const Scenario& s) {
             q.holdsGrantedWithoutAdmission += t.ledger.holdsGrantedWithoutAdmission;
             q.refusedMissing += t.ledger.refusedMissing, q.refusedExpired += t.ledger.refusedExpired;
             q.refusedOther += t.ledger.refusedOther;
-            q.longestQueueCallMicros = std::max(q.longestQueueCallMicros, t.ledger.longestQueueCallMicros);
         }
         const long long polls = r.stats.endpoints[QueuePoll].latency.count();
         r.queue = summarizeQueue(q, timeInQueue, joined, polls, r.stats.outcomes[AdmissionLapsed]);

@@ -53,10 +53,6 @@ struct QueueLedger {
     long long holdsGranted = 0, holdsGrantedWithoutAdmission = 0;
     // 403s of holds, by the reason the service gave.
     long long refusedMissing = 0, refusedExpired = 0, refusedOther = 0;
-    // The longest join or poll, from its send to its answer. The service reads its clock for an
-    // admission before its queue store orders the calls, so two admissions' times can be out of the
-    // cursor's order by up to a call's duration without anyone being let in out of turn.
-    std::int64_t longestQueueCallMicros = 0;
 };
 
 struct Ledger {
