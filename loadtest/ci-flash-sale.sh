@@ -30,6 +30,9 @@ PG_URL=$(sed -n 's/^PG_URL=//p' "$WORK/servers/env")
 export BOXOFFICE_DATABASE_URL=$PG_URL
 export BOXOFFICE_REDIS_URL=$(sed -n 's/^REDIS_URL=//p' "$WORK/servers/env")
 export BOXOFFICE_JWT_SECRET=ci-flash-sale-secret-0123456789-abcdef
+# The dev payment provider's webhook secret: the service checks the callbacks with it, the harness
+# signs them (it reads the same variable), so every buyer pays through POST /payment + the callback.
+export BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET=whsec_ci_flash_sale_0123456789abcdef
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 # Short windows, so abandoned holds and orders expire within the test and the verifier sees it.
 export BOXOFFICE_HOLD_TTL=${CI_SALE_TTL:-4s} BOXOFFICE_PAYMENT_WINDOW=${CI_SALE_TTL:-4s} BOXOFFICE_SWEEP_INTERVAL=500ms

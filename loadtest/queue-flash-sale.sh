@@ -30,6 +30,8 @@ trap 'exit 143' TERM INT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 export BOXOFFICE_JWT_SECRET=queue-flash-sale-secret-0123456789-abcdef
+# The buyers pay through the dev provider (the service and the harness both read this secret).
+export BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET=whsec_queue_flash_sale_0123456789abcdef
 PG=()
 if [[ $STORE == servers ]]; then
   scripts/test-servers.sh start "$WORK/servers" >/dev/null

@@ -35,6 +35,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export BOXOFFICE_DATABASE_URL=$PG_URL BOXOFFICE_REDIS_URL=$(get REDIS_URL)
 export BOXOFFICE_JWT_SECRET=sqs-flash-sale-secret-0123456789-abcdef
+# The buyers pay through the dev provider (the service and the harness both read this secret).
+export BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET=whsec_sqs_flash_sale_0123456789abcdef
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 export BOXOFFICE_HOLD_TTL=4s BOXOFFICE_PAYMENT_WINDOW=4s BOXOFFICE_SWEEP_INTERVAL=500ms
 # Every virtual user comes from 127.0.0.1: the per-address rate limits are raised for that; the

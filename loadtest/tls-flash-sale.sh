@@ -46,6 +46,8 @@ done
 
 PORT=$(free_port) MPORT=$(free_port)
 export BOXOFFICE_SQLITE_PATH=$WORK/tls.db BOXOFFICE_JWT_SECRET=tls-flash-sale-secret-0123456789-abcdef
+# The buyers pay through the dev provider (the service and the harness both read this secret).
+export BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET=whsec_tls_flash_sale_0123456789abcdef
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 BOXOFFICE_PORT=$PORT BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_PORT=$MPORT BOXOFFICE_METRICS_ADDRESS=127.0.0.1 \
   "$BIN" serve 2>"$WORK/serve.log" &

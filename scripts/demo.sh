@@ -39,6 +39,9 @@ export BOXOFFICE_PORT=${BOXOFFICE_PORT:-$(python3 -c 'import socket; s=socket.so
 export BOXOFFICE_LISTEN_ADDRESS=127.0.0.1 BOXOFFICE_METRICS_ADDRESS=127.0.0.1
 export BOXOFFICE_METRICS_PORT=${BOXOFFICE_METRICS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 export BOXOFFICE_JWT_SECRET=${BOXOFFICE_JWT_SECRET:-demo-secret-0123456789-0123456789-abcdef}
+# The dev payment provider's webhook secret: the service checks its signed callbacks with it and the
+# harness (which reads the same variable) signs them, so every buyer pays through the provider.
+export BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET=${BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET:-whsec_demo_0123456789abcdef0123456789}
 export BOXOFFICE_LOG_LEVEL=warn BOXOFFICE_ACCESS_LOG_SAMPLE=0
 # 20,000 virtual users on 127.0.0.1: per-address rate limits raised, per-user ones the defaults.
 export BOXOFFICE_RATE_LIMIT_HOLDS_PER_IP=1000000/1s BOXOFFICE_RATE_LIMIT_ORDERS_PER_IP=1000000/1s BOXOFFICE_RATE_LIMIT_READS_PER_IP=1000000/1s

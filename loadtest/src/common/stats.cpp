@@ -22,21 +22,32 @@ const char* endpointRoute(int e) {
             return "POST /v1/shows/{id}/queue";
         case QueuePoll:
             return "GET /v1/shows/{id}/queue/me";
+        case StartPay:
+            return "POST /v1/orders/{id}/payment";
+        case Webhook:
+            return "POST /v1/payments/dev/webhook";
+        case GetOrder:
+            return "GET /v1/orders/{id}";
+        case Refund:
+            return "POST /v1/orders/{id}/refund";
         default:
             return "?";
     }
 }
 
 const char* endpointName(int e) {
-    static const char* names[] = {"healthz", "layout", "availability", "hold",      "order",
-                                  "confirm", "cancel", "queue_join",   "queue_poll"};
+    static const char* names[] = {"healthz", "layout",    "availability", "hold",       "order",
+                                  "confirm", "cancel",    "queue_join",   "queue_poll", "pay",
+                                  "webhook", "get_order", "refund"};
+    static_assert(sizeof names / sizeof names[0] == kEndpoints);
     return e >= 0 && e < kEndpoints ? names[e] : "?";
 }
 
 const char* outcomeName(int o) {
-    static const char* names[] = {"confirmed",       "sold_out_seen",  "gave_up",         "abandoned_hold",
-                                  "abandoned_order", "cancelled",      "paid_too_late",   "rejected",
-                                  "failed",          "never_admitted", "admission_lapsed"};
+    static const char* names[] = {"confirmed",        "sold_out_seen",  "gave_up",  "abandoned_hold", "abandoned_order",
+                                  "cancelled",        "paid_too_late",  "rejected", "failed",         "never_admitted",
+                                  "admission_lapsed", "payment_failed", "refunded"};
+    static_assert(sizeof names / sizeof names[0] == kOutcomes);
     return o >= 0 && o < kOutcomes ? names[o] : "?";
 }
 

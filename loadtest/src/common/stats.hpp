@@ -23,6 +23,10 @@ enum Endpoint : std::uint8_t {
     Cancel,
     QueueJoin,  // POST /v1/shows/{id}/queue
     QueuePoll,  // GET /v1/shows/{id}/queue/me
+    StartPay,   // POST /v1/orders/{id}/payment
+    Webhook,    // POST /v1/payments/dev/webhook (the dev provider's signed callback)
+    GetOrder,   // GET /v1/orders/{id} (the tickets, once the callback confirmed the order)
+    Refund,     // POST /v1/orders/{id}/refund
     kEndpoints
 };
 
@@ -38,11 +42,13 @@ enum Outcome : std::uint8_t {
     AbandonedHold,    // held and walked away (the hold expires)
     AbandonedOrder,   // ordered and never paid (the order expires)
     Cancelled,        // ordered and cancelled
-    PaidTooLate,      // confirm-payment answered ORDER_EXPIRED
+    PaidTooLate,      // the payment came after the window (ORDER_EXPIRED, or the provider refunded it)
     Rejected,         // another 4xx (seat limit, sale closed, order refused...)
     Failed,           // a 5xx or a transport error
     NeverAdmitted,    // queued and left before the waiting room admitted them (--queue-give-up)
     AdmissionLapsed,  // admitted, but the shopping window ended before a hold (the service said EXPIRED)
+    PaymentFailed,    // the provider's callback failed the payment (the order is FAILED, its seats free)
+    Refunded,         // paid, then asked for a refund of every seat and got it
     kOutcomes
 };
 const char* outcomeName(int outcome);

@@ -49,6 +49,14 @@ constexpr Flag kFlags[] = {
     {"abandon-order", "S", kCrowd, "share who order and never pay (the order expires)"},
     {"cancel", "S", kCrowd, "share who order and cancel"},
     {"pay-delay", "D[-D]", kCrowd, "think time before paying, uniform in the range (200ms-2s)"},
+    {"pay-via", "auto|provider|confirm-payment", kCrowd,
+     "provider: POST /payment, then the dev provider's signed callback; confirm-payment: the client says it "
+     "paid; auto (default): provider when the dev webhook secret is known"},
+    {"dev-webhook-secret", "S", kCrowd,
+     "the service's BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET, which signs the callbacks (default: that variable)"},
+    {"pay-fail", "S", kCrowd,
+     "share of payers whose payment the callback fails (the order FAILED, its seats free); provider only"},
+    {"refund", "S", kCrowd, "share of paying buyers who refund every seat once confirmed (the seats back on sale)"},
     {"seed", "N", kCrowd, "random seed (0: random)"},
     {"waiting-room", "rate:N|active:N", kQueue,
      "turn the show's waiting room on (as admin) admitting N people/s or N shoppers at once; it opens after "

@@ -1,6 +1,7 @@
 #include "harness/crowd.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,11 @@ Crowd::Crowd(const SaleContext& context, int loopIndex, int loops, std::uint64_t
                  : x < s.abandonHold + s.abandonOrder            ? Fate::AbandonOrder
                  : x < s.abandonHold + s.abandonOrder + s.cancel ? Fate::Cancel
                                                                  : Fate::Buy;
+        // Of the buyers, some payments fail at the provider, some buyers refund once confirmed.
+        const double y = std::uniform_real_distribution<double>(0, 1)(rng_);
+        const double fails = ctx_.devWebhook != nullptr ? s.payFail : 0.0;
+        if (u.fate == Fate::Buy)
+            u.fate = y < fails ? Fate::FailPayment : y < fails + s.refund ? Fate::BuyThenRefund : Fate::Buy;
         if (ctx_.queued) {
             u.place = static_cast<int>(queue_.ledger.places.size());
             SeenQueuePlace place;
@@ -64,14 +70,14 @@ void Crowd::start() {
 }
 
 void Crowd::send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,
-                 const std::string& body, bool auth) {
+                 const std::string& body, bool auth, const std::string& extraHeaders) {
     Call c;
     c.user = u;
     c.endpoint = e;
     c.planned = planned;
     std::string& w = c.wire;
     const std::string& token = (*ctx_.users)[users_[u].global].token;
-    w.reserve(160 + path.size() + body.size() + (auth ? token.size() : 0));
+    w.reserve(160 + path.size() + body.size() + extraHeaders.size() + (auth ? token.size() : 0));
     w += method;
     w += ' ';
     w += path;
@@ -84,6 +90,7 @@ void Crowd::send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* 
         w += token;
         w += "\r\n";
     }
+    w += extraHeaders;
     if (e == Hold && ctx_.queued) writeAdmission(u, w);
     if (!body.empty() || method[0] == 'P') {
         w += "Content-Type: application/json\r\nContent-Length: ";
@@ -177,8 +184,57 @@ void Crowd::pay(std::uint32_t u, std::int64_t) {
     // Planned when the think time ran out (the timer), measured from there.
     const std::int64_t planned = monoMicros();
     const SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+    if (ctx_.devWebhook != nullptr) {
+        send(u, StartPay, planned, "POST", "/v1/orders/" + o.orderId + "/payment", "", true);
+        return;
+    }
     send(u, Confirm, planned, "POST", "/v1/orders/" + o.orderId + "/confirm-payment",
          "{\"paymentReference\":\"load-" + o.orderId + "\"}", true);
+}
+
+void Crowd::payCallback(std::uint32_t u, std::string_view started, std::int64_t planned) {
+    const User& user = users_[u];
+    const SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+    const auto j = nlohmann::json::parse(started, nullptr, false);
+    const bool fail = user.fate == Fate::FailPayment;
+    // Stripe's event shape, as the dev provider's callbacks use it (payments/stripe_event.hpp); the
+    // amount and currency are the payment's own, so the service checks them like a real provider's.
+    const nlohmann::json event = {{"id", "evt_load_" + o.orderId + (fail ? "_failed" : "_succeeded")},
+                                  {"object", "event"},
+                                  {"type", fail ? "payment_intent.payment_failed" : "payment_intent.succeeded"},
+                                  {"data",
+                                   {{"object",
+                                     {{"id", j.is_object() ? j.value("paymentId", "") : ""},
+                                      {"object", "payment_intent"},
+                                      {"amount", j.is_object() ? j.value("amount", -1LL) : -1LL},
+                                      {"currency", j.is_object() ? j.value("currency", "") : ""},
+                                      {"metadata", {{"order_id", o.orderId}}},
+                                      {"status", fail ? "requires_payment_method" : "succeeded"}}}}}};
+    const std::string body = event.dump();
+    const long long unixSeconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    send(u, Webhook, planned, "POST", "/v1/payments/dev/webhook", body, false,
+         "Boxoffice-Signature: " + ctx_.devWebhook->sign(body, unixSeconds) + "\r\n");
+}
+
+void Crowd::onConfirmed(std::uint32_t u, std::string_view orderBody, Second& sec) {
+    User& user = users_[u];
+    SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+    auto j = nlohmann::json::parse(orderBody, nullptr, false);
+    o.lastStatus = j.is_object() ? j.value("status", "CONFIRMED") : "CONFIRMED";
+    o.tickets.clear();
+    if (j.is_object() && j.contains("tickets"))
+        for (const auto& t : j["tickets"]) o.tickets.push_back({t.value("ticketCode", ""), t.value("seatId", "")});
+    LiveCounters::bump(live_.confirmed);
+    LiveCounters::bump(live_.confirmedSeats, static_cast<long long>(o.seatIds.size()));
+    sec.confirmedSeats += static_cast<long long>(o.seatIds.size());
+    if (user.fate == Fate::BuyThenRefund && o.lastStatus == "CONFIRMED") {
+        // Every seat (no body): the order becomes REFUNDED and its seats are on sale again at once.
+        o.refundRequested = true;
+        send(u, Refund, monoMicros(), "POST", "/v1/orders/" + o.orderId + "/refund", "", true);
+        return;
+    }
+    finish(u, Confirmed);
 }
 
 void Crowd::cancel(std::uint32_t u, std::int64_t) {
@@ -302,15 +358,7 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
         case Confirm: {
             SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
             if (r.status == 200) {
-                auto j = nlohmann::json::parse(r.body, nullptr, false);
-                o.lastStatus = j.is_object() ? j.value("status", "CONFIRMED") : "CONFIRMED";
-                if (j.is_object() && j.contains("tickets"))
-                    for (const auto& t : j["tickets"])
-                        o.tickets.push_back({t.value("ticketCode", ""), t.value("seatId", "")});
-                LiveCounters::bump(live_.confirmed);
-                LiveCounters::bump(live_.confirmedSeats, static_cast<long long>(o.seatIds.size()));
-                sec.confirmedSeats += static_cast<long long>(o.seatIds.size());
-                finish(u, Confirmed);
+                onConfirmed(u, r.body, sec);
             } else if (r.status == 409 && jsonStringField(r.body, "code") == "ORDER_EXPIRED") {
                 o.lastStatus = "EXPIRED";
                 finish(u, PaidTooLate);
@@ -318,6 +366,80 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
                 // The client does not know what became of its payment.
                 if (r.status >= 500) o.lastStatus = "UNKNOWN";
                 finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        }
+        case StartPay: {
+            SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+            if (r.status == 201) {
+                payCallback(u, r.body, doneMicros);
+            } else if (r.status == 409 && jsonStringField(r.body, "code") == "ORDER_EXPIRED") {
+                o.lastStatus = "EXPIRED";
+                finish(u, PaidTooLate);
+            } else {
+                if (r.status >= 500) o.lastStatus = "UNKNOWN";
+                finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        }
+        case Webhook: {
+            SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+            if (r.status != 200) {
+                if (r.status >= 500) o.lastStatus = "UNKNOWN";
+                finish(u, r.status >= 500 ? Failed : Rejected);
+                return;
+            }
+            o.paymentOutcome = std::string(jsonStringField(r.body, "outcome"));
+            if (o.paymentOutcome == "confirmed" || o.paymentOutcome == "late_reseated") {
+                // The payer reads its order for the tickets, as a shop's return page does.
+                o.lastStatus = "CONFIRMED";
+                send(u, GetOrder, doneMicros, "GET", "/v1/orders/" + o.orderId, "", true);
+            } else if (o.paymentOutcome == "failed") {
+                o.lastStatus = "FAILED";
+                finish(u, PaymentFailed);
+            } else if (o.paymentOutcome == "late_refunded") {
+                o.lastStatus = "EXPIRED";
+                finish(u, PaidTooLate);
+            } else {
+                o.lastStatus = "UNKNOWN";
+                finish(u, Rejected);
+            }
+            return;
+        }
+        case GetOrder:
+            if (r.status == 200) {
+                onConfirmed(u, r.body, sec);
+            } else {
+                finish(u, r.status >= 500 ? Failed : Rejected);
+            }
+            return;
+        case Refund: {
+            SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
+            if (r.status == 200) {
+                auto j = nlohmann::json::parse(r.body, nullptr, false);
+                if (j.is_object() && j.contains("order") && j["order"].is_object()) {
+                    const auto& order = j["order"];
+                    o.lastStatus = order.value("status", "UNKNOWN");
+                    o.tickets.clear();
+                    if (order.contains("tickets"))
+                        for (const auto& t : order["tickets"])
+                            o.tickets.push_back({t.value("ticketCode", ""), t.value("seatId", "")});
+                }
+                if (j.is_object() && j.contains("refund") && j["refund"].contains("seatIds"))
+                    for (const auto& seat : j["refund"]["seatIds"])
+                        if (seat.is_string()) o.refundedSeatIds.push_back(seat.get<std::string>());
+                // The confirmed counts are net of refunds: the sell-out time is when every seat is
+                // confirmed and kept, not when confirmations added up to the supply.
+                const auto back = static_cast<long long>(o.refundedSeatIds.size());
+                LiveCounters::bump(live_.confirmedSeats, -back);
+                sec.confirmedSeats -= back;
+                if (o.lastStatus == "REFUNDED") LiveCounters::bump(live_.confirmed, -1);
+                finish(u, Refunded);
+            } else if (r.status >= 500) {
+                o.lastStatus = "UNKNOWN";  // the refund may have happened
+                finish(u, Failed);
+            } else {
+                finish(u, Confirmed);  // refused (the policy, ...): the tickets stand; the code is counted
             }
             return;
         }
@@ -348,8 +470,9 @@ void Crowd::onFailure(Call& call, const char* reason, std::int64_t doneMicros) {
     ++stats_.at(secondSlot(doneMicros - ctx_.openingMicros)).errors;
     LiveCounters::bump(live_.errors);
     User& user = users_[call.user];
-    if ((call.endpoint == Confirm || call.endpoint == Cancel) && user.order >= 0)
-        orders_[static_cast<std::size_t>(user.order)].lastStatus = "UNKNOWN";
+    const bool changesOrder = call.endpoint == Confirm || call.endpoint == Cancel || call.endpoint == StartPay ||
+                              call.endpoint == Webhook || call.endpoint == Refund;
+    if (changesOrder && user.order >= 0) orders_[static_cast<std::size_t>(user.order)].lastStatus = "UNKNOWN";
     // A hold or order whose answer was lost may exist on the server: it expires like an abandoned one.
     finish(call.user, Failed);
 }

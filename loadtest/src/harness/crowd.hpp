@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/event_loop.hpp"
+#include "payments/webhook_signature.hpp"
 #include "verifier/ledger.hpp"
 #include "harness/queue_answer.hpp"
 #include "harness/scenario.hpp"
@@ -31,6 +32,8 @@ struct SaleContext {
     // The waiting room: users join it at arrival and hold once admitted (see crowd_queue.cpp).
     bool queued = false;
     std::int64_t roomOpensMicros = 0;  // monoMicros() of the room's opening, when known (0: unknown)
+    // Paying through the dev provider: its callbacks are signed with this (null: confirm-payment).
+    const payments::WebhookSignature* devWebhook = nullptr;
 };
 
 /// What one loop's queued users sent and were told about admissions.
@@ -67,7 +70,7 @@ public:
     QueueTally& queue() { return queue_; }
 
 private:
-    enum class Fate : std::uint8_t { Buy, AbandonHold, AbandonOrder, Cancel };
+    enum class Fate : std::uint8_t { Buy, AbandonHold, AbandonOrder, Cancel, FailPayment, BuyThenRefund };
     enum Step : std::uint8_t { Arrive, Pay, CancelOrder, JoinQueue, PollQueue, Recheck };
     struct User {
         std::uint32_t global = 0;
@@ -99,10 +102,13 @@ private:
     void tryHold(std::uint32_t u, std::int64_t planned);
     void order(std::uint32_t u, std::int64_t planned);
     void pay(std::uint32_t u, std::int64_t planned);
+    /// The dev provider's callback for the payment just started: succeeded, or failed for FailPayment.
+    void payCallback(std::uint32_t u, std::string_view started, std::int64_t planned);
+    void onConfirmed(std::uint32_t u, std::string_view orderBody, Second& sec);
     void cancel(std::uint32_t u, std::int64_t planned);
     void finish(std::uint32_t u, Outcome outcome);
     void send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,
-              const std::string& body, bool auth);
+              const std::string& body, bool auth, const std::string& extraHeaders = {});
     /// Takes the statuses into this loop's view; returns the AVAILABLE count (-1 when absent).
     long long absorbAvailability(std::string_view body, std::int64_t doneMicros);
     void onConflict(std::uint32_t u, std::string_view body, std::int64_t now);

@@ -40,8 +40,6 @@ void Crowd::onQueueAnswer(const Call& call, const Response& r, std::int64_t done
     const std::uint32_t u = call.user;
     User& user = users_[u];
     const bool join = call.endpoint == QueueJoin;
-    auto& longest = queue_.ledger.longestQueueCallMicros;
-    longest = std::max(longest, doneMicros - call.sent);
     if (r.status == 200) {
         if (auto a = parseQueueAnswer(r.body)) {
             onTicket(u, *a, call, doneMicros);

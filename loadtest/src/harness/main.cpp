@@ -40,9 +40,12 @@ int main(int argc, char** argv) {
     using namespace boxoffice::load;
     Scenario s;
     if (const char* secret = std::getenv("BOXOFFICE_JWT_SECRET")) s.secret = secret;
+    if (const char* secret = std::getenv("BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET")) s.devWebhookSecret = secret;
     if (auto exit = parseCommandLine(s, {argv + 1, argv + argc}, readFile, std::cout, std::cerr)) return *exit;
     if (s.secret.empty())
         if (const char* secret = std::getenv("BOXOFFICE_JWT_SECRET")) s.secret = secret;
+    if (s.devWebhookSecret.empty())
+        if (const char* secret = std::getenv("BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET")) s.devWebhookSecret = secret;
     if (s.healthz.count() == 0)
         if (auto e = validate(s)) {
             std::fprintf(stderr, "boxoffice-load: %s\n", e->message.c_str());

@@ -17,6 +17,9 @@ std::optional<Scenario> preset(const std::string& name) {
         s.groupMin = 1, s.groupMax = 4;
         s.choices = {{SeatChoice::Random, 0.6}, {SeatChoice::Best, 0.2}, {SeatChoice::Front, 0.2}};
         s.abandonHold = 0.04, s.abandonOrder = 0.03, s.cancel = 0.02;
+        // A few payments fail and a few buyers refund: their seats go back on sale at once, and the
+        // buyers still arriving take them.
+        s.payFail = 0.02, s.refund = 0.02;
         s.payDelayMin = milliseconds{200}, s.payDelayMax = milliseconds{1500};
         s.connections = 2000;
     } else if (name == "ci") {
@@ -25,6 +28,7 @@ std::optional<Scenario> preset(const std::string& name) {
         s.groupMin = 1, s.groupMax = 4;
         s.choices = {{SeatChoice::Random, 0.5}, {SeatChoice::Best, 0.25}, {SeatChoice::Front, 0.25}};
         s.abandonHold = 0.05, s.abandonOrder = 0.05, s.cancel = 0.05;
+        s.payFail = 0.03, s.refund = 0.03;
         s.payDelayMin = milliseconds{0}, s.payDelayMax = milliseconds{300};
         s.connections = 500;
     } else if (name == "stress") {

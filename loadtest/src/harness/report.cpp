@@ -26,8 +26,8 @@ std::string fmt(const char* f, double v) {
 }
 
 // One per Endpoint.
-const char* kColors[] = {"#888888", "#8c564b", "#1f77b4", "#d62728", "#ff7f0e",
-                         "#2ca02c", "#9467bd", "#17becf", "#bcbd22"};
+const char* kColors[] = {"#888888", "#8c564b", "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd",
+                         "#17becf", "#bcbd22", "#e377c2", "#7f7f7f", "#aec7e8", "#ffbb78"};
 static_assert(sizeof kColors / sizeof kColors[0] == static_cast<std::size_t>(kEndpoints));
 
 }  // namespace
@@ -106,6 +106,13 @@ nlohmann::json reportJson(const RunSummary& r) {
                                              {"maxRssMiB", r.serviceMaxRssMiB},
                                              {"peakRssMiBSinceStart", r.servicePeakRssMiB}}},
             {"outcomes", outcomes},
+            {"payments", r.users > 0 ? nlohmann::json{{"via", r.payments.via},
+                                                      {"succeeded", r.payments.succeeded},
+                                                      {"failed", r.payments.failed},
+                                                      {"refundsRequested", r.payments.refundsRequested},
+                                                      {"refundsCompleted", r.payments.refundsCompleted},
+                                                      {"refundedSeats", r.payments.refundedSeats}}
+                                     : nlohmann::json(nullptr)},
             {"waitingRoom", r.queue.on ? queueJson(r.queue) : nlohmann::json(nullptr)},
             {"endpoints", endpoints},
             {"failures", r.failureReasons},
@@ -136,6 +143,9 @@ std::string reportText(const RunSummary& r) {
             if (r.stats.outcomes[static_cast<std::size_t>(i)])
                 o << " " << outcomeName(i) << " " << r.stats.outcomes[static_cast<std::size_t>(i)];
         o << "\n";
+        o << "   payments (" << r.payments.via << "): " << r.payments.succeeded << " succeeded, " << r.payments.failed
+          << " failed;  refunds: " << r.payments.refundsRequested << " requested, " << r.payments.refundsCompleted
+          << " completed (" << r.payments.refundedSeats << " seats)\n";
         if (r.queue.on) o << queueText(r.queue);
     }
     if (r.harnessCpuSeconds >= 0)

@@ -14,6 +14,13 @@
 
 namespace boxoffice::load {
 
+/// How the crowd paid, as it was told (report lines "payments" and "refunds").
+struct PaymentSummary {
+    std::string via;  // "provider" or "confirm-payment"
+    long long succeeded = 0, failed = 0;
+    long long refundsRequested = 0, refundsCompleted = 0, refundedSeats = 0;
+};
+
 struct RunSummary {
     std::string title;  // describe(scenario) or the healthz benchmark's line
     std::string baseUrl;
@@ -31,6 +38,7 @@ struct RunSummary {
     double harnessCpuSeconds = -1;  // this process during the sale
     double serviceCpuSeconds = -1, serviceMaxRssMiB = -1, servicePeakRssMiB = -1;
     std::map<std::string, long long> failureReasons;
+    PaymentSummary payments;      // a sale only (users > 0)
     QueueSummary queue;           // a queued crowd only (queue.on)
     nlohmann::json verification;  // null when not run
 };

@@ -217,6 +217,21 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
         return share(s.abandonOrder, key, v);
     } else if (key == "cancel") {
         return share(s.cancel, key, v);
+    } else if (key == "pay-via") {
+        if (v == "auto")
+            s.payVia = PayVia::Auto;
+        else if (v == "provider")
+            s.payVia = PayVia::Provider;
+        else if (v == "confirm-payment")
+            s.payVia = PayVia::ConfirmPayment;
+        else
+            return bad(key, v, "auto, provider or confirm-payment");
+    } else if (key == "dev-webhook-secret") {
+        s.devWebhookSecret = v;
+    } else if (key == "pay-fail") {
+        return share(s.payFail, key, v);
+    } else if (key == "refund") {
+        return share(s.refund, key, v);
     } else if (key == "pay-delay") {
         // 500ms or 200ms-2s: uniform in the range
         const auto dash = v.find('-');
@@ -289,6 +304,10 @@ std::optional<ParseError> applyConfig(Scenario& s, const std::string& text) {
 std::optional<ParseError> validate(const Scenario& s) {
     if (s.abandonHold + s.abandonOrder + s.cancel > 1.0 + 1e-9)
         return ParseError{"--abandon-hold + --abandon-order + --cancel must not exceed 1"};
+    if (s.payVia == PayVia::Provider && s.devWebhookSecret.empty())
+        return ParseError{
+            "paying through the dev provider signs its callbacks: give --dev-webhook-secret (or "
+            "BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET), or --pay-via confirm-payment"};
     if (s.secret.empty() && s.tokensFile.empty())
         return ParseError{"give --secret (or BOXOFFICE_JWT_SECRET) to mint tokens, or --tokens FILE"};
     if (s.showId.empty() && s.secret.empty() && s.healthz.count() == 0)
@@ -306,6 +325,11 @@ std::optional<ParseError> validate(const Scenario& s) {
         return ParseError{"--waiting-room turns the show's room on as admin: it needs --secret"};
     if (auto why = validateQueue(s.queue)) return ParseError{*why};
     return std::nullopt;
+}
+
+PayVia effectivePayVia(const Scenario& s) {
+    if (s.payVia != PayVia::Auto) return s.payVia;
+    return s.devWebhookSecret.empty() ? PayVia::ConfirmPayment : PayVia::Provider;
 }
 
 std::string arrivalName(Arrival a) {
@@ -364,7 +388,9 @@ std::string describe(const Scenario& s) {
     for (std::size_t i = 0; i < s.choices.size(); ++i)
         o << (i ? "," : "") << choiceName(s.choices[i].choice) << ":" << s.choices[i].weight;
     o << ", retries " << s.retries << ", abandon hold/order " << s.abandonHold << "/" << s.abandonOrder << ", cancel "
-      << s.cancel << ", pay delay " << s.payDelayMin.count() << "-" << s.payDelayMax.count() << " ms, " << s.connections
+      << s.cancel << ", pay via " << (effectivePayVia(s) == PayVia::Provider ? "provider" : "confirm-payment")
+      << " (fail " << (effectivePayVia(s) == PayVia::Provider ? s.payFail : 0.0) << ", refund " << s.refund
+      << "), pay delay " << s.payDelayMin.count() << "-" << s.payDelayMax.count() << " ms, " << s.connections
       << " connections" << describeQueue(s.queue);
     return o.str();
 }

@@ -17,6 +17,11 @@ enum class Arrival { Instant, Ramp, Rate, Closed };
 // BestAvailable: the user asks the server for `group` adjacent seats (POST /v1/holds with
 // `quantity`) instead of choosing from the seat map; the response names the seats held.
 enum class SeatChoice { Best, Random, Front, Same, BestAvailable };
+// How a buyer pays. Provider: POST /v1/orders/{id}/payment, then the dev provider's signed callback
+// (the harness holds its webhook secret), as a real client and provider do. ConfirmPayment: the
+// client says it paid (POST /v1/orders/{id}/confirm-payment), for a stack whose dev webhook secret
+// the harness is not given (a deployed chart's sale test). Auto: Provider when the secret is known.
+enum class PayVia { Auto, Provider, ConfirmPayment };
 
 struct ChoiceWeight {
     SeatChoice choice = SeatChoice::Random;
@@ -44,7 +49,11 @@ struct Scenario {
     double abandonHold = 0.0;       // share of users who hold and walk away (the hold expires)
     double abandonOrder = 0.0;      // share who order and never pay (the order expires)
     double cancel = 0.0;            // share who order and cancel
-    QueueSettings queue;            // the waiting room: off, the show's own, or one the harness sets
+    PayVia payVia = PayVia::Auto;
+    std::string devWebhookSecret;  // Provider: signs the callbacks (BOXOFFICE_PAYMENTS_DEV_WEBHOOK_SECRET)
+    double payFail = 0.0;          // share of payers whose payment the callback fails (none with ConfirmPayment)
+    double refund = 0.0;           // share of paying buyers who then refund every seat
+    QueueSettings queue;           // the waiting room: off, the show's own, or one the harness sets
     std::chrono::milliseconds payDelayMin{0}, payDelayMax{200};
     int connections = 1000;
     int threads = 2;
@@ -83,6 +92,9 @@ std::optional<ParseError> validate(const Scenario& s);
 
 /// "250ms", "2s", "1.5m", "1h"; a bare number is milliseconds.
 std::optional<std::chrono::milliseconds> parseDuration(const std::string& text);
+
+/// What PayVia::Auto comes to: Provider with a dev webhook secret, else ConfirmPayment.
+PayVia effectivePayVia(const Scenario& s);
 
 std::string arrivalName(Arrival a);
 std::string choiceName(SeatChoice c);

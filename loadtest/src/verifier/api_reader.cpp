@@ -79,6 +79,30 @@ std::string ApiReader::fetch(const std::string& url) {
     return r.body;
 }
 
+PaymentRecords ApiReader::readPayments(const std::vector<std::string>& orderIds,
+                                       const std::vector<std::string>& adminTokens) {
+    if (adminTokens.empty()) throw std::invalid_argument("readPayments: no admin token");
+    PaymentRecords out;
+    std::vector<HttpGet> requests;
+    requests.reserve(orderIds.size());
+    for (std::size_t i = 0; i < orderIds.size(); ++i)
+        requests.push_back(
+            {base_ + "/v1/orders/" + orderIds[i] + "/payments", adminTokens[i % adminTokens.size()], i, 0, 0});
+    http_.run(std::move(requests), [&](const HttpGet& req, const HttpReply& r, std::vector<HttpGet>&) {
+        const std::string& id = orderIds[req.tag];
+        try {
+            const json body = parseOk("payments of order " + id, r);
+            OrderPayments p;
+            for (const auto& x : body.at("payments")) p.paymentStatuses.push_back(x.at("status").get<std::string>());
+            for (const auto& x : body.at("refunds")) p.refundStatuses.push_back(x.value("status", ""));
+            out.byOrder[id] = std::move(p);
+        } catch (const std::exception& e) {
+            out.readErrors.push_back(e.what());
+        }
+    });
+    return out;
+}
+
 ServerState ApiReader::readUsers(const Ledger& ledger, bool everyone) {
     ServerState state;
     state.source = "api";

@@ -24,6 +24,9 @@ public:
     /// GET /v1/orders/{id} for any ledger order the listings did not show.
     ServerState readUsers(const Ledger& ledger, bool everyone);
 
+    /// GET /v1/orders/{id}/payments for each of `orderIds`, as the admins of `adminTokens` in turn.
+    PaymentRecords readPayments(const std::vector<std::string>& orderIds, const std::vector<std::string>& adminTokens);
+
     /// GET of an absolute URL (a metrics scrape); throws when it is not a 200.
     std::string fetch(const std::string& url);
 

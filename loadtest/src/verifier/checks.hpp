@@ -56,6 +56,22 @@ CheckOutput checkQueuePlacesStable(const QueueLedger& queue);
 /// someone behind them had been told ADMITTED).
 CheckOutput checkQueueAdmittedInOrder(const QueueLedger& queue);
 
+/// Paid through the provider: every CONFIRMED or REFUNDED order of `state` has a SUCCEEDED payment
+/// record. Skipped when the crowd paid with confirm-payment (no payment is recorded then).
+CheckOutput checkPaidOrdersHaveSucceededPayments(const Ledger& ledger, const ServerState& state,
+                                                 const PaymentRecords& records);
+/// Every refund a client was told of (its 200): the order has no valid ticket for those seats, the
+/// seats are not in an active order of it, a refund is recorded (when `records` were read), and each
+/// seat is available again or in someone else's active order (a held letter outside any order only
+/// while `holdsMayBeLive`). Skipped when no refund was told.
+CheckOutput checkRefundsAsTold(const Ledger& ledger, const ServerState& state, const PaymentRecords* records,
+                               const SeatMap& map, bool holdsMayBeLive);
+/// A FAILED order holds no seat: no valid ticket, no order_seats row flagged active (database), and
+/// each of its seats available again or in someone else's active order; an order a client was told
+/// FAILED is FAILED. Skipped when no order failed.
+CheckOutput checkFailedOrdersHoldNoSeat(const Ledger& ledger, const ServerState& state, const SeatMap& map,
+                                        bool holdsMayBeLive);
+
 /// The service's counters (after minus `before`, when a baseline scrape was given) against the
 /// Ledger's responses per endpoint and status.
 CheckOutput checkMetrics(const Ledger& ledger, const std::vector<MetricSample>& after,

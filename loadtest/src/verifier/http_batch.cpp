@@ -21,6 +21,9 @@ size_t append(char* data, size_t size, size_t n, void* out) {
 }
 
 constexpr int kAttempts = 3;
+// A 429 (a reader over its rate limit, which refills within a second) is asked again after a pause.
+constexpr int kRateLimitedAttempts = 5;
+constexpr std::chrono::milliseconds kRateLimitedPause{500};
 
 }  // namespace
 
@@ -127,10 +130,13 @@ void HttpBatch::run(std::vector<HttpGet> requests,
             } else {
                 reply.error = s->error[0] != '\0' ? std::string(s->error) : curl_easy_strerror(code);
             }
-            if ((reply.status == 0 || reply.status == 503) && s->request.attempt + 1 < kAttempts) {
+            const bool retry = ((reply.status == 0 || reply.status == 503) && s->request.attempt + 1 < kAttempts) ||
+                               (reply.status == 429 && s->request.attempt + 1 < kRateLimitedAttempts);
+            if (retry) {
                 HttpGet again = s->request;
                 ++again.attempt;
                 if (reply.status == 503) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                if (reply.status == 429) std::this_thread::sleep_for(kRateLimitedPause);
                 queue.push_back(std::move(again));
             } else {
                 std::vector<HttpGet> more;

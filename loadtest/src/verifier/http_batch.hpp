@@ -34,7 +34,8 @@ public:
     HttpBatch& operator=(const HttpBatch&) = delete;
 
     /// Runs every request, at most `connections` in flight. Transport errors and 503s are retried
-    /// twice. `onReply` runs on this thread and may append follow-up requests (the next page).
+    /// twice, 429s four times after a pause. `onReply` runs on this thread and may append follow-up requests (the next
+    /// page).
     void run(std::vector<HttpGet> requests,
              const std::function<void(const HttpGet&, const HttpReply&, std::vector<HttpGet>& more)>& onReply);
 

@@ -20,8 +20,13 @@ struct SeenOrder {
     std::string userId;                // the JWT `sub` of its owner
     std::vector<std::string> seatIds;  // as returned at creation
     std::string lastStatus;            // last status a client was told: PAYMENT_PENDING, CONFIRMED, CANCELLED...
-    std::vector<SeenTicket> tickets;   // as returned by confirm-payment (only when CONFIRMED)
+    std::vector<SeenTicket> tickets;   // as returned once CONFIRMED (confirm-payment, or GET after the callback)
     bool abandoned = false;            // the user walked away without paying or cancelling
+    // Paid through the provider: what the signed callback's answer said it did ("confirmed",
+    // "failed", "late_refunded", ...); empty when it was not sent or not answered.
+    std::string paymentOutcome{};
+    bool refundRequested = false;                // POST /v1/orders/{id}/refund was sent
+    std::vector<std::string> refundedSeatIds{};  // the seats its 200 said were refunded
 };
 
 /// One queued user's place in the waiting room, as that user was told it. The microsecond times
@@ -48,10 +53,6 @@ struct QueueLedger {
     long long holdsGranted = 0, holdsGrantedWithoutAdmission = 0;
     // 403s of holds, by the reason the service gave.
     long long refusedMissing = 0, refusedExpired = 0, refusedOther = 0;
-    // The longest join or poll, from its send to its answer. The service reads its clock for an
-    // admission before its queue store orders the calls, so two admissions' times can be out of the
-    // cursor's order by up to a call's duration without anyone being let in out of turn.
-    std::int64_t longestQueueCallMicros = 0;
 };
 
 struct Ledger {
@@ -62,6 +63,9 @@ struct Ledger {
     bool faultsInjected = false;                 // 5xx and transport errors are then expected and only listed
     std::map<std::string, std::string> tokenOf;  // user id -> bearer token, for every virtual user
     std::vector<SeenOrder> orders;               // every order a client created
+    // The crowd paid through the provider (POST /payment + the signed callback): every CONFIRMED or
+    // REFUNDED order then has a succeeded payment record. False with confirm-payment, which records none.
+    bool paidThroughProvider = false;
     // The latest `expiresAt` the service told any client, of a hold or an order (epoch ms, the
     // service's clock; 0: none was told): capacity cannot be asked back before it.
     long long lastExpiresAtMs = 0;

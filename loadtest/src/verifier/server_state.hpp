@@ -46,6 +46,17 @@ struct ServerState {
     std::vector<std::string> readErrors;        // what could not be read (a user's orders, a page...)
 };
 
+/// One order's payment records, as an admin reads them (GET /v1/orders/{id}/payments).
+struct OrderPayments {
+    std::vector<std::string> paymentStatuses;  // PENDING, SUCCEEDED, FAILED: one per payment
+    std::vector<std::string> refundStatuses;   // one per refund (the provider's status: "succeeded")
+};
+
+struct PaymentRecords {
+    std::map<std::string, OrderPayments> byOrder;  // every order asked for that answered 200
+    std::vector<std::string> readErrors;
+};
+
 inline bool isActiveStatus(const std::string& status) {
     return status == "PAYMENT_PENDING" || status == "CONFIRMED";
 }

@@ -26,6 +26,8 @@ constexpr const char* kOrderSeats =
     "WHERE o.show_id = $1 OR os.show_id = $1";
 constexpr const char* kTickets =
     "SELECT code, order_id, seat_id, user_id FROM tickets WHERE show_id = $1 AND voided = 0";
+constexpr const char* kVoidedTickets =
+    "SELECT order_id, count(*) FROM tickets WHERE show_id = $1 AND voided = 1 GROUP BY order_id";
 constexpr const char* kSeatCount =
     "SELECT v.seat_count FROM shows s JOIN venues v ON v.id = s.venue_id WHERE s.id = $1";
 constexpr const char* kNow = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint";
@@ -101,6 +103,19 @@ ServerState readDatabase(const std::string& postgresUrl, const std::string& show
         auto it = state.orders.find(t.orderId);
         if (it != state.orders.end()) it->second.tickets.push_back(t);
         state.tickets.push_back(std::move(t));
+    }
+    // A whole refund is stored as a CONFIRMED order whose tickets are all voided, and the service
+    // shows it REFUNDED (domain/booking settleRefundedStatus); read it so here too, but only when
+    // each of its seats has a voided ticket: a confirmed order that never got its tickets stays
+    // CONFIRMED and is caught by the ticket checks.
+    const Rows voided = exec(c.get(), kVoidedTickets, &showId);
+    for (int i = 0; i < PQntuples(voided.get()); ++i) {
+        auto it = state.orders.find(text(voided, i, 0));
+        if (it == state.orders.end()) continue;
+        ServerOrder& o = it->second;
+        if (o.status == "CONFIRMED" && o.tickets.empty() && !o.seatIds.empty() &&
+            number(voided, i, 1) == static_cast<long long>(o.seatIds.size()))
+            o.status = "REFUNDED";
     }
     exec(c.get(), "COMMIT");
     return state;

@@ -155,8 +155,27 @@ Verification verify(const Ledger& ledger, const VerifyOptions& options) {
     // theirs is in the database's view of the whole show. Without it, the API is the only witness.
     if (!ledger.tokenOf.empty()) users = api.readUsers(ledger, !withDb || options.listEveryUser);
 
+    // The provider's records of every paid order either source sees, and of every refund told.
+    std::optional<PaymentRecords> payments;
+    if (!options.adminTokens.empty()) {
+        std::set<std::string> ids;
+        for (const ServerState* st : {users ? &*users : nullptr, db ? &*db : nullptr})
+            if (st != nullptr)
+                for (const auto& [id, o] : st->orders)
+                    if (o.status == "CONFIRMED" || o.status == "REFUNDED") ids.insert(id);
+        for (const auto& o : ledger.orders)
+            if (!o.refundedSeatIds.empty()) ids.insert(o.orderId);
+        payments = api.readPayments({ids.begin(), ids.end()}, options.adminTokens);
+    }
+    auto paidCheck = [&](const ServerState& st) {
+        if (!payments)
+            return skipped("no admin token to read the payment records (the harness mints one with --secret)");
+        return checkPaidOrdersHaveSucceededPayments(ledger, st, *payments);
+    };
+
     if (users) {
         record(v, "api-readable", checkReadable(*users));
+        record(v, "paid-orders-have-succeeded-payments/api", paidCheck(*users));
         checkState(v, ledger, *users, "/api");
         record(v, "no-overdue-pending-orders/api", checkNoOverduePendingOrders(*users, options.pendingGrace));
     } else {
@@ -164,6 +183,7 @@ Verification verify(const Ledger& ledger, const VerifyOptions& options) {
     }
     if (db) {
         checkState(v, ledger, *db, "/db");
+        record(v, "paid-orders-have-succeeded-payments/db", paidCheck(*db));
         record(v, "order-seat-flags-follow-status/db", checkActiveFlags(*db));
         record(v, "no-overdue-pending-orders/db",
                merged(checkNoOverduePendingOrders(*early, options.pendingGrace),
@@ -183,6 +203,18 @@ Verification verify(const Ledger& ledger, const VerifyOptions& options) {
         if (db) outs.emplace_back("seatmap-matches-orders/db", checkSeatMapMatchesOrders(map, *db));
         if (users) outs.emplace_back("no-stranded-capacity/api", strandedCheck(map, *users, strandedNotChecked));
         if (db) outs.emplace_back("no-stranded-capacity/db", strandedCheck(map, *db, strandedNotChecked));
+        const bool holdsMayBeLive = strandedNotChecked.has_value();
+        const PaymentRecords* records = payments ? &*payments : nullptr;
+        if (users) {
+            outs.emplace_back("refunds-as-told/api", checkRefundsAsTold(ledger, *users, records, map, holdsMayBeLive));
+            outs.emplace_back("failed-orders-hold-no-seat/api",
+                              checkFailedOrdersHoldNoSeat(ledger, *users, map, holdsMayBeLive));
+        }
+        if (db) {
+            outs.emplace_back("refunds-as-told/db", checkRefundsAsTold(ledger, *db, records, map, holdsMayBeLive));
+            outs.emplace_back("failed-orders-hold-no-seat/db",
+                              checkFailedOrdersHoldNoSeat(ledger, *db, map, holdsMayBeLive));
+        }
         outs.emplace_back("counts-agree", checkLedgerCounts(map, ledger));
         outs.emplace_back("sold-out-when-demand-exceeds-supply", checkSoldOut(map, ledger));
         bool clean = true;

@@ -113,6 +113,32 @@ TEST(Scenario, CrossFieldChecks) {
     EXPECT_FALSE(validate(noSecret));
 }
 
+TEST(Scenario, PayingThroughTheProviderNeedsItsWebhookSecret) {
+    Scenario s;
+    s.secret = "x";
+    // auto: the provider when its secret is known, else confirm-payment (a stack whose secret the
+    // harness is not given); the description says which.
+    EXPECT_EQ(effectivePayVia(s), PayVia::ConfirmPayment);
+    EXPECT_NE(describe(s).find("pay via confirm-payment"), std::string::npos);
+    ASSERT_FALSE(applySetting(s, "dev-webhook-secret", "whsec_x"));
+    EXPECT_EQ(effectivePayVia(s), PayVia::Provider);
+    EXPECT_NE(describe(s).find("pay via provider"), std::string::npos);
+    // Asked for explicitly, the provider without its secret is a usage error naming the flag.
+    s.devWebhookSecret.clear();
+    ASSERT_FALSE(applySetting(s, "pay-via", "provider"));
+    auto e = validate(s);
+    ASSERT_TRUE(e);
+    EXPECT_NE(e->message.find("--dev-webhook-secret"), std::string::npos);
+    ASSERT_FALSE(applySetting(s, "pay-via", "confirm-payment"));
+    EXPECT_FALSE(validate(s));
+    EXPECT_TRUE(applySetting(s, "pay-via", "card"));
+    ASSERT_FALSE(applySetting(s, "pay-fail", "0.1"));
+    ASSERT_FALSE(applySetting(s, "refund", "0.2"));
+    EXPECT_DOUBLE_EQ(s.payFail, 0.1);
+    EXPECT_DOUBLE_EQ(s.refund, 0.2);
+    EXPECT_TRUE(applySetting(s, "refund", "1.5"));
+}
+
 TEST(Scenario, Durations) {
     EXPECT_EQ(parseDuration("250ms"), std::chrono::milliseconds(250));
     EXPECT_EQ(parseDuration("2s"), std::chrono::milliseconds(2000));
