@@ -57,7 +57,7 @@ TEST_P(DevPayments, PaymentReferenceThenSignedCallbackConfirmsAndAReplayChangesN
     ASSERT_EQ(rec["events"].size(), 1u);
     EXPECT_EQ(rec["events"][0]["eventId"], "evt_dev_1");
     EXPECT_EQ(rec["events"][0]["outcome"], "confirmed");
-    // The dev default keeps confirm-payment (the load harness pays that way).
+    // The dev default keeps confirm-payment (for stacks whose webhook secret the harness is not given).
     auto conf = c.post("/v1/orders/" + orderId + "/confirm-payment", {{"paymentReference", "x"}}, alice_);
     EXPECT_EQ(conf.status, 200) << conf.body;
 }
