@@ -105,6 +105,10 @@ private:
     /// The dev provider's callback for the payment just started: succeeded, or failed for FailPayment.
     void payCallback(std::uint32_t u, std::string_view started, std::int64_t planned);
     void onConfirmed(std::uint32_t u, std::string_view orderBody, Second& sec);
+    void onHoldAnswer(std::uint32_t u, const Response& r, std::int64_t latency, Second& sec, std::int64_t doneMicros);
+    void onOrderAnswer(std::uint32_t u, const Response& r, std::int64_t doneMicros);
+    // Confirm, StartPay, Webhook, GetOrder, Refund and Cancel answers.
+    void onOrderStepAnswer(const Call& call, const Response& r, Second& sec, std::int64_t doneMicros);
     void cancel(std::uint32_t u, std::int64_t planned);
     void finish(std::uint32_t u, Outcome outcome);
     void send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,

@@ -2,6 +2,10 @@
 // sending the hold, and what a conflict teaches the loop's view before the next attempt.
 #include "harness/crowd.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "common/http_response.hpp"
+
 namespace boxoffice::load {
 namespace {
 
@@ -98,6 +102,41 @@ void Crowd::onConflict(std::uint32_t u, std::string_view body, std::int64_t now)
         readAvailability(u, now);
     else
         tryHold(u, now);
+}
+
+void Crowd::onHoldAnswer(std::uint32_t u, const Response& r, std::int64_t latency, Second& sec,
+                         std::int64_t doneMicros) {
+    User& user = users_[u];
+    sec.holdLatency.record(latency);
+    if (r.status == 201) {
+        if (ctx_.queued) noteHoldGranted(u);
+        ++sec.holds;
+        LiveCounters::bump(live_.holds);
+        if (user.choice == SeatChoice::BestAvailable) {
+            auto j = nlohmann::json::parse(r.body, nullptr, false);
+            if (j.is_object() && j.contains("seatIds") && j["seatIds"].is_array())
+                for (const auto& s : j["seatIds"])
+                    if (s.is_string())
+                        if (auto i = ctx_.seats->indexOf(s.get<std::string>()))
+                            user.picked.push_back(static_cast<std::uint32_t>(*i));
+        }
+        for (auto i : user.picked) view_[i] = 'H';
+        user.holdId = std::string(jsonStringField(r.body, "holdId"));
+        noteExpiry(jsonStringField(r.body, "expiresAt"));
+        if (user.fate == Fate::AbandonHold) {
+            finish(u, AbandonedHold);
+            return;
+        }
+        order(u, doneMicros);
+    } else if (r.status == 409 && jsonStringField(r.body, "code") == "SEATS_UNAVAILABLE") {
+        ++sec.conflicts;
+        LiveCounters::bump(live_.conflicts);
+        onConflict(u, r.body, doneMicros);
+    } else if (r.status == 403 && onAdmissionRefused(u, r.body, doneMicros)) {
+        return;
+    } else {
+        finish(u, r.status >= 500 ? Failed : Rejected);
+    }
 }
 
 }  // namespace boxoffice::load
