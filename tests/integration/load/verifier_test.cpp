@@ -284,6 +284,48 @@ TEST_F(VerifierOnARealSale, AConfirmedOrderNoClientWasToldAboutFails) {
     // store that counts fewer sold seats than the database within two passes, planted sales included.
 }
 
+// The payment checks against planted states (their unit tests plant them in a ServerState; these go
+// through the database and the API as a harness run does).
+TEST_F(VerifierOnARealSale, AConfirmedOrderWithoutASucceededPaymentFails) {
+    runSale(false);
+    // The crowd says it paid through the provider, but these orders were confirmed with
+    // confirm-payment, which records no payment: each is a confirmed order nobody paid for.
+    ledger_.paidThroughProvider = true;
+    options_.adminTokens = {app_->adminToken()};
+    options_.expiryWait = std::chrono::milliseconds(0);
+    const Verification v = load::verify(ledger_, options_);
+    EXPECT_FALSE(v.ok());
+    for (const char* name : {"paid-orders-have-succeeded-payments/db", "paid-orders-have-succeeded-payments/api"}) {
+        ASSERT_NE(check(v, name), nullptr) << name;
+        EXPECT_EQ(check(v, name)->outcome, CheckResult::Outcome::Failed) << name;
+        EXPECT_TRUE(violated(v, name, "FLOOR1-A-3", {orderOf("ben").orderId})) << describe(v);
+    }
+}
+
+TEST_F(VerifierOnARealSale, ARefundToldWhoseSeatsAndTicketsStayedFails) {
+    runSale(false);
+    // ben was told his seat was refunded; the database still has it active with a valid ticket.
+    const std::string bens = orderOf("ben").orderId;
+    for (auto& o : ledger_.orders)
+        if (o.orderId == bens) o.refundedSeatIds = {"FLOOR1-A-3"};
+    options_.expiryWait = std::chrono::milliseconds(0);
+    const Verification v = load::verify(ledger_, options_);
+    EXPECT_FALSE(v.ok());
+    EXPECT_EQ(check(v, "refunds-as-told/db")->outcome, CheckResult::Outcome::Failed) << describe(v);
+    EXPECT_TRUE(violated(v, "refunds-as-told/db", "FLOOR1-A-3", {bens})) << describe(v);
+}
+
+TEST_F(VerifierOnARealSale, AFailedOrderWhoseSeatStaysActiveFails) {
+    runSale(false);
+    plant({plantedOrder("failed-order", "gus", "FAILED", nowMs() - 60'000),
+           plantedSeat("failed-order", "FLOOR1-D-20", true)});
+    options_.expiryWait = std::chrono::milliseconds(0);
+    const Verification v = load::verify(ledger_, options_);
+    EXPECT_FALSE(v.ok());
+    EXPECT_EQ(check(v, "failed-orders-hold-no-seat/db")->outcome, CheckResult::Outcome::Failed) << describe(v);
+    EXPECT_TRUE(violated(v, "failed-orders-hold-no-seat/db", "FLOOR1-D-20", {"failed-order"})) << describe(v);
+}
+
 // Capacity that does not come back once the crowd was told it would is stranded: here a hold
 // (TTL 60 s) whose client was told, by a ledger that says so, that it ended now.
 TEST_F(VerifierOnARealSale, SeatsStillHeldPastTheExpiryTheCrowdWasToldAreStrandedCapacity) {
