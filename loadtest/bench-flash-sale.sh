@@ -5,11 +5,14 @@
 #   3. the sale: a 20,000-seat show, 100,000 users arriving in the first second (--preset stress),
 #      verified in PostgreSQL; sell-out time, holds/s, bookings/s, latency percentiles
 #   4. the service's RSS and CPU during the sale
-# Usage: loadtest/bench-flash-sale.sh [users] [seats]     (run under the exclusive lock)
+# Usage: loadtest/bench-flash-sale.sh [users] [seats] [boxoffice-load flags...]
+#   (the flags go to the sale, e.g. --waiting-room rate:2000 --choice best-available; see
+#   loadtest/bench-crowd-control.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USERS=${1:-100000}
 export SEATS=${2:-20000}
+SALE_FLAGS=("${@:3}")
 DURATION=${DURATION:-5} CONNS=${CONNS:-256}
 LOAD=${BUILD_DIR:-build}/loadtest/boxoffice-load
 [ -x "$LOAD" ] || scripts/build.sh --target boxoffice-load
@@ -32,7 +35,7 @@ run_wrk "wrk GET /healthz" "$BASE/healthz"
 
 status=0
 "$LOAD" --preset stress --users "$USERS" --base "$BASE" --show "$SHOW" --pg "$BOXOFFICE_DATABASE_URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --quiet \
-  --service-pid "$SERVER_PID" \
+  --service-pid "$SERVER_PID" "${SALE_FLAGS[@]}" \
   --report "$OUT/sale.json" --chart "$OUT/sale.svg" >"$OUT/sale.txt" || status=$?
 r=$OUT/sale.json
 echo "== flash sale: $(jq -r .scenario "$r")"
