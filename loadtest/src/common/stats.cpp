@@ -71,6 +71,7 @@ void Stats::merge(const Stats& o) {
     if (o.timeline.size() > timeline.size()) timeline.resize(o.timeline.size());
     for (std::size_t i = 0; i < o.timeline.size(); ++i) timeline[i].merge(o.timeline[i]);
     for (std::size_t i = 0; i < outcomes.size(); ++i) outcomes[i] += o.outcomes[i];
+    liveMapReads += o.liveMapReads;
     if (o.firstNoneAvailableMicros >= 0 &&
         (firstNoneAvailableMicros < 0 || o.firstNoneAvailableMicros < firstNoneAvailableMicros))
         firstNoneAvailableMicros = o.firstNoneAvailableMicros;

@@ -85,6 +85,7 @@ struct Stats {
     std::vector<Second> timeline;
     std::array<long long, kOutcomes> outcomes{};
     std::int64_t firstNoneAvailableMicros = -1;  // after opening: first availability with 0 AVAILABLE
+    long long liveMapReads = 0;                  // availability reads answered by the live seat map
     Second& at(int slot) {
         if (slot >= static_cast<int>(timeline.size())) timeline.resize(static_cast<std::size_t>(slot) + 1);
         return timeline[static_cast<std::size_t>(slot)];

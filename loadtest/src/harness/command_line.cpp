@@ -129,6 +129,12 @@ std::optional<int> parseCommandLine(Scenario& s, const std::vector<std::string>&
            "the show already has a waiting room on: every user joins it before holding")
         ->group(kQueue)
         ->trigger_on_parse();
+    app.add_flag_function(
+           "--live-map", [&flags](std::int64_t count) { flags.emplace_back("live-map", count > 0 ? "yes" : "no"); },
+           "follow the live seat map (GET .../seatmap/events, one stream for the crowd) instead of re-reading the "
+           "availability")
+        ->group(kCrowd)
+        ->trigger_on_parse();
     app.add_flag_callback(
            "--quiet,--no-progress", [&flags] { flags.emplace_back("quiet", ""); },
            "no progress line while the sale runs")

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "harness/arrivals.hpp"
+#include "harness/live_seat_map.hpp"
 #include "common/http_response.hpp"
 #include "util/rfc3339.hpp"
 
@@ -151,7 +152,34 @@ void Crowd::arrive(std::uint32_t u, std::int64_t) {
 }
 
 void Crowd::readAvailability(std::uint32_t u, std::int64_t planned) {
+    if (readLiveMap(u, planned)) return;
     send(u, Availability, planned, "GET", availabilityPath_, "", false);
+}
+
+bool Crowd::readLiveMap(std::uint32_t u, std::int64_t now) {
+    const LiveSeatMap* live = ctx_.liveMap;
+    if (live == nullptr || !live->ready()) return false;
+    live->copyTo(view_);
+    lastHeld_ = live->held();
+    const long long left = live->available();
+    if (left >= 0) {
+        live_.seatsLeft.store(left, std::memory_order_relaxed);
+        const std::int64_t at = std::max(now, monoMicros());
+        if (left == 0 && stats_.firstNoneAvailableMicros < 0 && at > ctx_.openingMicros)
+            stats_.firstNoneAvailableMicros = at - ctx_.openingMicros;
+    }
+    ++stats_.liveMapReads;
+    onAvailability(u, left, now);
+    return true;
+}
+
+void Crowd::onAvailability(std::uint32_t u, long long left, std::int64_t now) {
+    if (users_[u].lastLook) {
+        if (left == 0 && lingers(u, now)) return;
+        finish(u, left == 0 ? SoldOutSeen : GaveUp);
+        return;
+    }
+    tryHold(u, now);
 }
 
 long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicros) {
@@ -181,7 +209,6 @@ void Crowd::finish(std::uint32_t u, Outcome outcome) {
 
 void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
     const std::uint32_t u = call.user;
-    User& user = users_[u];
     auto& ep = stats_.endpoints[call.endpoint];
     const std::int64_t latency = latencyMicros(call.planned, doneMicros);
     ep.latency.record(latency);
@@ -202,13 +229,7 @@ void Crowd::onResponse(Call& call, const Response& r, std::int64_t doneMicros) {
     switch (call.endpoint) {
         case Availability:
             if (r.status == 200) {
-                const long long left = absorbAvailability(r.body, doneMicros);
-                if (user.lastLook) {
-                    if (left == 0 && lingers(u, doneMicros)) return;
-                    finish(u, left == 0 ? SoldOutSeen : GaveUp);
-                    return;
-                }
-                tryHold(u, doneMicros);
+                onAvailability(u, absorbAvailability(r.body, doneMicros), doneMicros);
             } else {
                 finish(u, r.status >= 500 ? Failed : Rejected);
             }

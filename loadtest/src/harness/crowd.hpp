@@ -21,6 +21,8 @@
 
 namespace boxoffice::load {
 
+class LiveSeatMap;
+
 /// Read-only inputs shared by every loop.
 struct SaleContext {
     const Scenario* scenario = nullptr;
@@ -34,6 +36,8 @@ struct SaleContext {
     std::int64_t roomOpensMicros = 0;  // monoMicros() of the room's opening, when known (0: unknown)
     // Paying through the dev provider: its callbacks are signed with this (null: confirm-payment).
     const payments::WebhookSignature* devWebhook = nullptr;
+    // --live-map: the crowd's one live seat map stream; availability reads are answered from it.
+    const LiveSeatMap* liveMap = nullptr;
 };
 
 /// What one loop's queued users sent and were told about admissions.
@@ -115,6 +119,9 @@ private:
               const std::string& body, bool auth, const std::string& extraHeaders = {});
     /// Takes the statuses into this loop's view; returns the AVAILABLE count (-1 when absent).
     long long absorbAvailability(std::string_view body, std::int64_t doneMicros);
+    // An availability read answered (by the service or the live map) with `left` seats available.
+    void onAvailability(std::uint32_t u, long long left, std::int64_t now);
+    bool readLiveMap(std::uint32_t u, std::int64_t now);
     void onConflict(std::uint32_t u, std::string_view body, std::int64_t now);
     /// An admitted user who found nothing free while seats are still held (they may come back: a
     /// walker's hold or order window ends) waits and reads the availability again, as a waiting

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "harness/crowd.hpp"
+#include "harness/live_seat_map.hpp"
 #include "harness/outbox_check.hpp"
 #include "harness/progress.hpp"
 #include "harness/report.hpp"
@@ -150,6 +151,19 @@ int runFlashSale(const Scenario& s) {
     if (effectivePayVia(s) == PayVia::Provider)
         devWebhook.emplace(std::vector<std::string>{s.devWebhookSecret}, wallClock);
     ctx.devWebhook = devWebhook ? &*devWebhook : nullptr;
+    // --live-map: one stream for the whole crowd, open before the opening so the first reads use it.
+    std::unique_ptr<LiveSeatMap> liveMap;
+    if (s.liveMap) {
+        liveMap = std::make_unique<LiveSeatMap>(s.baseUrl + "/v1/shows/" + showId + "/seatmap/events", *seats, s.caFile,
+                                                s.insecure);
+        liveMap->start();
+        for (int i = 0; i < 100 && !liveMap->ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!liveMap->ready())
+            std::fprintf(stderr,
+                         "boxoffice-load: note: the live seat map sent no snapshot within 5 s: the crowd "
+                         "reads the availability until it does\n");
+        ctx.liveMap = liveMap.get();
+    }
     const int loops = s.threads;
     std::vector<std::unique_ptr<Crowd>> crowds;
     std::vector<std::unique_ptr<EventLoop>> evloops;
@@ -203,6 +217,7 @@ int runFlashSale(const Scenario& s) {
     const double harnessCpu = ownCpuSeconds() - harnessCpuBefore;
     progress.done();
     for (auto& t : threads) t.join();
+    if (liveMap) liveMap->stop();
 
     RunSummary r;
     r.title = describe(s);
@@ -238,6 +253,7 @@ int runFlashSale(const Scenario& s) {
         for (auto& o : c->orders()) ledger.orders.push_back(std::move(o));
     }
     r.noneAvailableMicros = r.stats.firstNoneAvailableMicros;
+    if (liveMap) r.liveMap = liveMap->stats();
     // Users who ran out of attempts while seats were still available walked away from demand: a
     // sell-out is then no longer promised (the verifier skips that check). So did queued users who
     // were never admitted or whose turn lapsed.

@@ -114,6 +114,13 @@ nlohmann::json reportJson(const RunSummary& r) {
                                                       {"refundedSeats", r.payments.refundedSeats}}
                                      : nlohmann::json(nullptr)},
             {"waitingRoom", r.queue.on ? queueJson(r.queue) : nlohmann::json(nullptr)},
+            {"liveMap", r.liveMap ? nlohmann::json{{"snapshots", r.liveMap->snapshots},
+                                                   {"changes", r.liveMap->changes},
+                                                   {"seatChanges", r.liveMap->seatChanges},
+                                                   {"reconnects", r.liveMap->reconnects},
+                                                   {"bytes", r.liveMap->bytes},
+                                                   {"availabilityReads", r.stats.liveMapReads}}
+                                  : nlohmann::json(nullptr)},
             {"endpoints", endpoints},
             {"failures", r.failureReasons},
             {"timeline", timeline},
@@ -146,6 +153,11 @@ std::string reportText(const RunSummary& r) {
         o << "   payments (" << r.payments.via << "): " << r.payments.succeeded << " succeeded, " << r.payments.failed
           << " failed;  refunds: " << r.payments.refundsRequested << " requested, " << r.payments.refundsCompleted
           << " completed (" << r.payments.refundedSeats << " seats)\n";
+        if (r.liveMap)
+            o << "   live seat map: " << r.liveMap->snapshots << " snapshots, " << r.liveMap->changes
+              << " change events (" << r.liveMap->seatChanges << " seat changes), " << r.liveMap->reconnects
+              << " reconnects, " << r.liveMap->bytes / 1024 << " KiB; " << r.stats.liveMapReads
+              << " availability reads answered from it\n";
         if (r.queue.on) o << queueText(r.queue);
     }
     if (r.harnessCpuSeconds >= 0)

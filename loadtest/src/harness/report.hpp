@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "harness/live_seat_map.hpp"
 #include "harness/queue_report.hpp"
 #include "harness/scenario.hpp"
 #include "common/stats.hpp"
@@ -38,9 +40,10 @@ struct RunSummary {
     double harnessCpuSeconds = -1;  // this process during the sale
     double serviceCpuSeconds = -1, serviceMaxRssMiB = -1, servicePeakRssMiB = -1;
     std::map<std::string, long long> failureReasons;
-    PaymentSummary payments;      // a sale only (users > 0)
-    QueueSummary queue;           // a queued crowd only (queue.on)
-    nlohmann::json verification;  // null when not run
+    PaymentSummary payments;              // a sale only (users > 0)
+    QueueSummary queue;                   // a queued crowd only (queue.on)
+    std::optional<LiveMapStats> liveMap;  // --live-map only
+    nlohmann::json verification;          // null when not run
 };
 
 nlohmann::json reportJson(const RunSummary& r);

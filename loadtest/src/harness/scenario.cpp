@@ -207,6 +207,10 @@ std::optional<ParseError> applySetting(Scenario& s, const std::string& key, cons
         return positiveInt(s.frontRows, 1, 1000);
     } else if (key == "retries") {
         return positiveInt(s.retries, 0, 100);
+    } else if (key == "live-map") {
+        auto b = parseBool(v);
+        if (!b) return bad(key, v, "yes or no");
+        s.liveMap = *b;
     } else if (key == "refetch") {
         auto b = parseBool(v);
         if (!b) return bad(key, v, "yes or no");

@@ -46,6 +46,7 @@ struct Scenario {
     int frontRows = 2;              // Front: how many of the best rows everyone wants
     int retries = 3;                // further attempts after a conflict, then the user gives up
     bool refetchOnConflict = true;  // re-read availability before retrying (else the last view seen)
+    bool liveMap = false;           // follow the live seat map (SSE) instead of re-reading the availability
     double abandonHold = 0.0;       // share of users who hold and walk away (the hold expires)
     double abandonOrder = 0.0;      // share who order and never pay (the order expires)
     double cancel = 0.0;            // share who order and cancel
