@@ -8,21 +8,12 @@
 #include <soci/soci.h>
 
 #include "support/test_app.hpp"
+#include "support/problem_assertions.hpp"
 #include "support/test_env.hpp"
 #include "util/sha256.hpp"
 
 namespace boxoffice::testing {
 namespace {
-
-void expectProblem(const HttpResult& r, int status, const std::string& code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    ASSERT_FALSE(j.is_discarded()) << r.body;
-    EXPECT_EQ(j.value("code", ""), code) << r.body;
-    EXPECT_EQ(j.value("status", 0), status);
-    EXPECT_TRUE(j.contains("type") && j.contains("title") && j.contains("detail")) << r.body;
-}
 
 TEST(HttpBasics, HealthAndReadinessWithDatabase) {
     TestApp app(Backend::Sqlite);

@@ -23,6 +23,7 @@
 #include "storage/sql/sql_catalog_repository.hpp"
 #include "support/fake_clock.hpp"
 #include "support/test_app.hpp"
+#include "support/problem_assertions.hpp"
 #include "util/random_id.hpp"
 
 namespace boxoffice::testing {
@@ -123,16 +124,6 @@ private:
     std::string buffer_;
     bool closed_ = false;
 };
-
-inline void expectProblem(const HttpResult& r, int status, const std::string& code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
-    auto j = json::parse(r.body, nullptr, false);
-    ASSERT_FALSE(j.is_discarded()) << r.body;
-    EXPECT_EQ(j.value("code", ""), code) << r.body;
-    EXPECT_EQ(j.value("status", 0), status) << r.body;
-    EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
-}
 
 class HttpEdge : public ::testing::Test {
 protected:

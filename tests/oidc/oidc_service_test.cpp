@@ -4,17 +4,10 @@
 #include <vector>
 
 #include "oidc/oidc_fixtures.hpp"
+#include "support/problem_assertions.hpp"
 
 namespace boxoffice::testing {
 namespace {
-
-void expectProblem(const HttpResult& r, int status, const std::string& code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_EQ(r.header("content-type"), "application/problem+json") << r.body;
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    ASSERT_FALSE(j.is_discarded()) << r.body;
-    EXPECT_EQ(j.value("code", ""), code) << r.body;
-}
 
 std::vector<std::string> bearer(const std::string& t) {
     return {"Authorization: Bearer " + t};
