@@ -44,9 +44,13 @@ public:
             if (feed_.metrics_) feed_.metrics_->snapshots(1);
         } else if (!missed->empty()) {
             const std::string id = FeedEventId{feed_.epoch_, ch.sequence}.str();
-            first = std::make_shared<const std::string>(
-                http::sseEvent("changes", id, http::changesData(*ch.seating, *ch.snapshot, *missed)));
-            if (feed_.metrics_) feed_.metrics_->changes(1);
+            auto data = http::changesData(*ch.seating, *ch.snapshot, *missed);
+            auto snapshot = feed_.snapshotFrame(ch);
+            // Missed more than a snapshot costs: the snapshot instead (as for the live events).
+            const bool asSnapshot = data.size() > snapshot->size();
+            first = asSnapshot ? std::move(snapshot)
+                               : std::make_shared<const std::string>(http::sseEvent("changes", id, data));
+            if (feed_.metrics_) asSnapshot ? feed_.metrics_->snapshots(1) : feed_.metrics_->changes(1);
         }
         if (first && sink->push(std::move(first)) != http::StreamSink::Outcome::Queued) return;
         ch.subscribers.emplace(this, std::move(sink));
@@ -171,13 +175,21 @@ void SeatMapFeed::refresh(Channel& ch) {
         return;
     }
     auto changes = diffStatuses(ch.snapshot->status, next->status);
-    frame = std::make_shared<const std::string>(
-        http::sseEvent("changes", FeedEventId{epoch_, sequence}.str(), http::changesData(*seating, *next, changes)));
+    auto data = http::changesData(*seating, *next, changes);
     ch.ring.push(ch.sequence, sequence, std::move(changes));
     ch.snapshot = std::move(next);
     ch.sequence = sequence;
+    // At a sale's peak one interval may change more seats than a snapshot costs (a snapshot is
+    // one byte per seat, a change some 25): then the snapshot goes, so no event is ever much
+    // bigger than the seat map itself.
+    auto snapshot = snapshotFrame(ch);
+    const bool asSnapshot = data.size() > snapshot->size();
+    frame =
+        asSnapshot
+            ? std::move(snapshot)
+            : std::make_shared<const std::string>(http::sseEvent("changes", FeedEventId{epoch_, sequence}.str(), data));
     const auto n = broadcast(ch, frame);
-    if (metrics_) metrics_->changes(static_cast<double>(n));
+    if (metrics_) asSnapshot ? metrics_->snapshots(static_cast<double>(n)) : metrics_->changes(static_cast<double>(n));
 }
 
 void SeatMapFeed::heartbeat() {

@@ -122,6 +122,17 @@ TEST_F(SeatMapFeedTest, ManyChangesInOneIntervalAreOneEventSharedByEverySubscrib
     EXPECT_NE(ev.find("\"counts\":{\"AVAILABLE\":4,\"HELD\":1,\"SOLD\":1}"), std::string::npos) << ev;
 }
 
+TEST_F(SeatMapFeedTest, AnIntervalThatChangesMoreThanASnapshotCostsSendsTheSnapshot) {
+    auto feed = makeFeed();
+    auto sink = subscribe(*feed);
+    statuses_.assign(6, S::Sold);  // six changes of ~25 bytes: more than six status letters
+    feed->runOnce();
+    ASSERT_EQ(sink->frames.size(), 3u);
+    EXPECT_EQ(field(*sink->frames[2], "event"), "snapshot");
+    EXPECT_NE(sink->frames[2]->find("\"statuses\":\"SSSSSS\""), std::string::npos);
+    EXPECT_NE(field(*sink->frames[2], "id"), field(*sink->frames[1], "id"));
+}
+
 TEST_F(SeatMapFeedTest, ResumingFromAnIdInTheRingGetsExactlyTheMissedChangesAndNoSnapshot) {
     auto feed = makeFeed();
     auto first = subscribe(*feed);
