@@ -27,7 +27,9 @@ run_wrk "POST /v1/holds, no subscribers" -s loadtest/holds.lua "$BASE"
 
 python3 loadtest/sse_subscribers.py "$PORT" "$SHOW" "$SUBSCRIBERS" "$WORK/sse.status" &
 CLIENT_PID=$!
-trap 'kill $CLIENT_PID 2>/dev/null; kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null; scripts/test-servers.sh stop "$WORK/servers" >/dev/null; rm -rf "$WORK"; true' EXIT
+# errexit holds inside a trap too: every step of the clean-up may fail without skipping the rest.
+trap 'kill $CLIENT_PID 2>/dev/null || true; kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true
+      scripts/test-servers.sh stop "$WORK/servers" >/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 300); do
   grep -q "connected=$SUBSCRIBERS " "$WORK/sse.status" 2>/dev/null && break
   sleep 0.2
