@@ -256,6 +256,15 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     http::registerEventRoutes(router_, *catalog_);
     http::registerShowRoutes(router_, *catalog_);
     http::registerSeatMapRoutes(router_, *seatmaps_, renderer_);
+    seatmapFeedMetrics_ = std::make_unique<metrics::SeatMapFeedMetrics>(*metrics_->registry());
+    SeatMapFeedSettings feed;
+    feed.interval = config_.seatmapEventsInterval;
+    feed.heartbeat = config_.seatmapEventsHeartbeat;
+    // The hold store itself, not the seat map's cache: one read per watched show per interval.
+    seatmapFeed_ = std::make_unique<SeatMapFeed>(
+        [this](const ShowSeating& s) { return inventory_->snapshot(s.show.id, *s.seats, clock_.nowMs()); }, renderer_,
+        seatmapFeedMetrics_.get(), feed, util::randomHex(8));
+    http::registerSeatMapEventRoutes(router_, *seatmaps_, *seatmapFeed_);
     http::registerWaitingRoomRoutes(router_, *catalog_, *waitingRoom_);
     http::IdempotencySettings idempotency;
     idempotency.lease = config_.booking.idempotencyLease;
@@ -297,7 +306,9 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
                                                        std::move(dependencies), config_.metrics.sampleInterval);
     pipeline_ = std::make_unique<http::Pipeline>(router_, *verifier_, pipelineOptions(config_.http), httpMetrics_.get(),
                                                  config_.rateLimit.enabled ? rateLimitGate_.get() : nullptr);
-    server_ = std::make_unique<http::Server>(serverOptions(config_.http), *pipeline_);
+    auto server = serverOptions(config_.http);
+    server.streams.backlogBytes = config_.seatmapEventsBacklog;
+    server_ = std::make_unique<http::Server>(std::move(server), *pipeline_);
     if (config_.outbox.enabled() && config_.outbox.relayInServe)
         outbox_ = std::make_unique<OutboxPublishing>(config_, *metrics_, clock_);
 }
@@ -316,6 +327,7 @@ void Application::start() {
     sweeper_->start();
     refundRetrier_->start();
     holdStoreRepair_->start();
+    seatmapFeed_->start();
     if (outbox_) outbox_->start();
     server_->start();
     log::info("listening", {{"address", config_.http.address},
@@ -327,7 +339,8 @@ void Application::start() {
 
 // The reverse order; each stop is safe to repeat (drainAndStop, then the destructor).
 void Application::stopComponents() {
-    server_->stop();
+    server_->stop();  // every stream stops with its connection
+    seatmapFeed_->stop();
     waitingRoom_->stop();
     holdStoreRepair_->stop();
     refundRetrier_->stop();

@@ -10,6 +10,7 @@
 #include "app/hold_store_repair.hpp"
 #include "app/order_sweeper.hpp"
 #include "app/refund_retrier.hpp"
+#include "app/seatmap_feed.hpp"
 #include "app/outbox_publishing.hpp"
 #include "auth/jwks_source.hpp"
 #include "auth/jwt.hpp"
@@ -59,14 +60,15 @@ public:
     ~Application();
 
     /// Starts the components in order: the metrics listener, the metrics sampler, the order
-    /// sweeper, the refund retrier, the hold store's repair, the outbox relay (when configured),
-    /// the listener.
+    /// sweeper, the refund retrier, the hold store's repair, the live seat map's feed, the outbox
+    /// relay (when configured), the listener.
     void start();
     int port() const { return server_->port(); }
     /// The port of GET /metrics (after start()).
     int metricsPort() const { return metricsServer_ ? metricsServer_->port() : 0; }
     metrics::Metrics& metrics() { return *metrics_; }
     metrics::StateSampler& metricsSampler() { return *sampler_; }
+    SeatMapFeed& seatmapFeed() { return *seatmapFeed_; }
     /// SIGTERM path: readiness fails first, then after the grace period the listener closes once
     /// in-flight requests finish (at most shutdownTimeout).
     void drainAndStop();
@@ -126,6 +128,8 @@ private:
     std::unique_ptr<RefundService> refunds_;
     std::unique_ptr<RefundRetrier> refundRetrier_;
     http::SeatMapRenderer renderer_;
+    std::unique_ptr<metrics::SeatMapFeedMetrics> seatmapFeedMetrics_;
+    std::unique_ptr<SeatMapFeed> seatmapFeed_;  // outlives the server: its streams stop with the connections
     http::Readiness readiness_;
     http::Router router_;
     std::unique_ptr<auth::JwtCodec> jwt_;     // HS256, when BOXOFFICE_JWT_SECRET is set

@@ -330,6 +330,9 @@ Config load(EnvReader& env) {
     env.duration("BOXOFFICE_SHUTDOWN_TIMEOUT", c.shutdownTimeout, 1, 600'000);
     env.duration("BOXOFFICE_SEATMAP_SHOW_TTL", c.seatmapShowTtl, 1, 60'000);
     env.duration("BOXOFFICE_SEATMAP_AVAILABILITY_TTL", c.seatmapAvailabilityTtl, 1, 1'000);
+    env.duration("BOXOFFICE_SEATMAP_EVENTS_INTERVAL", c.seatmapEventsInterval, 10, 10'000);
+    env.duration("BOXOFFICE_SEATMAP_EVENTS_HEARTBEAT", c.seatmapEventsHeartbeat, 100, 55'000);
+    env.size("BOXOFFICE_SEATMAP_EVENTS_BACKLOG", c.seatmapEventsBacklog, 16 * 1024, 64LL * 1024 * 1024);
 
     readOutbox(env, c.outbox);
     readRateLimits(env, c.rateLimit);

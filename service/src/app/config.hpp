@@ -156,6 +156,12 @@ struct Config {
     milliseconds shutdownTimeout{20'000};  // longest wait for in-flight requests
     milliseconds seatmapShowTtl{2'000};
     milliseconds seatmapAvailabilityTtl{250};  // the seat map reflects every change within this
+    // GET /v1/shows/{id}/seatmap/events: how often a watched show's availability is read (at most one
+    // event per interval per show), the heartbeat comment's period (under the ALB's 60 s idle timeout),
+    // and how far behind a subscriber may fall before it is dropped.
+    milliseconds seatmapEventsInterval{100};
+    milliseconds seatmapEventsHeartbeat{15'000};
+    std::size_t seatmapEventsBacklog = 1024 * 1024;
 
     /// Reads BOXOFFICE_* through `getenv` and validates everything; the error lists every bad
     /// variable with the reason.

@@ -20,12 +20,13 @@ bool isConnectionField(const std::string& name) {
 }  // namespace
 
 Connection::Connection(std::unique_ptr<Wire> wire, RequestSink& sink, FramingLimits limits, ConnectionTimeouts timeouts,
-                       std::string peerAddress)
+                       std::string peerAddress, StreamLimits streamLimits)
     : wire_(std::move(wire)),
       sink_(sink),
       limits_(limits),
       timeouts_(timeouts),
       peerAddress_(std::move(peerAddress)),
+      streamLimits_(streamLimits),
       parser_(limits) {}
 
 void Connection::enter(Phase phase) {
@@ -36,7 +37,9 @@ void Connection::enter(Phase phase) {
 void Connection::onInput(const char* data, std::size_t size) {
     {
         std::lock_guard lock(mu_);
-        if (phase_ == Phase::Closing || phase_ == Phase::Closed) return;  // after a closing answer: discarded
+        // After a closing answer, or on a stream (nothing the client sends means anything there):
+        // discarded.
+        if (phase_ == Phase::Closing || phase_ == Phase::Closed || phase_ == Phase::Streaming) return;
         // One request's worth may wait behind the one being answered; more than that is a client
         // that does not wait for answers: it gets the answer it is owed, then the connection ends.
         const std::size_t bound = limits_.maxRequestLine + limits_.maxHeaderBytes + limits_.maxBodyBytes + 64 * 1024;
@@ -54,8 +57,33 @@ void Connection::onInput(const char* data, std::size_t size) {
 }
 
 void Connection::onDisconnect() {
-    std::lock_guard lock(mu_);
-    phase_ = Phase::Closed;
+    std::shared_ptr<Stream> stream;
+    {
+        std::lock_guard lock(mu_);
+        phase_ = Phase::Closed;
+        stream = std::move(stream_);
+    }
+    if (stream) stream->stop();  // outside the lock: the stream's own lock comes before ours
+}
+
+StreamSink::Outcome Connection::push(std::shared_ptr<const std::string> frame) {
+    std::shared_ptr<Stream> dropped;
+    {
+        std::lock_guard lock(mu_);
+        if (phase_ != Phase::Streaming) return Outcome::Gone;
+        if (wire_->queuedBytes() <= streamLimits_.backlogBytes) {
+            wire_->write(streamFrame(std::move(frame), chunked_), false);
+            return Outcome::Queued;
+        }
+        // A client this far behind reads slower than the frames come: it costs memory for every
+        // frame from now on. It is dropped; it reconnects with its Last-Event-ID.
+        wire_->abort();
+        phase_ = Phase::Closed;
+        dropped = std::move(stream_);
+    }
+    // The caller (the stream, under its own lock) learns it from the result; stop() would take
+    // that lock again, so it is not called (and `dropped` is released out of our lock).
+    return Outcome::TooSlow;
 }
 
 void Connection::onTick(Clock::time_point now) {
@@ -80,6 +108,7 @@ void Connection::onTick(Clock::time_point now) {
             }
             break;
         case Phase::Busy:
+        case Phase::Streaming:
         case Phase::Closed:
             break;
     }
@@ -112,7 +141,7 @@ void Connection::drive() {
                     since_ = Clock::now();
                     if (parser_.request().expectContinue && !continueSent_) {
                         continueSent_ = true;
-                        wire_->write(WireBytes{std::string(kContinue), nullptr}, false);
+                        wire_->write(WireBytes{std::string(kContinue), nullptr, {}}, false);
                     }
                 }
                 return;
@@ -148,6 +177,7 @@ void Connection::drive() {
 }
 
 void Connection::answer(Response response, bool keepAlive, bool headRequest, bool http10) {
+    if (response.stream && !headRequest) return startStream(std::move(response), http10);
     bool next = false;
     {
         std::lock_guard lock(mu_);
@@ -166,6 +196,25 @@ void Connection::answer(Response response, bool keepAlive, bool headRequest, boo
         next = !close && !dispatching_;
     }
     if (next) drive();
+}
+
+// The head goes out, then the stream starts pushing frames. Requests pipelined behind this one
+// are never answered (the stream does not end): they are discarded with the rest of the input.
+void Connection::startStream(Response response, bool http10) {
+    auto stream = response.stream;
+    {
+        std::lock_guard lock(mu_);
+        if (phase_ == Phase::Closed) return;
+        std::erase_if(response.headers, [](const auto& h) { return isConnectionField(h.first); });
+        chunked_ = !http10;
+        wire_->write(WireBytes{serializeStreamHead(response, chunked_), nullptr, {}}, false);
+        input_.clear();
+        stream_ = stream;
+        enter(Phase::Streaming);
+    }
+    // The client may go while this runs: onDisconnect then stops the stream, perhaps before start()
+    // (a Stream handles stop-before-start); pushes after that are refused here.
+    stream->start(shared_from_this());
 }
 
 }  // namespace boxoffice::http

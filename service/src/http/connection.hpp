@@ -26,6 +26,8 @@ public:
     virtual void write(WireBytes bytes, bool thenClose) = 0;
     /// Ends the connection now (both directions).
     virtual void abort() = 0;
+    /// Bytes written and not yet handed to the socket (how far a streaming client is behind).
+    virtual std::size_t queuedBytes() const { return 0; }
 };
 
 /// What a connection hands its requests to (the middleware pipeline).
@@ -46,12 +48,19 @@ struct ConnectionTimeouts {
     std::chrono::milliseconds linger{2'000};      // after a closing answer, for the client to close
 };
 
-class Connection : public std::enable_shared_from_this<Connection> {
+/// A streaming answer (Server-Sent Events) holds its connection until the client leaves: no
+/// timeout applies, input is discarded, and a client whose unsent output passes `backlogBytes` when
+/// a frame is pushed is dropped (the one bound on what a slow consumer costs).
+struct StreamLimits {
+    std::size_t backlogBytes = 1024 * 1024;
+};
+
+class Connection : public StreamSink, public std::enable_shared_from_this<Connection> {
 public:
     using Clock = std::chrono::steady_clock;
 
     Connection(std::unique_ptr<Wire> wire, RequestSink& sink, FramingLimits limits, ConnectionTimeouts timeouts,
-               std::string peerAddress);
+               std::string peerAddress, StreamLimits streamLimits = {});
 
     /// Bytes received (the reactor thread).
     void onInput(const char* data, std::size_t size);
@@ -59,12 +68,15 @@ public:
     void onDisconnect();
     /// Checks the timeouts (a timer thread, a few times a second).
     void onTick(Clock::time_point now);
+    /// A frame of the streaming answer (any thread).
+    Outcome push(std::shared_ptr<const std::string> frame) override;
 
 private:
-    enum class Phase { Idle, Reading, Busy, Closing, Closed };
+    enum class Phase { Idle, Reading, Busy, Streaming, Closing, Closed };
 
     void drive();
     void answer(Response response, bool keepAlive, bool headRequest, bool http10);
+    void startStream(Response response, bool http10);
     void rejectLocked(const Error& error);
     void enter(Phase phase);
 
@@ -73,6 +85,7 @@ private:
     FramingLimits limits_;
     ConnectionTimeouts timeouts_;
     std::string peerAddress_;
+    StreamLimits streamLimits_;
 
     std::mutex mu_;
     std::string input_;
@@ -81,8 +94,10 @@ private:
     Clock::time_point since_ = Clock::now();  // when the phase (or the body stage) began
     bool bodyStage_ = false;                  // the head of the request being read is in
     bool continueSent_ = false;
-    bool dispatching_ = false;  // drive() is inside sink_.handle() on some thread
-    bool overflow_ = false;     // pipelined input beyond the buffer bound: close after the answer
+    bool dispatching_ = false;        // drive() is inside sink_.handle() on some thread
+    bool overflow_ = false;           // pipelined input beyond the buffer bound: close after the answer
+    std::shared_ptr<Stream> stream_;  // while Streaming: told to stop when the client goes
+    bool chunked_ = false;            // the stream's frames go as chunks (HTTP/1.1)
 };
 
 }  // namespace boxoffice::http

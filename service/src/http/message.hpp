@@ -34,15 +34,38 @@ struct Request {
     std::optional<std::string> header(const std::string& lowerName) const;
 };
 
+/// Where a streaming answer's frames go: the connection it was opened on. Thread-safe.
+class StreamSink {
+public:
+    virtual ~StreamSink() = default;
+    enum class Outcome { Queued, Gone, TooSlow };
+    /// Queues one frame (shared, never copied per client). Gone: the client left. TooSlow: it
+    /// fell more than the connection's bound behind and was dropped. Either way the stream is over.
+    virtual Outcome push(std::shared_ptr<const std::string> frame) = 0;
+};
+
+/// A response whose body never ends (Server-Sent Events). The connection sends the head, then
+/// calls start() with itself as the sink; stop() comes once the client is gone (possibly before
+/// start() returns, possibly from another thread), after which nothing is pushed.
+class Stream {
+public:
+    virtual ~Stream() = default;
+    virtual void start(std::shared_ptr<StreamSink> sink) = 0;
+    virtual void stop() = 0;
+};
+
 struct Response {
     int status = 200;
     std::string body;
     std::string contentType = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
     std::shared_ptr<const std::string> sharedBody;  // sent instead of `body` when set (cached bodies)
+    std::shared_ptr<Stream> stream;                 // a 200 whose body is this stream (no Content-Length)
 
-    static Response json(int status, std::string body) { return {status, std::move(body), "application/json", {}, {}}; }
-    static Response noContent() { return {204, {}, {}, {}, {}}; }
+    static Response json(int status, std::string body) {
+        return {status, std::move(body), "application/json", {}, {}, {}};
+    }
+    static Response noContent() { return {204, {}, {}, {}, {}, {}}; }
     Response& with(std::string name, std::string value) {
         headers.emplace_back(std::move(name), std::move(value));
         return *this;

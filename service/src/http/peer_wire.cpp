@@ -30,11 +30,13 @@ struct PeerWire::State : std::enable_shared_from_this<State> {
     std::weak_ptr<Pistache::Tcp::Peer> peer;
     std::mutex mu;
     std::deque<Pending> queue;
-    bool sending = false;  // a slice is with the transport; its completion sends the next
+    bool sending = false;    // a slice is with the transport; its completion sends the next
+    std::size_t queued = 0;  // bytes written here and not yet handed to the transport
 
     void push(WireBytes bytes, bool thenClose) {
         {
             std::lock_guard lock(mu);
+            queued += bytes.size();
             queue.push_back({std::move(bytes), 0, thenClose});
             if (sending) return;
             sending = true;
@@ -57,8 +59,9 @@ struct PeerWire::State : std::enable_shared_from_this<State> {
         Pending& p = queue.front();
         Slice s;
         s.thenClose = p.thenClose;
-        if (!p.bytes.body && p.sent == 0 && p.bytes.head.size() <= kSliceBytes) {
+        if (!p.bytes.body && p.bytes.tail.empty() && p.sent == 0 && p.bytes.head.size() <= kSliceBytes) {
             // The common answer: small and whole, handed over as it is (no copy).
+            queued -= p.bytes.head.size();
             s.bytes = std::move(p.bytes.head);
             s.last = true;
             queue.pop_front();
@@ -67,15 +70,20 @@ struct PeerWire::State : std::enable_shared_from_this<State> {
         const std::string& head = p.bytes.head;
         const std::string empty;
         const std::string& body = p.bytes.body ? *p.bytes.body : empty;
-        const std::size_t total = head.size() + body.size();
+        const std::string& tail = p.bytes.tail;
+        const std::size_t total = head.size() + body.size() + tail.size();
         const std::size_t n = std::min(kSliceBytes, total - p.sent);
         s.bytes.reserve(n);
-        if (p.sent < head.size()) s.bytes.append(head, p.sent, std::min(n, head.size() - p.sent));
-        if (s.bytes.size() < n) {
-            const std::size_t from = p.sent + s.bytes.size() - head.size();
-            s.bytes.append(body, from, n - s.bytes.size());
+        // Copies [p.sent, p.sent + n) of head + body + tail, each part from where the slice is in it.
+        std::size_t offset = 0;
+        for (const std::string* part : {&head, &body, &tail}) {
+            const std::size_t at = p.sent + s.bytes.size();
+            if (s.bytes.size() < n && at < offset + part->size())
+                s.bytes.append(*part, at - offset, std::min(n - s.bytes.size(), offset + part->size() - at));
+            offset += part->size();
         }
         p.sent += n;
+        queued -= n;
         s.last = p.sent == total;
         if (s.last) queue.pop_front();
         return s;
@@ -111,6 +119,7 @@ struct PeerWire::State : std::enable_shared_from_this<State> {
     void dropAll() {
         std::lock_guard lock(mu);
         queue.clear();
+        queued = 0;
         sending = false;
     }
 };
@@ -121,6 +130,11 @@ PeerWire::~PeerWire() = default;
 
 void PeerWire::write(WireBytes bytes, bool thenClose) {
     state_->push(std::move(bytes), thenClose);
+}
+
+std::size_t PeerWire::queuedBytes() const {
+    std::lock_guard lock(state_->mu);
+    return state_->queued;
 }
 
 void PeerWire::abort() {

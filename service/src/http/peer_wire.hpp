@@ -26,6 +26,7 @@ public:
 
     void write(WireBytes bytes, bool thenClose) override;
     void abort() override;
+    std::size_t queuedBytes() const override;
 
 private:
     struct State;

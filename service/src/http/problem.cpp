@@ -171,8 +171,8 @@ Response problem(const Error& error, std::string_view requestId) {
     const ErrorSpec spec = errorSpec(error.code);
     const std::string_view detail = error.detail.empty() ? spec.title : std::string_view(error.detail);
     auto body = fastProblemBody(error, spec, detail, requestId);
-    Response r{
-        spec.status, body ? std::move(*body) : problemBody(error, requestId), "application/problem+json", {}, {}};
+    Response r{spec.status, body ? std::move(*body) : problemBody(error, requestId), "application/problem+json", {}, {},
+               {}};
     if (spec.status == 503) r.with("Retry-After", "1");
     return r;
 }

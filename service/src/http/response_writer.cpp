@@ -1,5 +1,6 @@
 #include "http/response_writer.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <ctime>
 
@@ -117,6 +118,30 @@ WireBytes serialize(const Response& response, const WireOptions& options) {
         wire.body = response.sharedBody;
     else if (sendBody)
         out.append(body);
+    return wire;
+}
+
+std::string serializeStreamHead(const Response& response, bool chunked) {
+    std::string out;
+    out.reserve(256 + 48 * response.headers.size());
+    out.append("HTTP/1.1 ").append(std::to_string(response.status)).push_back(' ');
+    out.append(reasonPhrase(response.status)).append("\r\nDate: ").append(httpDate()).append("\r\n");
+    if (!response.contentType.empty()) out.append("Content-Type: ").append(response.contentType).append("\r\n");
+    for (const auto& [name, value] : response.headers) out.append(name).append(": ").append(value).append("\r\n");
+    out.append(chunked ? "Transfer-Encoding: chunked\r\n" : "Connection: close\r\n");
+    out.append("\r\n");
+    return out;
+}
+
+WireBytes streamFrame(std::shared_ptr<const std::string> frame, bool chunked) {
+    WireBytes wire;
+    if (chunked) {
+        char buf[20];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, frame->size(), 16);
+        wire.head.assign(buf, end).append("\r\n");
+        wire.tail = "\r\n";
+    }
+    wire.body = std::move(frame);
     return wire;
 }
 

@@ -19,9 +19,10 @@ struct WireOptions {
 struct WireBytes {
     std::string head;
     std::shared_ptr<const std::string> body;  // null when `head` holds everything
+    std::string tail;                         // after the body (a chunk's closing CRLF)
 
-    std::size_t size() const { return head.size() + (body ? body->size() : 0); }
-    std::string flat() const { return body ? head + *body : head; }  // for tests and logs
+    std::size_t size() const { return head.size() + (body ? body->size() : 0) + tail.size(); }
+    std::string flat() const { return (body ? head + *body : head) + tail; }  // for tests and logs
 };
 
 /// Shared bodies up to this size are copied into the head: one buffer, one write.
@@ -34,6 +35,14 @@ const char* reasonPhrase(int status);
 /// `Connection` field; the response's own fields are written as they are (the edge has already
 /// refused control characters in them).
 WireBytes serialize(const Response& response, const WireOptions& options);
+
+/// The head of a streaming answer (`response.stream` set): no Content-Length; chunked for an
+/// HTTP/1.1 client (`chunked`), else delimited by the close, which the head then announces.
+std::string serializeStreamHead(const Response& response, bool chunked);
+
+/// One frame of a streaming answer as it goes out: the shared frame in place, with the chunk's
+/// size line and CRLF around it when `chunked` (both short: no allocation per client).
+WireBytes streamFrame(std::shared_ptr<const std::string> frame, bool chunked);
 
 /// The interim `100 Continue` response.
 inline constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";

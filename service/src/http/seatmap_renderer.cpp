@@ -7,7 +7,9 @@ namespace {
 
 constexpr std::size_t kMaxEntries = 512;
 
-const char* statusName(SeatStatus s) {
+}  // namespace
+
+const char* seatStatusName(SeatStatus s) {
     switch (s) {
         case SeatStatus::Available:
             return "AVAILABLE";
@@ -18,6 +20,8 @@ const char* statusName(SeatStatus s) {
     }
     return "AVAILABLE";
 }
+
+namespace {
 
 char statusLetter(SeatStatus s) {
     switch (s) {
@@ -70,11 +74,11 @@ void appendCounts(std::string& out, const AvailabilitySnapshot& a) {
     out += '}';
 }
 
+}  // namespace
+
 std::string availabilityTag(const ShowSeating& s, const AvailabilitySnapshot& a) {
     return s.layoutTag + "." + a.epoch + "." + std::to_string(a.version);
 }
-
-}  // namespace
 
 std::shared_ptr<SeatMapRenderer::Entry> SeatMapRenderer::entryFor(const std::shared_ptr<const ShowSeating>& seating) {
     std::lock_guard lock(mu_);
@@ -154,7 +158,7 @@ RenderedBody SeatMapRenderer::full(const std::shared_ptr<const ShowSeating>& sea
     for (std::size_t i = 0; i < n; ++i) {
         if (i) out += ',';
         out.append(e->seatPrefixes, e->offsets[i], e->offsets[i + 1] - e->offsets[i]);
-        out += i < a.status.size() ? statusName(a.status[i]) : "AVAILABLE";
+        out += i < a.status.size() ? seatStatusName(a.status[i]) : "AVAILABLE";
         out += "\"}";
     }
     out += "]}";

@@ -44,6 +44,11 @@ private:
     std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;
 };
 
+/// The status as the seat map's JSON writes it: AVAILABLE, HELD, SOLD.
+const char* seatStatusName(SeatStatus s);
+/// The availability body's `version`: changes with the show's layout tag and the content.
+std::string availabilityTag(const ShowSeating& seating, const AvailabilitySnapshot& availability);
+
 /// True when an If-None-Match header value matches `etag` (handles lists, W/ and *).
 bool etagMatches(const std::string& ifNoneMatch, const std::string& etag);
 

@@ -53,7 +53,7 @@ public:
     void onConnection(const std::shared_ptr<Pt::Peer>& peer) override {
         auto connection =
             std::make_shared<Connection>(std::make_unique<PeerWire>(peer), shared_->pipeline, shared_->options.limits,
-                                         shared_->options.timeouts, peer->address().host());
+                                         shared_->options.timeouts, peer->address().host(), shared_->options.streams);
         peer->putData(kConnectionKey, connection);
         std::lock_guard lock(shared_->mu);
         shared_->connections.insert(std::move(connection));

@@ -21,6 +21,7 @@ struct ServerOptions {
     int threads = 2;  // reactor threads
     FramingLimits limits;
     ConnectionTimeouts timeouts;
+    StreamLimits streams;
 };
 
 class Server {

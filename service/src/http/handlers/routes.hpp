@@ -6,6 +6,7 @@
 #include "http/idempotency.hpp"
 #include "http/json_body.hpp"
 #include "http/readiness.hpp"
+#include "http/seatmap_events.hpp"
 #include "http/router.hpp"
 #include "http/seatmap_renderer.hpp"
 
@@ -24,6 +25,8 @@ void registerBookingRoutes(Router& router, BookingService& booking, IdempotencyS
                            const IdempotencySettings& settings, bool clientConfirms);
 void registerOpenApiRoute(Router& router);
 void registerSeatMapRoutes(Router& router, SeatMapService& seatmaps, SeatMapRenderer& renderer);
+/// GET /v1/shows/{id}/seatmap/events: the live seat map, Server-Sent Events opened by `streams`.
+void registerSeatMapEventRoutes(Router& router, SeatMapService& seatmaps, SeatMapStreams& streams);
 
 inline Response jsonResponse(int status, const Json& body) {
     return Response::json(status, dump(body));

@@ -22,7 +22,7 @@ void registerTicketRoutes(Router& router, TicketService& tickets, const Json& pu
         if (!code) return std::move(code).error();
         auto svg = qrSvg(*code);
         if (!svg) return Error::internalError("the ticket code does not fit a QR code");
-        return Response{200, std::move(*svg), "image/svg+xml", {}, {}};
+        return Response{200, std::move(*svg), "image/svg+xml", {}, {}, {}};
     });
 
     router.add(Method::Post, "/v1/checkins", Access::Staff, [&tickets](const Request& req) -> Result<Response> {
