@@ -260,6 +260,7 @@ Application::Application(Config config, std::unique_ptr<sql::Database> db, const
     SeatMapFeedSettings feed;
     feed.interval = config_.seatmapEventsInterval;
     feed.heartbeat = config_.seatmapEventsHeartbeat;
+    feed.budgetBytesPerSecond = config_.seatmapEventsBudget;
     // The hold store itself, not the seat map's cache: one read per watched show per interval.
     seatmapFeed_ = std::make_unique<SeatMapFeed>(
         [this](const ShowSeating& s) { return inventory_->snapshot(s.show.id, *s.seats, clock_.nowMs()); }, renderer_,

@@ -333,6 +333,7 @@ Config load(EnvReader& env) {
     env.duration("BOXOFFICE_SEATMAP_EVENTS_INTERVAL", c.seatmapEventsInterval, 10, 10'000);
     env.duration("BOXOFFICE_SEATMAP_EVENTS_HEARTBEAT", c.seatmapEventsHeartbeat, 100, 55'000);
     env.size("BOXOFFICE_SEATMAP_EVENTS_BACKLOG", c.seatmapEventsBacklog, 16 * 1024, 64LL * 1024 * 1024);
+    env.size("BOXOFFICE_SEATMAP_EVENTS_BUDGET", c.seatmapEventsBudget, 0, 1LL << 40);
 
     readOutbox(env, c.outbox);
     readRateLimits(env, c.rateLimit);

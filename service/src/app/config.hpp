@@ -162,6 +162,7 @@ struct Config {
     milliseconds seatmapEventsInterval{100};
     milliseconds seatmapEventsHeartbeat{15'000};
     std::size_t seatmapEventsBacklog = 1024 * 1024;
+    std::size_t seatmapEventsBudget = 16u << 20;  // bytes/s the live seat map may send per show
 
     /// Reads BOXOFFICE_* through `getenv` and validates everything; the error lists every bad
     /// variable with the reason.

@@ -21,6 +21,7 @@ struct SeatMapFeed::Channel {
     // Keyed by the subscription, never dereferenced: a dropped one may already be gone.
     std::unordered_map<const void*, std::shared_ptr<http::StreamSink>> subscribers;
     SteadyClock::time_point idleSince = SteadyClock::now();
+    SteadyClock::time_point nextRead{};  // the budget: not read again before this
 };
 
 class SeatMapFeed::Subscription final : public http::Stream {
@@ -190,6 +191,13 @@ void SeatMapFeed::refresh(Channel& ch) {
             : std::make_shared<const std::string>(http::sseEvent("changes", FeedEventId{epoch_, sequence}.str(), data));
     const auto n = broadcast(ch, frame);
     if (metrics_) asSnapshot ? metrics_->snapshots(static_cast<double>(n)) : metrics_->changes(static_cast<double>(n));
+    ch.nextRead = SteadyClock::now() + budgetWait(frame->size() * n);
+}
+
+std::chrono::milliseconds SeatMapFeed::budgetWait(std::size_t bytesSent) const {
+    if (settings_.budgetBytesPerSecond == 0) return std::chrono::milliseconds(0);
+    const auto ms = static_cast<long long>(bytesSent / (settings_.budgetBytesPerSecond / 1000 + 1));
+    return std::min(std::chrono::milliseconds(ms), settings_.maxInterval);
 }
 
 void SeatMapFeed::heartbeat() {
@@ -212,15 +220,16 @@ void SeatMapFeed::runOnce() {
     {
         std::lock_guard lock(mu_);
         for (auto it = channels_.begin(); it != channels_.end();) {
-            bool idle;
+            bool idle, waiting;
             {
                 std::lock_guard channelLock(it->second->mu);
                 idle = it->second->subscribers.empty() && now - it->second->idleSince > settings_.linger;
+                waiting = now < it->second->nextRead;
             }
             if (idle) {
                 it = channels_.erase(it);
             } else {
-                live.push_back(it->second);
+                if (!waiting) live.push_back(it->second);
                 ++it;
             }
         }

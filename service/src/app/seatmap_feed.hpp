@@ -6,6 +6,9 @@
 // pointer per event, not a copy, and no thread. Many changes within one interval make one event.
 // Every replica reads the same store, so this works the same behind a load balancer, on Redis or
 // on the in-process store.
+// The bytes it sends are budgeted (SeatMapFeedSettings::budgetBytesPerSecond): with many
+// subscribers and a sale changing thousands of seats a second, the events come further apart
+// (each carrying more changes) instead of the sends taking the cores the holds need.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -29,6 +32,11 @@ struct SeatMapFeedSettings {
     std::chrono::milliseconds retry{2'000};    // the `retry:` field: EventSource's reconnect delay
     std::size_t history = 256;                 // steps kept per show for resumes
     std::chrono::milliseconds linger{30'000};  // a show nobody watches is kept this long, for resumes
+    // What the feed may write per second over all of a show's subscribers: an event of S bytes to
+    // N subscribers waits S*N/budget before the show is read again (everything that changed
+    // meanwhile is the next event). 0: no budget, every interval.
+    std::size_t budgetBytesPerSecond = 16u << 20;
+    std::chrono::milliseconds maxInterval{5'000};  // the budget never stretches an interval further
 };
 
 class SeatMapFeed final : public http::SeatMapStreams {
@@ -59,6 +67,7 @@ private:
     void refresh(Channel& channel);
     void heartbeat();
     void counted(long delta);
+    std::chrono::milliseconds budgetWait(std::size_t bytesSent) const;
     // Under the channel's lock:
     std::shared_ptr<const std::string> snapshotFrame(Channel& channel);
     std::size_t broadcast(Channel& channel, const std::shared_ptr<const std::string>& frame);

@@ -49,10 +49,14 @@ protected:
         statuses_.assign(6, S::Available);
     }
 
-    std::unique_ptr<SeatMapFeed> makeFeed(std::chrono::milliseconds heartbeat = std::chrono::hours(1)) {
+    std::unique_ptr<SeatMapFeed> makeFeed(std::chrono::milliseconds heartbeat = std::chrono::hours(1),
+                                          std::size_t budget = 16u << 20,
+                                          std::chrono::milliseconds maxInterval = std::chrono::seconds(5)) {
         SeatMapFeedSettings settings;
         settings.heartbeat = heartbeat;
         settings.history = 4;
+        settings.budgetBytesPerSecond = budget;
+        settings.maxInterval = maxInterval;
         return std::make_unique<SeatMapFeed>(
             [this](const ShowSeating&) -> Result<AvailabilitySnapshot> {
                 ++reads_;
@@ -228,6 +232,38 @@ TEST_F(SeatMapFeedTest, OneStoreReadPerIntervalWhateverTheSubscribers) {
     const int before = reads_;
     feed->runOnce();
     EXPECT_EQ(reads_ - before, 1);
+}
+
+TEST_F(SeatMapFeedTest, TheByteBudgetSpacesEventsOutAndTheNextCarriesEverythingMeanwhile) {
+    // 1,000 bytes/s for ten subscribers: one event of ~150 bytes to each is more than a second's
+    // budget, so the show is not read again until the wait (capped here at 50 ms) is over.
+    auto feed = makeFeed(std::chrono::hours(1), 1000, std::chrono::milliseconds(50));
+    std::vector<std::shared_ptr<RecordingSink>> sinks;
+    for (int i = 0; i < 10; ++i) sinks.push_back(subscribe(*feed));
+    statuses_[0] = S::Held;
+    feed->runOnce();
+    ASSERT_EQ(sinks[0]->frames.size(), 3u);
+    const int reads = reads_;
+    statuses_[1] = S::Held;
+    feed->runOnce();
+    EXPECT_EQ(reads_, reads) << "within the budget's wait the store is not read";
+    EXPECT_EQ(sinks[0]->frames.size(), 3u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    statuses_[2] = S::Sold;
+    feed->runOnce();
+    ASSERT_EQ(sinks[0]->frames.size(), 4u);
+    const std::string& ev = *sinks[0]->frames[3];
+    EXPECT_NE(ev.find("\"seats\":{\"FLOOR-A-2\":\"HELD\",\"FLOOR-A-3\":\"SOLD\"}"), std::string::npos) << ev;
+}
+
+TEST_F(SeatMapFeedTest, WithoutABudgetEveryIntervalIsRead) {
+    auto feed = makeFeed(std::chrono::hours(1), 0);
+    for (int i = 0; i < 10; ++i) subscribe(*feed);
+    statuses_[0] = S::Held;
+    feed->runOnce();
+    const int reads = reads_;
+    feed->runOnce();
+    EXPECT_EQ(reads_, reads + 1);
 }
 
 }  // namespace
