@@ -35,7 +35,7 @@ struct DatabaseOptions {
 
 /// A pool of SOCI sessions. Thread-safe. Errors from SOCI are translated in exactly one place
 /// (sql_errors.cpp): a lost connection -> DependencyUnavailable, a deadline -> DependencyTimeout,
-/// a unique violation -> Conflict whose `internal` starts with "unique_violation".
+/// a unique violation -> Conflict with Error::fault StoreFault::UniqueViolation.
 class Database {
 public:
     /// Connects `poolSize` sessions. Throws std::runtime_error with a clear message at start-up

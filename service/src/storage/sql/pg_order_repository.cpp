@@ -147,7 +147,8 @@ Result<void> PgOrderRepository::create(const Order& order, const OutboxMessage& 
             refused.reset();
             auto out = pgExec(session, q::kCreate, params, db_.preparedStatements());
             if (out.ok()) return {};
-            if (!out.is(DbFault::UniqueViolation)) return out.status().error;
+            // Which unique index refused it is read back below, never parsed out of the message.
+            if (!out.status().error.is(StoreFault::UniqueViolation)) return out.status().error;
             refused = out.status();
             return {};
         });

@@ -57,12 +57,13 @@ private:
     PGresult* result_;
 };
 
-/// What a failed statement met, for the callers that act on it (the others just return `error`).
+/// What a failed statement did to its session, for pgExec's retries and the callers that roll back.
+/// Which constraint refused a write is the Error's own StoreFault (error.hpp), set by the one
+/// sqlstate table (sql_errors.hpp) like every other error of the adapter.
 enum class DbFault {
-    UniqueViolation,  // sqlstate 23505: which index is read back, never parsed out of the message
-    ConnectionLost,   // the session must be reconnected before it is used again
-    Aborted,          // sqlstate 40P01 / 40001: rolled back to break a deadlock; safe to run again
-    Other,            // see error.code (timeouts, a bad statement, ...)
+    ConnectionLost,  // the session must be reconnected before it is used again
+    Aborted,         // sqlstate 40P01 / 40001: rolled back to break a deadlock; safe to run again
+    Other,           // see error.code and error.fault (timeouts, a constraint, a bad statement, ...)
 };
 
 /// A failed statement: the fault and its Error (translated by sql_errors.hpp's one sqlstate table).

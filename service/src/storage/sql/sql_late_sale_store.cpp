@@ -47,7 +47,7 @@ Result<void> SqlLateSaleStore::reinstate(const OrderTransition& t) {
             soci::use(m.eventType), soci::use(m.payload), soci::use(headers), soci::use(created), soci::use(created);
         return {};
     });
-    if (!r && r.error().code == ErrorCode::Conflict && r.error().internal.rfind("unique_violation", 0) == 0)
+    if (!r && r.error().is(StoreFault::UniqueViolation))
         return Error::of(ErrorCode::SeatsUnavailable, "a seat of the order was sold again", r.error().internal);
     return r;
 }
