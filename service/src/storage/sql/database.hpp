@@ -29,7 +29,8 @@ struct DatabaseOptions {
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds statementTimeout{5000};  // PostgreSQL statement_timeout; SQLite busy_timeout
     /// PostgreSQL: the order repository's statements are prepared once per connection (false for
-    /// PgBouncer in transaction mode or RDS Proxy: see pg_statements.hpp).
+    /// PgBouncer in transaction mode or RDS Proxy); every other statement is a one-time query
+    /// either way. The one stance on statements and poolers: pg_statements.hpp.
     bool preparedStatements = true;
 };
 

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "storage/sql/order_rows.hpp"
+#include "storage/sql/one_shot.hpp"
 
 namespace boxoffice::sql {
 namespace {
@@ -29,7 +30,7 @@ Result<void> SqlLateSaleStore::reinstate(const OrderTransition& t) {
         const std::string id = t.id.str(), ref = t.paymentReference.value_or("");
         long long now = t.now, now2 = t.now;
         soci::statement confirm =
-            (sql.prepare << q::kConfirm, soci::use(ref), soci::use(now), soci::use(now2), soci::use(id));
+            oneShot(sql, q::kConfirm, soci::use(ref), soci::use(now), soci::use(now2), soci::use(id));
         confirm.execute(true);
         if (confirm.get_affected_rows() != 1)
             return Error::of(ErrorCode::Conflict, "the order is no longer expired or failed");

@@ -111,14 +111,14 @@ std::vector<Payment> selectPayments(soci::session& sql, const std::string& where
         }
     };
     if (b) {
-        soci::statement st = (sql.prepare << query, soci::use(a), soci::use(*b), soci::into(provider), soci::into(pid),
-                              soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
-                              soci::into(refunded), soci::into(created), soci::into(updated));
+        soci::statement st = oneShot(sql, query, soci::use(a), soci::use(*b), soci::into(provider), soci::into(pid),
+                                     soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
+                                     soci::into(refunded), soci::into(created), soci::into(updated));
         read(st);
     } else {
-        soci::statement st = (sql.prepare << query, soci::use(a), soci::into(provider), soci::into(pid),
-                              soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
-                              soci::into(refunded), soci::into(created), soci::into(updated));
+        soci::statement st = oneShot(sql, query, soci::use(a), soci::into(provider), soci::into(pid), soci::into(order),
+                                     soci::into(amount), soci::into(currency), soci::into(status), soci::into(refunded),
+                                     soci::into(created), soci::into(updated));
         read(st);
     }
     return out;
@@ -203,8 +203,8 @@ Result<bool> SqlPaymentStore::recordEvent(const PaymentEventRecord& e, const std
         soci::indicator orderInd = e.orderId ? soci::i_ok : soci::i_null;
         long long at = e.receivedAt;
         soci::statement insert =
-            (sql.prepare << q::kInsertEvent, soci::use(e.provider), soci::use(e.eventId), soci::use(e.type),
-             soci::use(e.providerPaymentId), soci::use(order, orderInd), soci::use(e.outcome), soci::use(at));
+            oneShot(sql, q::kInsertEvent, soci::use(e.provider), soci::use(e.eventId), soci::use(e.type),
+                    soci::use(e.providerPaymentId), soci::use(order, orderInd), soci::use(e.outcome), soci::use(at));
         insert.execute(true);
         recorded = insert.get_affected_rows() == 1;
         if (recorded && payment) upsertPayment(sql, q::kApplyPayment, *payment);
@@ -239,8 +239,8 @@ Result<OrderPayments> SqlPaymentStore::ofOrder(const OrderId& orderId) {
             soci::indicator orderInd = soci::i_ok;
             long long at = 0;
             soci::statement st =
-                (sql.prepare << q::kEventsOf, soci::use(order), soci::into(provider), soci::into(id), soci::into(type),
-                 soci::into(pid), soci::into(eventOrder, orderInd), soci::into(outcome), soci::into(at));
+                oneShot(sql, q::kEventsOf, soci::use(order), soci::into(provider), soci::into(id), soci::into(type),
+                        soci::into(pid), soci::into(eventOrder, orderInd), soci::into(outcome), soci::into(at));
             st.execute();
             while (st.fetch()) {
                 PaymentEventRecord e{provider, id, type, pid, std::nullopt, outcome, at};
