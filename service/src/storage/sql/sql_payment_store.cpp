@@ -6,6 +6,7 @@
 
 #include "storage/sql/one_shot.hpp"
 #include "storage/sql/order_rows.hpp"
+#include "storage/sql/outbox_rows.hpp"
 
 namespace boxoffice::sql {
 namespace {
@@ -36,9 +37,6 @@ constexpr const char* kInsertRefund =
     "INSERT INTO refunds (provider, provider_refund_id, provider_payment_id, order_id, amount_minor, currency, "
     "reason, status, created_at) VALUES (:provider, :rid, :pid, :order, :amount, :currency, :reason, :status, :at) "
     "ON CONFLICT (provider, provider_refund_id) DO NOTHING";
-constexpr const char* kInsertOutbox =
-    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS
-    " VALUES (:id, :type, :aggregate, :event, :payload, :headers, :created, :available)";
 constexpr const char* kEventsOf =
     "SELECT provider, event_id, event_type, provider_payment_id, order_id, outcome, received_at FROM payment_events "
     "WHERE order_id = :order ORDER BY received_at, event_id";
@@ -122,14 +120,6 @@ std::vector<Payment> selectPayments(soci::session& sql, const std::string& where
         read(st);
     }
     return out;
-}
-
-// The message, in the caller's transaction (available at once).
-void insertOutbox(soci::session& sql, const OutboxMessage& m) {
-    const std::string headers = m.headers.empty() ? std::string("{}") : m.headers;
-    long long created = m.createdAt;
-    sql << q::kInsertOutbox, soci::use(m.id), soci::use(m.aggregateType), soci::use(m.aggregateId),
-        soci::use(m.eventType), soci::use(m.payload), soci::use(headers), soci::use(created), soci::use(created);
 }
 
 // Reads rows of BOXOFFICE_REFUND_COLUMNS + one key column; `bindUses` binds the query's parameters.
