@@ -13,10 +13,9 @@
 
 namespace {
 
-// A unique violation as the one translation (sql_errors.cpp) reports it: a Conflict whose detail
-// names existing data (a foreign-key refusal says "missing data" instead).
+// A unique violation as the one translation (sql_errors.cpp) types it.
 bool isUniqueViolation(const boxoffice::Error& e) {
-    return e.code == boxoffice::ErrorCode::Conflict && e.detail == "conflicts with existing data";
+    return e.code == boxoffice::ErrorCode::Conflict && e.is(boxoffice::StoreFault::UniqueViolation);
 }
 
 using boxoffice::ErrorCode;

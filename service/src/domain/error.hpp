@@ -88,6 +88,17 @@ struct FieldError {
     std::string message;
 };
 
+/// Which constraint of a store refused a write, for the callers that act on it (a retried checkout,
+/// a seat sold meanwhile). Set only by a store adapter's one error translation (for SQL:
+/// storage/sql/sql_errors.cpp, from the sqlstate or SQLite's extended result code); never read out
+/// of `internal`, never shown to clients, and no part of the transport's status table.
+enum class StoreFault {
+    None,
+    UniqueViolation,      // a unique index or primary key
+    ForeignKeyViolation,  // a reference to a missing row, or a row still referenced
+    CheckViolation,       // a CHECK constraint
+};
+
 /// An expected failure. `detail` is safe to show to clients; `internal` is for logs only.
 struct Error {
     ErrorCode code = ErrorCode::Internal;
@@ -97,6 +108,9 @@ struct Error {
     std::string internal;
     // Further members of the problem body (RFC 9457 extension members), e.g. a first check-in's time.
     std::vector<std::pair<std::string, std::string>> extensions;
+    StoreFault fault = StoreFault::None;
+
+    bool is(StoreFault f) const { return fault == f; }
 
     /// An error of `code`: `detail` is shown to the client, `internal` goes to the logs only. The
     /// one way to build one (the factories below are the common cases of it).

@@ -32,4 +32,18 @@ TEST(SqlErrors, EachStateKeepsItsMeaning) {
     EXPECT_FALSE(boxoffice::sql::isPgConflictAbortSqlstate("23505"));
 }
 
+TEST(SqlErrors, ConstraintsAreTypedBySqlstateNeverByTheirWords) {
+    using boxoffice::StoreFault;
+    EXPECT_TRUE(fromPostgresState("23505", "duplicate key", false).is(StoreFault::UniqueViolation));
+    EXPECT_TRUE(fromPostgresState("23503", "foreign key", false).is(StoreFault::ForeignKeyViolation));
+    EXPECT_TRUE(fromPostgresState("23514", "check", false).is(StoreFault::CheckViolation));
+    // A message that says so is not a unique violation: a raised exception (P0001), a lost
+    // connection during one, or an Error whose log text happens to start that way.
+    const auto raised = fromPostgresState("P0001", "unique_violation: duplicate key value", false);
+    EXPECT_EQ(raised.fault, StoreFault::None);
+    EXPECT_EQ(raised.code, ErrorCode::Internal);
+    EXPECT_EQ(fromPostgresState("23505", "unique_violation", true).fault, StoreFault::None);
+    EXPECT_EQ(boxoffice::Error::of(ErrorCode::Conflict, "x", "unique_violation: y").fault, StoreFault::None);
+}
+
 }  // namespace

@@ -29,13 +29,14 @@ struct DatabaseOptions {
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds statementTimeout{5000};  // PostgreSQL statement_timeout; SQLite busy_timeout
     /// PostgreSQL: the order repository's statements are prepared once per connection (false for
-    /// PgBouncer in transaction mode or RDS Proxy: see pg_statements.hpp).
+    /// PgBouncer in transaction mode or RDS Proxy); every other statement is a one-time query
+    /// either way. The one stance on statements and poolers: pg_statements.hpp.
     bool preparedStatements = true;
 };
 
 /// A pool of SOCI sessions. Thread-safe. Errors from SOCI are translated in exactly one place
 /// (sql_errors.cpp): a lost connection -> DependencyUnavailable, a deadline -> DependencyTimeout,
-/// a unique violation -> Conflict whose `internal` starts with "unique_violation".
+/// a unique violation -> Conflict with Error::fault StoreFault::UniqueViolation.
 class Database {
 public:
     /// Connects `poolSize` sessions. Throws std::runtime_error with a clear message at start-up

@@ -1,4 +1,5 @@
 #include "storage/sql/migrator.hpp"
+#include "storage/sql/one_shot.hpp"
 #include "util/sha256.hpp"
 
 #include <soci/soci.h>
@@ -177,8 +178,8 @@ std::map<std::int64_t, AppliedRow> readApplied(soci::session& s) {
     std::string name;
     std::string checksum;
     soci::statement st =
-        (s.prepare << "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
-         soci::into(version), soci::into(name), soci::into(checksum), soci::into(appliedAt));
+        oneShot(s, "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
+                soci::into(version), soci::into(name), soci::into(checksum), soci::into(appliedAt));
     st.execute();
     while (st.fetch()) rows[version] = AppliedRow{version, name, checksum, appliedAt};
     return rows;

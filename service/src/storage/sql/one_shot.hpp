@@ -1,14 +1,9 @@
 #pragma once
-// Statements that cost one round trip on PostgreSQL.
-//
-// `sql.prepare << ...` makes SOCI's pg backend create a named server-side statement: PQprepare,
-// then PQexecPrepared, then a DEALLOCATE when the statement is destroyed - three round trips for a
-// statement run once, which is how the repositories use them. A one-time query (what `sql << ...`
-// runs) is a single PQexecParams; this keeps that while still allowing a fetch loop over rows and
-// repeated execute() with rebound values. SQLite prepares locally either way.
-// The repositories that use it (catalog, idempotency, outbox, rate limits) stay usable behind
-// PgBouncer in transaction mode or RDS Proxy as they are; the order repository prepares its
-// statements unless BOXOFFICE_DB_PREPARED=false (pg_statements.hpp).
+// SOCI statements that stay one-time queries: one unnamed round trip on PostgreSQL, like
+// `sql << ...`, while still allowing a fetch loop over rows, an affected-row count and repeated
+// execute() with rebound values. SQLite prepares locally either way. Why every store outside the
+// order repository runs its statements this way, and never with `sql.prepare << ...`: the one
+// stance on statements and connection poolers, in pg_statements.hpp.
 #include <soci/soci.h>
 
 #include <string>

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "storage/sql/order_rows.hpp"
+#include "storage/sql/outbox_rows.hpp"
 #include "storage/sql/pg_order_statements.hpp"
 #include "storage/sql/pg_statements.hpp"
 
@@ -29,8 +30,8 @@ std::optional<std::string> nonEmpty(const std::string& v) {
 }
 
 void addOutboxParams(PgParams& params, const OutboxMessage& m) {
-    params.insert(params.end(), {m.id, m.aggregateType, m.aggregateId, m.eventType, m.payload,
-                                 m.headers.empty() ? std::string("{}") : m.headers, decimal(m.createdAt)});
+    params.insert(params.end(), {m.id, m.aggregateType, m.aggregateId, m.eventType, m.payload, outboxHeaders(m),
+                                 decimal(m.createdAt)});
 }
 
 Order orderAt(const PgRows& r, int row) {
@@ -147,7 +148,8 @@ Result<void> PgOrderRepository::create(const Order& order, const OutboxMessage& 
             refused.reset();
             auto out = pgExec(session, q::kCreate, params, db_.preparedStatements());
             if (out.ok()) return {};
-            if (!out.is(DbFault::UniqueViolation)) return out.status().error;
+            // Which unique index refused it is read back below, never parsed out of the message.
+            if (!out.status().error.is(StoreFault::UniqueViolation)) return out.status().error;
             refused = out.status();
             return {};
         });
@@ -274,7 +276,7 @@ Result<std::vector<Order>> PgOrderRepository::expireDue(EpochMs now, int limit,
                 aggregates.push_back(m.aggregateId);
                 events.push_back(m.eventType);
                 payloads.push_back(m.payload);
-                headers.push_back(m.headers.empty() ? std::string("{}") : m.headers);
+                headers.push_back(outboxHeaders(m));
                 createdAt.push_back(m.createdAt);
             }
             const PgParams rows{pgTextArray(ids),     pgTextArray(types),    pgTextArray(aggregates),

@@ -34,10 +34,8 @@ DbStatus failure(PGconn* conn, const PGresult* result) {
     if (message.empty()) message = PQerrorMessage(conn);
     const bool lost = PQstatus(conn) != CONNECTION_OK || isPgConnectionSqlstate(state);
     DbStatus s;
-    s.fault = lost                               ? DbFault::ConnectionLost
-              : state == "23505"                 ? DbFault::UniqueViolation
-              : isPgConflictAbortSqlstate(state) ? DbFault::Aborted
-                                                 : DbFault::Other;
+    s.fault = lost ? DbFault::ConnectionLost : isPgConflictAbortSqlstate(state) ? DbFault::Aborted : DbFault::Other;
+    // The constraint that refused it, if any, is typed in s.error.fault by the one translation.
     s.error = fromPostgresState(state.empty() ? "XX000" : state, message, lost);
     return s;
 }

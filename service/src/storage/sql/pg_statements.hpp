@@ -2,14 +2,25 @@
 // The one way a PostgreSQL statement of the order repository runs: over libpq, one round trip,
 // with text parameters, its failure returned (typed) rather than thrown.
 //
-// Connection poolers: by default (DatabaseOptions::preparedStatements, BOXOFFICE_DB_PREPARED=true)
-// a statement is prepared once per connection under its name and then run with PQexecPrepared on
-// a cached plan: for the booking statements PostgreSQL otherwise spent about half its time in
-// parse and plan. Named statements do not survive PgBouncer in transaction mode or RDS Proxy
-// (the next transaction may run on another server connection); there set
-// BOXOFFICE_DB_PREPARED=false and every statement runs unnamed (PQexecParams: parsed every time,
-// still one round trip). Inside a transaction block statements always run unnamed: a statement
-// the connection does not know would abort the transaction.
+// THE ADAPTER'S ONE STANCE ON STATEMENTS AND CONNECTION POOLERS (the other files refer here):
+//  - The order repository's statements (the booking path) run through pgExec below. By default
+//    (DatabaseOptions::preparedStatements, BOXOFFICE_DB_PREPARED=true) each is prepared once per
+//    connection under its name and then run with PQexecPrepared on a cached plan: for the booking
+//    statements PostgreSQL otherwise spent about half its time in parse and plan. Named statements
+//    do not survive PgBouncer in transaction mode or RDS Proxy (the next transaction may run on
+//    another server connection); there set BOXOFFICE_DB_PREPARED=false and every statement runs
+//    unnamed (PQexecParams: parsed every time, still one round trip). Inside a transaction block
+//    statements always run unnamed: a statement the connection does not know would abort it.
+//  - Every other statement on PostgreSQL (catalog, payments, tickets, rate limits, waiting rooms,
+//    refund policies, idempotency, outbox, late sales, metrics, the migrator) is a one-time query:
+//    `sql << ...` or one_shot.hpp's oneShot() for a fetch loop or an affected-row count. That is
+//    one unnamed PQexecParams (or PQexec), one round trip, whatever BOXOFFICE_DB_PREPARED says, so
+//    those stores never create a named statement and work behind a pooler as they are.
+//  - Never `sql.prepare << ...` or statement::prepare() without st_one_time_query: on PostgreSQL
+//    SOCI makes that a named server-side statement (PQprepare, PQexecPrepared, DEALLOCATE: three
+//    round trips for a statement run once, and the first two may land on different server
+//    connections behind a pooler). tests/integration/statements_test.cpp checks a flow of every
+//    store with BOXOFFICE_DB_PREPARED=false creates no named statement.
 #include <libpq-fe.h>
 
 #include <optional>
@@ -57,12 +68,13 @@ private:
     PGresult* result_;
 };
 
-/// What a failed statement met, for the callers that act on it (the others just return `error`).
+/// What a failed statement did to its session, for pgExec's retries and the callers that roll back.
+/// Which constraint refused a write is the Error's own StoreFault (error.hpp), set by the one
+/// sqlstate table (sql_errors.hpp) like every other error of the adapter.
 enum class DbFault {
-    UniqueViolation,  // sqlstate 23505: which index is read back, never parsed out of the message
-    ConnectionLost,   // the session must be reconnected before it is used again
-    Aborted,          // sqlstate 40P01 / 40001: rolled back to break a deadlock; safe to run again
-    Other,            // see error.code (timeouts, a bad statement, ...)
+    ConnectionLost,  // the session must be reconnected before it is used again
+    Aborted,         // sqlstate 40P01 / 40001: rolled back to break a deadlock; safe to run again
+    Other,           // see error.code and error.fault (timeouts, a constraint, a bad statement, ...)
 };
 
 /// A failed statement: the fault and its Error (translated by sql_errors.hpp's one sqlstate table).

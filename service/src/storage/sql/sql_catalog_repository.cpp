@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "domain/layout_codec.hpp"
+#include "storage/sql/one_shot.hpp"
 
 namespace boxoffice::sql {
 namespace {
@@ -61,17 +62,24 @@ Show toShow(const ShowRow& r) {
 }
 
 // Binds the show columns of q::kShowColumns into `r`.
-soci::details::prepare_temp_type& intoShow(soci::details::prepare_temp_type& p, ShowRow& r) {
-    return p, soci::into(r.id), soci::into(r.eventId), soci::into(r.venueId), soci::into(r.startsAt),
-           soci::into(r.localDate), soci::into(r.opens), soci::into(r.closes), soci::into(r.currency),
-           soci::into(r.created), soci::into(r.updated);
+void intoShow(soci::statement& st, ShowRow& r) {
+    st.exchange(soci::into(r.id));
+    st.exchange(soci::into(r.eventId));
+    st.exchange(soci::into(r.venueId));
+    st.exchange(soci::into(r.startsAt));
+    st.exchange(soci::into(r.localDate));
+    st.exchange(soci::into(r.opens));
+    st.exchange(soci::into(r.closes));
+    st.exchange(soci::into(r.currency));
+    st.exchange(soci::into(r.created));
+    st.exchange(soci::into(r.updated));
 }
 
 void loadPrices(soci::session& sql, Show& show) {
     std::string tier;
     long long amount = 0;
     const std::string& showId = show.id.str();
-    soci::statement st = (sql.prepare << q::kSelectPrices, soci::use(showId), soci::into(tier), soci::into(amount));
+    soci::statement st = oneShot(sql, q::kSelectPrices, soci::use(showId), soci::into(tier), soci::into(amount));
     st.execute();
     while (st.fetch()) show.prices.push_back({tier, amount});
 }
@@ -177,9 +185,7 @@ Result<Page<Event>> SqlCatalogRepository::listEvents(const EventQuery& query) {
                 st.exchange(soci::use(pattern, "pattern"));
                 st.exchange(soci::use(pattern, "pattern2"));
             }
-            st.alloc();
-            st.prepare("SELECT COUNT(*) FROM events" + where);
-            st.define_and_bind();
+            prepareOneShot(st, "SELECT COUNT(*) FROM events" + where);
             st.execute(true);
         }
         page.total = static_cast<int>(total);
@@ -202,10 +208,8 @@ Result<Page<Event>> SqlCatalogRepository::listEvents(const EventQuery& query) {
         }
         st.exchange(soci::use(limit, "limit"));
         st.exchange(soci::use(offset, "offset"));
-        st.alloc();
-        st.prepare("SELECT id, title, kind, description, image_url, created_at, updated_at FROM events" + where +
-                   " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset");
-        st.define_and_bind();
+        prepareOneShot(st, "SELECT id, title, kind, description, image_url, created_at, updated_at FROM events" +
+                               where + " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset");
         st.execute(false);
         while (st.fetch()) {
             Event e;
@@ -231,8 +235,8 @@ Result<void> SqlCatalogRepository::updateEvent(const Event& e) {
     bool found = false;
     auto r = db_.run([&](soci::session& sql) {
         soci::statement st =
-            (sql.prepare << q::kUpdateEvent, soci::use(e.title), soci::use(kind), soci::use(e.description),
-             soci::use(image, imageInd), soci::use(updated), soci::use(e.id.str()));
+            oneShot(sql, q::kUpdateEvent, soci::use(e.title), soci::use(kind), soci::use(e.description),
+                    soci::use(image, imageInd), soci::use(updated), soci::use(e.id.str()));
         st.execute(true);
         found = st.get_affected_rows() > 0;
     });
@@ -248,7 +252,7 @@ Result<void> SqlCatalogRepository::deleteEvent(const EventId& id) {
         if (shows > 0)
             return Error::of(ErrorCode::EventHasShows,
                              "the event still has " + std::to_string(shows) + " show(s); delete them first");
-        soci::statement st = (sql.prepare << q::kDeleteEvent, soci::use(id.str()));
+        soci::statement st = oneShot(sql, q::kDeleteEvent, soci::use(id.str()));
         st.execute(true);
         if (st.get_affected_rows() == 0) return Error::notFound("event");
         return {};
@@ -272,9 +276,10 @@ Result<Show> SqlCatalogRepository::findShow(const ShowId& id) {
     bool found = false;
     auto r = db_.run([&](soci::session& sql) {
         ShowRow row;
-        auto p = sql.prepare << std::string(q::kShowColumns) + "WHERE id = :id";
-        intoShow(p, row), soci::use(id.str());
-        soci::statement st = p;
+        soci::statement st(sql);
+        intoShow(st, row);
+        st.exchange(soci::use(id.str()));
+        prepareOneShot(st, std::string(q::kShowColumns) + "WHERE id = :id");
         st.execute(true);
         found = sql.got_data();
         if (!found) return;
@@ -294,10 +299,11 @@ Result<std::vector<Show>> SqlCatalogRepository::listShows(const EventId& eventId
         std::string query = std::string(q::kShowColumns) + "WHERE event_id = :event";
         if (!localDate.empty()) query += " AND local_date = :date";
         query += " ORDER BY starts_at, id";
-        auto p = sql.prepare << query;
-        intoShow(p, row), soci::use(eventId.str());
-        if (!localDate.empty()) p, soci::use(localDate);
-        soci::statement st = p;
+        soci::statement st(sql);
+        intoShow(st, row);
+        st.exchange(soci::use(eventId.str()));
+        if (!localDate.empty()) st.exchange(soci::use(localDate));
+        prepareOneShot(st, query);
         st.execute(false);
         while (st.fetch()) shows.push_back(toShow(row));
         for (auto& s : shows) loadPrices(sql, s);
@@ -310,8 +316,8 @@ Result<void> SqlCatalogRepository::updateShow(const Show& s) {
     long long starts = s.startsAt, opens = s.saleOpensAt, closes = s.saleClosesAt, updated = s.updatedAt;
     return db_.transact([&](soci::session& sql) -> Result<void> {
         soci::statement st =
-            (sql.prepare << q::kUpdateShow, soci::use(starts), soci::use(s.localDate), soci::use(opens),
-             soci::use(closes), soci::use(s.currency), soci::use(updated), soci::use(s.id.str()));
+            oneShot(sql, q::kUpdateShow, soci::use(starts), soci::use(s.localDate), soci::use(opens), soci::use(closes),
+                    soci::use(s.currency), soci::use(updated), soci::use(s.id.str()));
         st.execute(true);
         if (st.get_affected_rows() == 0) return Error::notFound("show");
         sql << q::kDeletePrices, soci::use(s.id.str());
@@ -328,7 +334,7 @@ Result<void> SqlCatalogRepository::deleteShow(const ShowId& id) {
             return Error::of(ErrorCode::ShowHasOrders,
                              "the show has " + std::to_string(orders) + " order(s) and cannot be deleted");
         sql << q::kDeletePrices, soci::use(id.str());
-        soci::statement st = (sql.prepare << q::kDeleteShow, soci::use(id.str()));
+        soci::statement st = oneShot(sql, q::kDeleteShow, soci::use(id.str()));
         st.execute(true);
         if (st.get_affected_rows() == 0) return Error::notFound("show");
         return {};

@@ -9,9 +9,6 @@
 namespace boxoffice::sql {
 namespace {
 
-constexpr std::string_view kUniquePrefix = "unique_violation: ";
-constexpr std::string_view kForeignKeyPrefix = "foreign_key_violation: ";
-
 bool startsWith(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
@@ -31,17 +28,25 @@ Error abortedByConflict(std::string internal) {
 Error timedOut(std::string internal) {
     return Error::of(ErrorCode::DependencyTimeout, "database timed out", std::move(internal));
 }
+// The constraint that refused a write is typed in Error::fault; the words before the server's
+// message in `internal` are for whoever reads the log, and nothing tests them.
+Error constraintViolation(StoreFault fault, ErrorCode code, std::string detail, std::string_view label,
+                          std::string_view message) {
+    Error e = Error::of(code, std::move(detail), std::string(label) + ": " + std::string(message));
+    e.fault = fault;
+    return e;
+}
 Error uniqueViolation(std::string_view message) {
-    return Error::of(ErrorCode::Conflict, "conflicts with existing data",
-                     std::string(kUniquePrefix) + std::string(message));
+    return constraintViolation(StoreFault::UniqueViolation, ErrorCode::Conflict, "conflicts with existing data",
+                               "unique_violation", message);
 }
 Error foreignKeyViolation(std::string_view message) {
-    return Error::of(ErrorCode::Conflict, "refers to missing data or is still referenced",
-                     std::string(kForeignKeyPrefix) + std::string(message));
+    return constraintViolation(StoreFault::ForeignKeyViolation, ErrorCode::Conflict,
+                               "refers to missing data or is still referenced", "foreign_key_violation", message);
 }
 Error checkViolation(std::string_view message) {
-    return Error::of(ErrorCode::ValidationFailed, "a value is out of its allowed range",
-                     "check_violation: " + std::string(message));
+    return constraintViolation(StoreFault::CheckViolation, ErrorCode::ValidationFailed,
+                               "a value is out of its allowed range", "check_violation", message);
 }
 
 // SOCI throws a plain soci_error (category unknown) when PQconnectdb / sqlite3_open fail, so the
@@ -67,15 +72,12 @@ Error fromSqlite(const soci::sqlite3_soci_error& e) {
     const std::string message = e.what();
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return timedOut(message);
     if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB) return unavailable(message);
-    if (primary == SQLITE_CONSTRAINT) {
-        if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) return uniqueViolation(message);
-        if (code == SQLITE_CONSTRAINT_FOREIGNKEY) return foreignKeyViolation(message);
-        if (code == SQLITE_CONSTRAINT_CHECK) return checkViolation(message);
-    }
-    // SOCI does not always pass the step's result code through; its message carries SQLite's text.
-    if (contains(message, "UNIQUE constraint failed")) return uniqueViolation(message);
-    if (contains(message, "FOREIGN KEY constraint failed")) return foreignKeyViolation(message);
-    if (contains(message, "CHECK constraint failed")) return checkViolation(message);
+    // Only the extended result code (configureSqlite turns them on; SOCI 4.0.3 passes the step's,
+    // the prepare's and the commit's through) says which constraint refused: a message that reads
+    // like one (a trigger's RAISE, say) is not it.
+    if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) return uniqueViolation(message);
+    if (code == SQLITE_CONSTRAINT_FOREIGNKEY) return foreignKeyViolation(message);
+    if (code == SQLITE_CONSTRAINT_CHECK) return checkViolation(message);
     if (contains(message, "database is locked") || contains(message, "database table is locked")) {
         return timedOut(message);
     }
@@ -88,9 +90,7 @@ Error fromSoci(const soci::soci_error& e) {
     if (e.get_error_category() == soci::soci_error::connection_error || isConnectFailureMessage(message)) {
         return unavailable(message);
     }
-    // Errors raised outside the backends' typed exceptions still carry the server's text.
-    if (contains(message, "UNIQUE constraint failed")) return uniqueViolation(message);
-    if (contains(message, "FOREIGN KEY constraint failed")) return foreignKeyViolation(message);
+    // Outside the backends' typed exceptions there is no result code to tell a constraint by.
     if (contains(message, "database is locked")) return timedOut(message);
     return Error::internalError(message);
 }

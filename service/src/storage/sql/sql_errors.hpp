@@ -15,10 +15,10 @@ namespace boxoffice::sql {
 ///  - statement timeout / cancel, SQLite busy -> DependencyTimeout "database timed out"
 ///  - deadlock or serialization failure       -> DependencyUnavailable "database busy; retry"
 ///                                              (PostgreSQL rolled the transaction back)
-///  - unique violation                        -> Conflict (the order repository acts on it
-///                                              through pg_statements.hpp's typed DbFault)
-///  - foreign-key violation                   -> Conflict, internal "foreign_key_violation: ..."
-///  - check violation                         -> ValidationFailed, internal "check_violation: ..."
+///  - unique violation (23505, SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY)
+///                                            -> Conflict, fault StoreFault::UniqueViolation
+///  - foreign-key violation                   -> Conflict, fault StoreFault::ForeignKeyViolation
+///  - check violation                         -> ValidationFailed, fault StoreFault::CheckViolation
 ///  - anything else                           -> Internal, internal = what()
 Error translateException(const std::exception_ptr& e) noexcept;
 

@@ -58,7 +58,6 @@ Result<IdempotencyClaim> SqlIdempotencyStore::claim(const UserId& user, const st
         int status = 0;
         soci::indicator statusInd = soci::i_null, bodyInd = soci::i_null;
         auto r = db_.run([&](soci::session& sql) {
-            // One-time statements (one_shot.hpp): one round trip each on PostgreSQL, not three.
             soci::statement st = oneShot(sql, q::kClaim, soci::use(user.str()), soci::use(key), soci::use(requestHash),
                                          soci::use(at), soci::use(expires), soci::use(leaseUntil),
                                          soci::use(lease.owner), soci::use(at), soci::use(at));
@@ -101,7 +100,7 @@ Result<void> SqlIdempotencyStore::abandon(const UserId& user, const std::string&
 Result<long long> SqlIdempotencyStore::purgeDeadClaims(EpochMs now) {
     long long at = now, purged = 0;
     auto r = db_.run([&](soci::session& sql) {
-        soci::statement st = (sql.prepare << q::kPurgeDead, soci::use(at));
+        soci::statement st = oneShot(sql, q::kPurgeDead, soci::use(at));
         st.execute(true);
         purged = st.get_affected_rows();
     });

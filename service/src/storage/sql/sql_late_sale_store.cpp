@@ -2,7 +2,8 @@
 
 #include <soci/soci.h>
 
-#include "storage/sql/order_rows.hpp"
+#include "storage/sql/one_shot.hpp"
+#include "storage/sql/outbox_rows.hpp"
 
 namespace boxoffice::sql {
 namespace {
@@ -17,9 +18,6 @@ constexpr const char* kReactivate = "UPDATE order_seats SET active = 1 WHERE ord
 constexpr const char* kInsertTicket =
     "INSERT INTO tickets (code, order_id, show_id, seat_id, user_id, issued_at, voided) "
     "VALUES (:code, :order, :show, :seat, :user, :issued, 0)";
-constexpr const char* kInsertOutbox =
-    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS
-    " VALUES (:id, :type, :aggregate, :event, :payload, :headers, :created, :available)";
 }  // namespace q
 
 }  // namespace
@@ -29,7 +27,7 @@ Result<void> SqlLateSaleStore::reinstate(const OrderTransition& t) {
         const std::string id = t.id.str(), ref = t.paymentReference.value_or("");
         long long now = t.now, now2 = t.now;
         soci::statement confirm =
-            (sql.prepare << q::kConfirm, soci::use(ref), soci::use(now), soci::use(now2), soci::use(id));
+            oneShot(sql, q::kConfirm, soci::use(ref), soci::use(now), soci::use(now2), soci::use(id));
         confirm.execute(true);
         if (confirm.get_affected_rows() != 1)
             return Error::of(ErrorCode::Conflict, "the order is no longer expired or failed");
@@ -40,14 +38,10 @@ Result<void> SqlLateSaleStore::reinstate(const OrderTransition& t) {
             sql << q::kInsertTicket, soci::use(ticket.code), soci::use(id), soci::use(show), soci::use(seat),
                 soci::use(user), soci::use(issued);
         }
-        const OutboxMessage& m = t.message;
-        const std::string headers = m.headers.empty() ? std::string("{}") : m.headers;
-        long long created = m.createdAt;
-        sql << q::kInsertOutbox, soci::use(m.id), soci::use(m.aggregateType), soci::use(m.aggregateId),
-            soci::use(m.eventType), soci::use(m.payload), soci::use(headers), soci::use(created), soci::use(created);
+        insertOutbox(sql, t.message);
         return {};
     });
-    if (!r && r.error().code == ErrorCode::Conflict && r.error().internal.rfind("unique_violation", 0) == 0)
+    if (!r && r.error().is(StoreFault::UniqueViolation))
         return Error::of(ErrorCode::SeatsUnavailable, "a seat of the order was sold again", r.error().internal);
     return r;
 }

@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "storage/sql/one_shot.hpp"
+
 namespace boxoffice::sql {
 namespace {
 
@@ -23,8 +25,8 @@ Result<std::vector<std::string>> SqlMetricsQueries::showsOnSale(EpochMs now, int
         ids.clear();
         long long at = now;
         std::string id;
-        soci::statement st = (sql.prepare << kShowsOnSale, soci::use(at, "opened"), soci::use(at, "closes"),
-                              soci::use(limit, "lim"), soci::into(id));
+        soci::statement st = oneShot(sql, kShowsOnSale, soci::use(at, "opened"), soci::use(at, "closes"),
+                                     soci::use(limit, "lim"), soci::into(id));
         st.execute(false);
         while (st.fetch()) ids.push_back(id);
     });

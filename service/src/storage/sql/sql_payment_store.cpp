@@ -6,6 +6,7 @@
 
 #include "storage/sql/one_shot.hpp"
 #include "storage/sql/order_rows.hpp"
+#include "storage/sql/outbox_rows.hpp"
 
 namespace boxoffice::sql {
 namespace {
@@ -36,9 +37,6 @@ constexpr const char* kInsertRefund =
     "INSERT INTO refunds (provider, provider_refund_id, provider_payment_id, order_id, amount_minor, currency, "
     "reason, status, created_at) VALUES (:provider, :rid, :pid, :order, :amount, :currency, :reason, :status, :at) "
     "ON CONFLICT (provider, provider_refund_id) DO NOTHING";
-constexpr const char* kInsertOutbox =
-    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS
-    " VALUES (:id, :type, :aggregate, :event, :payload, :headers, :created, :available)";
 constexpr const char* kEventsOf =
     "SELECT provider, event_id, event_type, provider_payment_id, order_id, outcome, received_at FROM payment_events "
     "WHERE order_id = :order ORDER BY received_at, event_id";
@@ -111,25 +109,17 @@ std::vector<Payment> selectPayments(soci::session& sql, const std::string& where
         }
     };
     if (b) {
-        soci::statement st = (sql.prepare << query, soci::use(a), soci::use(*b), soci::into(provider), soci::into(pid),
-                              soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
-                              soci::into(refunded), soci::into(created), soci::into(updated));
+        soci::statement st = oneShot(sql, query, soci::use(a), soci::use(*b), soci::into(provider), soci::into(pid),
+                                     soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
+                                     soci::into(refunded), soci::into(created), soci::into(updated));
         read(st);
     } else {
-        soci::statement st = (sql.prepare << query, soci::use(a), soci::into(provider), soci::into(pid),
-                              soci::into(order), soci::into(amount), soci::into(currency), soci::into(status),
-                              soci::into(refunded), soci::into(created), soci::into(updated));
+        soci::statement st = oneShot(sql, query, soci::use(a), soci::into(provider), soci::into(pid), soci::into(order),
+                                     soci::into(amount), soci::into(currency), soci::into(status), soci::into(refunded),
+                                     soci::into(created), soci::into(updated));
         read(st);
     }
     return out;
-}
-
-// The message, in the caller's transaction (available at once).
-void insertOutbox(soci::session& sql, const OutboxMessage& m) {
-    const std::string headers = m.headers.empty() ? std::string("{}") : m.headers;
-    long long created = m.createdAt;
-    sql << q::kInsertOutbox, soci::use(m.id), soci::use(m.aggregateType), soci::use(m.aggregateId),
-        soci::use(m.eventType), soci::use(m.payload), soci::use(headers), soci::use(created), soci::use(created);
 }
 
 // Reads rows of BOXOFFICE_REFUND_COLUMNS + one key column; `bindUses` binds the query's parameters.
@@ -203,8 +193,8 @@ Result<bool> SqlPaymentStore::recordEvent(const PaymentEventRecord& e, const std
         soci::indicator orderInd = e.orderId ? soci::i_ok : soci::i_null;
         long long at = e.receivedAt;
         soci::statement insert =
-            (sql.prepare << q::kInsertEvent, soci::use(e.provider), soci::use(e.eventId), soci::use(e.type),
-             soci::use(e.providerPaymentId), soci::use(order, orderInd), soci::use(e.outcome), soci::use(at));
+            oneShot(sql, q::kInsertEvent, soci::use(e.provider), soci::use(e.eventId), soci::use(e.type),
+                    soci::use(e.providerPaymentId), soci::use(order, orderInd), soci::use(e.outcome), soci::use(at));
         insert.execute(true);
         recorded = insert.get_affected_rows() == 1;
         if (recorded && payment) upsertPayment(sql, q::kApplyPayment, *payment);
@@ -239,8 +229,8 @@ Result<OrderPayments> SqlPaymentStore::ofOrder(const OrderId& orderId) {
             soci::indicator orderInd = soci::i_ok;
             long long at = 0;
             soci::statement st =
-                (sql.prepare << q::kEventsOf, soci::use(order), soci::into(provider), soci::into(id), soci::into(type),
-                 soci::into(pid), soci::into(eventOrder, orderInd), soci::into(outcome), soci::into(at));
+                oneShot(sql, q::kEventsOf, soci::use(order), soci::into(provider), soci::into(id), soci::into(type),
+                        soci::into(pid), soci::into(eventOrder, orderInd), soci::into(outcome), soci::into(at));
             st.execute();
             while (st.fetch()) {
                 PaymentEventRecord e{provider, id, type, pid, std::nullopt, outcome, at};

@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "storage/sql/one_shot.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -39,8 +41,8 @@ Result<std::vector<admission::ShowRateLimits>> SqlShowRateLimits::loadAll() {
         byShow.clear();  // run() may retry on a fresh connection
         std::string show, budget, scope, by;
         long long limit = 0, window = 0, at = 0;
-        soci::statement st = (sql.prepare << q::kAll, soci::into(show), soci::into(budget), soci::into(scope),
-                              soci::into(limit), soci::into(window), soci::into(at), soci::into(by));
+        soci::statement st = oneShot(sql, q::kAll, soci::into(show), soci::into(budget), soci::into(scope),
+                                     soci::into(limit), soci::into(window), soci::into(at), soci::into(by));
         st.execute();
         while (st.fetch()) {
             auto b = budgetOf(budget);

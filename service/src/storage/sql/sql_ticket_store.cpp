@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "storage/sql/one_shot.hpp"
+
 namespace boxoffice::sql {
 namespace {
 
@@ -49,8 +51,8 @@ Result<CheckinAttempt> SqlTicketStore::checkIn(const CheckinRecord& scan) {
     auto r = db_.run([&](soci::session& sql) {
         const std::string show = scan.showId.str(), by = scan.staffId.str();
         long long at = scan.at;
-        soci::statement insert = (sql.prepare << q::kInsert, soci::use(scan.ticketCode), soci::use(show),
-                                  soci::use(scan.gate), soci::use(by), soci::use(at));
+        soci::statement insert = oneShot(sql, q::kInsert, soci::use(scan.ticketCode), soci::use(show),
+                                         soci::use(scan.gate), soci::use(by), soci::use(at));
         insert.execute(true);
         out.first = insert.get_affected_rows() == 1;
         if (out.first) {
@@ -80,7 +82,7 @@ Result<ShowCheckins> SqlTicketStore::checkins(const ShowId& show) {
         sql << q::kValid, soci::use(id), soci::into(out.validTickets);
         std::string gate;
         long long n = 0;
-        soci::statement st = (sql.prepare << q::kByGate, soci::use(id), soci::into(gate), soci::into(n));
+        soci::statement st = oneShot(sql, q::kByGate, soci::use(id), soci::into(gate), soci::into(n));
         st.execute();
         while (st.fetch()) {
             out.byGate.push_back({gate, n});

@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include "storage/sql/one_shot.hpp"
+
 namespace boxoffice::sql {
 namespace {
 
@@ -27,8 +29,8 @@ Result<std::vector<admission::WaitingRoomSettings>> SqlWaitingRooms::loadAll() {
         int enabled = 0;
         long long opens = 0, rate = 0, active = 0, ttl = 0, window = 0, at = 0;
         soci::statement st =
-            (sql.prepare << q::kAll, soci::into(show), soci::into(enabled), soci::into(opens), soci::into(rate),
-             soci::into(active), soci::into(ttl), soci::into(window), soci::into(at), soci::into(by));
+            oneShot(sql, q::kAll, soci::into(show), soci::into(enabled), soci::into(opens), soci::into(rate),
+                    soci::into(active), soci::into(ttl), soci::into(window), soci::into(at), soci::into(by));
         st.execute();
         while (st.fetch()) {
             admission::WaitingRoomSettings w;

@@ -9,6 +9,7 @@
 
 #include "storage/sql/one_shot.hpp"
 #include "storage/sql/order_rows.hpp"
+#include "storage/sql/outbox_rows.hpp"
 #include "storage/sql/sqlite_order_statements.hpp"
 
 namespace boxoffice::sql {
@@ -102,15 +103,6 @@ std::optional<Order> loadOrder(soci::session& sql, const std::string& id) {
     }
     if (order) settleRefundedStatus(*order);
     return order;
-}
-
-void insertOutbox(soci::session& sql, const OutboxMessage& m) {
-    const std::string headers = m.headers.empty() ? std::string("{}") : m.headers;
-    const long long created = m.createdAt;
-    soci::statement st = oneShot(sql, q::kInsertOutbox, soci::use(m.id), soci::use(m.aggregateType),
-                                 soci::use(m.aggregateId), soci::use(m.eventType), soci::use(m.payload),
-                                 soci::use(headers), soci::use(created), soci::use(created));
-    st.execute(true);
 }
 
 void insertOrder(soci::session& sql, const Order& o) {

@@ -11,9 +11,6 @@ inline constexpr const char* kInsertOrder =
 inline constexpr const char* kInsertOrderSeat =
     "INSERT INTO order_seats (order_id, show_id, seat_id, tier, price_minor, active) "
     "VALUES (:order, :show, :seat, :tier, :price, 1)";
-inline constexpr const char* kInsertOutbox =
-    "INSERT INTO " BOXOFFICE_OUTBOX_COLUMNS
-    " VALUES (:mid, :mtype, :maggregate, :mevent, :mpayload, :mheaders, :mcreated, :mavailable)";
 inline constexpr const char* kCountSameOrderOrHold = "SELECT COUNT(*) FROM orders WHERE id = :id OR hold_id = :hold";
 inline constexpr const char* kSeatTaken =
     "SELECT COUNT(*) FROM order_seats WHERE show_id = :show AND seat_id = :seat AND active = 1";
