@@ -162,12 +162,7 @@ bool Crowd::readLiveMap(std::uint32_t u, std::int64_t now) {
     live->copyTo(view_);
     lastHeld_ = live->held();
     const long long left = live->available();
-    if (left >= 0) {
-        live_.seatsLeft.store(left, std::memory_order_relaxed);
-        const std::int64_t at = std::max(now, monoMicros());
-        if (left == 0 && stats_.firstNoneAvailableMicros < 0 && at > ctx_.openingMicros)
-            stats_.firstNoneAvailableMicros = at - ctx_.openingMicros;
-    }
+    if (left >= 0) noteSeatsLeft(left, std::max(now, monoMicros()));
     ++stats_.liveMapReads;
     onAvailability(u, left, now);
     return true;
@@ -188,12 +183,16 @@ long long Crowd::absorbAvailability(std::string_view body, std::int64_t doneMicr
     // The counts object comes first: "counts":{"AVAILABLE":n,...}
     if (auto held = jsonIntField(body, "HELD")) lastHeld_ = *held;
     if (auto left = jsonIntField(body, "AVAILABLE")) {
-        live_.seatsLeft.store(*left, std::memory_order_relaxed);
-        if (*left == 0 && stats_.firstNoneAvailableMicros < 0 && doneMicros > ctx_.openingMicros)
-            stats_.firstNoneAvailableMicros = doneMicros - ctx_.openingMicros;
+        noteSeatsLeft(*left, doneMicros);
         return *left;
     }
     return -1;
+}
+
+void Crowd::noteSeatsLeft(long long left, std::int64_t atMicros) {
+    live_.seatsLeft.store(left, std::memory_order_relaxed);
+    if (left == 0 && stats_.firstNoneAvailableMicros < 0 && atMicros > ctx_.openingMicros)
+        stats_.firstNoneAvailableMicros = atMicros - ctx_.openingMicros;
 }
 
 void Crowd::finish(std::uint32_t u, Outcome outcome) {

@@ -113,12 +113,15 @@ private:
     void onOrderAnswer(std::uint32_t u, const Response& r, std::int64_t doneMicros);
     // Confirm, StartPay, Webhook, GetOrder, Refund and Cancel answers.
     void onOrderStepAnswer(const Call& call, const Response& r, Second& sec, std::int64_t doneMicros);
+    void paymentNotTaken(std::uint32_t u, SeenOrder& o, const Response& r);
     void cancel(std::uint32_t u, std::int64_t planned);
     void finish(std::uint32_t u, Outcome outcome);
     void send(std::uint32_t u, Endpoint e, std::int64_t planned, const char* method, const std::string& path,
               const std::string& body, bool auth, const std::string& extraHeaders = {});
     /// Takes the statuses into this loop's view; returns the AVAILABLE count (-1 when absent).
     long long absorbAvailability(std::string_view body, std::int64_t doneMicros);
+    // AVAILABLE seen at `atMicros`: the live counter, and the first moment nothing was left.
+    void noteSeatsLeft(long long left, std::int64_t atMicros);
     // An availability read answered (by the service or the live map) with `left` seats available.
     void onAvailability(std::uint32_t u, long long left, std::int64_t now);
     bool readLiveMap(std::uint32_t u, std::int64_t now);

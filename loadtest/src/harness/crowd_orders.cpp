@@ -121,6 +121,18 @@ void Crowd::onOrderAnswer(std::uint32_t u, const Response& r, std::int64_t doneM
     }
 }
 
+// confirm-payment's or POST /payment's refusal: a window that ran out is a payment too late; after a
+// 5xx the client does not know what became of its payment.
+void Crowd::paymentNotTaken(std::uint32_t u, SeenOrder& o, const Response& r) {
+    if (r.status == 409 && jsonStringField(r.body, "code") == "ORDER_EXPIRED") {
+        o.lastStatus = "EXPIRED";
+        finish(u, PaidTooLate);
+        return;
+    }
+    if (r.status >= 500) o.lastStatus = "UNKNOWN";
+    finish(u, r.status >= 500 ? Failed : Rejected);
+}
+
 void Crowd::onOrderStepAnswer(const Call& call, const Response& r, Second& sec, std::int64_t doneMicros) {
     const std::uint32_t u = call.user;
     User& user = users_[u];
@@ -129,13 +141,8 @@ void Crowd::onOrderStepAnswer(const Call& call, const Response& r, Second& sec, 
             SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
             if (r.status == 200) {
                 onConfirmed(u, r.body, sec);
-            } else if (r.status == 409 && jsonStringField(r.body, "code") == "ORDER_EXPIRED") {
-                o.lastStatus = "EXPIRED";
-                finish(u, PaidTooLate);
             } else {
-                // The client does not know what became of its payment.
-                if (r.status >= 500) o.lastStatus = "UNKNOWN";
-                finish(u, r.status >= 500 ? Failed : Rejected);
+                paymentNotTaken(u, o, r);
             }
             return;
         }
@@ -143,12 +150,8 @@ void Crowd::onOrderStepAnswer(const Call& call, const Response& r, Second& sec, 
             SeenOrder& o = orders_[static_cast<std::size_t>(user.order)];
             if (r.status == 201) {
                 payCallback(u, r.body, doneMicros);
-            } else if (r.status == 409 && jsonStringField(r.body, "code") == "ORDER_EXPIRED") {
-                o.lastStatus = "EXPIRED";
-                finish(u, PaidTooLate);
             } else {
-                if (r.status >= 500) o.lastStatus = "UNKNOWN";
-                finish(u, r.status >= 500 ? Failed : Rejected);
+                paymentNotTaken(u, o, r);
             }
             return;
         }
